@@ -1,0 +1,50 @@
+import type { Marker } from './markers.ts';
+
+export type TicketingProviderName = 'linear' | 'jira';
+
+/** Linear's workflow state types; Jira status categories are mapped onto the same set. */
+export type TicketStateType = 'triage' | 'backlog' | 'unstarted' | 'started' | 'completed' | 'canceled';
+
+/** A ticket seen in passing: enough to link to it and name it in a payload or a log line. */
+export interface TicketSummary {
+  id: string;
+  /** Human key, e.g. `ENG-123` (Linear) or `PROJ-456` (Jira). */
+  identifier: string;
+  title: string;
+  url: string;
+  stateType: TicketStateType;
+}
+
+/** An issue this one depends on (`blocks` relation in Linear, "is blocked by" link in Jira). */
+export interface TicketDependency extends TicketSummary {
+  /** The blocker is completed or canceled, so it no longer holds this ticket back. */
+  resolved: boolean;
+}
+
+/** A ticket as the orchestrator reasons about it, whatever tracker it came from. */
+export interface Ticket extends TicketSummary {
+  provider: TicketingProviderName;
+  description: string;
+  /** Tracker team key (Linear team identifier such as `ENG`); for Jira, the project key. */
+  teamKey: string;
+  stateName: string;
+  /** 1 = urgent … 4 = low; 0 = no priority (sorted last), as Linear's `priority` field. */
+  priority: number;
+  createdAt: string;
+  /** Lifecycle markers currently on the ticket. */
+  markers: Marker[];
+  dependencies: TicketDependency[];
+  parent: TicketSummary | undefined;
+  siblings: TicketSummary[];
+}
+
+/** Terminal tickets (done or cancelled) are never dispatched and end in-flight work's claim. */
+export function isTerminal(stateType: TicketStateType): boolean {
+  return stateType === 'completed' || stateType === 'canceled';
+}
+
+/** Dispatch order: priority (urgent first, "no priority" last), then oldest first. */
+export function compareForDispatch(a: Ticket, b: Ticket): number {
+  const rank = (priority: number) => (priority === 0 ? 5 : priority);
+  return rank(a.priority) - rank(b.priority) || a.createdAt.localeCompare(b.createdAt);
+}

@@ -1,0 +1,60 @@
+import type { Mapping } from '../domain/mapping.ts';
+import type { Phase } from '../domain/phases.ts';
+
+/** Where runs execute (seed 001 `executionMode`, plus the development-only local modes). */
+export type ExecutionMode = 'github-actions' | 'fly-machines' | 'local';
+
+/** The JSON a runner receives (CONTRACTS.md §3): workflow input `payload`, or `AI_IMPLEMENT_PAYLOAD`. */
+export interface DispatchPayload {
+  version: 1;
+  dispatchId: string;
+  phase: Phase;
+  issue: {
+    id: string;
+    identifier: string;
+    title: string;
+    description: string;
+    url: string;
+    provider: 'linear' | 'jira';
+  };
+  related?: {
+    parent?: RelatedIssue;
+    siblings?: RelatedIssue[];
+    dependencies?: (RelatedIssue & { resolved: boolean })[];
+  };
+  caps?: { maxTurns?: number; maxIterations?: number; maxJobMinutes?: number };
+  provider: { name: 'anthropic' | 'bedrock'; awsRegion?: string };
+  image?: string;
+  pullRequest?: { number: number; branch: string };
+  callback?: { url: string; resultToken: string; progressToken: string };
+}
+
+export interface RelatedIssue {
+  id: string;
+  identifier: string;
+  title: string;
+  url: string;
+}
+
+/** One run to start. `workflowFile` is the mapping's implementation or planning workflow. */
+export interface DispatchRequest {
+  mapping: Mapping;
+  phase: Phase;
+  workflowFile: string;
+  payload: DispatchPayload;
+}
+
+/** What the backend tells about the run it started, when it knows (machine id, …). */
+export interface DispatchReceipt {
+  externalId?: string;
+}
+
+/**
+ * An execution mode: starts a run somewhere. `dispatch` resolves once the run is accepted
+ * (GitHub answered 204, the machine was created) and throws `IntegrationError` otherwise —
+ * `not_found` for a missing workflow file, with an operator-facing message.
+ */
+export interface ExecutionBackend {
+  readonly mode: ExecutionMode;
+  dispatch(request: DispatchRequest): Promise<DispatchReceipt>;
+}

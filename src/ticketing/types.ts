@@ -1,0 +1,51 @@
+import type { Mapping } from '../domain/mapping.ts';
+import type { Marker } from '../domain/markers.ts';
+import type { Ticket, TicketingProviderName } from '../domain/ticket.ts';
+
+/**
+ * A ticketing system the orchestrator polls and updates (Linear, Jira, or the in-memory fake).
+ *
+ * Every method throws `IntegrationError` (src/domain/errors.ts) on failure, with a category; a
+ * transient failure means "unknown", never "not found".
+ */
+export interface TicketingProvider {
+  readonly name: TicketingProviderName;
+
+  /**
+   * Tickets that carry an AI marker a person set — `ready` (asks for a run) or `planApproved`
+   * (approves a plan) — in the scopes of the given mappings, as **one** batched query for all of
+   * them (Linear: one GraphQL request filtered by team keys and labels). Tickets of other teams
+   * never come back. Each ticket's `markers` lists every lifecycle marker it carries.
+   */
+  fetchCandidates(mappings: Mapping[]): Promise<Ticket[]>;
+
+  /**
+   * Current state of specific tickets, for reconciling in-flight work. Ids that the tracker
+   * says do not exist are absent from the map; a tracker error throws instead.
+   */
+  getTickets(ids: string[]): Promise<Map<string, Ticket>>;
+
+  /**
+   * Makes `marker` the ticket's lifecycle marker: Linear adds the label (creating it in the
+   * ticket's team when missing) and removes the other lifecycle labels; Jira sets the select field.
+   * With `moveToStarted`, also moves the ticket to its team's first *started* workflow state.
+   */
+  setMarker(ticket: TicketRef, marker: Marker, options?: { moveToStarted?: boolean }): Promise<void>;
+
+  /** Removes `marker` if present (no-op otherwise); the others stay. */
+  clearMarker(ticket: TicketRef, marker: Marker): Promise<void>;
+
+  /** Posts a Markdown comment on the ticket. */
+  postComment(ticket: TicketRef, body: string): Promise<void>;
+
+  /** A cheap authenticated call that proves the credentials work: `{ ok, detail }`. */
+  checkConnection(): Promise<{ ok: boolean; detail: string }>;
+}
+
+/** Enough to address a ticket for an update. */
+export interface TicketRef {
+  id: string;
+  identifier: string;
+  /** Team key of the ticket; Linear needs it to find or create labels in the right team. */
+  teamKey: string;
+}
