@@ -1,0 +1,47 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.ts';
+import type { Database } from './schema.ts';
+
+/** Where the ledger lives: the embedded SQLite file (default), or a PostgreSQL server. */
+export type StoreLocation = { kind: 'sqlite'; path: string } | { kind: 'postgres'; connectionString: string };
+
+/** An open, migrated database. `close()` releases the file or the pool. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: StoreLocation['kind'];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database and applies pending migrations. SQLite runs in WAL mode with a busy
+ * timeout, so readers (the admin UI) never block the poll tick's writes.
+ * Throws when a migration fails; the error names the migration.
+ */
+export async function openStore(location: StoreLocation): Promise<Store> {
+  const db = new Kysely<Database>({ dialect: createDialect(location) });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${String(error)}`, { cause: error });
+  }
+  return { db, dialect: location.kind, close: () => db.destroy() };
+}
+
+function createDialect(location: StoreLocation) {
+  if (location.kind === 'postgres') {
+    return new PostgresDialect({ pool: new pg.Pool({ connectionString: location.connectionString, max: 5 }) });
+  }
+  return new SqliteDialect({
+    database: async () => {
+      const sqlite = new BetterSqlite3(location.path);
+      sqlite.pragma('journal_mode = WAL');
+      // Another process (a second orchestrator by mistake, a backup) may hold the lock briefly.
+      sqlite.pragma('busy_timeout = 5000');
+      return sqlite;
+    },
+  });
+}

@@ -1,0 +1,160 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DispatchesTable } from './schema.ts';
+
+/** Named queries for the dispatch ledger (the `jobs` of the admin UI). */
+
+export type DispatchRow = Selectable<DispatchesTable>;
+
+/** The intent to dispatch, written before the external call. */
+export type NewDispatch = Omit<
+  DispatchRow,
+  | 'dispatch_number'
+  | 'status'
+  | 'dispatched_at'
+  | 'finished_at'
+  | 'error'
+  | 'external_id'
+  | 'result_json'
+  | 'result_received_at'
+  | 'pr_url'
+  | 'pr_number'
+  | 'branch'
+  | 'cost_usd'
+  | 'usage_json'
+>;
+
+const IN_FLIGHT = ['pending', 'running'];
+
+/**
+ * Writes a `pending` dispatch with the issue's next dispatch number, in one transaction so two
+ * writers cannot take the same number (the unique index backs this up). Returns the number.
+ */
+export async function insertPendingDispatch(db: Kysely<Database>, dispatch: NewDispatch): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const last = await trx
+      .selectFrom('dispatches')
+      .select((eb) => eb.fn.max('dispatch_number').as('n'))
+      .where('issue_id', '=', dispatch.issue_id)
+      .executeTakeFirst();
+    const number = Number(last?.n ?? 0) + 1;
+    await trx
+      .insertInto('dispatches')
+      .values({ ...dispatch, dispatch_number: number, status: 'pending' })
+      .execute();
+    return number;
+  });
+}
+
+/** The backend accepted the run. Only a `pending` row moves, so a fast result callback is kept. */
+export async function markRunning(
+  db: Kysely<Database>,
+  id: string,
+  values: { dispatchedAt: Date; externalId: string | undefined },
+): Promise<void> {
+  await db
+    .updateTable('dispatches')
+    .set({ status: 'running', dispatched_at: values.dispatchedAt.toISOString(), external_id: values.externalId ?? null })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/**
+ * Ends a dispatch as failed without a runner result (refused dispatch call, deadline passed).
+ * Returns false when the run had already finished — a result that raced in wins.
+ */
+export async function markFailedWithoutResult(
+  db: Kysely<Database>,
+  id: string,
+  values: { error: string; finishedAt: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('dispatches')
+    .set({ status: 'failed', error: values.error, finished_at: values.finishedAt.toISOString() })
+    .where('id', '=', id)
+    .where('status', 'in', IN_FLIGHT)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A runner's result, as stored when accepted. */
+export interface AcceptedResult {
+  status: 'succeeded' | 'failed';
+  resultJson: string;
+  receivedAt: Date;
+  prUrl: string | null;
+  prNumber: number | null;
+  branch: string | null;
+  costUsd: number | null;
+  usageJson: string | null;
+  error: string | null;
+}
+
+/**
+ * Locks in the first result for a dispatch: one conditional UPDATE, so of two concurrent
+ * callbacks exactly one wins (CONTRACTS.md §4). Returns false when a result was already stored
+ * or the dispatch does not exist. A run already timed out still takes its late result.
+ */
+export async function acceptResult(db: Kysely<Database>, id: string, result: AcceptedResult): Promise<boolean> {
+  const at = result.receivedAt.toISOString();
+  const update = await db
+    .updateTable('dispatches')
+    .set({
+      status: result.status,
+      result_json: result.resultJson,
+      result_received_at: at,
+      finished_at: at,
+      pr_url: result.prUrl,
+      pr_number: result.prNumber,
+      branch: result.branch,
+      cost_usd: result.costUsd,
+      usage_json: result.usageJson,
+      error: result.error,
+    })
+    .where('id', '=', id)
+    .where('result_received_at', 'is', null)
+    .executeTakeFirst();
+  return Number(update.numUpdatedRows) > 0;
+}
+
+export async function getDispatch(db: Kysely<Database>, id: string): Promise<DispatchRow | undefined> {
+  return db.selectFrom('dispatches').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listInFlight(db: Kysely<Database>): Promise<DispatchRow[]> {
+  return db.selectFrom('dispatches').selectAll().where('status', 'in', IN_FLIGHT).execute();
+}
+
+/** In-flight dispatches past their deadline at `now`. */
+export async function listOverdue(db: Kysely<Database>, now: Date): Promise<DispatchRow[]> {
+  return db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('status', 'in', IN_FLIGHT)
+    .where('deadline_at', '<', now.toISOString())
+    .execute();
+}
+
+/** The newest dispatches, newest first (the dispatch log). */
+export async function listRecentDispatches(db: Kysely<Database>, limit: number): Promise<DispatchRow[]> {
+  return db.selectFrom('dispatches').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+}
+
+/** The latest dispatch of an issue, if any. */
+export async function latestDispatchForIssue(db: Kysely<Database>, issueId: string): Promise<DispatchRow | undefined> {
+  return db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('issue_id', '=', issueId)
+    .orderBy('dispatch_number', 'desc')
+    .executeTakeFirst();
+}
+
+/** Dispatches dispatched since `since`, for the 24-hour trend and failure counts. */
+export async function listDispatchesSince(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
+  return db.selectFrom('dispatches').selectAll().where('created_at', '>=', since.toISOString()).execute();
+}
+
+export async function listDispatchesOfJob(db: Kysely<Database>, jobId: string): Promise<DispatchRow[]> {
+  return db.selectFrom('dispatches').selectAll().where('job_id', '=', jobId).orderBy('created_at').execute();
+}

@@ -1,0 +1,33 @@
+import type { Kysely } from 'kysely';
+import type { Mapping } from '../domain/mapping.ts';
+import type { Database } from './schema.ts';
+
+/** Named queries for project mappings, stored as validated JSON keyed by `teamKey`. */
+
+export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
+  const rows = await db.selectFrom('mappings').select('data').orderBy('team_key').execute();
+  return rows.map((row) => JSON.parse(row.data) as Mapping);
+}
+
+export async function getMapping(db: Kysely<Database>, teamKey: string): Promise<Mapping | undefined> {
+  const row = await db.selectFrom('mappings').select('data').where('team_key', '=', teamKey).executeTakeFirst();
+  return row ? (JSON.parse(row.data) as Mapping) : undefined;
+}
+
+/** Creates or replaces a mapping; returns whether it was new. */
+export async function upsertMapping(db: Kysely<Database>, mapping: Mapping, now: Date): Promise<boolean> {
+  const existed = (await getMapping(db, mapping.teamKey)) !== undefined;
+  const at = now.toISOString();
+  await db
+    .insertInto('mappings')
+    .values({ team_key: mapping.teamKey, data: JSON.stringify(mapping), created_at: at, updated_at: at })
+    .onConflict((oc) => oc.column('team_key').doUpdateSet({ data: JSON.stringify(mapping), updated_at: at }))
+    .execute();
+  return !existed;
+}
+
+/** Deletes a mapping; returns false when there was none. */
+export async function deleteMapping(db: Kysely<Database>, teamKey: string): Promise<boolean> {
+  const result = await db.deleteFrom('mappings').where('team_key', '=', teamKey).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as initial from './0001-initial.ts';
+
+/**
+ * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
+ * folder) so they work the same under tsx, vitest and Node's type stripping. Never edit a
+ * migration that has shipped; add the next number.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};

@@ -1,0 +1,149 @@
+/**
+ * Table shapes for Kysely. Portable on purpose (SQLite and PostgreSQL): timestamps are ISO-8601
+ * UTC strings (`Date#toISOString`, so they sort as text), JSON is text, ids are UUID strings.
+ */
+export interface Database {
+  mappings: MappingsTable;
+  dispatches: DispatchesTable;
+  dedup_window: DedupWindowTable;
+  blockers: BlockersTable;
+  failure_breakers: FailureBreakersTable;
+  pull_requests: PullRequestsTable;
+  run_steps: RunStepsTable;
+  tracked_issues: TrackedIssuesTable;
+  admin_sessions: AdminSessionsTable;
+  settings: SettingsTable;
+}
+
+export interface MappingsTable {
+  team_key: string;
+  /** The whole validated `Mapping` as JSON. */
+  data: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DispatchesTable {
+  /** The dispatch id sent to the runner (`payload.dispatchId`). */
+  id: string;
+  /** Groups the planning and implementation dispatches of one run of one issue. */
+  job_id: string;
+  issue_id: string;
+  issue_identifier: string;
+  issue_title: string;
+  issue_url: string;
+  ticketing_provider: string;
+  team_key: string;
+  bucket: string;
+  repo: string;
+  phase: string;
+  status: string;
+  /** 1 for an issue's first dispatch, 2 for its second, … */
+  dispatch_number: number;
+  runner_mode: string;
+  image: string | null;
+  workflow_file: string;
+  priority: number;
+  created_at: string;
+  dispatched_at: string | null;
+  finished_at: string | null;
+  /** A run that has not reported by then is timed out (maxJobMinutes + a margin). */
+  deadline_at: string | null;
+  error: string | null;
+  external_id: string | null;
+  /** The first accepted result body, locked in (CONTRACTS.md §4). */
+  result_json: string | null;
+  result_received_at: string | null;
+  pr_url: string | null;
+  pr_number: number | null;
+  branch: string | null;
+  cost_usd: number | null;
+  usage_json: string | null;
+  /** Pull request a gap-fill or review-fix run works on, as `owner/repo#12`. */
+  pull_request_key: string | null;
+}
+
+export interface DedupWindowTable {
+  issue_id: string;
+  issue_identifier: string;
+  issue_title: string;
+  team_key: string;
+  dispatched_at: string;
+}
+
+export interface BlockersTable {
+  issue_id: string;
+  issue_identifier: string;
+  issue_title: string;
+  issue_url: string;
+  team_key: string;
+  bucket: string;
+  reason: string;
+  detail: string;
+  recorded_at: string;
+}
+
+export interface FailureBreakersTable {
+  issue_id: string;
+  issue_identifier: string;
+  consecutive_failures: number;
+  parked_at: string | null;
+  updated_at: string;
+}
+
+export interface PullRequestsTable {
+  repo: string;
+  number: number;
+  url: string;
+  branch: string;
+  issue_id: string;
+  issue_identifier: string;
+  issue_url: string;
+  team_key: string;
+  job_id: string;
+  status: string;
+  cost_usd: number | null;
+  created_at: string;
+  updated_at: string;
+  last_dispatch_at: string;
+}
+
+export interface RunStepsTable {
+  id: string;
+  dispatch_id: string;
+  job_id: string;
+  step: string;
+  status: string;
+  elapsed_ms: number | null;
+  output_json: string | null;
+  received_at: string;
+}
+
+export interface TrackedIssuesTable {
+  issue_id: string;
+  issue_identifier: string;
+  issue_title: string;
+  issue_url: string;
+  team_key: string;
+  ticketing_provider: string;
+  state_name: string;
+  state_type: string;
+  /** Where the orchestrator sees it: ready, planning_pending, awaiting_plan_approval, … */
+  stage: string;
+  priority: number;
+  seen_at: string;
+}
+
+export interface AdminSessionsTable {
+  /** SHA-256 of the bearer token; the token itself is never stored. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+

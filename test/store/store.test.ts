@@ -1,0 +1,155 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MappingInputSchema } from '../../src/domain/mapping.ts';
+import type { Store } from '../../src/store/database.ts';
+import {
+  acceptResult,
+  getDispatch,
+  insertPendingDispatch,
+  listInFlight,
+  listOverdue,
+  markFailedWithoutResult,
+  markRunning,
+  type NewDispatch,
+} from '../../src/store/dispatches.ts';
+import { deleteMapping, getMapping, listMappings, upsertMapping } from '../../src/store/mappings.ts';
+import { deleteFromDedupWindow, listDedupWindow, recordInDedupWindow } from '../../src/store/dedup-window.ts';
+import { listBlockers, replaceBlockers } from '../../src/store/blockers.ts';
+import { clearBreaker, listParked, recordRunFailure, recordRunSuccess } from '../../src/store/failure-breakers.ts';
+import { isAdminSessionValid, insertAdminSession } from '../../src/store/admin-sessions.ts';
+import { getSetting, setSetting } from '../../src/store/settings.ts';
+import { storeDialects } from '../support/store-dialects.ts';
+
+const t0 = new Date('2026-11-21T10:00:00.000Z');
+const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
+
+function newDispatch(id: string, issueId = 'issue-1'): NewDispatch {
+  return {
+    id,
+    job_id: id,
+    issue_id: issueId,
+    issue_identifier: 'ENG-1',
+    issue_title: 'Add export',
+    issue_url: 'https://linear.app/acme/issue/ENG-1',
+    ticketing_provider: 'linear',
+    team_key: 'ENG',
+    bucket: 'linear:ENG',
+    repo: 'acme/api',
+    phase: 'planning',
+    runner_mode: 'github-actions',
+    image: null,
+    workflow_file: 'claude-plan.yml',
+    priority: 2,
+    created_at: t0.toISOString(),
+    deadline_at: minutes(100).toISOString(),
+    pull_request_key: null,
+  };
+}
+
+const result = (status: 'succeeded' | 'failed', body: string) => ({
+  status,
+  resultJson: body,
+  receivedAt: minutes(5),
+  prUrl: null,
+  prNumber: null,
+  branch: null,
+  costUsd: 0.5,
+  usageJson: null,
+  error: null,
+});
+
+for (const dialect of storeDialects()) {
+  describe.skipIf(!dialect.available)(`store on ${dialect.name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await dialect.open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+    afterAll(() => dialect.shutdown());
+
+    it('creates, replaces, lists and deletes mappings', async () => {
+      const mapping = MappingInputSchema.parse({ teamKey: 'ENG', owner: 'acme', repo: 'api', defaultBranch: 'main' });
+      expect(await upsertMapping(store.db, mapping, t0)).toBe(true);
+      expect(await upsertMapping(store.db, { ...mapping, paused: true }, minutes(1))).toBe(false);
+      expect((await getMapping(store.db, 'ENG'))?.paused).toBe(true);
+      expect(await listMappings(store.db)).toHaveLength(1);
+      expect(await deleteMapping(store.db, 'ENG')).toBe(true);
+      expect(await deleteMapping(store.db, 'ENG')).toBe(false);
+    });
+
+    it('numbers dispatches per issue and tracks them in flight', async () => {
+      expect(await insertPendingDispatch(store.db, newDispatch('d1'))).toBe(1);
+      expect(await insertPendingDispatch(store.db, newDispatch('d2'))).toBe(2);
+      expect(await insertPendingDispatch(store.db, newDispatch('d3', 'issue-2'))).toBe(1);
+      await markRunning(store.db, 'd1', { dispatchedAt: minutes(1), externalId: undefined });
+      expect((await getDispatch(store.db, 'd1'))?.status).toBe('running');
+      expect((await listInFlight(store.db)).map((row) => row.id).sort()).toEqual(['d1', 'd2', 'd3']);
+    });
+
+    it('locks in exactly one result, even when two arrive at once', async () => {
+      await insertPendingDispatch(store.db, newDispatch('d1'));
+      const outcomes = await Promise.all([
+        acceptResult(store.db, 'd1', result('succeeded', '{"a":1}')),
+        acceptResult(store.db, 'd1', result('failed', '{"b":2}')),
+      ]);
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const row = await getDispatch(store.db, 'd1');
+      expect(row?.result_json).toBe(outcomes[0] ? '{"a":1}' : '{"b":2}');
+      expect(await acceptResult(store.db, 'missing', result('succeeded', '{}'))).toBe(false);
+    });
+
+    it('finds overdue runs and never fails one that already reported', async () => {
+      await insertPendingDispatch(store.db, newDispatch('d1'));
+      await insertPendingDispatch(store.db, newDispatch('d2', 'issue-2'));
+      expect(await listOverdue(store.db, minutes(50))).toHaveLength(0);
+      expect((await listOverdue(store.db, minutes(101))).map((row) => row.id).sort()).toEqual(['d1', 'd2']);
+      await acceptResult(store.db, 'd2', result('succeeded', '{}'));
+      expect(await markFailedWithoutResult(store.db, 'd1', { error: 'timed out', finishedAt: minutes(101) })).toBe(true);
+      expect(await markFailedWithoutResult(store.db, 'd2', { error: 'timed out', finishedAt: minutes(101) })).toBe(false);
+      expect((await getDispatch(store.db, 'd2'))?.status).toBe('succeeded');
+    });
+
+    it('keeps the dedup window and lets an operator remove an issue', async () => {
+      const row = { issue_id: 'i1', issue_identifier: 'ENG-1', issue_title: 'x', team_key: 'ENG', dispatched_at: t0.toISOString() };
+      await recordInDedupWindow(store.db, row);
+      await recordInDedupWindow(store.db, { ...row, dispatched_at: minutes(10).toISOString() });
+      expect(await listDedupWindow(store.db, minutes(-1))).toHaveLength(1);
+      expect(await listDedupWindow(store.db, minutes(11))).toHaveLength(0);
+      expect(await deleteFromDedupWindow(store.db, 'i1')).toBe(true);
+      expect(await listDedupWindow(store.db, minutes(-1))).toHaveLength(0);
+    });
+
+    it('replaces blockers only for the teams that were polled', async () => {
+      const blocker = (id: string, team: string) => ({
+        issue_id: id, issue_identifier: id, issue_title: 't', issue_url: 'u', team_key: team,
+        bucket: `linear:${team}`, reason: 'capacity', detail: '3 of 3 in progress', recorded_at: t0.toISOString(),
+      });
+      await replaceBlockers(store.db, ['ENG', 'OPS'], [blocker('a', 'ENG'), blocker('b', 'OPS')]);
+      await replaceBlockers(store.db, ['ENG'], [blocker('c', 'ENG')]);
+      expect((await listBlockers(store.db)).map((row) => row.issue_id).sort()).toEqual(['b', 'c']);
+    });
+
+    it('parks an issue after the threshold of consecutive failures until cleared', async () => {
+      const issue = { id: 'i1', identifier: 'ENG-1' };
+      await recordRunFailure(store.db, issue, 3, t0);
+      await recordRunSuccess(store.db, 'i1');
+      await recordRunFailure(store.db, issue, 3, t0);
+      await recordRunFailure(store.db, issue, 3, t0);
+      expect(await listParked(store.db)).toHaveLength(0);
+      expect((await recordRunFailure(store.db, issue, 3, t0)).parked_at).toBe(t0.toISOString());
+      expect(await listParked(store.db)).toHaveLength(1);
+      expect(await clearBreaker(store.db, 'i1')).toBe(true);
+      expect(await listParked(store.db)).toHaveLength(0);
+    });
+
+    it('expires admin sessions and keeps settings', async () => {
+      await insertAdminSession(store.db, 'hash', t0, minutes(60));
+      expect(await isAdminSessionValid(store.db, 'hash', minutes(59))).toBe(true);
+      expect(await isAdminSessionValid(store.db, 'hash', minutes(61))).toBe(false);
+      await setSetting(store.db, 'runnerMode', 'gha', t0);
+      await setSetting(store.db, 'runnerMode', 'fly', t0);
+      expect(await getSetting(store.db, 'runnerMode')).toBe('fly');
+    });
+  });
+}

@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStore, type Store } from '../../src/store/database.ts';
+import { postgresAvailable, startPostgres } from './postgres-server.ts';
+
+/** One dialect the store tests run against; `open` gives a fresh, migrated, empty database. */
+export interface DialectUnderTest {
+  name: 'sqlite' | 'postgres';
+  available: boolean;
+  open(): Promise<Store>;
+  shutdown(): Promise<void>;
+}
+
+/** SQLite (a temp file, as in production) and PostgreSQL (a throw-away server), for `describe.each`. */
+export function storeDialects(): DialectUnderTest[] {
+  let server: Awaited<ReturnType<typeof startPostgres>> | undefined;
+  let databases = 0;
+  const sqlite: DialectUnderTest = {
+    name: 'sqlite',
+    available: true,
+    async open() {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-store-'));
+      return openStore({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
+    },
+    async shutdown() {},
+  };
+  const postgres: DialectUnderTest = {
+    name: 'postgres',
+    available: postgresAvailable,
+    async open() {
+      server ??= await startPostgres();
+      // A fresh database per test keeps tests independent without restarting the server.
+      const name = `t${++databases}`;
+      const admin = await openRaw(server.connectionString);
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      return openStore({ kind: 'postgres', connectionString: server.connectionString.replace(/\/postgres$/, `/${name}`) });
+    },
+    async shutdown() {
+      await server?.stop();
+      server = undefined;
+    },
+  };
+  return [sqlite, postgres];
+}
+
+async function openRaw(connectionString: string) {
+  const pg = await import('pg');
+  const client = new pg.default.Client({ connectionString });
+  await client.connect();
+  return client;
+}
