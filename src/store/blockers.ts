@@ -24,3 +24,14 @@ export async function listBlockers(db: Kysely<Database>): Promise<BlockerRow[]> 
 export async function deleteBlocker(db: Kysely<Database>, issueId: string): Promise<void> {
   await db.deleteFrom('blockers').where('issue_id', '=', issueId).execute();
 }
+
+/** Records one refusal outside the poll (a follow-up run refused by the gate). */
+export async function upsertBlocker(db: Kysely<Database>, row: BlockerRow): Promise<void> {
+  await db
+    .insertInto('blockers')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('issue_id').doUpdateSet({ reason: row.reason, detail: row.detail, recorded_at: row.recorded_at }),
+    )
+    .execute();
+}

@@ -158,3 +158,34 @@ export async function listDispatchesSince(db: Kysely<Database>, since: Date): Pr
 export async function listDispatchesOfJob(db: Kysely<Database>, jobId: string): Promise<DispatchRow[]> {
   return db.selectFrom('dispatches').selectAll().where('job_id', '=', jobId).orderBy('created_at').execute();
 }
+
+/**
+ * Jobs whose plan succeeded and was approved (auto, API or marker) but that have no
+ * implementation run dispatched yet: candidates for the next implementation dispatch.
+ * A dispatch that the backend refused (never `dispatched_at`) does not count as one.
+ */
+export async function listApprovedPlansAwaitingImplementation(db: Kysely<Database>): Promise<DispatchRow[]> {
+  return db
+    .selectFrom('dispatches as planning')
+    .innerJoin('plan_approvals', 'plan_approvals.job_id', 'planning.job_id')
+    .selectAll('planning')
+    .where('planning.phase', '=', 'planning')
+    .where('planning.status', '=', 'succeeded')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('dispatches as later')
+            .select('later.id')
+            .whereRef('later.job_id', '=', 'planning.job_id')
+            .where('later.phase', '!=', 'planning')
+            .where((eb) => eb.or([eb('later.dispatched_at', 'is not', null), eb('later.status', 'in', IN_FLIGHT)])),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/** Notes why a pending dispatch's outcome is unknown; it stays in flight until its deadline. */
+export async function notePendingProblem(db: Kysely<Database>, id: string, problem: string): Promise<void> {
+  await db.updateTable('dispatches').set({ error: problem }).where('id', '=', id).where('status', '=', 'pending').execute();
+}

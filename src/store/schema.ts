@@ -11,6 +11,7 @@ export interface Database {
   pull_requests: PullRequestsTable;
   run_steps: RunStepsTable;
   tracked_issues: TrackedIssuesTable;
+  plan_approvals: PlanApprovalsTable;
   admin_sessions: AdminSessionsTable;
   settings: SettingsTable;
 }
@@ -132,6 +133,15 @@ export interface TrackedIssuesTable {
   stage: string;
   priority: number;
   seen_at: string;
+}
+
+/** A person approved a job's plan (API or `Plan-Approved` marker), so implementation may follow. */
+export interface PlanApprovalsTable {
+  job_id: string;
+  issue_id: string;
+  /** `api`, `marker`, or `auto` (the mapping's autoApprovePlans). */
+  approved_by: string;
+  approved_at: string;
 }
 
 export interface AdminSessionsTable {

@@ -17,11 +17,6 @@ export async function replaceTrackedIssues(
   });
 }
 
-/** Sets one issue's stage right away (a dispatch or a result changed it between polls). */
-export async function setTrackedStage(db: Kysely<Database>, issueId: string, stage: string): Promise<void> {
-  await db.updateTable('tracked_issues').set({ stage }).where('issue_id', '=', issueId).execute();
-}
-
 export async function listTrackedIssues(db: Kysely<Database>): Promise<TrackedIssueRow[]> {
   return db.selectFrom('tracked_issues').selectAll().orderBy('team_key').orderBy('issue_identifier').execute();
 }

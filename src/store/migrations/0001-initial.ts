@@ -128,6 +128,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await db.schema
+    .createTable('plan_approvals')
+    .addColumn('job_id', 'text', (c) => c.primaryKey())
+    .addColumn('issue_id', 'text', (c) => c.notNull())
+    .addColumn('approved_by', 'text', (c) => c.notNull())
+    .addColumn('approved_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
     .createTable('admin_sessions')
     .addColumn('token_hash', 'text', (c) => c.primaryKey())
     .addColumn('created_at', 'text', (c) => c.notNull())

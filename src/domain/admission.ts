@@ -1,0 +1,89 @@
+import type { TicketDependency } from './ticket.ts';
+
+/**
+ * The admission gate's rules (ARCHITECTURE.md, The tick, step 3), as a pure function. Every
+ * dispatch path — poll, plan approval, gap-fill, review feedback, retry — asks this one gate.
+ */
+
+/** Why a dispatch was refused; each becomes a blocker row with this reason. */
+export type RefusalReason =
+  | 'paused'
+  | 'dependency'
+  | 'in_flight'
+  | 'dedup_window'
+  | 'capacity'
+  | 'failure_breaker'
+  | 'pr_budget';
+
+export interface Refusal {
+  reason: RefusalReason;
+  /** A sentence for the operator: what holds the issue back and, where it helps, until when. */
+  detail: string;
+}
+
+/** What is asked: a new pickup from the poll, or a follow-up of work already under way. */
+export type AdmissionKind = 'pickup' | 'plan-approval' | 'gap-fill' | 'review-fix';
+
+export interface AdmissionRequest {
+  kind: AdmissionKind;
+  issueId: string;
+  paused: boolean;
+  bucket: string;
+  capacity: number;
+  dependencies: TicketDependency[];
+  /** For follow-ups on a PR: runs already spent and the PR's budget. */
+  pullRequestRuns?: { used: number; budget: number };
+}
+
+/** The state the gate reads; the caller builds it once per tick and updates it as it admits. */
+export interface AdmissionState {
+  now: Date;
+  dedupWindowMs: number;
+  inFlightIssueIds: ReadonlySet<string>;
+  inFlightByBucket: ReadonlyMap<string, number>;
+  /** Issue id → when it was last dispatched, for issues in the dedup window. */
+  dedupDispatchedAt: ReadonlyMap<string, Date>;
+  parkedIssueIds: ReadonlySet<string>;
+}
+
+/** `undefined` admits; otherwise the first rule that refuses, in a fixed order. */
+export function checkAdmission(request: AdmissionRequest, state: AdmissionState): Refusal | undefined {
+  if (request.paused) return { reason: 'paused', detail: 'the project mapping is paused' };
+  if (state.parkedIssueIds.has(request.issueId)) {
+    return {
+      reason: 'failure_breaker',
+      detail: 'parked after repeated failed runs; an operator must clear it before it runs again',
+    };
+  }
+  const open = request.dependencies.filter((dependency) => !dependency.resolved);
+  if (open.length > 0) {
+    return {
+      reason: 'dependency',
+      detail: `blocked by unresolved ${open.map((dependency) => dependency.identifier).join(', ')}`,
+    };
+  }
+  if (state.inFlightIssueIds.has(request.issueId)) {
+    return { reason: 'in_flight', detail: 'a run for this issue is already in flight' };
+  }
+  if (request.kind === 'pickup') {
+    const last = state.dedupDispatchedAt.get(request.issueId);
+    if (last && state.now.getTime() - last.getTime() < state.dedupWindowMs) {
+      const until = new Date(last.getTime() + state.dedupWindowMs);
+      return {
+        reason: 'dedup_window',
+        detail: `dispatched at ${last.toISOString()}; eligible again after ${until.toISOString()}`,
+      };
+    }
+  }
+  if (request.pullRequestRuns && request.pullRequestRuns.used >= request.pullRequestRuns.budget) {
+    return {
+      reason: 'pr_budget',
+      detail: `the pull request used its budget of ${request.pullRequestRuns.budget} follow-up runs`,
+    };
+  }
+  const running = state.inFlightByBucket.get(request.bucket) ?? 0;
+  if (running >= request.capacity) {
+    return { reason: 'capacity', detail: `${running} of ${request.capacity} runs in progress for ${request.bucket}` };
+  }
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+
+/** One environment-status check shown on the Overview (seed 002): ticketing, runner callback, gap-fill. */
+export interface StatusCheck {
+  name: string;
+  ok: boolean;
+  /** What was found, or what to fix; never a secret's value. */
+  detail: string;
+}
+
+/** `GET /api/admin/config-status`: runs every check now (they are cheap: one call per tracker). */
+export function statusRoutes(checks: () => Promise<StatusCheck[]>): Hono {
+  const app = new Hono();
+  app.get('/api/admin/config-status', async (c) => {
+    const results = await checks();
+    return c.json({ ok: results.every((check) => check.ok), checks: results });
+  });
+  return app;
+}

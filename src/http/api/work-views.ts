@@ -1,0 +1,182 @@
+import type { BlockerRow } from '../../store/blockers.ts';
+import type { DispatchRow } from '../../store/dispatches.ts';
+import type { Mapping } from '../../domain/mapping.ts';
+import type { TrackedIssueRow } from '../../store/tracked-issues.ts';
+import { capacityBucket } from '../../domain/mapping.ts';
+
+/** Read models for the Work panels (seed 002): shapes the JSON API returns. */
+
+export interface DispatchView {
+  dispatchId: string;
+  phase: string;
+  status: string;
+  dispatchNumber: number;
+  createdAt: string;
+  dispatchedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  prUrl: string | null;
+  costUsd: number | null;
+}
+
+/** One job of the dispatch log: the planning and implementation dispatches of one issue, grouped. */
+export interface JobView {
+  jobId: string;
+  issue: { id: string; identifier: string; title: string; url: string; provider: string };
+  repo: string;
+  teamKey: string;
+  runnerMode: string;
+  image: string | null;
+  /** The newest dispatch's status: what the job is doing now. */
+  status: string;
+  prUrl: string | null;
+  createdAt: string;
+  dispatches: DispatchView[];
+}
+
+/** Groups dispatches (newest first) into jobs, keeping the newest-first order of jobs. */
+export function groupIntoJobs(rows: DispatchRow[]): JobView[] {
+  const jobs = new Map<string, JobView>();
+  for (const row of rows) {
+    let job = jobs.get(row.job_id);
+    if (!job) {
+      job = {
+        jobId: row.job_id,
+        issue: { id: row.issue_id, identifier: row.issue_identifier, title: row.issue_title, url: row.issue_url, provider: row.ticketing_provider },
+        repo: row.repo,
+        teamKey: row.team_key,
+        runnerMode: row.runner_mode,
+        image: row.image,
+        status: row.status,
+        prUrl: null,
+        createdAt: row.created_at,
+        dispatches: [],
+      };
+      jobs.set(row.job_id, job);
+    }
+    job.dispatches.unshift(toDispatchView(row));
+    job.prUrl ??= row.pr_url;
+    if (row.created_at < job.createdAt) job.createdAt = row.created_at;
+  }
+  return [...jobs.values()];
+}
+
+function toDispatchView(row: DispatchRow): DispatchView {
+  return {
+    dispatchId: row.id,
+    phase: row.phase,
+    status: row.status,
+    dispatchNumber: row.dispatch_number,
+    createdAt: row.created_at,
+    dispatchedAt: row.dispatched_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+    prUrl: row.pr_url,
+    costUsd: row.cost_usd,
+  };
+}
+
+/** The Blockers panel: KPI counts and the per-issue rows. */
+export function blockersView(rows: BlockerRow[]) {
+  const byReason: Record<string, number> = {};
+  for (const row of rows) byReason[row.reason] = (byReason[row.reason] ?? 0) + 1;
+  return {
+    total: rows.length,
+    teamsAffected: new Set(rows.map((row) => row.team_key)).size,
+    blockedByConcurrencyCap: byReason.capacity ?? 0,
+    blockedByDedupWindow: byReason.dedup_window ?? 0,
+    byReason,
+    blockers: rows.map((row) => ({
+      issueId: row.issue_id,
+      identifier: row.issue_identifier,
+      title: row.issue_title,
+      url: row.issue_url,
+      mapping: row.team_key,
+      bucket: row.bucket,
+      reason: row.reason,
+      detail: row.detail,
+      recordedAt: row.recorded_at,
+    })),
+  };
+}
+
+/** Where an issue stands, from its newest dispatch; `awaitingApproval` when its plan waits for a person. */
+export function stageOf(latest: DispatchRow, awaitingApproval: boolean): string {
+  if (latest.status === 'pending' || latest.status === 'running') {
+    return latest.phase === 'planning' ? 'planning' : 'implementing';
+  }
+  if (latest.status === 'failed') return latest.phase === 'planning' ? 'planning_failed' : 'failed';
+  if (latest.phase === 'planning') return awaitingApproval ? 'awaiting_plan_approval' : 'plan_approved';
+  return latest.pr_url ? 'pr_open' : 'completed';
+}
+
+export interface IssueView {
+  issueId: string;
+  identifier: string;
+  title: string;
+  url: string;
+  teamKey: string;
+  provider: string;
+  /** Tracker state as last seen by the poll (started, unstarted, …), when the poll saw it. */
+  state: { name: string; type: string } | null;
+  stage: string;
+  /** True when the issue is ready for implementation; false while planning is still pending. */
+  readyForImplementation: boolean;
+  lastDispatchAt: string | null;
+}
+
+/** The Issues inbox: what the poll saw, merged with what the ledger knows (newest dispatch per issue). */
+export function issuesView(
+  tracked: TrackedIssueRow[],
+  latestByIssue: Map<string, { row: DispatchRow; awaitingApproval: boolean }>,
+  mappings: Mapping[],
+  inFlight: DispatchRow[],
+) {
+  const issues = new Map<string, IssueView>();
+  for (const [issueId, { row, awaitingApproval }] of latestByIssue) {
+    const stage = stageOf(row, awaitingApproval);
+    issues.set(issueId, {
+      issueId,
+      identifier: row.issue_identifier,
+      title: row.issue_title,
+      url: row.issue_url,
+      teamKey: row.team_key,
+      provider: row.ticketing_provider,
+      state: null,
+      stage,
+      readyForImplementation: stage === 'plan_approved' || row.phase !== 'planning',
+      lastDispatchAt: row.created_at,
+    });
+  }
+  for (const row of tracked) {
+    const known = issues.get(row.issue_id);
+    const state = { name: row.state_name, type: row.state_type };
+    if (known && known.stage !== 'failed' && known.stage !== 'planning_failed') {
+      known.state = state;
+      continue;
+    }
+    issues.set(row.issue_id, {
+      issueId: row.issue_id,
+      identifier: row.issue_identifier,
+      title: row.issue_title,
+      url: row.issue_url,
+      teamKey: row.team_key,
+      provider: row.ticketing_provider,
+      state,
+      stage: row.stage,
+      readyForImplementation: row.stage !== 'planning_pending',
+      lastDispatchAt: known?.lastDispatchAt ?? null,
+    });
+  }
+  const inProgressByMapping = mappings.map((mapping) => {
+    const bucket = capacityBucket(mapping);
+    return {
+      teamKey: mapping.teamKey,
+      bucket,
+      inProgress: inFlight.filter((row) => row.bucket === bucket).length,
+      cap: mapping.maxInProgressAiIssues,
+      paused: mapping.paused,
+    };
+  });
+  return { issues: [...issues.values()], inProgressByMapping };
+}

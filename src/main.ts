@@ -1,0 +1,163 @@
+/**
+ * The composition root: the only file that reads the process environment and picks concrete
+ * trackers, execution backends and notifiers. `npm start` runs it.
+ */
+import { serve } from '@hono/node-server';
+import { Mutex } from 'async-mutex';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import { ConfigError } from './config/config-error.ts';
+import { mergeEnv, readDotEnv } from './config/dot-env.ts';
+import { loadConfig } from './config/load-config.ts';
+import type { Config } from './config/types.ts';
+import { describeError } from './domain/errors.ts';
+import type { TicketingProviderName } from './domain/ticket.ts';
+import { createGitHubAppClient, type GitHubAppClient } from './github/github-app.ts';
+import { createHttpApp } from './http/app.ts';
+import type { StatusCheck } from './http/api/status-routes.ts';
+import { createNotifier } from './notify/registry.ts';
+import { DEFAULT_POLICY, type OrchestratorContext } from './orchestrator/context.ts';
+import { startPoller } from './orchestrator/poller.ts';
+import { createRunTokenSigner } from './orchestrator/run-tokens.ts';
+import { createGitHubActionsBackend } from './runners/github-actions/github-actions-backend.ts';
+import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
+import { openStore } from './store/database.ts';
+import { getSetting } from './store/settings.ts';
+import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
+import type { TicketingProvider } from './ticketing/types.ts';
+
+/** Paths pino blanks in every log line, wherever a secret could ride along. */
+const REDACT = ['authorization', '*.authorization', 'headers.authorization', '*.apiKey', '*.token', '*.privateKey', '*.secret'];
+
+async function main(): Promise<void> {
+  const dotEnv = readDotEnv(process.cwd());
+  const env = mergeEnv(dotEnv.values, process.env);
+  const logger = pino({ redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'ai-implement' } });
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`AI-Implement cannot start:\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  for (const warning of [...dotEnv.warnings, ...config.warnings]) logger.warn(warning);
+  const log = config.tenant.clientSlug ? logger.child({ client: config.tenant.clientSlug }) : logger;
+
+  const store = await openStore({ kind: 'sqlite', path: path.resolve(config.dedupDbPath) });
+  const github = createGitHubAppClient({
+    appId: config.github.appId,
+    privateKey: config.github.privateKey,
+    baseUrl: config.github.apiUrl,
+    log: octokitLog(log),
+  });
+  const ticketing = createTicketing(config, log);
+  const backends = new Map<ExecutionMode, ExecutionBackend>([['github-actions', createGitHubActionsBackend(github)]]);
+  const ctx: OrchestratorContext = {
+    db: store.db,
+    ticketing,
+    backends,
+    runnerMode: async () =>
+      config.runner.modeFromEnv ? config.runner.mode : ((await getSetting(store.db, 'runnerMode')) as Config['runner']['mode'] | undefined) ?? 'default',
+    callback: config.runner.tokenSecret
+      ? { baseUrl: config.runner.callbackBaseUrl, signer: createRunTokenSigner(config.runner.tokenSecret) }
+      : undefined,
+    defaultImage: config.runner.image,
+    notifier: createNotifier(config, log),
+    logger: log,
+    clock: () => new Date(),
+    policy: DEFAULT_POLICY,
+    dispatchLock: new Mutex(),
+  };
+
+  const app = createHttpApp({
+    orchestrator: ctx,
+    adminAccessCode: config.admin.accessCode,
+    statusChecks: () => statusChecks(config, ticketing, github),
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
+    log.info({ port: info.port }, `AI-Implement listening on http://localhost:${info.port}`),
+  );
+  const poller = startPoller(ctx, config.pollIntervalMs);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: finishing the current tick');
+    await poller.stop();
+    await new Promise((resolve) => server.close(resolve));
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function createTicketing(config: Config, logger: Logger): Map<TicketingProviderName, TicketingProvider> {
+  const providers = new Map<TicketingProviderName, TicketingProvider>();
+  if (config.linear) {
+    const linearLog = logger.child({ provider: 'linear' });
+    providers.set(
+      'linear',
+      createLinearProvider({
+        apiKey: config.linear.apiKey,
+        apiUrl: config.linear.apiUrl,
+        logger: { warn: (fields, message) => linearLog.warn(fields, message) },
+      }),
+    );
+  }
+  return providers;
+}
+
+/** The Overview's environment checks: ticketing connection, GitHub App, runner callback, gap-fill trigger. */
+async function statusChecks(
+  config: Config,
+  ticketing: Map<TicketingProviderName, TicketingProvider>,
+  github: GitHubAppClient,
+): Promise<StatusCheck[]> {
+  const checks: StatusCheck[] = [];
+  for (const [name, provider] of ticketing) {
+    const result = await provider.checkConnection().catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
+    checks.push({ name: `ticketing:${name}`, ...result });
+  }
+  const app = await github
+    .getApp()
+    .then((info) => ({ ok: true, detail: `authenticated as ${info.slug ?? info.name}` }))
+    .catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
+  checks.push({ name: 'github-app', ...app });
+  const { callbackBaseUrl, tokenSecret } = config.runner;
+  checks.push({
+    name: 'runner-callback',
+    ok: Boolean(callbackBaseUrl && tokenSecret),
+    detail:
+      callbackBaseUrl && tokenSecret
+        ? `runners report to ${callbackBaseUrl}`
+        : 'set RUNNER_CALLBACK_BASE_URL and RUNNER_TOKEN_SECRET so runs report results and progress',
+  });
+  checks.push({
+    name: 'gap-fill-trigger',
+    ok: Boolean(config.gapFill.triggerSecret),
+    detail: config.gapFill.triggerSecret
+      ? '/trigger/gap-fill is enabled'
+      : 'set GAP_FILL_TRIGGER_SECRET to enable /ai-implement comments through comment-trigger.yml',
+  });
+  return checks;
+}
+
+function octokitLog(logger: Logger) {
+  const child = logger.child({ service: 'github' });
+  return {
+    debug: (message: string) => child.debug(message),
+    info: (message: string) => child.info(message),
+    warn: (message: string) => child.warn(message),
+    error: (message: string) => child.error(message),
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error(`AI-Implement stopped: ${describeError(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import type { Mutex } from 'async-mutex';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { TicketingProviderName } from '../domain/ticket.ts';
+import type { Notifier } from '../notify/types.ts';
+import type { ExecutionBackend, ExecutionMode } from '../runners/types.ts';
+import type { Database } from '../store/schema.ts';
+import type { TicketingProvider } from '../ticketing/types.ts';
+import type { RunTokenSigner } from './run-tokens.ts';
+
+/** Global runner-mode override (RUNNER_MODE); `default` lets each mapping's executionMode win. */
+export type RunnerModeOverride = 'default' | 'gha' | 'fly' | 'local' | 'shadow';
+
+/** Tunables with their reasons; the defaults are in `DEFAULT_POLICY`. */
+export interface OrchestratorPolicy {
+  /** Seed 003 step 2: an issue is not re-dispatched within 24 h of its previous dispatch. */
+  dedupWindowMs: number;
+  /** Consecutive failed runs after which an issue is parked until an operator clears it. */
+  breakerThreshold: number;
+  /**
+   * Added to maxJobMinutes before a silent run is declared failed: GitHub may queue a job for
+   * minutes before it starts, and the runner needs time to report after the job's own timeout.
+   */
+  deadlineMarginMs: number;
+  /** How many dispatches the dispatch log keeps in view (seed 002: "last ~500"). */
+  logLimit: number;
+}
+
+export const DEFAULT_POLICY: OrchestratorPolicy = {
+  dedupWindowMs: 24 * 60 * 60 * 1000,
+  breakerThreshold: 3,
+  deadlineMarginMs: 15 * 60 * 1000,
+  logLimit: 500,
+};
+
+/**
+ * How run tokens are signed (RUNNER_TOKEN_SECRET) and where runners call back
+ * (RUNNER_CALLBACK_BASE_URL). Absent without a secret; without a base URL the payload carries
+ * no `callback` (CONTRACTS.md §3) but the callback routes still verify tokens.
+ */
+export interface CallbackSettings {
+  baseUrl: string | undefined;
+  signer: RunTokenSigner;
+}
+
+/**
+ * Everything the orchestrator works with, passed in by the composition root (src/main.ts).
+ * `dispatchLock` serializes admission + the ledger write, so the poll tick and a callback that
+ * dispatches the next phase cannot both take the last slot of a bucket.
+ */
+export interface OrchestratorContext {
+  db: Kysely<Database>;
+  ticketing: ReadonlyMap<TicketingProviderName, TicketingProvider>;
+  backends: ReadonlyMap<ExecutionMode, ExecutionBackend>;
+  runnerMode: () => Promise<RunnerModeOverride>;
+  callback: CallbackSettings | undefined;
+  /** Default session image for Fly and local runs (AI_IMPLEMENT_RUNNER_IMAGE). */
+  defaultImage: string | undefined;
+  notifier: Notifier;
+  logger: Logger;
+  clock: () => Date;
+  policy: OrchestratorPolicy;
+  dispatchLock: Mutex;
+}

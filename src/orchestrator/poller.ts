@@ -1,0 +1,52 @@
+import { describeError } from '../domain/errors.ts';
+import type { OrchestratorContext } from './context.ts';
+import { runTick, type TickReport } from './tick.ts';
+
+export interface Poller {
+  /** Runs one tick now (or waits for the running one) and returns its report. */
+  tickNow(): Promise<TickReport | undefined>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the tick every `intervalMs`, never two at once: the next tick is scheduled only after
+ * the current one ends, so a slow tracker stretches the period instead of stacking ticks.
+ * A tick that throws is logged and the schedule goes on.
+ */
+export function startPoller(ctx: OrchestratorContext, intervalMs: number): Poller {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<TickReport | undefined> | undefined;
+  let stopped = false;
+
+  const tick = (): Promise<TickReport | undefined> => {
+    running ??= runTick(ctx)
+      .then((report) => {
+        if (report.dispatched.length + report.refused.length + report.failed.length + report.timedOut > 0) {
+          ctx.logger.info({ tick: report }, 'tick');
+        }
+        return report;
+      })
+      .catch((error: unknown) => {
+        ctx.logger.error({ err: describeError(error) }, 'tick failed');
+        return undefined;
+      })
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+    return running;
+  };
+
+  timer = setTimeout(tick, 0);
+  return {
+    tickNow: () => {
+      clearTimeout(timer);
+      return tick();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

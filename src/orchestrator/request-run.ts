@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { checkAdmission, type AdmissionKind, type Refusal } from '../domain/admission.ts';
+import { IntegrationError, describeError, isRetryable } from '../domain/errors.ts';
+import { capacityBucket, DEFAULT_MAX_JOB_MINUTES, type Mapping } from '../domain/mapping.ts';
+import type { Phase } from '../domain/phases.ts';
+import type { Ticket } from '../domain/ticket.ts';
+import { deleteBlocker } from '../store/blockers.ts';
+import { deleteFromDedupWindow, recordInDedupWindow } from '../store/dedup-window.ts';
+import { insertPendingDispatch, markFailedWithoutResult, markRunning, notePendingProblem } from '../store/dispatches.ts';
+import { recordRunFailure } from '../store/failure-breakers.ts';
+import { loadAdmissionState } from './admission-state.ts';
+import type { OrchestratorContext } from './context.ts';
+import { resolveExecutionMode } from './execution-mode.ts';
+import { failureMarker, markerWhileRunning } from './markers.ts';
+import { buildPayload } from './payload.ts';
+
+/** A run the orchestrator is asked to start, from any path (poll, approval, follow-up). */
+export interface RunRequest {
+  kind: AdmissionKind;
+  phase: Phase;
+  ticket: Ticket;
+  mapping: Mapping;
+  /** The job this run continues (implementation after planning); a new job when absent. */
+  jobId?: string;
+  pullRequest?: { key: string; number: number; branch: string; runsUsed: number; budget: number };
+}
+
+export type RunOutcome =
+  | { status: 'dispatched'; dispatchId: string; jobId: string; dispatchNumber: number }
+  | { status: 'refused'; refusal: Refusal }
+  | { status: 'failed'; dispatchId: string; error: string; willRetry: boolean };
+
+/**
+ * Asks the admission gate, writes the intent to the ledger, then calls the execution backend —
+ * in that order, so a crash between the ledger write and the call leaves a `pending` row that
+ * counts as in flight (never dispatched twice) and is timed out at its deadline (never lost).
+ *
+ * A refusal by the backend that retrying cannot fix (missing workflow file, bad credentials,
+ * invalid request) marks the ticket failed with the operator-facing reason. A rate limit (the
+ * backend surely did not start the run) leaves the ticket as it was and frees its dedup entry,
+ * so the next poll retries. A transient fault leaves the outcome unknown: see below.
+ */
+export async function requestRun(ctx: OrchestratorContext, request: RunRequest): Promise<RunOutcome> {
+  const { ticket, mapping } = request;
+  const mode = resolveExecutionMode(mapping, await ctx.runnerMode());
+  const backend = ctx.backends.get(mode);
+  const bucket = capacityBucket(mapping, ticket.teamKey);
+
+  const intent = await ctx.dispatchLock.runExclusive(async () => {
+    const refusal = checkAdmission(
+      {
+        kind: request.kind,
+        issueId: ticket.id,
+        paused: mapping.paused,
+        bucket,
+        capacity: mapping.maxInProgressAiIssues,
+        dependencies: request.kind === 'pickup' ? ticket.dependencies : [],
+        pullRequestRuns: request.pullRequest
+          ? { used: request.pullRequest.runsUsed, budget: request.pullRequest.budget }
+          : undefined,
+      },
+      await loadAdmissionState(ctx),
+    );
+    if (refusal) return { refusal };
+    const now = ctx.clock();
+    const dispatchId = randomUUID();
+    const jobId = request.jobId ?? dispatchId;
+    const deadline = new Date(
+      now.getTime() + (mapping.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES) * 60_000 + ctx.policy.deadlineMarginMs,
+    );
+    const image = mode === 'github-actions' ? undefined : (mapping.runnerImage ?? ctx.defaultImage);
+    const dispatchNumber = await insertPendingDispatch(ctx.db, {
+      id: dispatchId,
+      job_id: jobId,
+      issue_id: ticket.id,
+      issue_identifier: ticket.identifier,
+      issue_title: ticket.title,
+      issue_url: ticket.url,
+      ticketing_provider: ticket.provider,
+      team_key: mapping.teamKey,
+      bucket,
+      repo: `${mapping.owner}/${mapping.repo}`,
+      phase: request.phase,
+      runner_mode: mode,
+      image: image ?? null,
+      workflow_file: workflowFor(mapping, request.phase),
+      priority: ticket.priority,
+      created_at: now.toISOString(),
+      deadline_at: deadline.toISOString(),
+      pull_request_key: request.pullRequest?.key ?? null,
+    });
+    await recordInDedupWindow(ctx.db, {
+      issue_id: ticket.id,
+      issue_identifier: ticket.identifier,
+      issue_title: ticket.title,
+      team_key: mapping.teamKey,
+      dispatched_at: now.toISOString(),
+    });
+    await deleteBlocker(ctx.db, ticket.id);
+    return { refusal: undefined, dispatchId, jobId, dispatchNumber, deadline, image };
+  });
+  if (intent.refusal) return { status: 'refused', refusal: intent.refusal };
+
+  const { dispatchId, jobId, dispatchNumber } = intent;
+  const log = ctx.logger.child({ issue: ticket.identifier, dispatchId, phase: request.phase, mode });
+  try {
+    if (!backend) {
+      throw new IntegrationError(mode, 'invalid', `no execution backend is configured for ${mode}`);
+    }
+    const callbackUrl = ctx.callback?.baseUrl;
+    const tokens = ctx.callback && callbackUrl ? await ctx.callback.signer.mint(dispatchId, intent.deadline) : undefined;
+    const payload = buildPayload({
+      dispatchId,
+      phase: request.phase,
+      ticket,
+      mapping,
+      image: intent.image,
+      pullRequest: request.pullRequest
+        ? { number: request.pullRequest.number, branch: request.pullRequest.branch }
+        : undefined,
+      callback: callbackUrl && tokens ? { url: callbackUrl, ...tokens } : undefined,
+    });
+    const receipt = await backend.dispatch({
+      mapping,
+      phase: request.phase,
+      workflowFile: workflowFor(mapping, request.phase),
+      payload,
+    });
+    await markRunning(ctx.db, dispatchId, { dispatchedAt: ctx.clock(), externalId: receipt.externalId });
+  } catch (error) {
+    if (!(error instanceof IntegrationError && error.category === 'transient')) {
+      return handleDispatchFailure(ctx, request, { dispatchId, dispatchNumber, mode }, error);
+    }
+    // No answer (network error, timeout, 5xx): GitHub may have started the run. Keep the row
+    // pending — in flight until its deadline — so it is never dispatched twice; its callbacks
+    // settle it if it runs, and the deadline fails it if it does not.
+    await notePendingProblem(ctx.db, dispatchId, `dispatch outcome unknown: ${describeError(error)}`);
+    log.warn({ err: describeError(error) }, 'dispatch outcome unknown; held in flight until its deadline');
+  }
+
+  log.info({ dispatchNumber }, 'dispatched');
+  await updateMarkers(ctx, request, markerWhileRunning(request.phase), request.kind === 'pickup');
+  await ctx.notifier.notify({
+    type: 'dispatch_succeeded',
+    issue: { identifier: ticket.identifier, title: ticket.title, url: ticket.url },
+    repo: `${mapping.owner}/${mapping.repo}`,
+    phase: request.phase,
+    dispatchNumber,
+    runnerMode: mode,
+  });
+  return { status: 'dispatched', dispatchId, jobId, dispatchNumber };
+}
+
+async function handleDispatchFailure(
+  ctx: OrchestratorContext,
+  request: RunRequest,
+  dispatch: { dispatchId: string; dispatchNumber: number; mode: string },
+  error: unknown,
+): Promise<RunOutcome> {
+  const { ticket, mapping } = request;
+  const { dispatchId } = dispatch;
+  const message = describeError(error);
+  const willRetry = isRetryable(error);
+  const now = ctx.clock();
+  await markFailedWithoutResult(ctx.db, dispatchId, {
+    error: `dispatch refused: ${message}${willRetry ? ' (retried on the next poll)' : ''}`,
+    finishedAt: now,
+  });
+  // The run never started: it must not hold the issue in the dedup window.
+  await deleteFromDedupWindow(ctx.db, ticket.id);
+  ctx.logger.error({ issue: ticket.identifier, dispatchId, err: message }, `dispatch failed: ${message}`);
+  if (!willRetry) {
+    await recordRunFailure(ctx.db, ticket, ctx.policy.breakerThreshold, now);
+    await updateMarkers(ctx, request, failureMarker(request.phase), false);
+    await postComment(ctx, request, `AI-Implement could not start the ${request.phase} run: ${message}`);
+  }
+  await ctx.notifier.notify({
+    type: 'dispatch_failed',
+    issue: { identifier: ticket.identifier, title: ticket.title, url: ticket.url },
+    repo: `${mapping.owner}/${mapping.repo}`,
+    phase: request.phase,
+    dispatchNumber: dispatch.dispatchNumber,
+    runnerMode: dispatch.mode,
+    error: message,
+  });
+  return { status: 'failed', dispatchId, error: message, willRetry };
+}
+
+async function updateMarkers(
+  ctx: OrchestratorContext,
+  request: RunRequest,
+  marker: ReturnType<typeof markerWhileRunning>,
+  moveToStarted: boolean,
+): Promise<void> {
+  const provider = ctx.ticketing.get(request.ticket.provider);
+  try {
+    await provider?.setMarker(request.ticket, marker, { moveToStarted });
+  } catch (error) {
+    // The run is under way either way; a stale marker is fixed by the next lifecycle step.
+    ctx.logger.warn({ issue: request.ticket.identifier, err: describeError(error) }, 'could not update ticket marker');
+  }
+}
+
+async function postComment(ctx: OrchestratorContext, request: RunRequest, body: string): Promise<void> {
+  try {
+    await ctx.ticketing.get(request.ticket.provider)?.postComment(request.ticket, body);
+  } catch (error) {
+    ctx.logger.warn({ issue: request.ticket.identifier, err: describeError(error) }, 'could not comment on ticket');
+  }
+}
+
+/** The workflow a phase runs: planning has its own; every other phase runs the implement workflow. */
+export function workflowFor(mapping: Mapping, phase: Phase): string {
+  return phase === 'planning' ? mapping.planningWorkflowFile : mapping.workflowFile;
+}

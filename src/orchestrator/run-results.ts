@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { describeError } from '../domain/errors.ts';
+import type { Phase } from '../domain/phases.ts';
+import { canonicalJson, pullRequestNumber, type RunProgress, type RunResult } from '../domain/run-result.ts';
+import type { NotifiedRun } from '../notify/types.ts';
+import { acceptResult, getDispatch, listDispatchesOfJob, type DispatchRow } from '../store/dispatches.ts';
+import { recordRunFailure, recordRunSuccess } from '../store/failure-breakers.ts';
+import { getMapping } from '../store/mappings.ts';
+import { approvePlan } from '../store/plan-approvals.ts';
+import { upsertPullRequest } from '../store/pull-requests.ts';
+import { insertRunStep } from '../store/run-steps.ts';
+import type { OrchestratorContext } from './context.ts';
+import { failureMarker } from './markers.ts';
+import { requestRun, type RunOutcome as RunRequestOutcome } from './request-run.ts';
+
+export type ResultOutcome = 'accepted' | 'duplicate' | 'conflict' | 'unknown_dispatch';
+
+/**
+ * Takes a runner's result (CONTRACTS.md §4). The first result is locked in by one conditional
+ * database write; the same body again is a `duplicate`, a different one a `conflict`. After the
+ * lock-in the lifecycle moves on: markers, PR record, failure breaker, the next phase.
+ */
+export async function handleRunResult(
+  ctx: OrchestratorContext,
+  dispatchId: string,
+  result: RunResult,
+): Promise<ResultOutcome> {
+  const body = canonicalJson(result);
+  const accepted = await acceptResult(ctx.db, dispatchId, {
+    status: result.status === 'success' ? 'succeeded' : 'failed',
+    resultJson: body,
+    receivedAt: ctx.clock(),
+    prUrl: result.prUrl ?? null,
+    prNumber: result.prUrl ? (pullRequestNumber(result.prUrl) ?? null) : null,
+    branch: result.branch ?? null,
+    costUsd: result.usage?.costUsd ?? null,
+    usageJson: result.usage ? canonicalJson(result.usage) : null,
+    error: result.status === 'failure' ? (result.error ?? 'the runner reported a failure') : null,
+  });
+  if (!accepted) {
+    const row = await getDispatch(ctx.db, dispatchId);
+    if (!row) return 'unknown_dispatch';
+    return row.result_json === body ? 'duplicate' : 'conflict';
+  }
+  const row = await getDispatch(ctx.db, dispatchId);
+  if (row) {
+    await applyRunOutcome(ctx, row, result.status === 'success' ? { ok: true, result } : { ok: false, error: row.error ?? '' });
+  }
+  return 'accepted';
+}
+
+/** Stores one progress report; false when the dispatch is unknown. */
+export async function handleRunProgress(
+  ctx: OrchestratorContext,
+  dispatchId: string,
+  progress: RunProgress,
+): Promise<boolean> {
+  const row = await getDispatch(ctx.db, dispatchId);
+  if (!row) return false;
+  await insertRunStep(ctx.db, {
+    id: randomUUID(),
+    dispatch_id: dispatchId,
+    job_id: row.job_id,
+    step: progress.step,
+    status: progress.status,
+    elapsed_ms: progress.elapsedMs ?? null,
+    output_json: progress.output ? JSON.stringify(progress.output) : null,
+    received_at: ctx.clock().toISOString(),
+  });
+  return true;
+}
+
+export type FinishedRun = { ok: true; result: RunResult } | { ok: false; error: string };
+
+/**
+ * What follows a finished run (a result, or a deadline passed): markers per CONTRACTS.md §2,
+ * the failure breaker, the PR record, notifications, and after a successful planning run the
+ * implementation run when the plan is auto-approved. Tracker and notification errors are
+ * logged, never thrown: the outcome is already locked in the ledger.
+ */
+export async function applyRunOutcome(ctx: OrchestratorContext, row: DispatchRow, outcome: FinishedRun): Promise<void> {
+  const phase = row.phase as Phase;
+  const ticketRef = { id: row.issue_id, identifier: row.issue_identifier, teamKey: row.team_key };
+  const provider = ctx.ticketing.get(row.ticketing_provider as 'linear' | 'jira');
+  const log = ctx.logger.child({ issue: row.issue_identifier, dispatchId: row.id, phase });
+  const setMarker = async (marker: Parameters<NonNullable<typeof provider>['setMarker']>[1]) => {
+    try {
+      await provider?.setMarker(ticketRef, marker);
+    } catch (error) {
+      log.warn({ err: describeError(error) }, `could not set the ${marker} marker`);
+    }
+  };
+  const now = ctx.clock();
+
+  if (!outcome.ok) {
+    log.warn({ err: outcome.error }, 'run failed');
+    await recordRunFailure(ctx.db, { id: row.issue_id, identifier: row.issue_identifier }, ctx.policy.breakerThreshold, now);
+    await setMarker(failureMarker(phase));
+    await ctx.notifier.notify({
+      type: 'run_finished',
+      ...notifiedRun(row),
+      result: { status: 'failure', error: outcome.error },
+    });
+    return;
+  }
+
+  log.info('run succeeded');
+  await recordRunSuccess(ctx.db, row.issue_id);
+  if (phase === 'planning') {
+    await setMarker('planComplete');
+    await continueAfterPlanning(ctx, row);
+    return;
+  }
+  const { result } = outcome;
+  const prNumber = result.prUrl ? pullRequestNumber(result.prUrl) : undefined;
+  if (result.prUrl && prNumber !== undefined) {
+    await upsertPullRequest(ctx.db, {
+      repo: row.repo,
+      number: prNumber,
+      url: result.prUrl,
+      branch: result.branch ?? '',
+      issue_id: row.issue_id,
+      issue_identifier: row.issue_identifier,
+      issue_url: row.issue_url,
+      team_key: row.team_key,
+      job_id: row.job_id,
+      status: 'completed',
+      cost_usd: result.usage?.costUsd ?? null,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      last_dispatch_at: row.dispatched_at ?? row.created_at,
+    });
+  }
+  await setMarker('readyForReview');
+  await ctx.notifier.notify({
+    type: 'run_finished',
+    ...notifiedRun(row),
+    result: { status: 'success', prUrl: result.prUrl },
+  });
+}
+
+/** Auto-approval dispatches implementation now; otherwise the job waits for a person. */
+async function continueAfterPlanning(ctx: OrchestratorContext, row: DispatchRow): Promise<void> {
+  const mapping = await getMapping(ctx.db, row.team_key);
+  if (!mapping) return;
+  if (!mapping.autoApprovePlans) return;
+  await approvePlan(ctx.db, { jobId: row.job_id, issueId: row.issue_id, approvedBy: 'auto', approvedAt: ctx.clock() });
+  await dispatchImplementation(ctx, row.job_id, row.issue_id);
+}
+
+/**
+ * Dispatches the implementation run of an approved plan, through the admission gate. When the
+ * gate refuses (a full bucket) or the ticket cannot be read now, the poll tick picks the job up
+ * later from the ledger: approved plans without an implementation run are candidates there.
+ */
+export async function dispatchImplementation(
+  ctx: OrchestratorContext,
+  jobId: string,
+  issueId: string,
+): Promise<RunRequestOutcome | undefined> {
+  const dispatches = await listDispatchesOfJob(ctx.db, jobId);
+  const planning = dispatches.find((dispatch) => dispatch.phase === 'planning');
+  if (!planning) return undefined;
+  const mapping = await getMapping(ctx.db, planning.team_key);
+  const provider = ctx.ticketing.get(planning.ticketing_provider as 'linear' | 'jira');
+  if (!mapping || !provider) return undefined;
+  try {
+    const ticket = (await provider.getTickets([issueId])).get(issueId);
+    if (!ticket) return undefined;
+    const outcome = await requestRun(ctx, { kind: 'plan-approval', phase: 'implementation', ticket, mapping, jobId });
+    if (outcome.status === 'refused') {
+      ctx.logger.info({ issue: ticket.identifier, reason: outcome.refusal.reason }, 'implementation waits: ' + outcome.refusal.detail);
+    }
+    return outcome;
+  } catch (error) {
+    ctx.logger.warn({ issue: planning.issue_identifier, err: describeError(error) }, 'implementation dispatch deferred to the next poll');
+    return undefined;
+  }
+}
+
+function notifiedRun(row: DispatchRow): NotifiedRun {
+  return {
+    issue: { identifier: row.issue_identifier, title: row.issue_title, url: row.issue_url },
+    repo: row.repo,
+    phase: row.phase as Phase,
+    dispatchNumber: row.dispatch_number,
+    runnerMode: row.runner_mode,
+  };
+}
