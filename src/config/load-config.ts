@@ -1,0 +1,130 @@
+import { ConfigError, describeProblem } from './config-error.ts';
+import { combinationProblems, configWarnings } from './config-rules.ts';
+import { EnvSchema, type EnvFields } from './config-schema.ts';
+import { normalizeEnv, SECRET_ENV_NAMES, type EnvName, type RawEnv } from './env-variables.ts';
+import type { Config, JiraConfig } from './types.ts';
+
+/**
+ * Parses the environment variables of CONTRACTS.md §1 (names, defaults, meanings; where to get
+ * each credential per seed `000_…`) into a deeply frozen, typed `Config`.
+ *
+ * `env` is passed in — `process.env` merged with `.env` by `mergeEnv(readDotEnv(cwd).values,
+ * process.env)` in main.ts, a plain object in tests. Values are trimmed and blank ones count as
+ * unset. Variables outside §1 are ignored.
+ *
+ * Derived values: DEDUP_DB_PATH defaults to `/data/dedup.sqlite` when NODE_ENV=production
+ * (`./dedup.sqlite` otherwise); LOCAL_RUNNER_ORCHESTRATOR_URL to `http://host.docker.internal:$PORT`;
+ * the Jira REST base to `https://api.atlassian.com/ex/jira/{JIRA_CLOUD_ID}` (Bearer auth), or to
+ * JIRA_SITE_URL when JIRA_EMAIL selects Basic auth, unless JIRA_API_URL overrides it.
+ *
+ * @throws ConfigError listing every problem at once (missing required variables, malformed values,
+ *   unusable combinations), one line each naming the variable and where to get it; no secret
+ *   values. Mistakes that do not stop start-up end up in `config.warnings` instead.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw = normalizeEnv(env);
+  const parsed = EnvSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map(describeIssue);
+  problems.push(...combinationProblems(raw));
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(problems.map((line) => scrubSecrets(line, raw)));
+  }
+  const warnings = configWarnings(raw, parsed.data).map((line) => scrubSecrets(line, raw));
+  return deepFreeze(buildConfig(parsed.data, raw, warnings));
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string }): string {
+  return describeProblem(issue.path[0] as EnvName, issue.message);
+}
+
+/**
+ * Defence in depth: messages are written not to quote secrets, but should one ever slip into a
+ * message (a secret pasted into the wrong variable, say), it is masked here.
+ */
+function scrubSecrets(line: string, raw: RawEnv): string {
+  let scrubbed = line;
+  for (const name of SECRET_ENV_NAMES) {
+    const value = raw[name];
+    // Short values could be ordinary words ("test") and would mangle messages; real secrets are longer.
+    if (value !== undefined && value.length >= 8) scrubbed = scrubbed.replaceAll(value, '[redacted]');
+  }
+  return scrubbed;
+}
+
+function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config {
+  const production = fields.NODE_ENV === 'production';
+  return {
+    production,
+    port: fields.PORT,
+    pollIntervalMs: fields.POLL_INTERVAL_MS,
+    // /data is the Fly.io volume mount point in production (seed 000).
+    dedupDbPath: fields.DEDUP_DB_PATH ?? (production ? '/data/dedup.sqlite' : './dedup.sqlite'),
+    github: {
+      appId: fields.GITHUB_APP_ID,
+      privateKey: fields.GITHUB_APP_PRIVATE_KEY,
+      apiUrl: fields.GITHUB_API_URL,
+      webhookSecret: fields.GITHUB_WEBHOOK_SECRET,
+    },
+    linear: fields.LINEAR_API_KEY
+      ? {
+          apiKey: fields.LINEAR_API_KEY,
+          apiUrl: fields.LINEAR_API_URL,
+          workspaceUrl: fields.LINEAR_WORKSPACE_URL,
+        }
+      : undefined,
+    jira: buildJira(fields),
+    admin: { accessCode: fields.ADMIN_ACCESS_CODE },
+    gapFill: { triggerSecret: fields.GAP_FILL_TRIGGER_SECRET },
+    notify: { type: fields.NOTIFY_TYPE, webhookUrl: fields.NOTIFY_WEBHOOK_URL },
+    runner: {
+      mode: fields.RUNNER_MODE,
+      modeFromEnv: raw.RUNNER_MODE !== undefined,
+      callbackBaseUrl: fields.RUNNER_CALLBACK_BASE_URL,
+      tokenSecret: fields.RUNNER_TOKEN_SECRET,
+      image: fields.AI_IMPLEMENT_RUNNER_IMAGE,
+      localImage: fields.LOCAL_RUNNER_IMAGE,
+      localOrchestratorUrl:
+        fields.LOCAL_RUNNER_ORCHESTRATOR_URL ?? `http://host.docker.internal:${fields.PORT}`,
+    },
+    fly: {
+      sessionsApp: fields.FLY_SESSIONS_APP,
+      sessionsRegion: fields.FLY_SESSIONS_REGION,
+      sessionsToken: fields.FLY_SESSIONS_TOKEN,
+      apiUrl: fields.FLY_API_URL,
+    },
+    reaper: { dryRun: fields.REAPER_DRY_RUN, alertThreshold: fields.REAPER_ALERT_THRESHOLD },
+    tenant: { clientSlug: fields.CLIENT_SLUG, flyAppName: fields.FLY_APP_NAME },
+    claude: { anthropicApiKey: fields.ANTHROPIC_API_KEY, oauthToken: fields.CLAUDE_CODE_OAUTH_TOKEN },
+    warnings,
+  };
+}
+
+/** `combinationProblems` has already checked that a touched Jira configuration is complete. */
+function buildJira(fields: EnvFields): JiraConfig | undefined {
+  const token = fields.JIRA_TOKEN;
+  if (token === undefined) return undefined;
+  if (fields.JIRA_EMAIL !== undefined && fields.JIRA_SITE_URL !== undefined) {
+    return {
+      auth: 'basic',
+      email: fields.JIRA_EMAIL,
+      token,
+      siteUrl: fields.JIRA_SITE_URL,
+      apiUrl: fields.JIRA_API_URL ?? fields.JIRA_SITE_URL,
+    };
+  }
+  const apiUrl =
+    fields.JIRA_API_URL ??
+    (fields.JIRA_CLOUD_ID === undefined
+      ? undefined
+      : `https://api.atlassian.com/ex/jira/${fields.JIRA_CLOUD_ID}`);
+  if (apiUrl === undefined) return undefined;
+  return { auth: 'bearer', token, cloudId: fields.JIRA_CLOUD_ID, siteUrl: fields.JIRA_SITE_URL, apiUrl };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,106 @@
+import type { NotifyType, RunnerMode } from './config-schema.ts';
+
+export type { NotifyType, RunnerMode };
+
+/** Linear, configured by LINEAR_API_KEY. */
+export interface LinearConfig {
+  readonly apiKey: string;
+  /** GraphQL endpoint, LINEAR_API_URL. */
+  readonly apiUrl: string;
+  /** For issue links, LINEAR_WORKSPACE_URL. */
+  readonly workspaceUrl: string | undefined;
+}
+
+/**
+ * Jira, in one of two auth modes:
+ * - `bearer`: JIRA_TOKEN as a Bearer token through `https://api.atlassian.com/ex/jira/{cloudId}`;
+ * - `basic`: JIRA_EMAIL + JIRA_TOKEN as Basic auth straight to JIRA_SITE_URL.
+ * `apiUrl` is the REST base either way (JIRA_API_URL overrides it), without `/rest/api/3`.
+ */
+export type JiraConfig =
+  | {
+      readonly auth: 'bearer';
+      readonly token: string;
+      /** Unset only when JIRA_API_URL names the REST base directly (Data Center, tests). */
+      readonly cloudId: string | undefined;
+      /** For issue links. */
+      readonly siteUrl: string | undefined;
+      readonly apiUrl: string;
+    }
+  | {
+      readonly auth: 'basic';
+      readonly email: string;
+      readonly token: string;
+      readonly siteUrl: string;
+      readonly apiUrl: string;
+    };
+
+/** The orchestrator's configuration: CONTRACTS.md §1, parsed by `loadConfig`. Deeply frozen. */
+export interface Config {
+  /** NODE_ENV=production. */
+  readonly production: boolean;
+  readonly port: number;
+  readonly pollIntervalMs: number;
+  readonly dedupDbPath: string;
+  readonly github: {
+    /** The numeric GitHub App ID. */
+    readonly appId: number;
+    /** PEM with real newlines. */
+    readonly privateKey: string;
+    readonly apiUrl: string;
+    /** Unset: `/api/github/webhook` answers 503. */
+    readonly webhookSecret: string | undefined;
+  };
+  /** Unset when LINEAR_API_KEY is. At least one of `linear` and `jira` is set. */
+  readonly linear: LinearConfig | undefined;
+  readonly jira: JiraConfig | undefined;
+  readonly admin: {
+    /** Unset: `/admin` and `/api/*` answer 404. */
+    readonly accessCode: string | undefined;
+  };
+  readonly gapFill: {
+    /** Unset: `/trigger/gap-fill` answers 503. */
+    readonly triggerSecret: string | undefined;
+  };
+  readonly notify: {
+    readonly type: NotifyType;
+    /** Unset: notifications are skipped silently. A secret (whoever has it can post). */
+    readonly webhookUrl: string | undefined;
+  };
+  readonly runner: {
+    /** RUNNER_MODE, `default` when unset. */
+    readonly mode: RunnerMode;
+    /** RUNNER_MODE is set in the environment, so it wins over the database value (seed 002, Reaper). */
+    readonly modeFromEnv: boolean;
+    readonly callbackBaseUrl: string | undefined;
+    /** Unset: `/runner/*` answer 501. */
+    readonly tokenSecret: string | undefined;
+    /** AI_IMPLEMENT_RUNNER_IMAGE: default session image for Fly and local Docker. */
+    readonly image: string | undefined;
+    readonly localImage: string;
+    readonly localOrchestratorUrl: string;
+  };
+  readonly fly: {
+    readonly sessionsApp: string | undefined;
+    readonly sessionsRegion: string | undefined;
+    readonly sessionsToken: string | undefined;
+    readonly apiUrl: string;
+  };
+  readonly reaper: {
+    readonly dryRun: boolean;
+    /** Destructions in 24 h above which an alert is sent. */
+    readonly alertThreshold: number;
+  };
+  /** Multi-tenant labels for logs and notifications. */
+  readonly tenant: {
+    readonly clientSlug: string | undefined;
+    readonly flyAppName: string | undefined;
+  };
+  /** Forwarded to Fly and local runner sessions; the OAuth token is preferred. */
+  readonly claude: {
+    readonly anthropicApiKey: string | undefined;
+    readonly oauthToken: string | undefined;
+  };
+  /** Operator mistakes that do not stop start-up; log each one at warn level. */
+  readonly warnings: readonly string[];
+}
