@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { markerForLinearLabel, type Marker } from '../../domain/markers.ts';
+import type { Ticket, TicketDependency, TicketStateType, TicketSummary } from '../../domain/ticket.ts';
+
+/** The shapes `ISSUES_QUERY` (queries.ts) returns; validated at the edge, trusted inside. */
+const IssueSummarySchema = z.object({
+  id: z.string(),
+  identifier: z.string(),
+  title: z.string(),
+  url: z.string(),
+  state: z.object({ type: z.string() }),
+});
+
+const IssueSchema = z.object({
+  id: z.string(),
+  identifier: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  url: z.string(),
+  priority: z.number(),
+  createdAt: z.string(),
+  team: z.object({ key: z.string() }),
+  state: z.object({ name: z.string(), type: z.string() }),
+  labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
+  inverseRelations: z.object({ nodes: z.array(z.object({ type: z.string(), issue: IssueSummarySchema })) }),
+  parent: IssueSummarySchema.extend({
+    children: z.object({ nodes: z.array(IssueSummarySchema) }),
+  }).nullable(),
+});
+
+export const IssuesPageSchema = z.object({
+  issues: z.object({
+    nodes: z.array(IssueSchema),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  }),
+});
+
+export type IssuesPage = z.infer<typeof IssuesPageSchema>;
+export type LinearIssue = z.infer<typeof IssueSchema>;
+type LinearIssueSummary = z.infer<typeof IssueSummarySchema>;
+
+const STATE_TYPES: readonly string[] = ['triage', 'backlog', 'unstarted', 'started', 'completed', 'canceled'];
+
+/**
+ * Linear's workflow state type as ours. Linear also has `duplicate`, a closed state that counts
+ * as canceled; an unknown future type is treated as not started rather than as closed, so it can
+ * never resolve a dependency by accident.
+ */
+export function toStateType(type: string): TicketStateType {
+  if (type === 'duplicate') return 'canceled';
+  return STATE_TYPES.includes(type) ? (type as TicketStateType) : 'unstarted';
+}
+
+/**
+ * A Linear issue as a `Ticket`: labels become markers (case-insensitive), issues that block it
+ * (`blocks` relations pointing at it) become dependencies, resolved when their state is completed
+ * or canceled; siblings are the parent's other children.
+ */
+export function mapIssue(issue: LinearIssue): Ticket {
+  const markers = [
+    ...new Set(issue.labels.nodes.map((label) => markerForLinearLabel(label.name)).filter(isMarker)),
+  ];
+  const dependencies: TicketDependency[] = issue.inverseRelations.nodes
+    .filter((relation) => relation.type === 'blocks')
+    .map((relation) => {
+      const blocker = toSummary(relation.issue);
+      return { ...blocker, resolved: blocker.stateType === 'completed' || blocker.stateType === 'canceled' };
+    });
+  return {
+    provider: 'linear',
+    id: issue.id,
+    identifier: issue.identifier,
+    title: issue.title,
+    description: issue.description ?? '',
+    url: issue.url,
+    teamKey: issue.team.key,
+    stateName: issue.state.name,
+    stateType: toStateType(issue.state.type),
+    priority: issue.priority,
+    createdAt: issue.createdAt,
+    markers,
+    dependencies,
+    parent: issue.parent ? toSummary(issue.parent) : undefined,
+    siblings: (issue.parent?.children.nodes ?? []).filter((child) => child.id !== issue.id).map(toSummary),
+  };
+}
+
+function toSummary(issue: LinearIssueSummary): TicketSummary {
+  return {
+    id: issue.id,
+    identifier: issue.identifier,
+    title: issue.title,
+    url: issue.url,
+    stateType: toStateType(issue.state.type),
+  };
+}
+
+function isMarker(marker: Marker | undefined): marker is Marker {
+  return marker !== undefined;
+}
