@@ -15,7 +15,8 @@ export interface TicketingProvider {
    * Tickets that carry an AI marker a person set — `ready` (asks for a run) or `planApproved`
    * (approves a plan) — in the scopes of the given mappings, as **one** batched query for all of
    * them (Linear: one GraphQL request filtered by team keys and labels). Tickets of other teams
-   * never come back. Each ticket's `markers` lists every lifecycle marker it carries.
+   * and closed tickets (completed, canceled) never come back. Each ticket's `markers` lists
+   * every lifecycle marker it carries. For Jira, `teamKey` is the key of the mapping that matched.
    */
   fetchCandidates(mappings: Mapping[]): Promise<Ticket[]>;
 
