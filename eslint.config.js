@@ -8,7 +8,12 @@ const adapters = ['ticketing', 'runners', 'store', 'github', 'notify', 'config']
 
 /** One zone per layer: files in `target` may not import from `from`. */
 const zones = [
-  { target: './src/domain', from: ['./src/' + adapters.join(',./src/'), './src/orchestrator', './src/http', './src/main.ts'].join(',').split(',') },
+  {
+    target: './src/domain',
+    from: ['./src/' + adapters.join(',./src/'), './src/orchestrator', './src/http', './src/main.ts']
+      .join(',')
+      .split(','),
+  },
   ...adapters.map((name) => ({
     target: `./src/${name}`,
     from: ['./src/orchestrator', './src/http', './src/main.ts'],

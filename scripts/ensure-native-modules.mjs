@@ -28,7 +28,10 @@ function headersDir() {
   const dir = path.resolve('node_modules/.cache/node-headers', version);
   if (fs.existsSync(path.join(dir, 'package', 'include', 'node', 'node.h'))) return path.join(dir, 'package');
   fs.mkdirSync(dir, { recursive: true });
-  const tarball = execFileSync('npm', ['pack', `${pkg}@${version}`, '--silent'], { cwd: dir, encoding: 'utf8' })
+  const tarball = execFileSync('npm', ['pack', `${pkg}@${version}`, '--silent'], {
+    cwd: dir,
+    encoding: 'utf8',
+  })
     .trim()
     .split('\n')
     .pop();

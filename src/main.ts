@@ -27,7 +27,15 @@ import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
 import type { TicketingProvider } from './ticketing/types.ts';
 
 /** Paths pino blanks in every log line, wherever a secret could ride along. */
-const REDACT = ['authorization', '*.authorization', 'headers.authorization', '*.apiKey', '*.token', '*.privateKey', '*.secret'];
+const REDACT = [
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.apiKey',
+  '*.token',
+  '*.privateKey',
+  '*.secret',
+];
 
 async function main(): Promise<void> {
   const dotEnv = readDotEnv(process.cwd());
@@ -54,13 +62,17 @@ async function main(): Promise<void> {
     log: octokitLog(log),
   });
   const ticketing = createTicketing(config, log);
-  const backends = new Map<ExecutionMode, ExecutionBackend>([['github-actions', createGitHubActionsBackend(github)]]);
+  const backends = new Map<ExecutionMode, ExecutionBackend>([
+    ['github-actions', createGitHubActionsBackend(github)],
+  ]);
   const ctx: OrchestratorContext = {
     db: store.db,
     ticketing,
     backends,
     runnerMode: async () =>
-      config.runner.modeFromEnv ? config.runner.mode : ((await getSetting(store.db, 'runnerMode')) as Config['runner']['mode'] | undefined) ?? 'default',
+      config.runner.modeFromEnv
+        ? config.runner.mode
+        : (((await getSetting(store.db, 'runnerMode')) as Config['runner']['mode'] | undefined) ?? 'default'),
     callback: config.runner.tokenSecret
       ? { baseUrl: config.runner.callbackBaseUrl, signer: createRunTokenSigner(config.runner.tokenSecret) }
       : undefined,
@@ -120,7 +132,9 @@ async function statusChecks(
 ): Promise<StatusCheck[]> {
   const checks: StatusCheck[] = [];
   for (const [name, provider] of ticketing) {
-    const result = await provider.checkConnection().catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
+    const result = await provider
+      .checkConnection()
+      .catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
     checks.push({ name: `ticketing:${name}`, ...result });
   }
   const app = await github

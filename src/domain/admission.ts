@@ -7,13 +7,7 @@ import type { TicketDependency } from './ticket.ts';
 
 /** Why a dispatch was refused; each becomes a blocker row with this reason. */
 export type RefusalReason =
-  | 'paused'
-  | 'dependency'
-  | 'in_flight'
-  | 'dedup_window'
-  | 'capacity'
-  | 'failure_breaker'
-  | 'pr_budget';
+  'paused' | 'dependency' | 'in_flight' | 'dedup_window' | 'capacity' | 'failure_breaker' | 'pr_budget';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -83,7 +77,10 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
   }
   const running = state.inFlightByBucket.get(request.bucket) ?? 0;
   if (running >= request.capacity) {
-    return { reason: 'capacity', detail: `${running} of ${request.capacity} runs in progress for ${request.bucket}` };
+    return {
+      reason: 'capacity',
+      detail: `${running} of ${request.capacity} runs in progress for ${request.bucket}`,
+    };
   }
   return undefined;
 }

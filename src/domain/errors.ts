@@ -32,7 +32,9 @@ export class IntegrationError extends Error {
 
 /** True for failures worth retrying later (rate limits and transient faults). */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof IntegrationError && (error.category === 'rate_limited' || error.category === 'transient');
+  return (
+    error instanceof IntegrationError && (error.category === 'rate_limited' || error.category === 'transient')
+  );
 }
 
 /** A message safe to show an operator for any thrown value. */

@@ -6,8 +6,12 @@ import { z } from 'zod';
  * "Configure project mappings" (`shared/seeds/001_…`).
  */
 
-const name = z
-  .string()
+/** A string field whose absence reads "is required" rather than zod's type message. */
+function requiredString() {
+  return z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
+}
+
+const name = requiredString()
   .trim()
   .min(1, 'must not be empty')
   .max(100, 'must be at most 100 characters')
@@ -18,15 +22,16 @@ const workflowFile = z
   .trim()
   .regex(/^[A-Za-z0-9_.-]+\.ya?ml$/, 'must be a workflow file name ending in .yml or .yaml');
 
-const positiveInt = (max: number) => z.number().int('must be a whole number').min(1, 'must be at least 1').max(max);
+const positiveInt = (max: number) =>
+  z.number().int('must be a whole number').min(1, 'must be at least 1').max(max);
 
 export const LinearTicketingConfigSchema = z.object({ kind: z.literal('linear') }).strict();
 
 export const JiraTicketingConfigSchema = z
   .object({
     kind: z.literal('jira'),
-    jql: z.string().trim().min(1, 'is required for Jira mappings'),
-    repoFieldValue: z.string().trim().min(1, 'is required for Jira mappings'),
+    jql: requiredString().trim().min(1, 'is required for Jira mappings'),
+    repoFieldValue: requiredString().trim().min(1, 'is required for Jira mappings'),
     statusFieldOverride: z
       .string()
       .regex(/^customfield_\d+$/, 'must look like customfield_10500')
@@ -46,8 +51,7 @@ export const TicketingConfigSchema = z.discriminatedUnion('kind', [
 /** What a client sends to create or replace a mapping; defaults fill what it leaves out. */
 export const MappingInputSchema = z
   .object({
-    teamKey: z
-      .string()
+    teamKey: requiredString()
       .trim()
       .min(1, 'is required')
       .max(50, 'must be at most 50 characters')
@@ -55,7 +59,10 @@ export const MappingInputSchema = z
     owner: name,
     repo: name,
     workflowFile: workflowFile.default('claude-implement.yml'),
-    defaultBranch: z.string().trim().min(1, 'is required: the branch pull requests target, e.g. main'),
+    defaultBranch: z
+      .string({ error: 'is required: the branch pull requests target, e.g. main' })
+      .trim()
+      .min(1, 'is required: the branch pull requests target, e.g. main'),
     maxInProgressAiIssues: positiveInt(100).default(3),
     executionMode: z.enum(['github-actions', 'fly-machines']).default('github-actions'),
     sessionMode: z.enum(['autonomous', 'interactive', 'hybrid']).default('autonomous'),
@@ -152,7 +159,10 @@ export const DEFAULT_MAX_JOB_MINUTES = 90;
  * The capacity bucket a mapping's runs count against (seed 003, step 1): Linear groups by team
  * key — every mapping of one team shares a cap — while Jira groups by mapping.
  */
-export function capacityBucket(mapping: Pick<Mapping, 'teamKey' | 'ticketingProvider'>, ticketTeamKey?: string): string {
+export function capacityBucket(
+  mapping: Pick<Mapping, 'teamKey' | 'ticketingProvider'>,
+  ticketTeamKey?: string,
+): string {
   return mapping.ticketingProvider === 'linear'
     ? `linear:${(ticketTeamKey ?? mapping.teamKey).toUpperCase()}`
     : `jira:${mapping.teamKey}`;

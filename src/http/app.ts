@@ -39,7 +39,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.all('/admin', (c) => c.json({ error: 'not_found', message: 'the admin UI is disabled' }, 404));
     app.all('/admin/*', (c) => c.json({ error: 'not_found', message: 'the admin UI is disabled' }, 404));
     app.all('/api/*', (c, next) =>
-      OWN_AUTH.slice(1).includes(c.req.path) ? next() : c.json({ error: 'not_found', message: 'not found' }, 404),
+      OWN_AUTH.slice(1).includes(c.req.path)
+        ? next()
+        : c.json({ error: 'not_found', message: 'not found' }, 404),
     );
   } else {
     const auth = createAdminAuth(ctx.db, deps.adminAccessCode, ctx.clock);
@@ -48,7 +50,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
       if (OWN_AUTH.includes(c.req.path)) return next();
       const token = bearerToken(c.req.header('authorization'));
       if (!token || !(await auth.isValid(token))) {
-        return c.json({ error: 'unauthorized', message: 'sign in at POST /api/auth and send Authorization: Bearer <token>' }, 401);
+        return c.json(
+          {
+            error: 'unauthorized',
+            message: 'sign in at POST /api/auth and send Authorization: Bearer <token>',
+          },
+          401,
+        );
       }
       return next();
     });
@@ -58,9 +66,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.route('/', statusRoutes(deps.statusChecks));
   }
 
-  app.notFound((c) => c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.notFound((c) =>
+    c.json({ error: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` }, 404),
+  );
   app.onError((error, c) => {
-    ctx.logger.error({ err: error instanceof Error ? error.message : String(error), path: c.req.path }, 'request failed');
+    ctx.logger.error(
+      { err: error instanceof Error ? error.message : String(error), path: c.req.path },
+      'request failed',
+    );
     return c.json({ error: 'internal', message: 'internal error; see the orchestrator log' }, 500);
   });
   return app;

@@ -37,7 +37,10 @@ export async function readJson<S extends z.ZodType>(
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const fields = fieldErrors(parsed.error);
-    return { ok: false, response: badRequest(c, fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields) };
+    return {
+      ok: false,
+      response: badRequest(c, fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields),
+    };
   }
   return { ok: true, value: parsed.data };
 }

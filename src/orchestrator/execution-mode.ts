@@ -7,7 +7,10 @@ import type { RunnerModeOverride } from './context.ts';
  * `default` keeps the mapping's own; `shadow` dispatches through GitHub Actions (the shadow Fly
  * machine is started beside it by the Fly backend when that is configured).
  */
-export function resolveExecutionMode(mapping: Pick<Mapping, 'executionMode'>, override: RunnerModeOverride): ExecutionMode {
+export function resolveExecutionMode(
+  mapping: Pick<Mapping, 'executionMode'>,
+  override: RunnerModeOverride,
+): ExecutionMode {
   switch (override) {
     case 'gha':
     case 'shadow':

@@ -33,7 +33,10 @@ export function buildPayload(input: PayloadInput): DispatchPayload {
     siblings: ticket.siblings.length > 0 ? ticket.siblings.map(toRelated) : undefined,
     dependencies:
       ticket.dependencies.length > 0
-        ? ticket.dependencies.map((dependency) => ({ ...toRelated(dependency), resolved: dependency.resolved }))
+        ? ticket.dependencies.map((dependency) => ({
+            ...toRelated(dependency),
+            resolved: dependency.resolved,
+          }))
         : undefined,
   });
   const payload: DispatchPayload = {
@@ -51,7 +54,9 @@ export function buildPayload(input: PayloadInput): DispatchPayload {
     ...(Object.keys(related).length > 0 ? { related } : {}),
     ...(Object.keys(caps).length > 0 ? { caps } : {}),
     provider:
-      mapping.provider === 'bedrock' ? { name: 'bedrock', awsRegion: mapping.awsRegion } : { name: 'anthropic' },
+      mapping.provider === 'bedrock'
+        ? { name: 'bedrock', awsRegion: mapping.awsRegion }
+        : { name: 'anthropic' },
     ...(input.image ? { image: input.image } : {}),
     ...(input.pullRequest ? { pullRequest: input.pullRequest } : {}),
     ...(input.callback ? { callback: input.callback } : {}),

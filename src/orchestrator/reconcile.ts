@@ -11,7 +11,9 @@ import { applyRunOutcome } from './run-results.ts';
  * A tracker error means "unknown, keep it": nothing is freed on a failed lookup.
  * Returns how many dispatches were closed, for the tick report.
  */
-export async function reconcileInFlight(ctx: OrchestratorContext): Promise<{ timedOut: number; closed: number }> {
+export async function reconcileInFlight(
+  ctx: OrchestratorContext,
+): Promise<{ timedOut: number; closed: number }> {
   const now = ctx.clock();
   let timedOut = 0;
   for (const row of await listOverdue(ctx.db, now)) {
@@ -37,7 +39,10 @@ export async function reconcileInFlight(ctx: OrchestratorContext): Promise<{ tim
     try {
       tickets = await provider.getTickets([...new Set(rows.map((row) => row.issue_id))]);
     } catch (error) {
-      ctx.logger.warn({ provider: name, err: describeError(error) }, 'reconcile: tracker unavailable, keeping in-flight runs');
+      ctx.logger.warn(
+        { provider: name, err: describeError(error) },
+        'reconcile: tracker unavailable, keeping in-flight runs',
+      );
       continue;
     }
     for (const row of rows) {

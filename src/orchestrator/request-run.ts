@@ -6,7 +6,12 @@ import type { Phase } from '../domain/phases.ts';
 import type { Ticket } from '../domain/ticket.ts';
 import { deleteBlocker } from '../store/blockers.ts';
 import { deleteFromDedupWindow, recordInDedupWindow } from '../store/dedup-window.ts';
-import { insertPendingDispatch, markFailedWithoutResult, markRunning, notePendingProblem } from '../store/dispatches.ts';
+import {
+  insertPendingDispatch,
+  markFailedWithoutResult,
+  markRunning,
+  notePendingProblem,
+} from '../store/dispatches.ts';
 import { recordRunFailure } from '../store/failure-breakers.ts';
 import { loadAdmissionState } from './admission-state.ts';
 import type { OrchestratorContext } from './context.ts';
@@ -66,7 +71,9 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
     const dispatchId = randomUUID();
     const jobId = request.jobId ?? dispatchId;
     const deadline = new Date(
-      now.getTime() + (mapping.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES) * 60_000 + ctx.policy.deadlineMarginMs,
+      now.getTime() +
+        (mapping.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES) * 60_000 +
+        ctx.policy.deadlineMarginMs,
     );
     const image = mode === 'github-actions' ? undefined : (mapping.runnerImage ?? ctx.defaultImage);
     const dispatchNumber = await insertPendingDispatch(ctx.db, {
@@ -108,7 +115,8 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
       throw new IntegrationError(mode, 'invalid', `no execution backend is configured for ${mode}`);
     }
     const callbackUrl = ctx.callback?.baseUrl;
-    const tokens = ctx.callback && callbackUrl ? await ctx.callback.signer.mint(dispatchId, intent.deadline) : undefined;
+    const tokens =
+      ctx.callback && callbackUrl ? await ctx.callback.signer.mint(dispatchId, intent.deadline) : undefined;
     const payload = buildPayload({
       dispatchId,
       phase: request.phase,
@@ -197,7 +205,10 @@ async function updateMarkers(
     await provider?.setMarker(request.ticket, marker, { moveToStarted });
   } catch (error) {
     // The run is under way either way; a stale marker is fixed by the next lifecycle step.
-    ctx.logger.warn({ issue: request.ticket.identifier, err: describeError(error) }, 'could not update ticket marker');
+    ctx.logger.warn(
+      { issue: request.ticket.identifier, err: describeError(error) },
+      'could not update ticket marker',
+    );
   }
 }
 
@@ -205,7 +216,10 @@ async function postComment(ctx: OrchestratorContext, request: RunRequest, body: 
   try {
     await ctx.ticketing.get(request.ticket.provider)?.postComment(request.ticket, body);
   } catch (error) {
-    ctx.logger.warn({ issue: request.ticket.identifier, err: describeError(error) }, 'could not comment on ticket');
+    ctx.logger.warn(
+      { issue: request.ticket.identifier, err: describeError(error) },
+      'could not comment on ticket',
+    );
   }
 }
 

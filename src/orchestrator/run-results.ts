@@ -44,7 +44,11 @@ export async function handleRunResult(
   }
   const row = await getDispatch(ctx.db, dispatchId);
   if (row) {
-    await applyRunOutcome(ctx, row, result.status === 'success' ? { ok: true, result } : { ok: false, error: row.error ?? '' });
+    await applyRunOutcome(
+      ctx,
+      row,
+      result.status === 'success' ? { ok: true, result } : { ok: false, error: row.error ?? '' },
+    );
   }
   return 'accepted';
 }
@@ -78,7 +82,11 @@ export type FinishedRun = { ok: true; result: RunResult } | { ok: false; error: 
  * implementation run when the plan is auto-approved. Tracker and notification errors are
  * logged, never thrown: the outcome is already locked in the ledger.
  */
-export async function applyRunOutcome(ctx: OrchestratorContext, row: DispatchRow, outcome: FinishedRun): Promise<void> {
+export async function applyRunOutcome(
+  ctx: OrchestratorContext,
+  row: DispatchRow,
+  outcome: FinishedRun,
+): Promise<void> {
   const phase = row.phase as Phase;
   const ticketRef = { id: row.issue_id, identifier: row.issue_identifier, teamKey: row.team_key };
   const provider = ctx.ticketing.get(row.ticketing_provider as 'linear' | 'jira');
@@ -94,7 +102,12 @@ export async function applyRunOutcome(ctx: OrchestratorContext, row: DispatchRow
 
   if (!outcome.ok) {
     log.warn({ err: outcome.error }, 'run failed');
-    await recordRunFailure(ctx.db, { id: row.issue_id, identifier: row.issue_identifier }, ctx.policy.breakerThreshold, now);
+    await recordRunFailure(
+      ctx.db,
+      { id: row.issue_id, identifier: row.issue_identifier },
+      ctx.policy.breakerThreshold,
+      now,
+    );
     await setMarker(failureMarker(phase));
     await ctx.notifier.notify({
       type: 'run_finished',
@@ -144,7 +157,12 @@ async function continueAfterPlanning(ctx: OrchestratorContext, row: DispatchRow)
   const mapping = await getMapping(ctx.db, row.team_key);
   if (!mapping) return;
   if (!mapping.autoApprovePlans) return;
-  await approvePlan(ctx.db, { jobId: row.job_id, issueId: row.issue_id, approvedBy: 'auto', approvedAt: ctx.clock() });
+  await approvePlan(ctx.db, {
+    jobId: row.job_id,
+    issueId: row.issue_id,
+    approvedBy: 'auto',
+    approvedAt: ctx.clock(),
+  });
   await dispatchImplementation(ctx, row.job_id, row.issue_id);
 }
 
@@ -167,13 +185,25 @@ export async function dispatchImplementation(
   try {
     const ticket = (await provider.getTickets([issueId])).get(issueId);
     if (!ticket) return undefined;
-    const outcome = await requestRun(ctx, { kind: 'plan-approval', phase: 'implementation', ticket, mapping, jobId });
+    const outcome = await requestRun(ctx, {
+      kind: 'plan-approval',
+      phase: 'implementation',
+      ticket,
+      mapping,
+      jobId,
+    });
     if (outcome.status === 'refused') {
-      ctx.logger.info({ issue: ticket.identifier, reason: outcome.refusal.reason }, 'implementation waits: ' + outcome.refusal.detail);
+      ctx.logger.info(
+        { issue: ticket.identifier, reason: outcome.refusal.reason },
+        'implementation waits: ' + outcome.refusal.detail,
+      );
     }
     return outcome;
   } catch (error) {
-    ctx.logger.warn({ issue: planning.issue_identifier, err: describeError(error) }, 'implementation dispatch deferred to the next poll');
+    ctx.logger.warn(
+      { issue: planning.issue_identifier, err: describeError(error) },
+      'implementation dispatch deferred to the next poll',
+    );
     return undefined;
   }
 }

@@ -61,7 +61,8 @@ export function createRunTokenSigner(secret: string, clock: () => Date = () => n
           algorithms: ['HS256'],
           currentDate: clock(),
         });
-        if (typeof payload.sub !== 'string' || payload.sub === '') throw new RunTokenError('token names no dispatch');
+        if (typeof payload.sub !== 'string' || payload.sub === '')
+          throw new RunTokenError('token names no dispatch');
         return { dispatchId: payload.sub, audience };
       } catch (error) {
         if (error instanceof RunTokenError) throw error;

@@ -30,7 +30,15 @@ export interface TickReport {
  * order. A provider whose fetch fails skips its dispatching; the others go on.
  */
 export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
-  const report: TickReport = { timedOut: 0, closed: 0, candidates: 0, dispatched: [], refused: [], failed: [], fetchErrors: [] };
+  const report: TickReport = {
+    timedOut: 0,
+    closed: 0,
+    candidates: 0,
+    dispatched: [],
+    refused: [],
+    failed: [],
+    fetchErrors: [],
+  };
   Object.assign(report, await reconcileInFlight(ctx));
 
   const active = (await listMappings(ctx.db)).filter((mapping) => !mapping.paused);
@@ -43,7 +51,9 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
     const provider = ctx.ticketing.get(name);
     if (!provider) {
       report.fetchErrors.push({ provider: name, error: `${name} is not configured` });
-      ctx.logger.error(`mappings ${mappings.map((m) => m.teamKey).join(', ')} use ${name}, but ${name} credentials are not set`);
+      ctx.logger.error(
+        `mappings ${mappings.map((m) => m.teamKey).join(', ')} use ${name}, but ${name} credentials are not set`,
+      );
       continue;
     }
     let tickets: Ticket[];
@@ -51,7 +61,10 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
       tickets = await provider.fetchCandidates(mappings);
     } catch (error) {
       report.fetchErrors.push({ provider: name, error: describeError(error) });
-      ctx.logger.error({ provider: name, err: describeError(error) }, 'fetch failed; skipping its dispatching this tick');
+      ctx.logger.error(
+        { provider: name, err: describeError(error) },
+        'fetch failed; skipping its dispatching this tick',
+      );
       continue;
     }
     polledTeams.push(...mappings.map((mapping) => mapping.teamKey));
@@ -94,11 +107,20 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
 }
 
 /** A marked ticket becomes a pickup (`ready`) or approves its job's plan (`planApproved`). */
-async function requestFor(ctx: OrchestratorContext, ticket: Ticket, mapping: Mapping): Promise<RunRequest | undefined> {
+async function requestFor(
+  ctx: OrchestratorContext,
+  ticket: Ticket,
+  mapping: Mapping,
+): Promise<RunRequest | undefined> {
   if (ticket.markers.includes('planApproved')) {
     const latest = await latestDispatchForIssue(ctx.db, ticket.id);
     if (latest?.phase === 'planning' && latest.status === 'succeeded') {
-      await approvePlan(ctx.db, { jobId: latest.job_id, issueId: ticket.id, approvedBy: 'marker', approvedAt: ctx.clock() });
+      await approvePlan(ctx.db, {
+        jobId: latest.job_id,
+        issueId: ticket.id,
+        approvedBy: 'marker',
+        approvedAt: ctx.clock(),
+      });
     }
     // The implementation request itself comes from the ledger (approvedPlanRequests).
     return undefined;
@@ -127,7 +149,10 @@ async function approvedPlanRequests(
       try {
         ticket = (await provider.getTickets([row.issue_id])).get(row.issue_id);
       } catch (error) {
-        ctx.logger.warn({ issue: row.issue_identifier, err: describeError(error) }, 'cannot read ticket; retrying next tick');
+        ctx.logger.warn(
+          { issue: row.issue_identifier, err: describeError(error) },
+          'cannot read ticket; retrying next tick',
+        );
       }
     }
     if (!ticket || isTerminal(ticket.stateType)) continue;

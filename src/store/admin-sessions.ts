@@ -11,12 +11,20 @@ export async function insertAdminSession(
 ): Promise<void> {
   await db
     .insertInto('admin_sessions')
-    .values({ token_hash: tokenHash, created_at: createdAt.toISOString(), expires_at: expiresAt.toISOString() })
+    .values({
+      token_hash: tokenHash,
+      created_at: createdAt.toISOString(),
+      expires_at: expiresAt.toISOString(),
+    })
     .execute();
 }
 
 /** True when a session with this hash exists and has not expired at `now`. */
-export async function isAdminSessionValid(db: Kysely<Database>, tokenHash: string, now: Date): Promise<boolean> {
+export async function isAdminSessionValid(
+  db: Kysely<Database>,
+  tokenHash: string,
+  now: Date,
+): Promise<boolean> {
   const row = await db
     .selectFrom('admin_sessions')
     .select('token_hash')

@@ -9,7 +9,11 @@ export type BlockerRow = Selectable<BlockersTable>;
  * Replaces the blockers of the given team keys with this tick's refusals. Teams whose fetch
  * failed are not listed, so their last known blockers stay.
  */
-export async function replaceBlockers(db: Kysely<Database>, teamKeys: string[], rows: BlockerRow[]): Promise<void> {
+export async function replaceBlockers(
+  db: Kysely<Database>,
+  teamKeys: string[],
+  rows: BlockerRow[],
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (teamKeys.length > 0) await trx.deleteFrom('blockers').where('team_key', 'in', teamKeys).execute();
     if (rows.length > 0) await trx.insertInto('blockers').values(rows).execute();
@@ -31,7 +35,9 @@ export async function upsertBlocker(db: Kysely<Database>, row: BlockerRow): Prom
     .insertInto('blockers')
     .values(row)
     .onConflict((oc) =>
-      oc.column('issue_id').doUpdateSet({ reason: row.reason, detail: row.detail, recorded_at: row.recorded_at }),
+      oc
+        .column('issue_id')
+        .doUpdateSet({ reason: row.reason, detail: row.detail, recorded_at: row.recorded_at }),
     )
     .execute();
 }

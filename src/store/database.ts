@@ -33,7 +33,9 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 
 function createDialect(location: StoreLocation) {
   if (location.kind === 'postgres') {
-    return new PostgresDialect({ pool: new pg.Pool({ connectionString: location.connectionString, max: 5 }) });
+    return new PostgresDialect({
+      pool: new pg.Pool({ connectionString: location.connectionString, max: 5 }),
+    });
   }
   return new SqliteDialect({
     database: async () => {

@@ -53,7 +53,11 @@ export async function markRunning(
 ): Promise<void> {
   await db
     .updateTable('dispatches')
-    .set({ status: 'running', dispatched_at: values.dispatchedAt.toISOString(), external_id: values.externalId ?? null })
+    .set({
+      status: 'running',
+      dispatched_at: values.dispatchedAt.toISOString(),
+      external_id: values.externalId ?? null,
+    })
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .execute();
@@ -95,7 +99,11 @@ export interface AcceptedResult {
  * callbacks exactly one wins (CONTRACTS.md §4). Returns false when a result was already stored
  * or the dispatch does not exist. A run already timed out still takes its late result.
  */
-export async function acceptResult(db: Kysely<Database>, id: string, result: AcceptedResult): Promise<boolean> {
+export async function acceptResult(
+  db: Kysely<Database>,
+  id: string,
+  result: AcceptedResult,
+): Promise<boolean> {
   const at = result.receivedAt.toISOString();
   const update = await db
     .updateTable('dispatches')
@@ -137,11 +145,20 @@ export async function listOverdue(db: Kysely<Database>, now: Date): Promise<Disp
 
 /** The newest dispatches, newest first (the dispatch log). */
 export async function listRecentDispatches(db: Kysely<Database>, limit: number): Promise<DispatchRow[]> {
-  return db.selectFrom('dispatches').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+  return db
+    .selectFrom('dispatches')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
 
 /** The latest dispatch of an issue, if any. */
-export async function latestDispatchForIssue(db: Kysely<Database>, issueId: string): Promise<DispatchRow | undefined> {
+export async function latestDispatchForIssue(
+  db: Kysely<Database>,
+  issueId: string,
+): Promise<DispatchRow | undefined> {
   return db
     .selectFrom('dispatches')
     .selectAll()
@@ -178,7 +195,9 @@ export async function listApprovedPlansAwaitingImplementation(db: Kysely<Databas
             .select('later.id')
             .whereRef('later.job_id', '=', 'planning.job_id')
             .where('later.phase', '!=', 'planning')
-            .where((eb) => eb.or([eb('later.dispatched_at', 'is not', null), eb('later.status', 'in', IN_FLIGHT)])),
+            .where((eb) =>
+              eb.or([eb('later.dispatched_at', 'is not', null), eb('later.status', 'in', IN_FLIGHT)]),
+            ),
         ),
       ),
     )
@@ -187,5 +206,10 @@ export async function listApprovedPlansAwaitingImplementation(db: Kysely<Databas
 
 /** Notes why a pending dispatch's outcome is unknown; it stays in flight until its deadline. */
 export async function notePendingProblem(db: Kysely<Database>, id: string, problem: string): Promise<void> {
-  await db.updateTable('dispatches').set({ error: problem }).where('id', '=', id).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('dispatches')
+    .set({ error: problem })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
 }

@@ -10,7 +10,11 @@ export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
 }
 
 export async function getMapping(db: Kysely<Database>, teamKey: string): Promise<Mapping | undefined> {
-  const row = await db.selectFrom('mappings').select('data').where('team_key', '=', teamKey).executeTakeFirst();
+  const row = await db
+    .selectFrom('mappings')
+    .select('data')
+    .where('team_key', '=', teamKey)
+    .executeTakeFirst();
   return row ? (JSON.parse(row.data) as Mapping) : undefined;
 }
 

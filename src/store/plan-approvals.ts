@@ -21,7 +21,11 @@ export async function approvePlan(
 }
 
 export async function isPlanApproved(db: Kysely<Database>, jobId: string): Promise<boolean> {
-  const row = await db.selectFrom('plan_approvals').select('job_id').where('job_id', '=', jobId).executeTakeFirst();
+  const row = await db
+    .selectFrom('plan_approvals')
+    .select('job_id')
+    .where('job_id', '=', jobId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 

@@ -156,4 +156,3 @@ export interface SettingsTable {
   value: string;
   updated_at: string;
 }
-

@@ -12,11 +12,17 @@ export async function replaceTrackedIssues(
   rows: TrackedIssueRow[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if (teamKeys.length > 0) await trx.deleteFrom('tracked_issues').where('team_key', 'in', teamKeys).execute();
+    if (teamKeys.length > 0)
+      await trx.deleteFrom('tracked_issues').where('team_key', 'in', teamKeys).execute();
     if (rows.length > 0) await trx.insertInto('tracked_issues').values(rows).execute();
   });
 }
 
 export async function listTrackedIssues(db: Kysely<Database>): Promise<TrackedIssueRow[]> {
-  return db.selectFrom('tracked_issues').selectAll().orderBy('team_key').orderBy('issue_identifier').execute();
+  return db
+    .selectFrom('tracked_issues')
+    .selectAll()
+    .orderBy('team_key')
+    .orderBy('issue_identifier')
+    .execute();
 }

@@ -32,7 +32,9 @@ describe('admission gate', () => {
 
   it('refuses for each rule with its reason', () => {
     expect(checkAdmission({ ...pickup, paused: true }, state())?.reason).toBe('paused');
-    expect(checkAdmission(pickup, state({ parkedIssueIds: new Set(['i1']) }))?.reason).toBe('failure_breaker');
+    expect(checkAdmission(pickup, state({ parkedIssueIds: new Set(['i1']) }))?.reason).toBe(
+      'failure_breaker',
+    );
     const blocked = checkAdmission(
       {
         ...pickup,
@@ -45,13 +47,16 @@ describe('admission gate', () => {
     );
     expect(blocked).toEqual({ reason: 'dependency', detail: 'blocked by unresolved ENG-9' });
     expect(checkAdmission(pickup, state({ inFlightIssueIds: new Set(['i1']) }))?.reason).toBe('in_flight');
-    expect(checkAdmission(pickup, state({ dedupDispatchedAt: new Map([['i1', hours(23)]]) }))?.reason).toBe('dedup_window');
+    expect(checkAdmission(pickup, state({ dedupDispatchedAt: new Map([['i1', hours(23)]]) }))?.reason).toBe(
+      'dedup_window',
+    );
     expect(checkAdmission(pickup, state({ inFlightByBucket: new Map([['linear:ENG', 3]]) }))?.detail).toBe(
       '3 of 3 runs in progress for linear:ENG',
     );
-    expect(checkAdmission({ ...pickup, kind: 'review-fix', pullRequestRuns: { used: 6, budget: 6 } }, state())?.reason).toBe(
-      'pr_budget',
-    );
+    expect(
+      checkAdmission({ ...pickup, kind: 'review-fix', pullRequestRuns: { used: 6, budget: 6 } }, state())
+        ?.reason,
+    ).toBe('pr_budget');
   });
 
   it('lets the dedup window lapse after 24 hours, and never applies it to follow-ups', () => {

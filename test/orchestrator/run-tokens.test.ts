@@ -7,7 +7,10 @@ describe('run tokens', () => {
 
   it('binds a token to its dispatch and audience', async () => {
     const tokens = await signer.mint('d1', new Date(now.getTime() + 60_000));
-    await expect(signer.verify(tokens.resultToken, 'runner-result')).resolves.toEqual({ dispatchId: 'd1', audience: 'runner-result' });
+    await expect(signer.verify(tokens.resultToken, 'runner-result')).resolves.toEqual({
+      dispatchId: 'd1',
+      audience: 'runner-result',
+    });
     await expect(signer.verify(tokens.progressToken, 'runner-result')).rejects.toThrow(/not valid here/);
     await expect(signer.verify(tokens.resultToken, 'runner-progress')).rejects.toThrow(/not valid here/);
   });

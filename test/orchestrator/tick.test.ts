@@ -40,7 +40,10 @@ describe('the poll tick', () => {
     ]);
     const blockers = await listBlockers(h.store.db);
     expect(blockers.map((b) => [b.issue_identifier, b.reason]).sort()).toEqual(
-      [[blocked.identifier, 'dependency'], [none.identifier, 'capacity']].sort(),
+      [
+        [blocked.identifier, 'dependency'],
+        [none.identifier, 'capacity'],
+      ].sort(),
     );
     const picked = h.linear.getIssue(urgent.id);
     expect(picked?.labels).toEqual(['AI-Planning']);
@@ -56,7 +59,9 @@ describe('the poll tick', () => {
     const second = label('Second', { priority: 2 });
     await runTick(h.ctx);
     const planning = h.backend.dispatched[0]!.payload;
-    expect(await handleRunResult(h.ctx, planning.dispatchId, { status: 'success', summary: 'plan posted' })).toBe('accepted');
+    expect(
+      await handleRunResult(h.ctx, planning.dispatchId, { status: 'success', summary: 'plan posted' }),
+    ).toBe('accepted');
 
     // Auto-approval dispatched the implementation run at once, in the same job and slot.
     const implementation = h.backend.dispatched[1]!.payload;
@@ -67,14 +72,23 @@ describe('the poll tick', () => {
     expect((await runTick(h.ctx)).refused).toEqual([{ identifier: second.identifier, reason: 'capacity' }]);
 
     const prUrl = 'https://github.com/acme/api/pull/7';
-    const result = { status: 'success' as const, prUrl, branch: 'ai/eng-1', usage: { costUsd: 1.25, turns: 9 } };
+    const result = {
+      status: 'success' as const,
+      prUrl,
+      branch: 'ai/eng-1',
+      usage: { costUsd: 1.25, turns: 9 },
+    };
     expect(await handleRunResult(h.ctx, implementation.dispatchId, result)).toBe('accepted');
     expect(h.linear.getIssue(first.id)?.labels).toEqual(['Ready for Review']);
-    expect(await listPullRequests(h.store.db)).toMatchObject([{ repo: 'acme/api', number: 7, cost_usd: 1.25 }]);
+    expect(await listPullRequests(h.store.db)).toMatchObject([
+      { repo: 'acme/api', number: 7, cost_usd: 1.25 },
+    ]);
 
     expect((await runTick(h.ctx)).dispatched).toEqual([second.identifier]);
     expect(await handleRunResult(h.ctx, implementation.dispatchId, result)).toBe('duplicate');
-    expect(await handleRunResult(h.ctx, implementation.dispatchId, { ...result, prUrl: prUrl + '0' })).toBe('conflict');
+    expect(await handleRunResult(h.ctx, implementation.dispatchId, { ...result, prUrl: prUrl + '0' })).toBe(
+      'conflict',
+    );
   });
 
   it('waits for a person when plans are not auto-approved, then follows the Plan-Approved label', async () => {
@@ -107,7 +121,9 @@ describe('the poll tick', () => {
       h.linear.updateIssue(issue.id, { labels: ['AI-Implement'] });
       await deleteFromDedupWindow(h.store.db, issue.id);
     }
-    expect((await runTick(h.ctx)).refused).toEqual([{ identifier: issue.identifier, reason: 'failure_breaker' }]);
+    expect((await runTick(h.ctx)).refused).toEqual([
+      { identifier: issue.identifier, reason: 'failure_breaker' },
+    ]);
     await clearBreaker(h.store.db, issue.id);
     expect((await runTick(h.ctx)).dispatched).toEqual([issue.identifier]);
   });
@@ -116,9 +132,14 @@ describe('the poll tick', () => {
     await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
     const issue = label('Again');
     await runTick(h.ctx);
-    await handleRunResult(h.ctx, h.backend.dispatched[0]!.payload.dispatchId, { status: 'failure', error: 'tests fail' });
+    await handleRunResult(h.ctx, h.backend.dispatched[0]!.payload.dispatchId, {
+      status: 'failure',
+      error: 'tests fail',
+    });
     h.linear.updateIssue(issue.id, { labels: ['AI-Implement'] });
-    expect((await runTick(h.ctx)).refused).toEqual([{ identifier: issue.identifier, reason: 'dedup_window' }]);
+    expect((await runTick(h.ctx)).refused).toEqual([
+      { identifier: issue.identifier, reason: 'dedup_window' },
+    ]);
     h.advance(24 * 60 * minutes(1) + 1);
     expect((await runTick(h.ctx)).dispatched).toEqual([issue.identifier]);
   });
@@ -153,7 +174,9 @@ describe('the poll tick', () => {
     const [row] = await listRecentDispatches(h.store.db, 10);
     expect(row).toMatchObject({ status: 'pending', error: 'dispatch outcome unknown: socket hang up' });
     // If the run did start, its result still settles it.
-    expect(await handleRunResult(h.ctx, row!.id, { status: 'failure', error: 'agent crashed' })).toBe('accepted');
+    expect(await handleRunResult(h.ctx, row!.id, { status: 'failure', error: 'agent crashed' })).toBe(
+      'accepted',
+    );
     expect(h.backend.dispatched).toHaveLength(0);
   });
 

@@ -14,7 +14,12 @@ import {
 import { deleteMapping, getMapping, listMappings, upsertMapping } from '../../src/store/mappings.ts';
 import { deleteFromDedupWindow, listDedupWindow, recordInDedupWindow } from '../../src/store/dedup-window.ts';
 import { listBlockers, replaceBlockers } from '../../src/store/blockers.ts';
-import { clearBreaker, listParked, recordRunFailure, recordRunSuccess } from '../../src/store/failure-breakers.ts';
+import {
+  clearBreaker,
+  listParked,
+  recordRunFailure,
+  recordRunSuccess,
+} from '../../src/store/failure-breakers.ts';
 import { isAdminSessionValid, insertAdminSession } from '../../src/store/admin-sessions.ts';
 import { getSetting, setSetting } from '../../src/store/settings.ts';
 import { storeDialects } from '../support/store-dialects.ts';
@@ -69,7 +74,12 @@ for (const dialect of storeDialects()) {
     afterAll(() => dialect.shutdown());
 
     it('creates, replaces, lists and deletes mappings', async () => {
-      const mapping = MappingInputSchema.parse({ teamKey: 'ENG', owner: 'acme', repo: 'api', defaultBranch: 'main' });
+      const mapping = MappingInputSchema.parse({
+        teamKey: 'ENG',
+        owner: 'acme',
+        repo: 'api',
+        defaultBranch: 'main',
+      });
       expect(await upsertMapping(store.db, mapping, t0)).toBe(true);
       expect(await upsertMapping(store.db, { ...mapping, paused: true }, minutes(1))).toBe(false);
       expect((await getMapping(store.db, 'ENG'))?.paused).toBe(true);
@@ -105,13 +115,23 @@ for (const dialect of storeDialects()) {
       expect(await listOverdue(store.db, minutes(50))).toHaveLength(0);
       expect((await listOverdue(store.db, minutes(101))).map((row) => row.id).sort()).toEqual(['d1', 'd2']);
       await acceptResult(store.db, 'd2', result('succeeded', '{}'));
-      expect(await markFailedWithoutResult(store.db, 'd1', { error: 'timed out', finishedAt: minutes(101) })).toBe(true);
-      expect(await markFailedWithoutResult(store.db, 'd2', { error: 'timed out', finishedAt: minutes(101) })).toBe(false);
+      expect(
+        await markFailedWithoutResult(store.db, 'd1', { error: 'timed out', finishedAt: minutes(101) }),
+      ).toBe(true);
+      expect(
+        await markFailedWithoutResult(store.db, 'd2', { error: 'timed out', finishedAt: minutes(101) }),
+      ).toBe(false);
       expect((await getDispatch(store.db, 'd2'))?.status).toBe('succeeded');
     });
 
     it('keeps the dedup window and lets an operator remove an issue', async () => {
-      const row = { issue_id: 'i1', issue_identifier: 'ENG-1', issue_title: 'x', team_key: 'ENG', dispatched_at: t0.toISOString() };
+      const row = {
+        issue_id: 'i1',
+        issue_identifier: 'ENG-1',
+        issue_title: 'x',
+        team_key: 'ENG',
+        dispatched_at: t0.toISOString(),
+      };
       await recordInDedupWindow(store.db, row);
       await recordInDedupWindow(store.db, { ...row, dispatched_at: minutes(10).toISOString() });
       expect(await listDedupWindow(store.db, minutes(-1))).toHaveLength(1);
@@ -122,8 +142,15 @@ for (const dialect of storeDialects()) {
 
     it('replaces blockers only for the teams that were polled', async () => {
       const blocker = (id: string, team: string) => ({
-        issue_id: id, issue_identifier: id, issue_title: 't', issue_url: 'u', team_key: team,
-        bucket: `linear:${team}`, reason: 'capacity', detail: '3 of 3 in progress', recorded_at: t0.toISOString(),
+        issue_id: id,
+        issue_identifier: id,
+        issue_title: 't',
+        issue_url: 'u',
+        team_key: team,
+        bucket: `linear:${team}`,
+        reason: 'capacity',
+        detail: '3 of 3 in progress',
+        recorded_at: t0.toISOString(),
       });
       await replaceBlockers(store.db, ['ENG', 'OPS'], [blocker('a', 'ENG'), blocker('b', 'OPS')]);
       await replaceBlockers(store.db, ['ENG'], [blocker('c', 'ENG')]);

@@ -11,7 +11,10 @@ import { createRunTokenSigner } from '../../src/orchestrator/run-tokens.ts';
 import { createMemoryBackend, type MemoryBackend } from '../../src/runners/memory/memory-backend.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
 import { upsertMapping } from '../../src/store/mappings.ts';
-import { createMemoryProvider, type MemoryTicketingProvider } from '../../src/ticketing/memory/memory-provider.ts';
+import {
+  createMemoryProvider,
+  type MemoryTicketingProvider,
+} from '../../src/ticketing/memory/memory-provider.ts';
 
 /** An orchestrator wired to in-memory fakes, a temp SQLite file and a clock the test moves. */
 export interface Harness {
@@ -65,7 +68,12 @@ export async function createHarness(): Promise<Harness> {
       now += ms;
     },
     async addMapping(input) {
-      const mapping = MappingInputSchema.parse({ owner: 'acme', repo: 'api', defaultBranch: 'main', ...input });
+      const mapping = MappingInputSchema.parse({
+        owner: 'acme',
+        repo: 'api',
+        defaultBranch: 'main',
+        ...input,
+      });
       await upsertMapping(store.db, mapping, clock());
     },
     async close() {

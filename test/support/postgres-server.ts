@@ -23,13 +23,33 @@ export async function startPostgres(): Promise<PostgresServer> {
   const dataDir = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
   const run = (bin: string, args: string[]) =>
-    asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args]] as const : [path.join(PG_BIN, bin), args] as const;
+    asRoot
+      ? (['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args]] as const)
+      : ([path.join(PG_BIN, bin), args] as const);
   if (asRoot) execFileSync('chown', ['postgres', dir]);
-  const [initCmd, initArgs] = run('initdb', ['-D', dataDir, '-U', 'test', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const [initCmd, initArgs] = run('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'test',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   execFileSync(initCmd, [...initArgs], { stdio: 'ignore' });
   const port = await freePort();
   const [cmd, args] = run('postgres', [
-    '-D', dataDir, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off',
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'fsync=off',
   ]);
   // Its own process group, so stopping reaches postgres through runuser.
   const child: ChildProcess = spawn(cmd, [...args], { stdio: 'ignore', detached: true });
@@ -53,7 +73,9 @@ function freePort(): Promise<number> {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

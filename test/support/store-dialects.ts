@@ -35,7 +35,10 @@ export function storeDialects(): DialectUnderTest[] {
       const admin = await openRaw(server.connectionString);
       await admin.query(`CREATE DATABASE ${name}`);
       await admin.end();
-      return openStore({ kind: 'postgres', connectionString: server.connectionString.replace(/\/postgres$/, `/${name}`) });
+      return openStore({
+        kind: 'postgres',
+        connectionString: server.connectionString.replace(/\/postgres$/, `/${name}`),
+      });
     },
     async shutdown() {
       await server?.stop();

@@ -19,7 +19,10 @@ export function authRoutes(auth: AdminAuth, throttle: SignInThrottle): Hono {
     const wait = throttle.waitMs(client);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
-      return c.json({ error: 'too_many_attempts', message: 'too many wrong codes; wait before trying again' }, 429);
+      return c.json(
+        { error: 'too_many_attempts', message: 'too many wrong codes; wait before trying again' },
+        429,
+      );
     }
     const body = await readJson(c, SignInSchema);
     if (!body.ok) return body.response;

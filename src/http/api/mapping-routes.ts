@@ -31,7 +31,9 @@ export function mappingRoutes(ctx: OrchestratorContext): Hono {
     if (!existing) return notFound(c, c.req.param('teamKey'));
     const updated: Mapping = {
       ...existing,
-      ...(body.value.maxInProgressAiIssues !== undefined ? { maxInProgressAiIssues: body.value.maxInProgressAiIssues } : {}),
+      ...(body.value.maxInProgressAiIssues !== undefined
+        ? { maxInProgressAiIssues: body.value.maxInProgressAiIssues }
+        : {}),
       ...(body.value.paused !== undefined ? { paused: body.value.paused } : {}),
     };
     await upsertMapping(ctx.db, updated, ctx.clock());
@@ -53,7 +55,8 @@ function notFound(c: Parameters<typeof badRequest>[0], teamKey: string) {
 /** A mapping whose tracker has no credentials on this orchestrator could never be polled. */
 function providerProblem(ctx: OrchestratorContext, mapping: Mapping) {
   if (ctx.ticketing.has(mapping.ticketingProvider)) return undefined;
-  const variables = mapping.ticketingProvider === 'linear' ? 'LINEAR_API_KEY' : 'JIRA_TOKEN and JIRA_CLOUD_ID';
+  const variables =
+    mapping.ticketingProvider === 'linear' ? 'LINEAR_API_KEY' : 'JIRA_TOKEN and JIRA_CLOUD_ID';
   return {
     field: 'ticketingProvider',
     message: `${mapping.ticketingProvider} is not configured on this orchestrator: set ${variables} and restart`,

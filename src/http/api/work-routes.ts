@@ -1,7 +1,13 @@
 import { Hono } from 'hono';
 import { listBlockers } from '../../store/blockers.ts';
 import { deleteFromDedupWindow, listDedupWindow } from '../../store/dedup-window.ts';
-import { getDispatch, latestDispatchForIssue, listDispatchesOfJob, listInFlight, listRecentDispatches } from '../../store/dispatches.ts';
+import {
+  getDispatch,
+  latestDispatchForIssue,
+  listDispatchesOfJob,
+  listInFlight,
+  listRecentDispatches,
+} from '../../store/dispatches.ts';
 import { clearBreaker } from '../../store/failure-breakers.ts';
 import { listMappings } from '../../store/mappings.ts';
 import { approvePlan, isPlanApproved, listApprovedJobIds } from '../../store/plan-approvals.ts';
@@ -37,7 +43,10 @@ export function workRoutes(ctx: OrchestratorContext): Hono {
     ]);
     const latest = new Map<string, (typeof recent)[number]>();
     for (const row of recent) if (!latest.has(row.issue_id)) latest.set(row.issue_id, row);
-    const approved = await listApprovedJobIds(ctx.db, [...latest.values()].map((row) => row.job_id));
+    const approved = await listApprovedJobIds(
+      ctx.db,
+      [...latest.values()].map((row) => row.job_id),
+    );
     const latestByIssue = new Map(
       [...latest].map(([id, row]) => [id, { row, awaitingApproval: !approved.has(row.job_id) }]),
     );
@@ -120,8 +129,15 @@ export function workRoutes(ctx: OrchestratorContext): Hono {
     const issueId = c.req.param('issueId');
     const latest = await latestDispatchForIssue(ctx.db, issueId);
     if (!latest) return c.json({ error: 'not_found', message: `no dispatch for issue ${issueId}` }, 404);
-    if (latest.phase !== 'planning' || latest.status !== 'succeeded' || (await isPlanApproved(ctx.db, latest.job_id))) {
-      return c.json({ error: 'conflict', message: `issue ${latest.issue_identifier} has no plan awaiting approval` }, 409);
+    if (
+      latest.phase !== 'planning' ||
+      latest.status !== 'succeeded' ||
+      (await isPlanApproved(ctx.db, latest.job_id))
+    ) {
+      return c.json(
+        { error: 'conflict', message: `issue ${latest.issue_identifier} has no plan awaiting approval` },
+        409,
+      );
     }
     await approvePlan(ctx.db, { jobId: latest.job_id, issueId, approvedBy: 'api', approvedAt: ctx.clock() });
     const outcome = await dispatchImplementation(ctx, latest.job_id, issueId);

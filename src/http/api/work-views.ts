@@ -42,7 +42,13 @@ export function groupIntoJobs(rows: DispatchRow[]): JobView[] {
     if (!job) {
       job = {
         jobId: row.job_id,
-        issue: { id: row.issue_id, identifier: row.issue_identifier, title: row.issue_title, url: row.issue_url, provider: row.ticketing_provider },
+        issue: {
+          id: row.issue_id,
+          identifier: row.issue_identifier,
+          title: row.issue_title,
+          url: row.issue_url,
+          provider: row.ticketing_provider,
+        },
         repo: row.repo,
         teamKey: row.team_key,
         runnerMode: row.runner_mode,

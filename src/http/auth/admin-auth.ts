@@ -3,7 +3,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import {
   deleteAdminSession,
-  deleteExpiredAdminSessions, insertAdminSession, isAdminSessionValid } from '../../store/admin-sessions.ts';
+  deleteExpiredAdminSessions,
+  insertAdminSession,
+  isAdminSessionValid,
+} from '../../store/admin-sessions.ts';
 
 /** Admin bearer tokens live 24 hours (seed 002, Admin API reference). */
 export const ADMIN_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;

@@ -30,7 +30,8 @@ export function createSignInThrottle(
     recordFailure(client) {
       const now = clock();
       if (failures.size >= options.maxClients) {
-        for (const [key, entry] of failures) if (now - entry.lastAt > options.maxDelayMs) failures.delete(key);
+        for (const [key, entry] of failures)
+          if (now - entry.lastAt > options.maxDelayMs) failures.delete(key);
       }
       const count = (failures.get(client)?.count ?? 0) + 1;
       failures.set(client, { count, lastAt: now });

@@ -41,7 +41,10 @@ export function runnerRoutes(ctx: OrchestratorContext): Hono {
       case 'duplicate':
         return c.json({ ok: true, duplicate: true });
       case 'conflict':
-        return c.json({ error: 'conflict', message: 'a different result was already recorded for this dispatch' }, 409);
+        return c.json(
+          { error: 'conflict', message: 'a different result was already recorded for this dispatch' },
+          409,
+        );
       case 'unknown_dispatch':
         return c.json({ error: 'not_found', message: 'unknown dispatch' }, 404);
     }
@@ -57,13 +60,17 @@ async function authenticate(
   if (!ctx.callback) {
     return {
       response: c.json(
-        { error: 'not_implemented', message: 'runner callbacks are disabled: RUNNER_TOKEN_SECRET is not set' },
+        {
+          error: 'not_implemented',
+          message: 'runner callbacks are disabled: RUNNER_TOKEN_SECRET is not set',
+        },
         501,
       ),
     };
   }
   const token = bearerToken(c.req.header('authorization'));
-  if (!token) return { response: c.json({ error: 'unauthorized', message: 'a bearer run token is required' }, 401) };
+  if (!token)
+    return { response: c.json({ error: 'unauthorized', message: 'a bearer run token is required' }, 401) };
   try {
     const claims = await ctx.callback.signer.verify(token, audience);
     return { dispatchId: claims.dispatchId };

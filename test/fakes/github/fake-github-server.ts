@@ -1,0 +1,253 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appPublicKey, createTokenStore } from './fake-auth.ts';
+import { createFakeRepo, type FakeRepo } from './fake-repo.ts';
+import { repoKey, type FakeDispatch, type FakeWorld } from './fake-world.ts';
+import { createFailureQueue, type FailureOptions } from './failure-injection.ts';
+import { loadGitHubOpenApi } from './github-openapi.ts';
+import { errorBody, type FakeAccount } from './github-objects.ts';
+import { answerRequest, type FakeViolation, type PipelineResult } from './request-pipeline.ts';
+
+/**
+ * A fake GitHub REST API on 127.0.0.1 for the real Octokit clients. Every request is matched and
+ * validated against GitHub's own OpenAPI description (pruned into test/fixtures/github-openapi.json);
+ * unknown routes, invalid requests and — so the fake cannot drift from GitHub — invalid
+ * responses are answered as GitHub would and recorded in `violations`.
+ */
+
+export type { FakeDispatch } from './fake-world.ts';
+export type { FakeRepo } from './fake-repo.ts';
+export type { FailureOptions } from './failure-injection.ts';
+export type { FakeViolation } from './request-pipeline.ts';
+export { generateTestAppKeyPair } from './test-keys.ts';
+
+export interface FakeRequestRecord {
+  method: string;
+  path: string;
+  operationId: string | undefined;
+  status: number;
+}
+
+export interface CreateFakeGitHubOptions {
+  appId: number;
+  /** The app key to verify JWTs with: the public key, or the private key it derives from. */
+  publicKey?: string;
+  privateKey?: string;
+  appSlug?: string;
+  /** Installation token lifetime; GitHub's is one hour. */
+  tokenTtlMs?: number;
+}
+
+export interface AddInstallationInput {
+  id: number;
+  /** Login of the user or organization the app is installed on. */
+  account: string;
+  accountType?: 'Organization' | 'User';
+  /** `owner/repo` or a bare repo name (under `account`). */
+  repos: string[];
+  /** Defaults to what AI-Implement needs: actions, contents, pull_requests, issues write. */
+  permissions?: Record<string, 'read' | 'write'>;
+  suspended?: boolean;
+}
+
+export interface AddRepoInput {
+  owner: string;
+  repo: string;
+  defaultBranch?: string;
+  private?: boolean;
+  /** Workflow files present on the default branch; `inputs` makes undeclared inputs a 422. */
+  workflows?: (string | { file: string; inputs: string[] })[];
+}
+
+export interface FakeGitHub {
+  /** Base URL to use as GITHUB_API_URL, e.g. http://127.0.0.1:43123 */
+  readonly url: string;
+  readonly violations: readonly FakeViolation[];
+  readonly dispatches: readonly FakeDispatch[];
+  /** Every request answered, in order (method, path, operation, status; never credentials). */
+  readonly requests: readonly FakeRequestRecord[];
+  readonly tokensIssued: number;
+  addInstallation(input: AddInstallationInput): void;
+  addRepo(input: AddRepoInput): FakeRepo;
+  /** The repository's live state (files, refs, pulls, comments), to seed or inspect. */
+  repo(owner: string, repo: string): FakeRepo;
+  /** A person's comment on a pull request (for feedback-detection tests). */
+  addIssueComment(input: {
+    owner: string;
+    repo: string;
+    issueNumber: number;
+    body: string;
+    user: string;
+  }): void;
+  /** Answers the next `count` matching requests with `status` (or drops the connection for 'network'). */
+  failNext(count: number, status: number | 'network', options?: FailureOptions): void;
+  assertNoViolations(): void;
+  clearViolations(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_PERMISSIONS = {
+  actions: 'write',
+  contents: 'write',
+  pull_requests: 'write',
+  issues: 'write',
+  metadata: 'read',
+} as const;
+
+/** A stable numeric id for a login, so objects look the same across runs. */
+function accountId(login: string): number {
+  return parseInt(createHash('sha1').update(login.toLowerCase()).digest('hex').slice(0, 7), 16);
+}
+
+/** Starts a fake GitHub on a random loopback port. */
+export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promise<FakeGitHub> {
+  const openapi = await loadGitHubOpenApi();
+  const publicKey = appPublicKey(options);
+  const violations: FakeViolation[] = [];
+  const requests: FakeRequestRecord[] = [];
+  const failures = createFailureQueue();
+  let lastId = 1000;
+  const slug = options.appSlug ?? 'ai-implement';
+  const world: FakeWorld = {
+    api: '',
+    app: {
+      id: options.appId,
+      slug,
+      name: 'AI-Implement',
+      owner: { login: 'ai-implement-org', id: accountId('ai-implement-org'), type: 'Organization' },
+      permissions: { ...DEFAULT_PERMISSIONS },
+      events: ['issue_comment', 'pull_request', 'pull_request_review', 'workflow_run'],
+    },
+    installations: new Map(),
+    repos: new Map(),
+    dispatches: [],
+    tokens: createTokenStore(),
+    tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
+    nextId: () => ++lastId,
+    now: () => Date.now(),
+  };
+
+  const pipeline = { world, openapi, appId: options.appId, publicKey, failures, violations };
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let result: PipelineResult;
+    try {
+      result = await answerRequest(pipeline, req);
+    } catch (error) {
+      result = { status: 500, body: errorBody(500, `fake GitHub crashed: ${String(error)}`) };
+    }
+    requests.push({
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      operationId: result.operationId,
+      status: result.status,
+    });
+    if (result.status === 0) {
+      req.socket.destroy();
+      return;
+    }
+    const resetS = Math.floor(world.now() / 1000) + 3600;
+    res.writeHead(result.status, STATUS_CODES[result.status], {
+      'x-github-request-id': randomUUID(),
+      'x-github-api-version-selected': '2022-11-28',
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '4999',
+      'x-ratelimit-reset': String(resetS),
+      'x-ratelimit-used': '1',
+      'x-ratelimit-resource': 'core',
+      ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      ...result.headers,
+    });
+    res.end(result.body === undefined ? undefined : JSON.stringify(result.body));
+  }
+
+  const server = createServer((req, res) => void onRequest(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  world.api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function repo(owner: string, name: string): FakeRepo {
+    const found = world.repos.get(repoKey(owner, name));
+    if (!found) throw new Error(`fake GitHub has no repository ${owner}/${name}; call addRepo first`);
+    return found;
+  }
+
+  return {
+    url: world.api,
+    violations,
+    dispatches: world.dispatches,
+    requests,
+    get tokensIssued() {
+      return world.tokens.issued;
+    },
+    addInstallation(input) {
+      const account: FakeAccount = {
+        login: input.account,
+        id: accountId(input.account),
+        type: input.accountType ?? 'Organization',
+      };
+      const repos = new Set(
+        input.repos.map((r) => (r.includes('/') ? r : `${input.account}/${r}`).toLowerCase()),
+      );
+      const permissions = input.permissions ?? { ...DEFAULT_PERMISSIONS };
+      world.installations.set(input.id, {
+        id: input.id,
+        account,
+        permissions,
+        suspended: input.suspended ?? false,
+        repos,
+      });
+    },
+    addRepo(input) {
+      const owner: FakeAccount = { login: input.owner, id: accountId(input.owner), type: 'Organization' };
+      const workflows = (input.workflows ?? []).map((w) => (typeof w === 'string' ? { file: w } : w));
+      const info = {
+        id: world.nextId(),
+        owner,
+        name: input.repo,
+        defaultBranch: input.defaultBranch ?? 'main',
+        private: input.private ?? true,
+      };
+      const created = createFakeRepo(
+        info,
+        workflows.map((w) => ({ ...w, id: world.nextId() })),
+      );
+      world.repos.set(repoKey(input.owner, input.repo), created);
+      return created;
+    },
+    repo,
+    addIssueComment({ owner, repo: name, issueNumber, body, user }) {
+      const at = new Date(world.now()).toISOString();
+      const author: FakeAccount = { login: user, id: accountId(user), type: 'User' };
+      repo(owner, name).comments.push({
+        id: world.nextId(),
+        issueNumber,
+        body,
+        user: author,
+        viaApp: false,
+        createdAt: at,
+        updatedAt: at,
+      });
+    },
+    failNext(count, status, failureOptions) {
+      failures.add(count, status, failureOptions);
+    },
+    assertNoViolations() {
+      if (violations.length === 0) return;
+      const lines = violations.map(
+        (v) =>
+          `- ${v.kind} ${v.method} ${v.path}${v.operationId ? ` (${v.operationId})` : ''}: ${v.errors.join('; ')}`,
+      );
+      throw new Error(
+        `fake GitHub saw ${violations.length} violation(s) of its OpenAPI description:\n${lines.join('\n')}`,
+      );
+    },
+    clearViolations() {
+      violations.length = 0;
+    },
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
