@@ -10,7 +10,8 @@ import {
   type FakeGitHub,
 } from '../fakes/github/fake-github-server.ts';
 import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
-import { eventually, freePort, startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
+import { freePort } from '../support/free-port.ts';
+import { eventually, startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
 
 const APP_ID = 4242;
 const ACCESS_CODE = 'e2e-access-code-123';
