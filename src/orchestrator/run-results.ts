@@ -144,7 +144,14 @@ export async function applyRunOutcome(
       last_dispatch_at: row.dispatched_at ?? row.created_at,
     });
   }
-  await setMarker('readyForReview');
+  if (result.prUrl || phase !== 'implementation') {
+    await setMarker('readyForReview');
+  } else {
+    // Nothing to review: the run succeeded without opening a PR (nothing needed changing).
+    await provider?.clearMarker(ticketRef, 'working').catch((error: unknown) => {
+      log.warn({ err: describeError(error) }, 'could not clear the working marker');
+    });
+  }
   await ctx.notifier.notify({
     type: 'run_finished',
     ...notifiedRun(row),
