@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
 import type { FakeAccount, FakeRepoInfo } from './github-objects.ts';
 
 /**
@@ -29,6 +30,8 @@ export interface FakePull {
   title: string;
   body: string | null;
   state: 'open' | 'closed';
+  /** Closed by a merge (set by tests: the fake has no merge endpoint). */
+  merged?: boolean;
   draft: boolean;
   head: string;
   base: string;
@@ -128,6 +131,27 @@ export function createFakeRepo(
 }
 
 /**
+ * The `workflow_dispatch` inputs a workflow file declares, as GitHub reads them; undefined when
+ * the text is not a workflow with that trigger (then any inputs are accepted, as before).
+ */
+function declaredInputs(text: string): string[] | undefined {
+  try {
+    const on = (parseYaml(text) as { on?: unknown } | null)?.on;
+    const dispatch =
+      on && typeof on === 'object' ? (on as Record<string, unknown>).workflow_dispatch : undefined;
+    const inputs =
+      dispatch && typeof dispatch === 'object' ? (dispatch as { inputs?: unknown }).inputs : undefined;
+    return inputs && typeof inputs === 'object'
+      ? Object.keys(inputs)
+      : dispatch === undefined
+        ? undefined
+        : [];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The workflow `workflowId` (file name or numeric id) names, as GitHub finds it: declared, or a
  * file under `.github/workflows/` on the default branch (for example after a template-sync merge).
  */
@@ -135,11 +159,12 @@ export function findWorkflow(repo: FakeRepo, workflowId: string): FakeWorkflow |
   const declared = repo.workflows.find((w) => w.file === workflowId || String(w.id) === workflowId);
   if (declared) return declared;
   if (!/\.ya?ml$/.test(workflowId)) return undefined;
-  if (repo.readFile(repo.defaultBranch, `.github/workflows/${workflowId}`) === undefined) return undefined;
+  const text = repo.readFile(repo.defaultBranch, `.github/workflows/${workflowId}`);
+  if (text === undefined) return undefined;
   const found: FakeWorkflow = {
     id: repo.id * 1000 + repo.workflows.length + 1,
     file: workflowId,
-    inputs: undefined,
+    inputs: declaredInputs(text),
   };
   repo.workflows.push(found);
   return found;
