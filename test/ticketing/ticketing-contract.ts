@@ -4,17 +4,24 @@ import { IntegrationError } from '../../src/domain/errors.ts';
 import type { Ticket } from '../../src/domain/ticket.ts';
 import type { IssueRefs, IssueSnapshot } from '../../src/ticketing/memory/workspace-seed.ts';
 import type { TicketRef } from '../../src/ticketing/types.ts';
-import { jiraMapping, linearMapping, type TicketingHarness } from './ticketing-harness.ts';
+import { LINEAR_TRAITS, type TicketingHarness, type TicketingTraits } from './ticketing-harness.ts';
 
 const identifiers = (tickets: { identifier: string }[]) => tickets.map((t) => t.identifier).sort();
 const sortedLabels = (snapshot: IssueSnapshot | undefined) => [...(snapshot?.labels ?? [])].sort();
+/** Trackers with structured rich text (Jira's ADF) keep the text of a comment, not its blank lines. */
+const withoutBlankLines = (text: string) => text.replace(/\n\s*\n/g, '\n');
 
 /**
  * The behaviour every `TicketingProvider` shares (src/ticketing/types.ts), run against each
- * implementation — the in-memory one and Linear against the fake Linear server — so the fake
- * the orchestrator's tests use cannot drift from the real thing.
+ * implementation — the in-memory one, Linear against the fake Linear server, Jira against the
+ * fake Jira server — so the fake the orchestrator's tests use cannot drift from the real thing.
+ * `traits` says where the tracker's model differs from Linear's (labels vs one field value…).
  */
-export function runTicketingContract(name: string, setup: () => Promise<TicketingHarness>): void {
+export function runTicketingContract(
+  name: string,
+  setup: () => Promise<TicketingHarness>,
+  traits: TicketingTraits = LINEAR_TRAITS,
+): void {
   describe(`${name} — TicketingProvider contract`, () => {
     let h: TicketingHarness;
     const ref = (issue: IssueRefs, teamKey = 'ENG'): TicketRef => ({
@@ -22,7 +29,7 @@ export function runTicketingContract(name: string, setup: () => Promise<Ticketin
       identifier: issue.identifier,
       teamKey,
     });
-    const candidates = (...teamKeys: string[]) => h.provider.fetchCandidates(teamKeys.map(linearMapping));
+    const candidates = (...teamKeys: string[]) => h.provider.fetchCandidates(teamKeys.map(traits.mapping));
     const candidate = async (issue: IssueRefs): Promise<Ticket> => {
       const found = (await candidates('ENG')).find((ticket) => ticket.id === issue.id);
       if (!found) throw new Error(`${issue.identifier} is not a candidate`);
@@ -49,23 +56,29 @@ export function runTicketingContract(name: string, setup: () => Promise<Ticketin
       h.addIssue({ team: 'WEB', labels: ['Bug', 'AI-Implement'] }); // WEB-1
       h.addIssue({ team: 'OPS', labels: ['AI-Implement'] });
 
-      const tickets = await h.provider.fetchCandidates([linearMapping('ENG'), linearMapping('web')]);
+      const tickets = await h.provider.fetchCandidates([traits.mapping('ENG'), traits.mapping('web')]);
 
-      expect(identifiers(tickets)).toEqual(['ENG-1', 'ENG-2', 'WEB-1']);
+      // Without a plan-approval marker of its own (Jira), "Plan Approved" is what a finished plan shows.
+      expect(identifiers(tickets)).toEqual(
+        traits.planApprovalMarker ? ['ENG-1', 'ENG-2', 'WEB-1'] : ['ENG-1', 'WEB-1'],
+      );
       const byIdentifier = new Map(tickets.map((t) => [t.identifier, t]));
       expect(byIdentifier.get('ENG-1')?.markers).toEqual(['ready']);
-      expect(byIdentifier.get('ENG-2')?.markers).toEqual(['planApproved']);
-      expect(byIdentifier.get('WEB-1')?.teamKey).toBe('WEB');
+      if (traits.planApprovalMarker) expect(byIdentifier.get('ENG-2')?.markers).toEqual(['planApproved']);
+      expect(byIdentifier.get('WEB-1')?.teamKey).toBe(traits.teamKeyFromMapping ? 'web' : 'WEB');
     });
 
     it('lists every lifecycle marker a candidate carries', async () => {
-      const issue = h.addIssue({ team: 'ENG', labels: ['AI-Failed', 'Bug', 'AI-Implement'] });
-      expect((await candidate(issue)).markers.sort()).toEqual(['failed', 'ready']);
+      const labels = traits.labelMarkers ? ['AI-Failed', 'Bug', 'AI-Implement'] : ['Bug', 'AI-Implement'];
+      const issue = h.addIssue({ team: 'ENG', labels });
+      expect((await candidate(issue)).markers.sort()).toEqual(
+        traits.labelMarkers ? ['failed', 'ready'] : ['ready'],
+      );
     });
 
     it('ignores mappings of other providers and returns nothing without mappings', async () => {
       h.addIssue({ team: 'ENG', labels: ['AI-Implement'] });
-      expect(await h.provider.fetchCandidates([jiraMapping('ENG')])).toEqual([]);
+      expect(await h.provider.fetchCandidates([traits.foreignMapping('ENG')])).toEqual([]);
       expect(await h.provider.fetchCandidates([])).toEqual([]);
     });
 
@@ -82,7 +95,7 @@ export function runTicketingContract(name: string, setup: () => Promise<Ticketin
 
       const ticket = await candidate(issue);
       expect(ticket).toMatchObject({
-        provider: 'linear',
+        provider: traits.providerName,
         id: issue.id,
         identifier: issue.identifier,
         title: 'Add CSV export',
@@ -175,74 +188,114 @@ export function runTicketingContract(name: string, setup: () => Promise<Ticketin
       expect(sortedLabels(h.getIssue(issue.id))).toEqual(['Bug', 'Ready for Review']);
     });
 
-    it('setMarker creates a missing label in the ticket’s team, once', async () => {
-      h.addTeam({ key: 'WEB' });
-      const first = h.addIssue({ team: 'ENG' });
-      const second = h.addIssue({ team: 'ENG', labels: ['AI-Implement'] });
-      expect(h.teamLabels('ENG')).not.toContain('AI-Planning');
+    it.runIf(traits.labelMarkers)(
+      'setMarker creates a missing label in the ticket’s team, once',
+      async () => {
+        h.addTeam({ key: 'WEB' });
+        const first = h.addIssue({ team: 'ENG' });
+        const second = h.addIssue({ team: 'ENG', labels: ['AI-Implement'] });
+        expect(h.teamLabels('ENG')).not.toContain('AI-Planning');
 
-      await h.provider.setMarker(ref(first), 'planning');
-      await h.provider.setMarker(ref(second), 'planning');
+        await h.provider.setMarker(ref(first), 'planning');
+        await h.provider.setMarker(ref(second), 'planning');
 
-      expect(h.teamLabels('ENG').filter((label) => label === 'AI-Planning')).toHaveLength(1);
-      expect(h.teamLabels('WEB')).not.toContain('AI-Planning');
-      expect(h.getIssue(first.id)?.labels).toEqual(['AI-Planning']);
-      expect(h.getIssue(second.id)?.labels).toEqual(['AI-Planning']);
-    });
+        expect(h.teamLabels('ENG').filter((label) => label === 'AI-Planning')).toHaveLength(1);
+        expect(h.teamLabels('WEB')).not.toContain('AI-Planning');
+        expect(h.getIssue(first.id)?.labels).toEqual(['AI-Planning']);
+        expect(h.getIssue(second.id)?.labels).toEqual(['AI-Planning']);
+      },
+    );
 
-    it('setMarker reuses an existing label whatever its case, and workspace labels', async () => {
-      h.addLabel({ name: 'ai-working', team: 'ENG' });
-      h.addLabel({ name: 'Plan-Complete' });
-      const issue = h.addIssue({ team: 'ENG', labels: ['AI-Planning'] });
+    it.runIf(traits.labelMarkers)(
+      'setMarker reuses an existing label whatever its case, and workspace labels',
+      async () => {
+        h.addLabel({ name: 'ai-working', team: 'ENG' });
+        h.addLabel({ name: 'Plan-Complete' });
+        const issue = h.addIssue({ team: 'ENG', labels: ['AI-Planning'] });
 
-      await h.provider.setMarker(ref(issue), 'working');
-      expect(h.getIssue(issue.id)?.labels).toEqual(['ai-working']);
+        await h.provider.setMarker(ref(issue), 'working');
+        expect(h.getIssue(issue.id)?.labels).toEqual(['ai-working']);
 
-      await h.provider.setMarker(ref(issue), 'planComplete');
-      expect(h.getIssue(issue.id)?.labels).toEqual(['Plan-Complete']);
-      expect(
-        h
-          .teamLabels('ENG')
-          .map((label) => label.toLowerCase())
-          .sort(),
-      ).toEqual(['ai-planning', 'ai-working']);
-    });
+        await h.provider.setMarker(ref(issue), 'planComplete');
+        expect(h.getIssue(issue.id)?.labels).toEqual(['Plan-Complete']);
+        expect(
+          h
+            .teamLabels('ENG')
+            .map((label) => label.toLowerCase())
+            .sort(),
+        ).toEqual(['ai-planning', 'ai-working']);
+      },
+    );
 
-    it('setMarker with moveToStarted moves the ticket to the team’s first started state by position', async () => {
+    it.runIf(traits.movesToStarted)(
+      'setMarker with moveToStarted moves the ticket to the team’s first started state by position',
+      async () => {
+        h.addTeam({
+          key: 'APP',
+          states: [
+            { name: 'Todo', type: 'unstarted', position: 1 },
+            { name: 'Review', type: 'started', position: 5 },
+            { name: 'Doing', type: 'started', position: 3 },
+            { name: 'Done', type: 'completed', position: 9 },
+          ],
+        });
+        const issue = h.addIssue({ team: 'APP', labels: ['AI-Implement'] });
+
+        await h.provider.setMarker(ref(issue, 'APP'), 'working', { moveToStarted: true });
+
+        expect(h.getIssue(issue.id)).toMatchObject({
+          labels: ['AI-Working'],
+          state: { name: 'Doing', type: 'started' },
+        });
+      },
+    );
+
+    it('markDone moves the ticket to the team’s first completed state by position, once', async (test) => {
+      // Optional in the interface until every provider has it (Jira: not yet); skipped, not passed.
+      if (!h.provider.markDone) return test.skip(`${name} does not implement markDone yet`);
       h.addTeam({
         key: 'APP',
         states: [
           { name: 'Todo', type: 'unstarted', position: 1 },
-          { name: 'Review', type: 'started', position: 5 },
           { name: 'Doing', type: 'started', position: 3 },
-          { name: 'Done', type: 'completed', position: 9 },
+          { name: 'Shipped', type: 'completed', position: 12 },
+          { name: 'Merged', type: 'completed', position: 10 },
         ],
       });
-      const issue = h.addIssue({ team: 'APP', labels: ['AI-Implement'] });
+      const issue = h.addIssue({ team: 'APP', labels: ['Bug'], state: 'Doing' });
+      const labels = h.getIssue(issue.id)?.labels;
 
-      await h.provider.setMarker(ref(issue, 'APP'), 'working', { moveToStarted: true });
+      await h.provider.markDone(ref(issue, 'APP'));
+      expect(h.getIssue(issue.id)?.state).toEqual({ name: 'Merged', type: 'completed' });
 
-      expect(h.getIssue(issue.id)).toMatchObject({
-        labels: ['AI-Working'],
-        state: { name: 'Doing', type: 'started' },
-      });
+      h.updateIssue(issue.id, { state: 'Shipped' });
+      await h.provider.markDone(ref(issue, 'APP'));
+      expect(h.getIssue(issue.id)?.state).toEqual({ name: 'Shipped', type: 'completed' });
+      expect(h.getIssue(issue.id)?.labels).toEqual(labels);
     });
 
     it('clearMarker removes only that marker and does nothing when it is absent', async () => {
-      const issue = h.addIssue({ team: 'ENG', labels: ['AI-Working', 'AI-Failed', 'Bug'] });
+      const kept = traits.labelMarkers ? ['AI-Working', 'Bug'] : ['Bug'];
+      const issue = h.addIssue({ team: 'ENG', labels: [...kept, 'AI-Failed'] });
+      const other = h.addIssue({ team: 'ENG', labels: ['AI-Planning'] });
 
       await h.provider.clearMarker(ref(issue), 'failed');
-      expect(sortedLabels(h.getIssue(issue.id))).toEqual(['AI-Working', 'Bug']);
+      expect(sortedLabels(h.getIssue(issue.id))).toEqual(kept);
 
       await h.provider.clearMarker(ref(issue), 'failed');
-      expect(sortedLabels(h.getIssue(issue.id))).toEqual(['AI-Working', 'Bug']);
+      await h.provider.clearMarker(ref(other), 'failed');
+      expect(sortedLabels(h.getIssue(issue.id))).toEqual(kept);
+      expect(h.getIssue(other.id)?.labels).toEqual(['AI-Planning']);
     });
 
     it('posts Markdown comments', async () => {
       const issue = h.addIssue({ team: 'ENG' });
       await h.provider.postComment(ref(issue), '## Plan\n- [ ] step one');
       await h.provider.postComment(ref(issue), 'Second');
-      expect(h.getIssue(issue.id)?.comments).toEqual(['## Plan\n- [ ] step one', 'Second']);
+      expect(h.getIssue(issue.id)?.comments.map(withoutBlankLines)).toEqual([
+        '## Plan\n- [ ] step one',
+        'Second',
+      ]);
     });
 
     it('fails with not_found for a ticket that does not exist', async () => {

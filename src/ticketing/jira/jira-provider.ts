@@ -1,0 +1,156 @@
+import { addComment, getCurrentUser } from 'jira.js/cloud';
+import { IntegrationError } from '../../domain/errors.ts';
+import type { Mapping } from '../../domain/mapping.ts';
+import type { Ticket } from '../../domain/ticket.ts';
+import type { TicketingProvider, TicketRef } from '../types.ts';
+import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
+import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
+import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
+import { bulkFetch, childrenByParent } from './jira-search.ts';
+import { TICKET_FIELDS, mapIssue } from './map-issue.ts';
+import { markJiraIssueDone } from './mark-done.ts';
+import { createMarkerUpdates } from './marker-updates.ts';
+import { markdownToAdf } from './markdown-to-adf.ts';
+
+export interface JiraProviderOptions extends JiraConnectionOptions {
+  /**
+   * The mapping with a team key, so marker updates on its tickets use its `statusFieldOverride`
+   * even before the first poll (after a restart, results arrive before candidates are fetched).
+   * Without it, the overrides of the mappings last polled are used, then discovery by name.
+   */
+  lookupMapping?: (teamKey: string) => Mapping | undefined | Promise<Mapping | undefined>;
+}
+
+/** The Jira provider, plus what the admin API and start-up checks need. */
+export interface JiraProvider extends TicketingProvider {
+  readonly name: 'jira';
+  /** For the admin helpers of jira-admin.ts (validate JQL, fields, options, mapping checks). */
+  readonly connection: JiraConnection;
+  /** The mappings skipped by the last `fetchCandidates` (others succeeded), for the admin UI. */
+  lastFetchFailures(): MappingFailure[];
+}
+
+/** Remembered issue → mapping pairs; beyond this many the memory starts afresh. */
+const REMEMBERED_ISSUES = 10_000;
+
+/**
+ * The `TicketingProvider` for Jira Cloud (src/ticketing/types.ts) over jira.js v6, REST v3:
+ * candidates per mapping (jira-candidates.ts), tickets by id through bulk fetch, markers as the
+ * AI-Implement Status select field (marker-updates.ts), comments as ADF, `markDone` as a
+ * workflow transition to the Done category (mark-done.ts). Tickets found by
+ * `fetchCandidates` carry the matching mapping's team key, as capacity is bucketed per Jira
+ * mapping; `getTickets` gives the mapping's key for issues it has seen as candidates, the project
+ * key otherwise. `setMarker`'s `moveToStarted` is ignored: only Linear moves the workflow state
+ * (CONTRACTS.md §2), Jira workflows differ too much per project. Every method throws
+ * `IntegrationError('jira', …)` (jira-errors.ts) after retrying rate limits and outages.
+ * API: https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/
+ */
+export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
+  const { lookupMapping, ...connectionOptions } = options;
+  const connection = createJiraConnection(connectionOptions);
+  const { request, fields, issueUrl, logger } = connection;
+  const polledConfigs = new Map<string, JiraTicketingConfig>();
+  const issueTeamKeys = new Map<string, string>();
+  let failures: MappingFailure[] = [];
+
+  async function configFor(teamKey: string): Promise<JiraTicketingConfig | undefined> {
+    const mapping = await lookupMapping?.(teamKey);
+    if (mapping?.ticketingConfig.kind === 'jira') return mapping.ticketingConfig;
+    return polledConfigs.get(teamKey.toUpperCase());
+  }
+
+  async function statusField(ticket: TicketRef): Promise<JiraFieldRef> {
+    const seenUnder = issueTeamKeys.get(ticket.id);
+    const config =
+      (await configFor(ticket.teamKey)) ?? (seenUnder === undefined ? undefined : await configFor(seenUnder));
+    return fields.field(STATUS_ROLE, config?.statusFieldOverride);
+  }
+
+  const markers = createMarkerUpdates(request, statusField);
+
+  return {
+    name: 'jira',
+    connection,
+    lastFetchFailures: () => [...failures],
+
+    /** `Ready` issues of every Jira mapping; see `fetchCandidatesByMapping` for partial failures. */
+    async fetchCandidates(mappings: Mapping[]): Promise<Ticket[]> {
+      const jiraMappings = mappings.filter((mapping) => mapping.ticketingProvider === 'jira');
+      for (const mapping of jiraMappings) {
+        if (mapping.ticketingConfig.kind === 'jira')
+          polledConfigs.set(mapping.teamKey.toUpperCase(), mapping.ticketingConfig);
+      }
+      if (jiraMappings.length === 0) return [];
+      try {
+        const result = await fetchCandidatesByMapping({ request, fields, issueUrl, logger }, jiraMappings);
+        failures = result.failures;
+        if (issueTeamKeys.size > REMEMBERED_ISSUES) issueTeamKeys.clear();
+        for (const ticket of result.tickets) issueTeamKeys.set(ticket.id, ticket.teamKey);
+        return result.tickets;
+      } catch (error) {
+        failures = [];
+        throw error;
+      }
+    },
+
+    /** Current state of issues by id (bulk fetch); ids Jira does not know are absent from the map. */
+    async getTickets(ids: string[]): Promise<Map<string, Ticket>> {
+      const unique = [...new Set(ids)];
+      const tickets = new Map<string, Ticket>();
+      if (unique.length === 0) return tickets;
+      const byName = await fields.lookup(STATUS_ROLE, undefined);
+      const statusIds = new Set<string>('field' in byName ? [byName.field.id] : []);
+      for (const config of polledConfigs.values())
+        if (config.statusFieldOverride) statusIds.add(config.statusFieldOverride);
+      const issues = await bulkFetch(request, unique, [...TICKET_FIELDS, ...statusIds]);
+      const parents = [...new Set(issues.flatMap((issue) => parentKey(issue.fields.parent)))];
+      const siblings =
+        parents.length > 0 ? await childrenByParent(request, parents, issueUrl, logger) : new Map();
+      for (const issue of issues) {
+        const teamKey = issueTeamKeys.get(issue.id);
+        const override = teamKey === undefined ? undefined : (await configFor(teamKey))?.statusFieldOverride;
+        const statusFieldId =
+          override ??
+          ('field' in byName ? byName.field.id : [...statusIds].find((id) => issue.fields[id] != null));
+        const ticket = mapIssue(issue, {
+          statusFieldId,
+          teamKey,
+          siblings: siblings.get(parentKey(issue.fields.parent)[0] ?? '') ?? [],
+          issueUrl,
+        });
+        tickets.set(ticket.id, ticket);
+      }
+      return tickets;
+    },
+
+    setMarker: (ticket, marker) => markers.setMarker(ticket, marker),
+    clearMarker: (ticket, marker) => markers.clearMarker(ticket, marker),
+    markDone: (ticket) => markJiraIssueDone(request, ticket),
+
+    /** Posts `body` (Markdown) as an ADF comment by the token's account (Add comment, REST v3). */
+    async postComment(ticket: TicketRef, body: string): Promise<void> {
+      await request('add comment', (client) =>
+        addComment(client, { issueIdOrKey: ticket.id, body: markdownToAdf(body) }),
+      );
+    },
+
+    /** `GET /rest/api/3/myself`: `{ ok: true }` naming the account, or `{ ok: false }` with what to fix. */
+    async checkConnection(): Promise<{ ok: boolean; detail: string }> {
+      try {
+        const user = await request('check connection', (client) => getCurrentUser(client));
+        return {
+          ok: true,
+          detail: `Connected to Jira as ${user.displayName ?? user.accountId ?? 'an unnamed account'}`,
+        };
+      } catch (error) {
+        if (!(error instanceof IntegrationError)) throw error;
+        return { ok: false, detail: error.message };
+      }
+    },
+  };
+}
+
+function parentKey(parent: unknown): string[] {
+  const key = (parent as { key?: unknown } | null | undefined)?.key;
+  return typeof key === 'string' ? [key] : [];
+}

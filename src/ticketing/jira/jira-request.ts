@@ -1,0 +1,130 @@
+import {
+  createClient,
+  type Client,
+  type SchemaMismatchBehavior,
+  type SchemaMismatchReport,
+} from 'jira.js/core';
+import pRetry from 'p-retry';
+import type { JiraConfig } from '../../config/types.ts';
+import { IntegrationError, isRetryable } from '../../domain/errors.ts';
+import { toIntegrationError } from './jira-errors.ts';
+
+/** Retry policy for rate-limited (429) and transient (5xx, network) failures; others are never retried. */
+export interface JiraRetryOptions {
+  /** Further attempts after the first failure (default 3). */
+  retries?: number;
+  /** First backoff delay in ms, doubled per retry with jitter (default 500). */
+  minDelayMs?: number;
+  /** Cap on one backoff delay in ms (default 5000). */
+  maxDelayMs?: number;
+  /**
+   * The longest `Retry-After` (ms) honoured in place (default 30000, half the default poll
+   * interval). A longer one is not waited for: the `rate_limited` error goes up with its
+   * `retryAfterMs` so the tick is skipped instead of stalled.
+   */
+  maxRetryAfterMs?: number;
+}
+
+/** The pino-compatible slice of a logger the provider uses. */
+export interface JiraLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface JiraRequestOptions {
+  retry?: JiraRetryOptions;
+  /** Waits for a server-requested delay (Retry-After); tests pass a fast one. */
+  sleep?: (ms: number) => Promise<void>;
+  logger?: JiraLogger;
+  /**
+   * What jira.js does with a 2xx body its zod models reject: `'throw'` (tests: the fake must
+   * answer exactly as Jira documents), `'warn'`/`'silent'`, or by default a warning through
+   * `logger` once per endpoint and path, the body used as received — Jira's shapes vary by site.
+   */
+  onSchemaMismatch?: 'throw' | 'warn' | 'silent';
+}
+
+/**
+ * Sends one call through jira.js and returns its result. `what` names the call for logs;
+ * `send` gets the jira.js client. Throws `IntegrationError` (jira-errors.ts).
+ */
+export type JiraRequest = <T>(what: string, send: (client: Client) => Promise<T>) => Promise<T>;
+
+/**
+ * A jira.js client for `config` — Bearer auth through the Atlassian gateway
+ * (`https://api.atlassian.com/ex/jira/{cloudId}`) or Basic auth (email + API token) to the
+ * site, `config.apiUrl` being the REST base either way — wrapped so every failure becomes an
+ * `IntegrationError` and rate-limited or transient ones are retried a bounded number of times,
+ * waiting out `Retry-After`. jira.js's own retry stays off: it never honours 429.
+ * Rate limits: https://developer.atlassian.com/cloud/jira/platform/rate-limiting/
+ */
+export function createJiraRequest(config: JiraConfig, options: JiraRequestOptions = {}): JiraRequest {
+  const client = jiraClient(config, schemaMismatchBehavior(options));
+  const retries = options.retry?.retries ?? 3;
+  const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const worthRetrying = (error: Error) =>
+    isRetryable(error) && ((error as IntegrationError).retryAfterMs ?? 0) <= maxRetryAfterMs;
+
+  return async function request<T>(what: string, send: (client: Client) => Promise<T>): Promise<T> {
+    const attempt = async () => {
+      try {
+        return await send(client);
+      } catch (error) {
+        throw toIntegrationError(error, config.auth);
+      }
+    };
+    return pRetry(attempt, {
+      retries,
+      minTimeout: options.retry?.minDelayMs ?? 500,
+      maxTimeout: options.retry?.maxDelayMs ?? 5_000,
+      randomize: true,
+      shouldRetry: ({ error }) => worthRetrying(error),
+      // Called before shouldRetry; waits out the server's Retry-After on top of the backoff.
+      onFailedAttempt: async ({ error, retriesLeft, attemptNumber }) => {
+        if (retriesLeft === 0 || !worthRetrying(error)) return;
+        const { category, retryAfterMs } = error as IntegrationError;
+        options.logger?.warn(
+          { call: what, attempt: attemptNumber, category, retryAfterMs },
+          `Jira request failed (${error.message}); retrying`,
+        );
+        if (retryAfterMs) await sleep(retryAfterMs);
+      },
+    });
+  };
+}
+
+/** jira.js validates its configuration with zod; a bad email or URL becomes a message naming the variable. */
+function jiraClient(config: JiraConfig, onSchemaMismatch: SchemaMismatchBehavior): Client {
+  try {
+    return createClient({
+      host: config.apiUrl,
+      auth:
+        config.auth === 'basic'
+          ? { type: 'basic', email: config.email, apiToken: config.token }
+          : { type: 'bearer', token: config.token },
+      onSchemaMismatch,
+    });
+  } catch (error) {
+    const hint =
+      config.auth === 'basic'
+        ? 'JIRA_EMAIL must be an email address and JIRA_SITE_URL (or JIRA_API_URL) an https URL'
+        : 'JIRA_API_URL (or the URL derived from JIRA_CLOUD_ID) must be an https URL';
+    throw new IntegrationError('jira', 'invalid', `Jira is misconfigured: ${hint}`, { cause: error });
+  }
+}
+
+function schemaMismatchBehavior(options: JiraRequestOptions): SchemaMismatchBehavior {
+  if (options.onSchemaMismatch) return options.onSchemaMismatch;
+  const { logger } = options;
+  if (!logger) return 'warn';
+  const reported = new Set<string>();
+  return (report: SchemaMismatchReport) => {
+    const fresh = report.issues.filter((issue) => !reported.has(`${report.endpoint} ${issue.path}`));
+    if (fresh.length === 0) return;
+    for (const issue of fresh) reported.add(`${report.endpoint} ${issue.path}`);
+    logger.warn(
+      { endpoint: report.endpoint, issues: fresh },
+      'Jira answered in a shape jira.js does not describe; using the response as received',
+    );
+  };
+}

@@ -1,0 +1,111 @@
+import { bulkFetchIssues, searchAndReconsileIssuesUsingJqlPost } from 'jira.js/cloud';
+import { z } from 'zod';
+import { IntegrationError } from '../../domain/errors.ts';
+import type { TicketSummary } from '../../domain/ticket.ts';
+import type { JiraLogger, JiraRequest } from './jira-request.ts';
+import { childrenJql } from './jql.ts';
+import { JiraIssueSchema, SUMMARY_FIELDS, mapSummary, type JiraIssue } from './map-issue.ts';
+
+/**
+ * Issues per page of the enhanced search. Jira returns fewer when the requested fields are
+ * large; 50 keeps a page with descriptions and links to a few hundred KB.
+ */
+export const SEARCH_PAGE_SIZE = 50;
+/** Issues per bulk fetch: Jira's documented maximum for `POST /rest/api/3/issue/bulkfetch`. */
+export const BULK_FETCH_SIZE = 100;
+/** Parents per children search, keeping the `parent in (…)` clause short. */
+const PARENTS_PER_SEARCH = 50;
+
+const IssuesSchema = z.array(JiraIssueSchema);
+
+/**
+ * Every issue matching `jql`, through the enhanced search (`POST /rest/api/3/search/jql`,
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post),
+ * following `nextPageToken` until Jira says the page is the last. Throws `IntegrationError`.
+ */
+export async function searchAll(request: JiraRequest, jql: string, fields: string[]): Promise<JiraIssue[]> {
+  const issues: JiraIssue[] = [];
+  const seenTokens = new Set<string>();
+  let nextPageToken: string | undefined;
+  do {
+    const page = await request('search issues', (client) =>
+      searchAndReconsileIssuesUsingJqlPost(client, {
+        jql,
+        fields,
+        maxResults: SEARCH_PAGE_SIZE,
+        ...(nextPageToken === undefined ? {} : { nextPageToken }),
+      }),
+    );
+    issues.push(...parseIssues(page.issues ?? [], 'search'));
+    nextPageToken = page.isLast === true ? undefined : (page.nextPageToken ?? undefined);
+    if (nextPageToken !== undefined && seenTokens.has(nextPageToken)) {
+      // A token handed out twice would page forever; stop and let the next poll try again.
+      throw new IntegrationError('jira', 'transient', 'Jira search returned the same nextPageToken twice');
+    }
+    if (nextPageToken !== undefined) seenTokens.add(nextPageToken);
+  } while (nextPageToken !== undefined);
+  return issues;
+}
+
+/**
+ * The issues with the given ids or keys, `BULK_FETCH_SIZE` per request
+ * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-bulkfetch-post).
+ * Ids Jira does not know or the account cannot see are simply absent. An issue Jira could not
+ * return for a retriable reason (`issueErrors`) fails the call as `transient`: "unknown", never
+ * "not found".
+ */
+export async function bulkFetch(request: JiraRequest, ids: string[], fields: string[]): Promise<JiraIssue[]> {
+  const issues: JiraIssue[] = [];
+  for (let start = 0; start < ids.length; start += BULK_FETCH_SIZE) {
+    const issueIdsOrKeys = ids.slice(start, start + BULK_FETCH_SIZE);
+    const result = await request('fetch issues', (client) =>
+      bulkFetchIssues(client, { issueIdsOrKeys, fields }),
+    );
+    const errors = result.issueErrors ?? [];
+    if (errors.length > 0) {
+      const detail = errors.map((e) => `${e.id ?? '?'}: ${e.errorMessage ?? 'error'}`).join('; ');
+      throw new IntegrationError('jira', 'transient', `Jira could not return some issues (${detail})`);
+    }
+    issues.push(...parseIssues(result.issues ?? [], 'bulk fetch'));
+  }
+  return issues;
+}
+
+/**
+ * The children of each parent key (sub-tasks, or the issues of an epic), for siblings. Context
+ * only: a failure is logged and yields no siblings rather than failing the candidates.
+ */
+export async function childrenByParent(
+  request: JiraRequest,
+  parentKeys: string[],
+  issueUrl: (key: string) => string,
+  logger: JiraLogger | undefined,
+): Promise<Map<string, TicketSummary[]>> {
+  const byParent = new Map<string, TicketSummary[]>();
+  for (let start = 0; start < parentKeys.length; start += PARENTS_PER_SEARCH) {
+    const keys = parentKeys.slice(start, start + PARENTS_PER_SEARCH);
+    try {
+      for (const issue of await searchAll(request, childrenJql(keys), SUMMARY_FIELDS)) {
+        const { parentKey, ...summary } = mapSummary(issue, issueUrl);
+        if (parentKey !== undefined) byParent.set(parentKey, [...(byParent.get(parentKey) ?? []), summary]);
+      }
+    } catch (error) {
+      if (!(error instanceof IntegrationError)) throw error;
+      logger?.warn(
+        { parents: keys, err: error.message },
+        'could not read sibling issues; continuing without them',
+      );
+    }
+  }
+  return byParent;
+}
+
+function parseIssues(raw: unknown[], what: string): JiraIssue[] {
+  const parsed = IssuesSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new IntegrationError(
+    'jira',
+    'invalid',
+    `Jira ${what} answered in an unexpected shape: ${z.prettifyError(parsed.error)}`,
+  );
+}

@@ -1,0 +1,200 @@
+import {
+  fieldValue,
+  findIssue,
+  findProject,
+  statusOf,
+  type FakeField,
+  type FakeIssue,
+  type FakeJiraData,
+} from './fake-jira-data.ts';
+import { JqlError, parseJql, type JqlNode } from './fake-jira-jql.ts';
+
+/** A project the account may not browse, and how Jira says so when a query names it. */
+export type ProjectDenial = 400 | 403;
+
+/** A query naming a forbidden project, answered 403 (see `FakeJira.forbidProject`). */
+export class ForbiddenError extends Error {}
+
+const STATUS_CATEGORY_NAMES: Record<string, string> = {
+  new: 'new',
+  'to do': 'new',
+  '2': 'new',
+  indeterminate: 'indeterminate',
+  'in progress': 'indeterminate',
+  '4': 'indeterminate',
+  done: 'done',
+  complete: 'done',
+  '3': 'done',
+};
+
+/**
+ * Runs `jql` over the issues the account can see, as Jira's search does: validates every field,
+ * project, option and issue key first (Jira's 400 messages), then filters and sorts (default:
+ * key order). Throws `JqlError` (400) or `ForbiddenError` (403).
+ */
+export function searchIssues(
+  data: FakeJiraData,
+  jql: string,
+  denied: ReadonlyMap<string, ProjectDenial>,
+  options: { bounded: boolean },
+): FakeIssue[] {
+  const query = parseJql(jql);
+  if (options.bounded && !query.where) {
+    throw new JqlError([
+      'Unbounded JQL queries are not allowed here. Please add a search restriction to your query.',
+    ]);
+  }
+  if (query.where) validate(data, query.where, denied);
+  const visible = data.issues.filter((issue) => !denied.has(issue.projectKey));
+  const matched = query.where
+    ? visible.filter((issue) => matches(data, query.where as JqlNode, issue))
+    : visible;
+  const order = query.orderBy.length > 0 ? query.orderBy : [{ field: 'key', descending: false }];
+  return [...matched].sort((a, b) => {
+    for (const { field, descending } of order) {
+      const compared = compareBy(field.toLowerCase(), a, b);
+      if (compared !== 0) return descending ? -compared : compared;
+    }
+    return 0;
+  });
+}
+
+function compareBy(field: string, a: FakeIssue, b: FakeIssue): number {
+  if (field === 'created') return a.created.localeCompare(b.created);
+  if (field === 'key' || field === 'issuekey' || field === 'id') {
+    return a.projectKey.localeCompare(b.projectKey) || Number(a.id) - Number(b.id);
+  }
+  throw new JqlError([`Field '${field}' does not exist or you do not have permission to view it.`]);
+}
+
+function customField(data: FakeJiraData, name: string): FakeField | undefined {
+  const number = /^cf\[(\d+)\]$/i.exec(name)?.[1];
+  if (number) return data.fields.find((field) => field.id === `customfield_${number}`);
+  return data.fields.find((field) => field.custom && field.name.toLowerCase() === name.toLowerCase());
+}
+
+function validate(data: FakeJiraData, node: JqlNode, denied: ReadonlyMap<string, ProjectDenial>): void {
+  if (node.kind === 'and' || node.kind === 'or') {
+    validate(data, node.left, denied);
+    validate(data, node.right, denied);
+    return;
+  }
+  if (node.kind === 'not') {
+    validate(data, node.operand, denied);
+    return;
+  }
+  const field = node.field.toLowerCase();
+  const values = node.values;
+  switch (field) {
+    case 'project':
+      for (const value of values) {
+        const project = findProject(data, value);
+        if (project && denied.get(project.key) === 403)
+          throw new ForbiddenError(`You do not have permission to browse project '${value}'.`);
+        if (!project || denied.has(project.key))
+          throw new JqlError([`The value '${value}' does not exist for the field 'project'.`]);
+      }
+      return;
+    case 'key':
+    case 'issuekey':
+    case 'id':
+    case 'parent':
+      for (const value of values) {
+        if (!findIssue(data, value))
+          throw new JqlError([`An issue with key '${value}' does not exist for field '${node.field}'.`]);
+      }
+      return;
+    case 'statuscategory':
+      for (const value of values) {
+        if (!STATUS_CATEGORY_NAMES[value.toLowerCase()])
+          throw new JqlError([`The value '${value}' does not exist for the field 'statusCategory'.`]);
+      }
+      return;
+    case 'status':
+    case 'labels':
+    case 'resolution':
+      return;
+    case 'summary':
+    case 'description':
+      throw new JqlError([`The operator '${node.operator}' is not supported by the '${node.field}' field.`]);
+    default: {
+      const custom = customField(data, node.field);
+      if (!custom)
+        throw new JqlError([
+          `Field '${node.field}' does not exist or you do not have permission to view it.`,
+        ]);
+      if (custom.kind === 'text' && node.operator !== 'is' && node.operator !== 'is not') {
+        throw new JqlError([
+          `The operator '${node.operator}' is not supported by the '${custom.name}' field.`,
+        ]);
+      }
+      for (const value of values) {
+        if (!custom.options.some((option) => option.value.toLowerCase() === value.toLowerCase())) {
+          throw new JqlError([`The option '${value}' for field '${custom.name}' does not exist.`]);
+        }
+      }
+    }
+  }
+}
+
+function matches(data: FakeJiraData, node: JqlNode, issue: FakeIssue): boolean {
+  switch (node.kind) {
+    case 'and':
+      return matches(data, node.left, issue) && matches(data, node.right, issue);
+    case 'or':
+      return matches(data, node.left, issue) || matches(data, node.right, issue);
+    case 'not':
+      return !matches(data, node.operand, issue);
+    default: {
+      const actual = valuesOf(data, node.field.toLowerCase(), issue).map((v) => v.toLowerCase());
+      const wanted = node.values.map((v) => v.toLowerCase());
+      const hit = actual.some((value) => wanted.includes(value));
+      switch (node.operator) {
+        case '=':
+        case 'in':
+          return hit;
+        // Jira's negative operators never match issues where the field is empty.
+        case '!=':
+        case 'not in':
+          return actual.length > 0 && !hit;
+        case 'is':
+          return actual.length === 0;
+        case 'is not':
+          return actual.length > 0;
+      }
+    }
+  }
+}
+
+/** Every value an issue has for a JQL field, in the forms a query may name it. */
+function valuesOf(data: FakeJiraData, field: string, issue: FakeIssue): string[] {
+  switch (field) {
+    case 'project':
+      return [issue.projectKey, data.projects.find((p) => p.key === issue.projectKey)?.id ?? ''];
+    case 'key':
+    case 'issuekey':
+    case 'id':
+      return [issue.key, issue.id];
+    case 'parent': {
+      const parent = issue.parentKey ? findIssue(data, issue.parentKey) : undefined;
+      return parent ? [parent.key, parent.id] : [];
+    }
+    case 'status': {
+      const status = statusOf(data, issue);
+      return [status.name, status.id];
+    }
+    case 'statuscategory': {
+      const category = statusOf(data, issue).category;
+      return Object.keys(STATUS_CATEGORY_NAMES).filter((name) => STATUS_CATEGORY_NAMES[name] === category);
+    }
+    case 'labels':
+      return issue.labels;
+    case 'resolution':
+      return issue.resolution ? [issue.resolution] : [];
+    default: {
+      const custom = customField(data, field);
+      const value = custom ? fieldValue(data, issue, custom.id) : null;
+      return value === null ? [] : [value];
+    }
+  }
+}

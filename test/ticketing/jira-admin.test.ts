@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { listJiraFieldOptions, listJiraFields, validateJql } from '../../src/ticketing/jira/jira-admin.ts';
+import { createJiraProvider } from '../../src/ticketing/jira/jira-provider.ts';
+import { checkJiraMapping } from '../../src/ticketing/jira/mapping-check.ts';
+import { failure, jiraMappingWith, readyIssue, jiraPerTest } from '../fakes/jira/jira-test-setup.ts';
+
+const start = jiraPerTest();
+
+const configOf = (mapping: ReturnType<typeof jiraMappingWith>) => {
+  if (mapping.ticketingConfig.kind !== 'jira') throw new Error('not a Jira mapping');
+  return mapping.ticketingConfig;
+};
+
+describe('validateJql (POST /api/jira/validate-jql)', () => {
+  it('counts the issues a valid JQL matches', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ENG' });
+    readyIssue(s.fake, 'ENG');
+    readyIssue(s.fake, 'ENG', null);
+
+    expect(await validateJql(s.provider.connection, 'project = ENG ORDER BY created DESC')).toEqual({
+      valid: true,
+      count: 2,
+    });
+    expect(
+      await validateJql(s.provider.connection, 'project = ENG AND "AI-Implement Status" = Ready'),
+    ).toEqual({ valid: true, count: 1 });
+  });
+
+  it('gives Jira’s own words for an invalid or unbounded JQL', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ENG' });
+
+    expect(await validateJql(s.provider.connection, 'project = ENG AND colour = red')).toEqual({
+      valid: false,
+      errors: ["Field 'colour' does not exist or you do not have permission to view it."],
+    });
+    expect(await validateJql(s.provider.connection, 'project = ')).toEqual({
+      valid: false,
+      errors: [
+        "Error in the JQL Query: Expecting either a value, list or function but got 'EOF'. (line 1, character 11)",
+      ],
+    });
+    expect(await validateJql(s.provider.connection, 'ORDER BY key')).toMatchObject({
+      valid: false,
+      errors: [expect.stringContaining('Unbounded JQL')],
+    });
+    expect(await validateJql(s.provider.connection, '  ')).toMatchObject({ valid: false });
+  });
+
+  it('throws for what is not the JQL’s fault (credentials)', async () => {
+    const s = await start();
+    const provider = createJiraProvider({
+      config: s.fake.config({ token: 'bad' }),
+      onSchemaMismatch: 'throw',
+    });
+    expect((await failure(validateJql(provider.connection, 'project = ENG'))).category).toBe('auth');
+  });
+});
+
+describe('listJiraFields (GET /api/jira/fields)', () => {
+  it('lists the custom fields by name with what discovery by name finds', async () => {
+    const s = await start();
+    s.fake.addField({ name: 'AI-Implement Repo', kind: 'text' });
+    s.fake.addField({ name: 'Area', options: ['Web'] });
+
+    const view = await listJiraFields(s.provider.connection);
+
+    expect(view.fields.map((f) => [f.name, f.id, f.clause])).toEqual([
+      ['AI-Implement Repo', 'customfield_10501', 'cf[10501]'],
+      ['AI-Implement Repo', 'customfield_10502', 'cf[10502]'],
+      ['AI-Implement Status', 'customfield_10500', 'cf[10500]'],
+      ['Area', 'customfield_10503', 'cf[10503]'],
+    ]);
+    expect(view.fields[1]?.type).toBe('com.atlassian.jira.plugin.system.customfieldtypes:textfield');
+    expect(view.status).toEqual({ fieldId: 'customfield_10500' });
+    expect(view.repo).toEqual({ problem: expect.stringContaining('ticketingConfig.repoFieldOverride') });
+  });
+});
+
+describe('listJiraFieldOptions (GET /api/jira/field-options)', () => {
+  it('lists a select field’s options per context and its enabled values', async () => {
+    const s = await start({ repoOptions: ['acme/api', 'acme/web'] });
+    const options = await listJiraFieldOptions(s.provider.connection, s.fake.repoField?.id ?? '');
+
+    expect(options.values).toEqual(['acme/api', 'acme/web']);
+    expect(options.contexts).toEqual([
+      expect.objectContaining({
+        isGlobalContext: true,
+        options: [
+          expect.objectContaining({ value: 'acme/api', disabled: false }),
+          expect.objectContaining({ value: 'acme/web' }),
+        ],
+      }),
+    ]);
+  });
+
+  it('refuses a malformed field id without calling Jira, and reports an unknown one as not_found', async () => {
+    const s = await start();
+    expect((await failure(listJiraFieldOptions(s.provider.connection, '../myself'))).category).toBe(
+      'invalid',
+    );
+    expect(s.fake.requests).toHaveLength(0);
+    expect((await failure(listJiraFieldOptions(s.provider.connection, 'customfield_99999'))).category).toBe(
+      'not_found',
+    );
+  });
+});
+
+describe('checkJiraMapping (start-up and the mapping API)', () => {
+  it('accepts a complete setup and says which fields it uses', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ENG' });
+    expect(await checkJiraMapping(s.provider.connection, configOf(jiraMappingWith('ENG')))).toEqual({
+      ok: true,
+      problems: [],
+      fields: { statusFieldId: 'customfield_10500', repoFieldId: 'customfield_10501' },
+    });
+  });
+
+  it('lists every problem, each with what to change', async () => {
+    const s = await start({ aiFields: false });
+    s.fake.addField({ name: 'AI-Implement Status', options: ['Ready', 'Planning'] });
+    s.fake.addField({ name: 'AI-Implement Status', options: ['Ready'] });
+    s.fake.addField({ name: 'AI-Implement Repo', options: ['acme/api'] });
+
+    const check = await checkJiraMapping(
+      s.provider.connection,
+      configOf(jiraMappingWith('ENG', { jql: 'project = ENG' })),
+    );
+
+    expect(check.ok).toBe(false);
+    expect(check.problems).toEqual([
+      expect.stringContaining('set ticketingConfig.statusFieldOverride'),
+      'repoFieldValue "jira-repo" is not an option of AI-Implement Repo (customfield_10502): add it to the field in Jira or correct the mapping.',
+      `The mapping's JQL is invalid: The value 'ENG' does not exist for the field 'project'.`,
+    ]);
+
+    s.fake.addProject({ key: 'ENG' });
+    const fixed = await checkJiraMapping(
+      s.provider.connection,
+      configOf(
+        jiraMappingWith('ENG', {
+          jql: 'project = ENG',
+          statusFieldOverride: 'customfield_10500',
+          repoFieldValue: 'acme/api',
+        }),
+      ),
+    );
+    expect(fixed.problems).toEqual([
+      expect.stringContaining('lacks the option(s) "Plan Approved", "Implementing", "PR Ready"'),
+    ]);
+  });
+
+  it('flags an override naming no field, and a field of the wrong type', async () => {
+    const s = await start({ aiFields: false });
+    s.fake.addProject({ key: 'ENG' });
+    s.fake.addField({ name: 'AI-Implement Repo', kind: 'text' });
+
+    const check = await checkJiraMapping(
+      s.provider.connection,
+      configOf(jiraMappingWith('ENG', { statusFieldOverride: 'customfield_77777' })),
+    );
+    expect(check.problems).toEqual([
+      'statusFieldOverride customfield_77777 names no field the JIRA_TOKEN account can see: check the id in Jira.',
+      expect.stringMatching(
+        /^AI-Implement Repo \(customfield_10500, "AI-Implement Repo"\) is a .*textfield field; it must be a single-select list/,
+      ),
+    ]);
+  });
+});
