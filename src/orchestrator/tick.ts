@@ -67,7 +67,8 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
       );
       continue;
     }
-    polledTeams.push(...mappings.map((mapping) => mapping.teamKey));
+    const skipped = new Set(provider.lastFetchFailures?.().map((failure) => failure.teamKey));
+    polledTeams.push(...mappings.map((mapping) => mapping.teamKey).filter((teamKey) => !skipped.has(teamKey)));
     for (const ticket of tickets) {
       const mapping = mappingFor(mappings, ticket);
       if (!mapping || isTerminal(ticket.stateType)) continue;
@@ -126,6 +127,9 @@ async function requestFor(
     return undefined;
   }
   if (!ticket.markers.includes('ready')) return undefined;
+  // An open PR is never implemented afresh: asking again means another pass on that PR.
+  const open = await ctx.followUps?.openPullRequestFor(ticket, mapping);
+  if (open) return { kind: 'gap-fill', phase: 'gap-fill', ticket, mapping, ...open };
   return { kind: 'pickup', phase: mapping.planningEnabled ? 'planning' : 'implementation', ticket, mapping };
 }
 

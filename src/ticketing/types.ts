@@ -36,8 +36,24 @@ export interface TicketingProvider {
   /** Removes `marker` if present (no-op otherwise); the others stay. */
   clearMarker(ticket: TicketRef, marker: Marker): Promise<void>;
 
+  /**
+   * Marks the ticket done because its pull request was merged: Linear moves it to its team's
+   * first *completed* workflow state by position ("Done" by default); Jira transitions it to a
+   * status of the Done category. A ticket already completed is left as it is. Throws `invalid`
+   * when the team has no completed state. Optional only until the Jira provider implements it;
+   * without it the orchestrator leaves the state change to a person and says so in a comment.
+   */
+  markDone?(ticket: TicketRef): Promise<void>;
+
   /** Posts a Markdown comment on the ticket. */
   postComment(ticket: TicketRef, body: string): Promise<void>;
+
+  /**
+   * Mappings the last `fetchCandidates` skipped while the others succeeded (a Jira project the
+   * token cannot read, a bad JQL), so the tick keeps their last known blockers and inbox rows.
+   * Providers that fetch all or nothing need not implement it.
+   */
+  lastFetchFailures?(): { teamKey: string }[];
 
   /** A cheap authenticated call that proves the credentials work: `{ ok, detail }`. */
   checkConnection(): Promise<{ ok: boolean; detail: string }>;

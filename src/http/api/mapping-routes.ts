@@ -3,25 +3,37 @@ import type { Mapping } from '../../domain/mapping.ts';
 import { MappingInputSchema, MappingPatchSchema } from '../../domain/mapping.ts';
 import { deleteMapping, getMapping, listMappings, upsertMapping } from '../../store/mappings.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
-import { badRequest, readJson } from '../validation.ts';
+import { badRequest, readJson, type FieldError } from '../validation.ts';
 
 /**
  * Project mappings API (seed 002 endpoint reference; fields and rules of seed 001):
  * `GET /api/mappings`, `POST /api/mappings` (create or replace: 201 new, 200 replaced),
  * `PATCH /api/mappings/:teamKey` (maxInProgressAiIssues, paused), `DELETE /api/mappings/:teamKey`.
- * A bad body answers 400 with every failing field and why.
+ * `POST /api/mappings/validate` runs POST's checks without saving: 200
+ * `{ valid: true, mapping, exists }` (the mapping with defaults filled in; `exists` when that
+ * teamKey is taken) or the same 400. A bad body answers 400 with every failing field and why.
  */
-export function mappingRoutes(ctx: OrchestratorContext): Hono {
+export function mappingRoutes(ctx: OrchestratorContext, checkMapping: MappingCheck = async () => []): Hono {
   const app = new Hono();
   app.get('/api/mappings', async (c) => c.json({ mappings: await listMappings(ctx.db) }));
 
   app.post('/api/mappings', async (c) => {
     const body = await readJson(c, MappingInputSchema);
     if (!body.ok) return body.response;
-    const unconfigured = providerProblem(ctx, body.value);
-    if (unconfigured) return badRequest(c, unconfigured.message, [unconfigured]);
+    const problems = await mappingProblems(ctx, checkMapping, body.value);
+    if (problems.length > 0) return badRequest(c, problems.map((p) => p.message).join('; '), problems);
     const created = await upsertMapping(ctx.db, body.value, ctx.clock());
     return c.json({ mapping: body.value }, created ? 201 : 200);
+  });
+
+  // The New project stepper checks each step here: the same rules as POST, nothing saved.
+  app.post('/api/mappings/validate', async (c) => {
+    const body = await readJson(c, MappingInputSchema);
+    if (!body.ok) return body.response;
+    const problems = await mappingProblems(ctx, checkMapping, body.value);
+    if (problems.length > 0) return badRequest(c, problems.map((p) => p.message).join('; '), problems);
+    const exists = (await getMapping(ctx.db, body.value.teamKey)) !== undefined;
+    return c.json({ valid: true, mapping: body.value, exists });
   });
 
   app.patch('/api/mappings/:teamKey', async (c) => {
@@ -50,6 +62,18 @@ export function mappingRoutes(ctx: OrchestratorContext): Hono {
 
 function notFound(c: Parameters<typeof badRequest>[0], teamKey: string) {
   return c.json({ error: 'not_found', message: `no project mapping with teamKey ${teamKey}` }, 404);
+}
+
+/**
+ * Checks a valid mapping against its tracker before it is saved (for Jira: the custom fields
+ * resolve and the JQL parses). Returns field errors; an unreachable tracker returns none, so an
+ * outage never blocks configuration.
+ */
+export type MappingCheck = (mapping: Mapping) => Promise<FieldError[]>;
+
+async function mappingProblems(ctx: OrchestratorContext, check: MappingCheck, mapping: Mapping): Promise<FieldError[]> {
+  const unconfigured = providerProblem(ctx, mapping);
+  return unconfigured ? [unconfigured] : check(mapping);
 }
 
 /** A mapping whose tracker has no credentials on this orchestrator could never be polled. */

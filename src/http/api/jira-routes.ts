@@ -1,0 +1,62 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { IntegrationError, describeError } from '../../domain/errors.ts';
+import { listJiraFieldOptions, listJiraFields, validateJql } from '../../ticketing/jira/jira-admin.ts';
+import type { JiraProvider } from '../../ticketing/jira/jira-provider.ts';
+import { badRequest, readJson } from '../validation.ts';
+
+const ValidateJqlSchema = z.object({ jql: z.string().trim().min(1, 'is required').max(10_000) }).strict();
+
+/**
+ * Jira helpers of the admin API (seed 002): `POST /api/jira/validate-jql` `{ jql }` →
+ * `{ valid: true, count }` or `{ valid: false, errors }` (Jira's own messages);
+ * `GET /api/jira/fields` → custom fields and how the two AI-Implement fields resolve;
+ * `GET /api/jira/field-options?fieldId=customfield_…` → a select field's options.
+ * Without Jira credentials every route answers 400 saying which variables to set. Jira's
+ * failures map to 400 (invalid), 404 (not found), 502 (auth, outage) and 503 (rate limited).
+ */
+export function jiraRoutes(jira: JiraProvider | undefined): Hono {
+  const app = new Hono();
+  app.use('/api/jira/*', async (c, next) => {
+    if (jira) return next();
+    return badRequest(c, 'Jira is not configured on this orchestrator: set JIRA_TOKEN and JIRA_CLOUD_ID (or JIRA_EMAIL and JIRA_SITE_URL)');
+  });
+  if (!jira) return app;
+
+  app.post('/api/jira/validate-jql', async (c) => {
+    const body = await readJson(c, ValidateJqlSchema);
+    if (!body.ok) return body.response;
+    return answer(c, () => validateJql(jira.connection, body.value.jql));
+  });
+  app.get('/api/jira/fields', (c) => answer(c, () => listJiraFields(jira.connection)));
+  app.get('/api/jira/field-options', (c) => {
+    const fieldId = c.req.query('fieldId') ?? '';
+    if (!/^customfield_\d+$/.test(fieldId)) {
+      return badRequest(c, 'fieldId: must look like customfield_10500', [
+        { field: 'fieldId', message: 'must look like customfield_10500' },
+      ]);
+    }
+    return answer(c, () => listJiraFieldOptions(jira.connection, fieldId));
+  });
+  return app;
+}
+
+async function answer(c: Context, call: () => Promise<unknown>): Promise<Response> {
+  try {
+    return c.json(await call());
+  } catch (error) {
+    if (!(error instanceof IntegrationError)) throw error;
+    const message = describeError(error);
+    switch (error.category) {
+      case 'invalid':
+        return badRequest(c, message);
+      case 'not_found':
+        return c.json({ error: 'not_found', message }, 404);
+      case 'rate_limited':
+        c.header('Retry-After', String(Math.ceil((error.retryAfterMs ?? 60_000) / 1000)));
+        return c.json({ error: 'rate_limited', message }, 503);
+      default:
+        return c.json({ error: 'jira_unavailable', message }, 502);
+    }
+  }
+}
