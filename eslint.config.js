@@ -20,6 +20,9 @@ const zones = [
   })),
   { target: './src/orchestrator', from: ['./src/http', './src/main.ts'] },
   { target: './src/http', from: ['./src/main.ts'] },
+  // The in-run CLI runs inside a job, away from the orchestrator: it may use adapters, never
+  // the orchestrator's state or HTTP surface.
+  { target: './src/runner', from: ['./src/orchestrator', './src/http', './src/store', './src/main.ts'] },
   { target: './src', from: ['./test', './custom'] },
 ];
 
@@ -45,7 +48,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config/**', 'src/main.ts', 'test/**', 'scripts/**', 'bench/**', '*.config.*'],
+    files: [
+      'src/config/**',
+      'src/main.ts',
+      'src/runner/cli.ts',
+      'test/**',
+      'scripts/**',
+      'bench/**',
+      '*.config.*',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -1,0 +1,126 @@
+import type { DispatchPayload } from '../../runners/types.ts';
+
+/**
+ * The environments the runner gives to processes it does not trust with its credentials: Claude
+ * Code (and everything the agent spawns), and the repository's own hooks (`setup`, `verify`,
+ * `teardown` run code the agent may have written). Both start from the runner's environment
+ * without anything that looks like a credential; only the agent then gets the one Claude
+ * credential the auth precedence picks (seed 003 "Authentication options").
+ */
+
+/** Credentials and run plumbing that never reach the agent or a hook, by exact name. */
+const SECRET_NAMES = new Set([
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'GH_ENTERPRISE_TOKEN',
+  'GITHUB_APP_PRIVATE_KEY',
+  'AI_IMPLEMENT_PAYLOAD',
+  'AI_IMPLEMENT_GIT_URL',
+  'LINEAR_API_KEY',
+  'JIRA_TOKEN',
+  'JIRA_EMAIL',
+  'RUNNER_TOKEN_SECRET',
+  'ADMIN_ACCESS_CODE',
+  'GAP_FILL_TRIGGER_SECRET',
+  'GITHUB_WEBHOOK_SECRET',
+  'NOTIFY_WEBHOOK_URL',
+  'FLY_SESSIONS_TOKEN',
+  'FLY_API_TOKEN',
+  // GitHub Actions: the OIDC request token mints identity tokens (e.g. for the Bedrock role);
+  // the runtime token talks to the cache and artifact services.
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_RUNTIME_URL',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_URL',
+  'SSH_AUTH_SOCK',
+  'GIT_ASKPASS',
+]);
+
+/** Name shapes of credentials: `*_TOKEN`, `*_SECRET*`, `*_API_KEY`, `AWS_SECRET_ACCESS_KEY`, … */
+const SECRET_PATTERN =
+  /(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIALS?)(_|$)/i;
+/** Action inputs (`INPUT_*`) and git's environment configuration (`GIT_CONFIG_*`) may carry tokens. */
+const SECRET_PREFIXES = ['INPUT_', 'GIT_CONFIG_'];
+
+/** AWS variables the Bedrock path forwards to the agent, as set by the OIDC role assumption. */
+const AWS_CREDENTIAL_NAMES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+  'AWS_ROLE_ARN',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_BEARER_TOKEN_BEDROCK',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+];
+
+/** True for a variable that must not reach an untrusted process. */
+export function isSecretName(name: string): boolean {
+  return (
+    SECRET_NAMES.has(name.toUpperCase()) ||
+    SECRET_PATTERN.test(name) ||
+    SECRET_PREFIXES.some((prefix) => name.toUpperCase().startsWith(prefix))
+  );
+}
+
+/**
+ * `env` without credentials (see `isSecretName`) and without unset values: the environment of
+ * hooks and of git, and the base of the agent's.
+ */
+export function sanitizedEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const clean: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && !isSecretName(name)) clean[name] = value;
+  }
+  return clean;
+}
+
+/** Which Claude credential a run uses. */
+export type AgentAuth = { kind: 'bedrock'; awsRegion: string } | { kind: 'oauth' } | { kind: 'api-key' };
+
+/** No usable Claude credential; the message says what to set. */
+export class AgentAuthError extends Error {
+  override name = 'AgentAuthError';
+}
+
+/**
+ * Picks the credential by the seed's precedence — Bedrock (payload provider `bedrock`, AWS
+ * credentials from the OIDC role) > `CLAUDE_CODE_OAUTH_TOKEN` > `ANTHROPIC_API_KEY` — and builds
+ * the agent's environment: `sanitizedEnv(env)` plus that credential alone (with an OAuth token,
+ * the API key is left out so the CLI cannot prefer it). Throws `AgentAuthError` when none is there.
+ * Claude Code settings: https://docs.anthropic.com/en/docs/claude-code/settings#environment-variables
+ */
+export function agentEnvironment(
+  provider: DispatchPayload['provider'],
+  env: Record<string, string | undefined>,
+): { auth: AgentAuth; env: Record<string, string> } {
+  // An unattended run must not replace its own binary half-way.
+  const base = { ...sanitizedEnv(env), DISABLE_AUTOUPDATER: '1' };
+  if (provider.name === 'bedrock') {
+    const aws = Object.fromEntries(
+      AWS_CREDENTIAL_NAMES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),
+    ) as Record<string, string>;
+    if (Object.keys(aws).length === 0) {
+      throw new AgentAuthError(
+        'this is a Bedrock run but no AWS credentials are set: the workflow must assume the ' +
+          'AWS_BEDROCK_ROLE_ARN role (aws-actions/configure-aws-credentials with OIDC) before the runner starts',
+      );
+    }
+    const region = provider.awsRegion ?? '';
+    return {
+      auth: { kind: 'bedrock', awsRegion: region },
+      env: { ...base, ...aws, CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: region },
+    };
+  }
+  const oauth = env.CLAUDE_CODE_OAUTH_TOKEN?.trim();
+  if (oauth) return { auth: { kind: 'oauth' }, env: { ...base, CLAUDE_CODE_OAUTH_TOKEN: oauth } };
+  const apiKey = env.ANTHROPIC_API_KEY?.trim();
+  if (apiKey) return { auth: { kind: 'api-key' }, env: { ...base, ANTHROPIC_API_KEY: apiKey } };
+  throw new AgentAuthError(
+    'no Claude credentials: set CLAUDE_CODE_OAUTH_TOKEN (preferred, from `claude setup-token`) or ' +
+      'ANTHROPIC_API_KEY as a repository or organization secret, or dispatch with provider bedrock',
+  );
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { PHASES } from '../domain/phases.ts';
+import type { DispatchPayload } from '../runners/types.ts';
+
+/**
+ * The dispatch payload as the runner receives it (CONTRACTS.md §3), validated at the edge: the
+ * workflow input `payload`, `AI_IMPLEMENT_PAYLOAD` or `--payload-file`. Unknown members are
+ * tolerated (a newer orchestrator may add optional ones); known ones must have their types.
+ */
+
+const related = z.object({
+  id: z.string(),
+  identifier: z.string(),
+  title: z.string(),
+  url: z.string(),
+});
+
+const PayloadSchema = z.object({
+  version: z.literal(1, { error: 'must be 1 (this runner speaks payload version 1)' }),
+  dispatchId: z.string().min(1),
+  phase: z.enum(PHASES),
+  issue: z.object({
+    id: z.string().min(1),
+    identifier: z.string().min(1),
+    title: z.string(),
+    description: z.string(),
+    url: z.string(),
+    provider: z.enum(['linear', 'jira']),
+  }),
+  related: z
+    .object({
+      parent: related.optional(),
+      siblings: z.array(related).optional(),
+      dependencies: z.array(related.extend({ resolved: z.boolean() })).optional(),
+    })
+    .optional(),
+  caps: z
+    .object({
+      maxTurns: z.number().int().positive().optional(),
+      maxIterations: z.number().int().positive().optional(),
+      maxJobMinutes: z.number().int().positive().optional(),
+    })
+    .optional(),
+  provider: z.object({ name: z.enum(['anthropic', 'bedrock']), awsRegion: z.string().optional() }),
+  image: z.string().optional(),
+  pullRequest: z.object({ number: z.number().int().positive(), branch: z.string().min(1) }).optional(),
+  callback: z
+    .object({ url: z.url(), resultToken: z.string().min(1), progressToken: z.string().min(1) })
+    .optional(),
+}) satisfies z.ZodType<DispatchPayload>;
+
+/** The payload could not be read: `message` names the field and what is wrong with it. */
+export class PayloadError extends Error {
+  override name = 'PayloadError';
+}
+
+/**
+ * Parses the payload JSON text. Throws `PayloadError` naming every failing field
+ * ("payload.issue.identifier: …"), or saying the text is not JSON. Gap-fill and review-fix runs
+ * need `pullRequest` (they work on an existing PR), and Bedrock runs need `provider.awsRegion`.
+ */
+export function parsePayload(text: string): DispatchPayload {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new PayloadError(`the payload is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = PayloadSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map(
+      (issue) => `payload.${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new PayloadError(`the payload is invalid — ${fields.join('; ')}`);
+  }
+  const payload = parsed.data as DispatchPayload;
+  if ((payload.phase === 'gap-fill' || payload.phase === 'review-fix') && !payload.pullRequest) {
+    throw new PayloadError(
+      `the payload is invalid — payload.pullRequest: is required for ${payload.phase} runs`,
+    );
+  }
+  if (payload.provider.name === 'bedrock' && !payload.provider.awsRegion) {
+    throw new PayloadError('the payload is invalid — payload.provider.awsRegion: is required for bedrock');
+  }
+  return payload;
+}

@@ -1,0 +1,149 @@
+import type { RunResult } from '../domain/run-result.ts';
+import type { ResultDelivery } from './callbacks.ts';
+import type { RunContext } from './run-context.ts';
+
+/**
+ * The run as named steps. Each step's start and end is reported (`POST /runner/progress`, with
+ * `elapsedMs` and the step's `output`); the first step that throws ends the main sequence and
+ * names the failure; the `always` steps (teardown, ticket update) run either way; then the
+ * result is reported once. A step may also end `failed` without ending the run (a verify hook
+ * that fails in an iteration that is not the last) or `skipped` with a reason.
+ */
+export interface StepOutcome {
+  status?: 'succeeded' | 'failed' | 'skipped';
+  output?: Record<string, unknown>;
+}
+
+export interface Step {
+  name: string;
+  run(ctx: RunContext): Promise<StepOutcome | void>;
+}
+
+/** Steps repeated until `done`, at most `max` times; `exhausted` decides what running out means. */
+export interface StepLoop {
+  loop: Step[];
+  max(ctx: RunContext): number;
+  done(ctx: RunContext): boolean;
+  /** Throws `StepFailure` to fail the run, or returns to go on. */
+  exhausted(ctx: RunContext): void;
+}
+
+export interface PhasePlan {
+  main: (Step | StepLoop)[];
+  always: Step[];
+  /** The result body of a run that got through `main`. */
+  success(ctx: RunContext): Omit<RunResult, 'status' | 'usage'>;
+}
+
+/** Ends the run: `step` names where, `message` says why (both reach the result's `error`). */
+export class StepFailure extends Error {
+  override name = 'StepFailure';
+  readonly output: Record<string, unknown> | undefined;
+  /** Set when the failure belongs to another step than the one running (a loop running out). */
+  readonly step: string | undefined;
+  constructor(message: string, options: { output?: Record<string, unknown>; step?: string } = {}) {
+    super(message);
+    this.output = options.output;
+    this.step = options.step;
+  }
+}
+
+/** A step's "nothing to do here", with the reason in its output. */
+export function skipped(reason: string, output: Record<string, unknown> = {}): StepOutcome {
+  return { status: 'skipped', output: { reason, ...output } };
+}
+
+/** RunResult allows 20 000 characters per text member; keep well inside. */
+const MAX_TEXT = 19_000;
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 40)}\n[… cut by AI-Implement]`;
+}
+
+/** Runs one step with its progress reports; rethrows a failure as a `StepFailure` naming it. */
+export async function runStep(ctx: RunContext, step: Step): Promise<StepOutcome> {
+  const started = Date.now();
+  const extra = ctx.state.iteration > 0 ? { iteration: ctx.state.iteration } : {};
+  await ctx.reporter.progress({ step: step.name, status: 'started', output: extra });
+  ctx.log.info(`step ${step.name} started`, extra);
+  let outcome: StepOutcome;
+  try {
+    outcome = (await step.run(ctx)) ?? {};
+  } catch (error) {
+    const message = ctx.log.redact(error instanceof Error ? error.message : String(error));
+    const output = { ...extra, ...(error instanceof StepFailure ? error.output : {}), error: message };
+    await ctx.reporter.progress({
+      step: step.name,
+      status: 'failed',
+      elapsedMs: Date.now() - started,
+      output,
+    });
+    ctx.log.error(`step ${step.name} failed: ${message}`);
+    throw new StepFailure(message, {
+      step: error instanceof StepFailure && error.step ? error.step : step.name,
+    });
+  }
+  const status = outcome.status ?? 'succeeded';
+  const elapsedMs = Date.now() - started;
+  const output = JSON.parse(ctx.log.redact(JSON.stringify({ ...extra, ...outcome.output }))) as Record<
+    string,
+    unknown
+  >;
+  await ctx.reporter.progress({ step: step.name, status, elapsedMs, output });
+  ctx.log.info(`step ${step.name} ${status}`, { elapsedMs });
+  return { status, output };
+}
+
+/**
+ * Runs the plan and reports the result. Never throws: every failure becomes a failure result
+ * (`error: "<step>: <reason>"`), and a result that cannot be delivered is logged.
+ */
+export async function runPipeline(
+  ctx: RunContext,
+  plan: PhasePlan,
+): Promise<{ result: RunResult; delivery: ResultDelivery }> {
+  try {
+    for (const entry of plan.main) {
+      if ('loop' in entry) await runLoop(ctx, entry);
+      else await runStep(ctx, entry);
+    }
+  } catch (error) {
+    const step = error instanceof StepFailure && error.step ? error.step : 'runner';
+    const message = ctx.log.redact(error instanceof Error ? error.message : String(error));
+    ctx.state.failure = { step, message };
+  }
+  ctx.state.iteration = 0;
+  for (const step of plan.always) {
+    try {
+      await runStep(ctx, step);
+    } catch {
+      // Already reported as a failed step; clean-up steps never change the outcome on their own.
+    }
+  }
+  const usage = ctx.state.usage;
+  const failure = ctx.state.failure;
+  const notes = ctx.state.notes.join('\n');
+  const result: RunResult = failure
+    ? {
+        status: 'failure',
+        error: clip(`step ${failure.step} failed: ${failure.message}`),
+        ...(ctx.state.pull ? { prUrl: ctx.state.pull.url } : {}),
+        ...(ctx.state.pushed && ctx.state.branch ? { branch: ctx.state.branch } : {}),
+        ...(notes ? { summary: clip(notes) } : {}),
+        usage,
+      }
+    : { status: 'success', ...plan.success(ctx), usage };
+  if (result.summary) result.summary = clip(ctx.log.redact(result.summary));
+  const delivery = await ctx.reporter.result(result);
+  return { result, delivery };
+}
+
+async function runLoop(ctx: RunContext, entry: StepLoop): Promise<void> {
+  const max = entry.max(ctx);
+  for (let iteration = 1; iteration <= max; iteration += 1) {
+    ctx.state.iteration = iteration;
+    for (const step of entry.loop) await runStep(ctx, step);
+    if (entry.done(ctx)) return;
+  }
+  entry.exhausted(ctx);
+}

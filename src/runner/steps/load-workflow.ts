@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { agentEnvironment, AgentAuthError } from '../agent/agent-env.ts';
+import { createAgentRunner } from '../agent/claude-cli.ts';
+import { addUsage } from '../agent/stream-json.ts';
+import { StepFailure, type StepOutcome } from '../pipeline.ts';
+import { DEFAULT_PLANNING_TEMPLATE, DEFAULT_WORKFLOW_TEMPLATE } from '../prompts.ts';
+import type { RunContext } from '../run-context.ts';
+import { parseWorkflowFile, WorkflowFileError, type WorkflowFile } from '../workflow-file.ts';
+
+/** Seed 003 step 5: "The default for new repos is claude-sonnet-4-6." */
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+/** Seed 003 step 6: the lighter model on the Anthropic provider. */
+export const DEFAULT_GAP_ANALYSIS_MODEL = 'claude-haiku-4-5-20251001';
+
+/**
+ * Reads `PLANNING.md` (planning runs) or `WORKFLOW.md` (every other run) from the checkout's
+ * root, picks the models, and sets up the agent with the Claude credential the auth precedence
+ * selects. A missing file falls back to the built-in template (with a warning in the output); a
+ * malformed one fails the run with its line; so does a Bedrock run without `model:` (seed 003:
+ * there is no safe Bedrock default) or a run without any Claude credential.
+ */
+export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
+  const name = ctx.payload.phase === 'planning' ? 'PLANNING.md' : 'WORKFLOW.md';
+  const file = path.join(ctx.paths.repo, name);
+  let workflow: WorkflowFile;
+  const warnings: string[] = [];
+  try {
+    if (fs.existsSync(file)) {
+      workflow = parseWorkflowFile(fs.readFileSync(file, 'utf8'), name);
+    } else {
+      const fallback =
+        ctx.payload.phase === 'planning' ? DEFAULT_PLANNING_TEMPLATE : DEFAULT_WORKFLOW_TEMPLATE;
+      workflow = parseWorkflowFile(fallback, `built-in ${name}`);
+      warnings.push(
+        `${name} is missing in the repository; the built-in template is used (run Sync workflows)`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof WorkflowFileError)
+      throw new StepFailure(error.message, { output: { file: name, line: error.line } });
+    throw error;
+  }
+  warnings.push(...workflow.warnings);
+  for (const warning of warnings) ctx.log.warn(warning);
+  ctx.state.workflow = workflow;
+
+  const bedrock = ctx.payload.provider.name === 'bedrock';
+  const { settings } = workflow;
+  if (bedrock && !settings.model) {
+    throw new StepFailure(
+      `${name} must set model: for Bedrock runs (there is no safe Bedrock default), e.g. model: us.anthropic.claude-sonnet-4-6`,
+      { output: { file: name } },
+    );
+  }
+  const main = settings.model ?? DEFAULT_MODEL;
+  ctx.state.models = {
+    main,
+    review: settings.reviewModel ?? main,
+    gapAnalysis: settings.gapAnalysisModel ?? (bedrock ? main : DEFAULT_GAP_ANALYSIS_MODEL),
+  };
+
+  let agent;
+  try {
+    agent = agentEnvironment(ctx.payload.provider, ctx.env);
+  } catch (error) {
+    if (error instanceof AgentAuthError) throw new StepFailure(error.message);
+    throw error;
+  }
+  ctx.agent = createAgentRunner({
+    claudePath: ctx.settings.claudePath,
+    cwd: ctx.paths.repo,
+    env: agent.env,
+    logsDir: ctx.paths.logs,
+    onUsage: (usage) => {
+      ctx.state.usage = addUsage(ctx.state.usage, usage);
+    },
+  });
+  return {
+    output: {
+      file: fs.existsSync(file) ? name : `built-in ${name}`,
+      model: ctx.state.models.main,
+      reviewModel: ctx.state.models.review,
+      gapAnalysisModel: ctx.state.models.gapAnalysis,
+      auth: agent.auth.kind,
+      hooks: {
+        setup: settings.setup.length,
+        verify: settings.verify.length,
+        teardown: settings.teardown.length,
+      },
+      ...(warnings.length > 0 ? { warnings } : {}),
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { IntegrationError } from '../../domain/errors.ts';
+import type { GitHubAppClient } from '../../github/github-app.ts';
+import { toGitHubError } from '../../github/errors.ts';
+import type { DispatchReceipt, DispatchRequest, ExecutionBackend } from '../types.ts';
+
+/**
+ * Execution mode `local`: each run is the runner CLI (`src/runner/cli.ts`) as a child process of
+ * the orchestrator, in a fresh temporary directory on this machine — for development, tests and
+ * the demo. The child gets only what a run needs: the payload (`AI_IMPLEMENT_PAYLOAD`, as Fly and
+ * Docker runners get it, CONTRACTS.md §3), a short-lived installation token of the GitHub App for
+ * the one repository, the Claude credential and ticketing key that the seed forwards to runner
+ * sessions, and a handful of harmless variables (PATH, locale, proxy). Never the orchestrator's
+ * own secrets: not the app's private key, RUNNER_TOKEN_SECRET, ADMIN_ACCESS_CODE or webhook secrets.
+ * Its own HOME is inside the run directory, so the agent does not see the operator's home.
+ * A run that succeeds leaves nothing behind; a failed run's directory (checkout and `logs/`) is
+ * kept and its path logged.
+ */
+export interface LocalBackendOptions {
+  /** Mints the installation token (`repoOctokit(owner, repo)` then `auth({ type: 'installation' })`). */
+  github: Pick<GitHubAppClient, 'repoOctokit'>;
+  /** GITHUB_API_URL, passed to the runner. */
+  githubApiUrl: string;
+  /** Git web base (`${url}/${owner}/${repo}.git` is cloned); default derived from the API URL. */
+  gitServerUrl?: string;
+  /** CLAUDE_CODE_PATH: the agent binary the runner starts (default `claude` on PATH). */
+  claudeCodePath?: string;
+  /** Forwarded per seed 000 ("Claude provider forwarding"); the OAuth token is preferred by the runner. */
+  claude: { oauthToken?: string; anthropicApiKey?: string };
+  /** LINEAR_API_KEY / LINEAR_API_URL, for Linear tickets' comments and markers. */
+  linear?: { apiKey: string; apiUrl: string };
+  /** Harmless variables of the orchestrator's environment (see `passThroughEnv`). */
+  baseEnv: Record<string, string>;
+  /** More variables for every run (tests: the stand-in agent's script, ANTHROPIC_BASE_URL). */
+  extraEnv?: Record<string, string>;
+  /** Where run directories are made; default the OS temp directory. */
+  workRoot?: string;
+  logger: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
+}
+
+export interface LocalBackend extends ExecutionBackend {
+  /** Resolves once every run started so far has exited (tests, shutdown). */
+  idle(): Promise<void>;
+}
+
+/** Variables passed through from the orchestrator's environment: none of them is a credential. */
+const PASS_THROUGH = [
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'TMPDIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+];
+
+/** The pass-through subset of `env`. */
+export function passThroughEnv(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(PASS_THROUGH.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
+}
+
+const RUNNER_ENTRY = path.resolve(import.meta.dirname, '../../runner/cli.ts');
+
+/** `https://api.github.com` → `https://github.com`; GHES `https://host/api/v3` → `https://host`. */
+function gitServerFor(apiUrl: string): string {
+  const url = new URL(apiUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '')}`;
+}
+
+export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
+  const running = new Set<Promise<void>>();
+
+  async function installationToken(owner: string, repo: string): Promise<string> {
+    const octokit = await options.github.repoOctokit(owner, repo);
+    try {
+      const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };
+      if (!auth.token) throw new Error('no token in the installation authentication');
+      return auth.token;
+    } catch (error) {
+      throw toGitHubError(error, {
+        action: `mint an installation token for ${owner}/${repo}`,
+        repository: `${owner}/${repo}`,
+      });
+    }
+  }
+
+  async function dispatch(request: DispatchRequest): Promise<DispatchReceipt> {
+    const { mapping, payload } = request;
+    const token = await installationToken(mapping.owner, mapping.repo);
+    const dir = fs.mkdtempSync(
+      path.join(options.workRoot ?? os.tmpdir(), `ai-implement-run-${payload.issue.identifier}-`),
+    );
+    fs.mkdirSync(path.join(dir, 'home'));
+    const server = (options.gitServerUrl ?? gitServerFor(options.githubApiUrl)).replace(/\/+$/, '');
+    const env: Record<string, string> = {
+      ...options.baseEnv,
+      HOME: path.join(dir, 'home'),
+      AI_IMPLEMENT_PAYLOAD: JSON.stringify(payload),
+      AI_IMPLEMENT_WORKDIR: dir,
+      AI_IMPLEMENT_DEFAULT_BRANCH: mapping.defaultBranch,
+      GITHUB_REPOSITORY: `${mapping.owner}/${mapping.repo}`,
+      GITHUB_TOKEN: token,
+      GITHUB_API_URL: options.githubApiUrl,
+      GITHUB_SERVER_URL: server,
+      ...(options.claudeCodePath ? { CLAUDE_CODE_PATH: options.claudeCodePath } : {}),
+      ...(options.claude.oauthToken ? { CLAUDE_CODE_OAUTH_TOKEN: options.claude.oauthToken } : {}),
+      ...(options.claude.anthropicApiKey ? { ANTHROPIC_API_KEY: options.claude.anthropicApiKey } : {}),
+      ...(options.linear && payload.issue.provider === 'linear'
+        ? { LINEAR_API_KEY: options.linear.apiKey, LINEAR_API_URL: options.linear.apiUrl }
+        : {}),
+      ...options.extraEnv,
+    };
+    const logPath = path.join(dir, 'runner-output.log');
+    const logFd = fs.openSync(logPath, 'a');
+    const log = { issue: payload.issue.identifier, dispatchId: payload.dispatchId, dir };
+    const child = spawn(process.execPath, [RUNNER_ENTRY], { cwd: dir, env, stdio: ['ignore', logFd, logFd] });
+    fs.closeSync(logFd);
+    const exited = new Promise<void>((resolve) => {
+      child.once('error', (error) => {
+        options.logger.warn({ ...log, err: error.message }, 'local runner could not start');
+        resolve();
+      });
+      child.once('exit', (code, signal) => {
+        if (code === 0) {
+          fs.rmSync(dir, { recursive: true, force: true });
+          options.logger.info({ ...log, code }, 'local run finished');
+        } else {
+          options.logger.warn(
+            { ...log, code, signal, output: logPath },
+            `local run failed; its checkout and logs are kept in ${dir}`,
+          );
+        }
+        resolve();
+      });
+    });
+    const tracked = exited.finally(() => running.delete(tracked));
+    running.add(tracked);
+    if (child.pid === undefined) {
+      await exited;
+      throw new IntegrationError('local', 'invalid', `could not start the runner with ${process.execPath}`);
+    }
+    options.logger.info(log, 'local run started');
+    return { externalId: `local:${child.pid}` };
+  }
+
+  return {
+    mode: 'local',
+    dispatch,
+    async idle() {
+      while (running.size > 0) await Promise.all([...running]);
+    },
+  };
+}
