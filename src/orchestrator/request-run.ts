@@ -147,7 +147,10 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
   }
 
   log.info({ dispatchNumber }, 'dispatched');
-  await updateMarkers(ctx, request, markerWhileRunning(request.phase), request.kind === 'pickup');
+  // A fast run (the local backend) may already have reported; its outcome's marker must stand.
+  if ((await getDispatch(ctx.db, dispatchId))?.result_received_at == null) {
+    await updateMarkers(ctx, request, markerWhileRunning(request.phase), request.kind === 'pickup');
+  }
   await ctx.notifier.notify({
     type: 'dispatch_succeeded',
     issue: { identifier: ticket.identifier, title: ticket.title, url: ticket.url },
