@@ -7,6 +7,7 @@ import type { Ticket } from '../domain/ticket.ts';
 import { deleteBlocker } from '../store/blockers.ts';
 import { deleteFromDedupWindow, recordInDedupWindow } from '../store/dedup-window.ts';
 import {
+  getDispatch,
   insertPendingDispatch,
   markFailedWithoutResult,
   markRunning,
