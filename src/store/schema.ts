@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Table shapes for Kysely. Portable on purpose (SQLite and PostgreSQL): timestamps are ISO-8601
  * UTC strings (`Date#toISOString`, so they sort as text), JSON is text, ids are UUID strings.
@@ -14,6 +16,8 @@ export interface Database {
   plan_approvals: PlanApprovalsTable;
   admin_sessions: AdminSessionsTable;
   settings: SettingsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  pull_request_feedback: PullRequestFeedbackTable;
 }
 
 export interface MappingsTable {
@@ -107,6 +111,14 @@ export interface PullRequestsTable {
   created_at: string;
   updated_at: string;
   last_dispatch_at: string;
+  /** `open`, `merged` or `closed` (without merge), from GitHub's webhooks (migration 0002). */
+  state: ColumnType<string, string | undefined, string>;
+  /** The head commit last seen in a webhook, and when it was first seen. */
+  head_sha: string | null;
+  head_seen_at: string | null;
+  closed_at: string | null;
+  /** When the follow-up budget ran out and the PR was labelled for a person. */
+  handed_over_at: string | null;
 }
 
 export interface RunStepsTable {
@@ -149,6 +161,61 @@ export interface AdminSessionsTable {
   token_hash: string;
   created_at: string;
   expires_at: string;
+}
+
+/** GitHub webhook deliveries (`X-GitHub-Delivery`) seen, so a redelivery changes nothing. */
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  event: string;
+  action: string | null;
+  /** `owner/repo`, when the payload names one. */
+  repo: string | null;
+  received_at: string;
+  finished_at: string | null;
+  /** What handling the delivery did (`feedback_stored`, `not_ours`, …) or `failed: …`; null while in progress. */
+  outcome: string | null;
+}
+
+/**
+ * One piece of PR feedback: a review, an inline review comment or a PR comment, keyed by its
+ * GitHub id (`review:123`). `status`: `pending` (waits for a follow-up run), `claimed` (a run
+ * took it), `addressed` (that run succeeded), `failed` (that run failed), `ignored`,
+ * `duplicate` (same text as feedback already addressed), `stale` (a bot review of an old head),
+ * `closed` (the PR closed first).
+ */
+export interface PullRequestFeedbackTable {
+  id: string;
+  repo: string;
+  pr_number: number;
+  /** `review`, `review_comment`, `comment` or `command` (an `/ai-implement` comment). */
+  kind: string;
+  github_id: string;
+  /** The review an inline comment belongs to. */
+  review_id: string | null;
+  author: string;
+  /** `person` or `bot`. */
+  author_kind: string;
+  /** For reviews: `approved`, `changes_requested`, `commented`, `dismissed`. */
+  review_state: string | null;
+  body: string;
+  url: string;
+  path: string | null;
+  line: number | null;
+  /** The commit a review or inline comment was made on. */
+  commit_id: string | null;
+  /** SHA-256 of the normalized body, to recognise feedback already addressed. */
+  fingerprint: string;
+  /** 1 when this item may start a run by itself, 0 when it only rides along. */
+  triggers: number;
+  status: string;
+  /** Why it was ignored or set aside, for the operator. */
+  note: string | null;
+  /** The follow-up dispatch that took it. */
+  dispatch_id: string | null;
+  /** When GitHub says it was written. */
+  created_at: string;
+  received_at: string;
+  settled_at: string | null;
 }
 
 export interface SettingsTable {

@@ -1,0 +1,250 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DispatchPayload } from '../../src/runners/types.ts';
+import {
+  createFakeGitHub,
+  generateTestAppKeyPair,
+  type FakeGitHub,
+} from '../fakes/github/fake-github-server.ts';
+import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
+import { freePort } from '../support/free-port.ts';
+import { webhookSchemaErrors } from '../webhooks/webhook-schemas.ts';
+import { pullRequestClosed, reviewSubmitted, type PullRequestFacts } from '../webhooks/webhook-payloads.ts';
+import { eventually, startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
+
+const APP_ID = 4343;
+const ACCESS_CODE = 'e2e-loop-access-code';
+const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
+const INPUTS = ['issue_id', 'issue_identifier', 'payload'];
+
+let github: FakeGitHub;
+let linear: FakeLinear;
+let orchestrator: OrchestratorProcess;
+let adminToken: string;
+
+const payloads = () => github.dispatches.map((d) => JSON.parse(String(d.inputs.payload)) as DispatchPayload);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function post(route: string, body: unknown, headers: Record<string, string>) {
+  const response = await fetch(orchestrator.url + route, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** A delivery as GitHub sends it: the payload checked against GitHub's schema, signed with the secret. */
+async function deliver(event: string, payload: Record<string, unknown>, deliveryId: string = randomUUID()) {
+  const schema = `webhook-${event.replace(/_/g, '-')}-${String(payload.action).replace(/_/g, '-')}`;
+  expect(webhookSchemaErrors(schema, payload)).toEqual([]);
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${orchestrator.url}/api/github/webhook`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'GitHub-Hookshot/8e03811',
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-github-hook-id': '42',
+      'x-github-hook-installation-target-id': String(APP_ID),
+      'x-github-hook-installation-target-type': 'integration',
+      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
+    },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  const keys = generateTestAppKeyPair();
+  github = await createFakeGitHub({ appId: APP_ID, publicKey: keys.publicKey });
+  github.addRepo({
+    owner: 'acme',
+    repo: 'api',
+    defaultBranch: 'main',
+    workflows: [
+      { file: 'claude-implement.yml', inputs: INPUTS },
+      { file: 'claude-plan.yml', inputs: INPUTS },
+    ],
+  });
+  github.addInstallation({ id: 78, account: 'acme', repos: ['acme/api'] });
+  linear = await startFakeLinear({ apiKey: 'lin_api_e2e_loop' });
+  linear.addTeam({ key: 'ENG' });
+  const port = await freePort();
+  orchestrator = await startOrchestrator(
+    {
+      GITHUB_APP_ID: String(APP_ID),
+      GITHUB_APP_PRIVATE_KEY: keys.privateKey.trim().replace(/\n/g, '\\n'),
+      GITHUB_API_URL: github.url,
+      LINEAR_API_KEY: linear.apiKey,
+      LINEAR_API_URL: linear.url,
+      ADMIN_ACCESS_CODE: ACCESS_CODE,
+      POLL_INTERVAL_MS: '1000',
+      DEDUP_DB_PATH: path.join(
+        fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-e2e-loop-')),
+        'dedup.sqlite',
+      ),
+      RUNNER_TOKEN_SECRET: 'e2e-loop-runner-token-secret-0123456789',
+      RUNNER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+      GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      GAP_FILL_TRIGGER_SECRET: 'e2e-loop-trigger-secret',
+    },
+    port,
+  );
+  adminToken = String((await post('/api/auth', { code: ACCESS_CODE }, {})).body.token);
+}, 60_000);
+
+afterAll(async () => {
+  await orchestrator?.stop();
+  await github?.close();
+  await linear?.close();
+});
+
+describe('the pull-request loop end to end (npm start against fake Linear and GitHub)', () => {
+  it('review → one review-fix run on the branch → gap analysis updated → replay ignored → merge → done', async () => {
+    const admin = { authorization: `Bearer ${adminToken}` };
+    const mapping = {
+      teamKey: 'ENG',
+      owner: 'acme',
+      repo: 'api',
+      defaultBranch: 'main',
+      planningEnabled: false,
+    };
+    expect((await post('/api/mappings', mapping, admin)).status).toBe(201);
+    const issue = linear.addIssue({
+      team: 'ENG',
+      title: 'Export users',
+      labels: ['AI-Implement'],
+      state: 'Todo',
+    });
+
+    // The implementation run opens PR #1 (the runner's side, played here) and reports it.
+    await eventually('the implementation dispatch', async () =>
+      github.dispatches.length >= 1 ? true : undefined,
+    );
+    const implementation = payloads()[0]!;
+    expect(implementation.phase).toBe('implementation');
+    const repo = github.repo('acme', 'api');
+    const branch = 'ai-implement/eng-1-export-users';
+    repo.refs.set(`refs/heads/${branch}`, repo.refs.get('refs/heads/main')!);
+    const head = repo.writeFile(
+      branch,
+      'src/export.ts',
+      'export function exportUsers() {}\n',
+      'Export users',
+    ).sha;
+    const bot = { login: 'ai-implement[bot]', id: 41_004_343, type: 'Bot' as const };
+    const now = new Date().toISOString();
+    repo.pulls.push({
+      id: 7001,
+      number: 1,
+      title: `${issue.identifier}: Export users`,
+      body: `Fixes ${issue.identifier}`,
+      state: 'open',
+      draft: false,
+      head: branch,
+      base: 'main',
+      user: bot,
+      createdAt: now,
+      updatedAt: now,
+    });
+    repo.comments.push({
+      id: 8001,
+      issueNumber: 1,
+      body: '<!-- ai-implement:gap-analysis -->\n## Gap analysis\n- Implemented: export',
+      user: bot,
+      viaApp: true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const callback = { authorization: `Bearer ${implementation.callback!.resultToken}` };
+    const prUrl = 'https://github.com/acme/api/pull/1';
+    expect(
+      (await post('/runner/result', { status: 'success', prUrl, branch, summary: 'Export added' }, callback))
+        .status,
+    ).toBe(200);
+    expect(linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
+
+    // A person requests changes: exactly one review-fix run, on the same branch.
+    const pr: PullRequestFacts = { owner: 'acme', repo: 'api', number: 1, headRef: branch, headSha: head };
+    const review = reviewSubmitted(pr, {
+      id: 5001,
+      reviewer: { login: 'alice' },
+      state: 'changes_requested',
+      body: 'Handle an empty user list.',
+    });
+    expect(await deliver('pull_request_review', review, 'delivery-review-1')).toEqual({
+      status: 202,
+      body: { accepted: true, deliveryId: 'delivery-review-1' },
+    });
+    await eventually('the review-fix dispatch', async () =>
+      github.dispatches.length >= 2 ? true : undefined,
+    );
+    const fix = payloads()[1]!;
+    expect(fix).toMatchObject({
+      phase: 'review-fix',
+      issue: { id: issue.id },
+      pullRequest: { number: 1, branch },
+    });
+    expect(github.dispatches[1]).toMatchObject({ workflow: 'claude-implement.yml', ref: 'main' });
+
+    // The run pushes and reports what it addressed; the gap analysis says so.
+    repo.writeFile(
+      branch,
+      'src/export.ts',
+      'export function exportUsers(users = []) {}\n',
+      'Handle empty list',
+    );
+    const fixCallback = { authorization: `Bearer ${fix.callback!.resultToken}` };
+    expect(
+      (
+        await post(
+          '/runner/result',
+          { status: 'success', prUrl, branch, summary: 'Empty lists export a header only.' },
+          fixCallback,
+        )
+      ).status,
+    ).toBe(200);
+    const gap = await eventually('the gap analysis update', async () => {
+      const body = repo.comments.find((c) => c.id === 8001)!.body;
+      return body.includes('Review feedback addressed') ? body : undefined;
+    });
+    expect(gap).toMatch(
+      /## Gap analysis[\s\S]*review-fix pass 2\*\* .*Empty lists export a header only[\s\S]*review by @alice.*Handle an empty user list/,
+    );
+
+    // The same delivery again, and the same review redelivered under a new id: nothing changes.
+    expect(await deliver('pull_request_review', review, 'delivery-review-1')).toEqual({
+      status: 200,
+      body: { duplicate: true, deliveryId: 'delivery-review-1' },
+    });
+    expect((await deliver('pull_request_review', review)).status).toBe(202);
+    await sleep(2_500);
+    expect(github.dispatches).toHaveLength(2);
+
+    // Merged: the ticket is done and its markers cleared; the job is closed.
+    repo.pulls[0]!.state = 'closed';
+    repo.pulls[0]!.merged = true;
+    expect(
+      (
+        await deliver(
+          'pull_request',
+          pullRequestClosed({ ...pr, headSha: repo.refs.get(`refs/heads/${branch}`)! }, true),
+        )
+      ).status,
+    ).toBe(202);
+    await eventually('the ticket done', async () =>
+      linear.getIssue(issue.id)?.state.type === 'completed' ? true : undefined,
+    );
+    expect(linear.getIssue(issue.id)).toMatchObject({ labels: [], state: { name: 'Done' } });
+    const pulls = await fetch(`${orchestrator.url}/api/pulls`, { headers: admin });
+    expect(((await pulls.json()) as { pulls: unknown[] }).pulls).toMatchObject([
+      { number: 1, state: 'merged', status: 'completed', followUpRuns: { used: 1, budget: 6 } },
+    ]);
+    github.assertNoViolations();
+  }, 60_000);
+});
