@@ -10,19 +10,29 @@ import { ConfigError } from './config/config-error.ts';
 import { mergeEnv, readDotEnv } from './config/dot-env.ts';
 import { loadConfig } from './config/load-config.ts';
 import type { Config } from './config/types.ts';
-import { describeError } from './domain/errors.ts';
+import { describeError, IntegrationError } from './domain/errors.ts';
+import type { Mapping } from './domain/mapping.ts';
 import type { TicketingProviderName } from './domain/ticket.ts';
 import { createGitHubAppClient, type GitHubAppClient } from './github/github-app.ts';
+import { createTemplateSync } from './github/template-sync/template-sync.ts';
 import { createHttpApp } from './http/app.ts';
 import type { StatusCheck } from './http/api/status-routes.ts';
+import type { FieldError } from './http/validation.ts';
 import { createNotifier } from './notify/registry.ts';
 import { DEFAULT_POLICY, type OrchestratorContext } from './orchestrator/context.ts';
+import { createGitHubPullRequestHost } from './orchestrator/follow-ups/github-host.ts';
+import { createPullRequestLoop } from './orchestrator/follow-ups/pull-request-loop.ts';
+import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createRunTokenSigner } from './orchestrator/run-tokens.ts';
 import { createGitHubActionsBackend } from './runners/github-actions/github-actions-backend.ts';
+import { createLocalBackend, passThroughEnv } from './runners/local/local-backend.ts';
 import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
-import { openStore } from './store/database.ts';
+import { openStore, type Store } from './store/database.ts';
+import { getMapping } from './store/mappings.ts';
 import { getSetting } from './store/settings.ts';
+import { createJiraProvider, type JiraProvider } from './ticketing/jira/jira-provider.ts';
+import { checkJiraMapping } from './ticketing/jira/mapping-check.ts';
 import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
 import type { TicketingProvider } from './ticketing/types.ts';
 
@@ -61,9 +71,25 @@ async function main(): Promise<void> {
     baseUrl: config.github.apiUrl,
     log: octokitLog(log),
   });
-  const ticketing = createTicketing(config, log);
+  const ticketing = createTicketing(config, log, store.db);
+  const jira = ticketing.get('jira') as JiraProvider | undefined;
   const backends = new Map<ExecutionMode, ExecutionBackend>([
     ['github-actions', createGitHubActionsBackend(github)],
+    [
+      'local',
+      createLocalBackend({
+        github,
+        githubApiUrl: config.github.apiUrl,
+        // Runner-only settings, not orchestrator configuration: the agent binary and where to
+        // clone from when GitHub's web host is not derivable from GITHUB_API_URL (the demo).
+        gitServerUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
+        claudeCodePath: env.CLAUDE_CODE_PATH?.trim() || undefined,
+        claude: { oauthToken: config.claude.oauthToken, anthropicApiKey: config.claude.anthropicApiKey },
+        linear: config.linear ? { apiKey: config.linear.apiKey, apiUrl: config.linear.apiUrl } : undefined,
+        baseEnv: passThroughEnv(env),
+        logger: log.child({ runner: 'local' }),
+      }),
+    ],
   ]);
   const ctx: OrchestratorContext = {
     db: store.db,
@@ -83,16 +109,29 @@ async function main(): Promise<void> {
     policy: DEFAULT_POLICY,
     dispatchLock: new Mutex(),
   };
+  const pullRequestLoop = createPullRequestLoop({
+    ctx,
+    host: createGitHubPullRequestHost(github),
+    appId: config.github.appId,
+  });
+  ctx.followUps = pullRequestLoop;
 
   const app = createHttpApp({
     orchestrator: ctx,
     adminAccessCode: config.admin.accessCode,
     statusChecks: () => statusChecks(config, ticketing, github),
+    pullRequestLoop,
+    webhookSecret: config.github.webhookSecret,
+    gapFillTriggerSecret: config.gapFill.triggerSecret,
+    templateSync: createTemplateSync({ github, orchestratorUrl: config.runner.callbackBaseUrl }),
+    jira,
+    checkMapping: (mapping) => checkMappingWithTracker(jira, mapping, log),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
     log.info({ port: info.port }, `AI-Implement listening on http://localhost:${info.port}`),
   );
   const poller = startPoller(ctx, config.pollIntervalMs);
+  const sweeper = startFollowUpSweeper(pullRequestLoop, config.pollIntervalMs, log);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -100,6 +139,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down: finishing the current tick');
     await poller.stop();
+    await sweeper.stop();
     await new Promise((resolve) => server.close(resolve));
     await store.close();
     process.exit(0);
@@ -108,7 +148,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-function createTicketing(config: Config, logger: Logger): Map<TicketingProviderName, TicketingProvider> {
+function createTicketing(
+  config: Config,
+  logger: Logger,
+  db: Store['db'],
+): Map<TicketingProviderName, TicketingProvider> {
   const providers = new Map<TicketingProviderName, TicketingProvider>();
   if (config.linear) {
     const linearLog = logger.child({ provider: 'linear' });
@@ -121,7 +165,44 @@ function createTicketing(config: Config, logger: Logger): Map<TicketingProviderN
       }),
     );
   }
+  if (config.jira) {
+    const jiraLog = logger.child({ provider: 'jira' });
+    providers.set(
+      'jira',
+      createJiraProvider({
+        config: config.jira,
+        logger: { warn: (fields, message) => jiraLog.warn(fields, message) },
+        lookupMapping: (teamKey) => getMapping(db, teamKey),
+      }),
+    );
+  }
   return providers;
+}
+
+/**
+ * A Jira mapping is checked against the site before it is saved: both custom fields resolve,
+ * options exist, the JQL parses. An unreachable Jira lets the mapping through (logged), so an
+ * outage never blocks configuration; bad credentials are reported, naming what to fix.
+ */
+async function checkMappingWithTracker(
+  jira: JiraProvider | undefined,
+  mapping: Mapping,
+  logger: Logger,
+): Promise<FieldError[]> {
+  if (!jira || mapping.ticketingConfig.kind !== 'jira') return [];
+  try {
+    const check = await checkJiraMapping(jira.connection, mapping.ticketingConfig);
+    return check.problems.map((message) => ({ field: 'ticketingConfig', message }));
+  } catch (error) {
+    if (error instanceof IntegrationError && error.category === 'auth') {
+      return [{ field: 'ticketingProvider', message: describeError(error) }];
+    }
+    logger.warn(
+      { teamKey: mapping.teamKey, err: describeError(error) },
+      'Jira unreachable; mapping saved unchecked',
+    );
+    return [];
+  }
 }
 
 /** The Overview's environment checks: ticketing connection, GitHub App, runner callback, gap-fill trigger. */
@@ -150,6 +231,13 @@ async function statusChecks(
       callbackBaseUrl && tokenSecret
         ? `runners report to ${callbackBaseUrl}`
         : 'set RUNNER_CALLBACK_BASE_URL and RUNNER_TOKEN_SECRET so runs report results and progress',
+  });
+  checks.push({
+    name: 'github-webhook',
+    ok: Boolean(config.github.webhookSecret),
+    detail: config.github.webhookSecret
+      ? '/api/github/webhook is enabled'
+      : 'set GITHUB_WEBHOOK_SECRET so review feedback, /ai-implement comments and merges reach the orchestrator',
   });
   checks.push({
     name: 'gap-fill-trigger',

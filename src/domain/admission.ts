@@ -7,7 +7,14 @@ import type { TicketDependency } from './ticket.ts';
 
 /** Why a dispatch was refused; each becomes a blocker row with this reason. */
 export type RefusalReason =
-  'paused' | 'dependency' | 'in_flight' | 'dedup_window' | 'capacity' | 'failure_breaker' | 'pr_budget';
+  | 'paused'
+  | 'dependency'
+  | 'in_flight'
+  | 'dedup_window'
+  | 'capacity'
+  | 'failure_breaker'
+  | 'pr_budget'
+  | 'pr_open';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -38,6 +45,8 @@ export interface AdmissionState {
   /** Issue id → when it was last dispatched, for issues in the dedup window. */
   dedupDispatchedAt: ReadonlyMap<string, Date>;
   parkedIssueIds: ReadonlySet<string>;
+  /** Issues with an open pull request of the orchestrator's: never picked up afresh. */
+  openPullRequestIssueIds?: ReadonlySet<string>;
 }
 
 /** `undefined` admits; otherwise the first rule that refuses, in a fixed order. */
@@ -58,6 +67,13 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
   }
   if (state.inFlightIssueIds.has(request.issueId)) {
     return { reason: 'in_flight', detail: 'a run for this issue is already in flight' };
+  }
+  if (request.kind === 'pickup' && state.openPullRequestIssueIds?.has(request.issueId)) {
+    return {
+      reason: 'pr_open',
+      detail:
+        'its pull request is still open; comment /ai-implement on it for another pass, or close it for a fresh run',
+    };
   }
   if (request.kind === 'pickup') {
     const last = state.dedupDispatchedAt.get(request.issueId);

@@ -1,19 +1,41 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
+import type { TemplateSync } from '../github/template-sync/template-sync.ts';
 import type { OrchestratorContext } from '../orchestrator/context.ts';
+import type { PullRequestLoop } from '../orchestrator/follow-ups/pull-request-loop.ts';
 import { createAdminAuth } from './auth/admin-auth.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
-import { authRoutes, bearerToken } from './api/auth-routes.ts';
-import { mappingRoutes } from './api/mapping-routes.ts';
+import { authRoutes } from './api/auth-routes.ts';
+import { mappingRoutes, type MappingCheck } from './api/mapping-routes.ts';
+import { jiraRoutes } from './api/jira-routes.ts';
+import type { JiraProvider } from '../ticketing/jira/jira-provider.ts';
+import { overviewRoutes } from './api/overview-routes.ts';
 import { statusRoutes, type StatusCheck } from './api/status-routes.ts';
+import { templateRoutes } from './api/template-routes.ts';
 import { workRoutes } from './api/work-routes.ts';
 import { runnerRoutes } from './runner-callbacks/runner-routes.ts';
+import { gapFillTriggerRoutes } from './trigger/gap-fill-routes.ts';
+import { webhookRoutes } from './webhooks/webhook-routes.ts';
+import { adminRoutes } from './admin/admin-routes.ts';
+import { apiAuthRefusal } from './admin/session-cookie.ts';
 
 export interface HttpDeps {
   orchestrator: OrchestratorContext;
   /** ADMIN_ACCESS_CODE; unset → `/admin` and `/api/*` answer 404 (seed 002). */
   adminAccessCode: string | undefined;
   statusChecks: () => Promise<StatusCheck[]>;
+  /** The pull-request loop behind the webhook and gap-fill trigger; unset → both answer 503. */
+  pullRequestLoop?: PullRequestLoop;
+  /** GITHUB_WEBHOOK_SECRET; unset → `POST /api/github/webhook` answers 503. */
+  webhookSecret?: string;
+  /** GAP_FILL_TRIGGER_SECRET; unset → `POST /trigger/gap-fill` answers 503. */
+  gapFillTriggerSecret?: string;
+  /** Sync workflows and template status; unset → those routes answer 503. */
+  templateSync?: TemplateSync;
+  /** The Jira provider, for the Jira helper routes; unset → they say Jira is not configured. */
+  jira?: JiraProvider;
+  /** Checks a mapping against its tracker before it is saved (Jira fields, JQL). */
+  checkMapping?: MappingCheck;
 }
 
 /** Routes outside the operator API: they carry their own authentication. */
@@ -21,7 +43,8 @@ const OWN_AUTH = ['/api/auth', '/api/github/webhook'];
 
 /**
  * The orchestrator's HTTP surface: `/healthz`, the admin JSON API under `/api/*` (bearer tokens
- * from `POST /api/auth`), and the runner callbacks under `/runner/*`. Unexpected errors answer a
+ * from `POST /api/auth`, or the admin UI's session cookie), the admin UI under `/admin`, and
+ * the runner callbacks under `/runner/*`. Unexpected errors answer a
  * generic 500 and are logged; no stack or secret reaches a client.
  */
 export function createHttpApp(deps: HttpDeps): Hono {
@@ -34,6 +57,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   });
 
   app.route('/', runnerRoutes(ctx));
+  // Their own secrets authenticate them, so they answer whether or not ADMIN_ACCESS_CODE is set.
+  app.route('/', webhookRoutes({ ctx, secret: deps.webhookSecret, loop: deps.pullRequestLoop }));
+  app.route('/', gapFillTriggerRoutes({ secret: deps.gapFillTriggerSecret, loop: deps.pullRequestLoop }));
 
   if (!deps.adminAccessCode) {
     app.all('/admin', (c) => c.json({ error: 'not_found', message: 'the admin UI is disabled' }, 404));
@@ -48,22 +74,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
     const throttle = createSignInThrottle(() => ctx.clock().getTime());
     app.use('/api/*', async (c, next) => {
       if (OWN_AUTH.includes(c.req.path)) return next();
-      const token = bearerToken(c.req.header('authorization'));
-      if (!token || !(await auth.isValid(token))) {
-        return c.json(
-          {
-            error: 'unauthorized',
-            message: 'sign in at POST /api/auth and send Authorization: Bearer <token>',
-          },
-          401,
-        );
-      }
-      return next();
+      // Bearer token (scripts) or the admin UI's session cookie plus CSRF token on writes.
+      return (await apiAuthRefusal(c, auth)) ?? next();
     });
     app.route('/', authRoutes(auth, throttle));
-    app.route('/', mappingRoutes(ctx));
+    app.route('/', mappingRoutes(ctx, deps.checkMapping));
+    app.route('/', jiraRoutes(deps.jira));
     app.route('/', workRoutes(ctx));
+    app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));
+    app.route('/', templateRoutes(ctx, deps.templateSync));
+    app.route('/', adminRoutes({ ctx, auth, throttle }));
   }
 
   app.notFound((c) =>

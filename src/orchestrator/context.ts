@@ -1,9 +1,12 @@
 import type { Mutex } from 'async-mutex';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { TicketingProviderName } from '../domain/ticket.ts';
+import type { Mapping } from '../domain/mapping.ts';
+import type { RunResult } from '../domain/run-result.ts';
+import type { Ticket, TicketingProviderName } from '../domain/ticket.ts';
 import type { Notifier } from '../notify/types.ts';
 import type { ExecutionBackend, ExecutionMode } from '../runners/types.ts';
+import type { DispatchRow } from '../store/dispatches.ts';
 import type { Database } from '../store/schema.ts';
 import type { TicketingProvider } from '../ticketing/types.ts';
 import type { RunTokenSigner } from './run-tokens.ts';
@@ -61,4 +64,34 @@ export interface OrchestratorContext {
   clock: () => Date;
   policy: OrchestratorPolicy;
   dispatchLock: Mutex;
+  /** The pull-request loop (src/orchestrator/follow-ups/); absent: no follow-up runs. */
+  followUps?: FollowUpHooks;
+}
+
+/**
+ * Where the lifecycle hands over to the pull-request loop (src/orchestrator/follow-ups/):
+ * - `afterRun`: a run finished (result or deadline); the loop settles a follow-up's feedback and
+ *   queues what comes next;
+ * - `openPullRequestFor`: a ticket was marked for a run while its PR is still open; the poll then
+ *   asks for a gap-fill run on that PR instead of implementing afresh (undefined: no open PR).
+ */
+export interface FollowUpHooks {
+  afterRun(
+    row: DispatchRow,
+    outcome: { ok: true; result: RunResult } | { ok: false; error: string },
+  ): Promise<void>;
+  openPullRequestFor(
+    ticket: Ticket,
+    mapping: Mapping,
+  ): Promise<{ jobId: string; pullRequest: OpenPullRequestRun } | undefined>;
+}
+
+/** The PR a follow-up run works on, as `RunRequest.pullRequest` takes it. */
+export interface OpenPullRequestRun {
+  /** `owner/repo#12`. */
+  key: string;
+  number: number;
+  branch: string;
+  runsUsed: number;
+  budget: number;
 }

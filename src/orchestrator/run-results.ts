@@ -87,6 +87,16 @@ export async function applyRunOutcome(
   row: DispatchRow,
   outcome: FinishedRun,
 ): Promise<void> {
+  await applyLifecycle(ctx, row, outcome);
+  // Last, so a follow-up the loop starts next finds the markers of this run already set.
+  await ctx.followUps?.afterRun(row, outcome);
+}
+
+async function applyLifecycle(
+  ctx: OrchestratorContext,
+  row: DispatchRow,
+  outcome: FinishedRun,
+): Promise<void> {
   const phase = row.phase as Phase;
   const ticketRef = { id: row.issue_id, identifier: row.issue_identifier, teamKey: row.team_key };
   const provider = ctx.ticketing.get(row.ticketing_provider as 'linear' | 'jira');

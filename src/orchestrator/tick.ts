@@ -68,7 +68,9 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
       continue;
     }
     const skipped = new Set(provider.lastFetchFailures?.().map((failure) => failure.teamKey));
-    polledTeams.push(...mappings.map((mapping) => mapping.teamKey).filter((teamKey) => !skipped.has(teamKey)));
+    polledTeams.push(
+      ...mappings.map((mapping) => mapping.teamKey).filter((teamKey) => !skipped.has(teamKey)),
+    );
     for (const ticket of tickets) {
       const mapping = mappingFor(mappings, ticket);
       if (!mapping || isTerminal(ticket.stateType)) continue;

@@ -177,6 +177,34 @@ export async function listDispatchesOfJob(db: Kysely<Database>, jobId: string): 
 }
 
 /**
+ * Per job: its newest dispatch number and how many of its dispatches are in flight — one grouped
+ * query for many jobs (the Pull requests panel) instead of one query per job. Job ids go in
+ * chunks of 500 to stay far below SQLite's and PostgreSQL's bound-parameter limits.
+ */
+export async function summarizeJobs(
+  db: Kysely<Database>,
+  jobIds: string[],
+): Promise<Map<string, { newestDispatchNumber: number; inFlight: number }>> {
+  const summary = new Map<string, { newestDispatchNumber: number; inFlight: number }>();
+  for (let i = 0; i < jobIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('dispatches')
+      .select((eb) => [
+        'job_id',
+        eb.fn.max('dispatch_number').as('newest'),
+        eb.fn.sum(eb.case().when('status', 'in', IN_FLIGHT).then(1).else(0).end()).as('in_flight'),
+      ])
+      .where('job_id', 'in', jobIds.slice(i, i + 500))
+      .groupBy('job_id')
+      .execute();
+    for (const row of rows) {
+      summary.set(row.job_id, { newestDispatchNumber: Number(row.newest), inFlight: Number(row.in_flight) });
+    }
+  }
+  return summary;
+}
+
+/**
  * Jobs whose plan succeeded and was approved (auto, API or marker) but that have no
  * implementation run dispatched yet: candidates for the next implementation dispatch.
  * A dispatch that the backend refused (never `dispatched_at`) does not count as one.
@@ -212,4 +240,37 @@ export async function notePendingProblem(db: Kysely<Database>, id: string, probl
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .execute();
+}
+
+/** Gap-fill and review-fix dispatches on one PR (`owner/repo#12`), oldest first. */
+export async function listDispatchesOfPullRequest(
+  db: Kysely<Database>,
+  pullRequestKey: string,
+): Promise<DispatchRow[]> {
+  return db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('pull_request_key', '=', pullRequestKey)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Gap-fill and review-fix dispatches of many PRs (`owner/repo#12` keys) in a few queries, oldest first. */
+export async function listDispatchesOfPullRequests(
+  db: Kysely<Database>,
+  pullRequestKeys: string[],
+): Promise<DispatchRow[]> {
+  const rows: DispatchRow[] = [];
+  // Batches keep the IN list well under SQLite's and PostgreSQL's parameter limits.
+  for (let i = 0; i < pullRequestKeys.length; i += 500) {
+    rows.push(
+      ...(await db
+        .selectFrom('dispatches')
+        .selectAll()
+        .where('pull_request_key', 'in', pullRequestKeys.slice(i, i + 500))
+        .orderBy('created_at')
+        .execute()),
+    );
+  }
+  return rows;
 }

@@ -1,12 +1,15 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, PullRequestsTable } from './schema.ts';
 
 /** Named queries for the pull requests the orchestrator's runs opened. */
 
 export type PullRequestRow = Selectable<PullRequestsTable>;
 
+/** A PR as a run result records it; the loop's columns (state, head, …) keep their defaults. */
+export type NewPullRequest = Insertable<PullRequestsTable>;
+
 /** Records a PR, or refreshes status, cost and last-dispatch time when it is already known. */
-export async function upsertPullRequest(db: Kysely<Database>, row: PullRequestRow): Promise<void> {
+export async function upsertPullRequest(db: Kysely<Database>, row: NewPullRequest): Promise<void> {
   await db
     .insertInto('pull_requests')
     .values(row)
@@ -26,6 +29,7 @@ export async function listPullRequests(db: Kysely<Database>): Promise<PullReques
   return db.selectFrom('pull_requests').selectAll().orderBy('updated_at', 'desc').execute();
 }
 
+/** A recorded PR; `repo` matches case-insensitively, as GitHub's owner and repository names do. */
 export async function findPullRequest(
   db: Kysely<Database>,
   repo: string,
@@ -34,7 +38,119 @@ export async function findPullRequest(
   return db
     .selectFrom('pull_requests')
     .selectAll()
-    .where('repo', '=', repo)
+    .where((eb) => eb(eb.fn('lower', ['repo']), '=', repo.toLowerCase()))
     .where('number', '=', number)
     .executeTakeFirst();
+}
+
+/** `owner/repo#12`: how dispatches name the PR they work on (`dispatches.pull_request_key`). */
+export function pullRequestKey(repo: string, number: number): string {
+  return `${repo}#${number}`;
+}
+
+/** Open PRs of one issue (at most one in practice: an open PR is never implemented afresh). */
+export async function listOpenPullRequestsOfIssue(
+  db: Kysely<Database>,
+  issueId: string,
+): Promise<PullRequestRow[]> {
+  return db
+    .selectFrom('pull_requests')
+    .selectAll()
+    .where('issue_id', '=', issueId)
+    .where('state', '=', 'open')
+    .execute();
+}
+
+/** Issue ids that have an open PR, for the admission gate. */
+export async function listIssueIdsWithOpenPullRequests(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('pull_requests')
+    .select('issue_id')
+    .distinct()
+    .where('state', '=', 'open')
+    .execute();
+  return rows.map((row) => row.issue_id);
+}
+
+/** The PR was merged or closed without merge; returns false when it was not open (already settled). */
+export async function closePullRequest(
+  db: Kysely<Database>,
+  repo: string,
+  number: number,
+  values: { state: 'merged' | 'closed'; at: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('pull_requests')
+    .set({ state: values.state, closed_at: values.at.toISOString(), updated_at: values.at.toISOString() })
+    .where('repo', '=', repo)
+    .where('number', '=', number)
+    .where('state', '=', 'open')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** A closed PR was reopened on GitHub: follow-ups may run on it again. */
+export async function reopenPullRequest(
+  db: Kysely<Database>,
+  repo: string,
+  number: number,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('pull_requests')
+    .set({ state: 'open', closed_at: null, updated_at: at.toISOString() })
+    .where('repo', '=', repo)
+    .where('number', '=', number)
+    .where('state', '=', 'closed')
+    .execute();
+}
+
+/** Remembers the PR's head commit; `head_seen_at` moves only when the commit changes. */
+export async function noteHeadCommit(
+  db: Kysely<Database>,
+  repo: string,
+  number: number,
+  sha: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('pull_requests')
+    .set({ head_sha: sha, head_seen_at: at.toISOString() })
+    .where('repo', '=', repo)
+    .where('number', '=', number)
+    .where((eb) => eb.or([eb('head_sha', 'is', null), eb('head_sha', '!=', sha)]))
+    .execute();
+}
+
+/** Sets the job status shown by `/api/pulls` (`completed`, `review_failed`, …). */
+export async function setPullRequestStatus(
+  db: Kysely<Database>,
+  repo: string,
+  number: number,
+  status: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('pull_requests')
+    .set({ status, updated_at: at.toISOString() })
+    .where('repo', '=', repo)
+    .where('number', '=', number)
+    .execute();
+}
+
+/** The follow-up budget ran out: marks the PR handed to a person; false when it already was. */
+export async function markHandedOver(
+  db: Kysely<Database>,
+  repo: string,
+  number: number,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('pull_requests')
+    .set({ handed_over_at: at.toISOString() })
+    .where('repo', '=', repo)
+    .where('number', '=', number)
+    .where('handed_over_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

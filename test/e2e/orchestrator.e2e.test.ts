@@ -255,6 +255,7 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       'ticketing:linear': true,
       'github-app': true,
       'runner-callback': true,
+      'github-webhook': false,
       'gap-fill-trigger': false,
     });
 

@@ -48,7 +48,8 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
+/** The socket's address (not X-Forwarded-For, which a client can forge): the throttle's key. */
+export function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {

@@ -71,7 +71,11 @@ function notFound(c: Parameters<typeof badRequest>[0], teamKey: string) {
  */
 export type MappingCheck = (mapping: Mapping) => Promise<FieldError[]>;
 
-async function mappingProblems(ctx: OrchestratorContext, check: MappingCheck, mapping: Mapping): Promise<FieldError[]> {
+async function mappingProblems(
+  ctx: OrchestratorContext,
+  check: MappingCheck,
+  mapping: Mapping,
+): Promise<FieldError[]> {
   const unconfigured = providerProblem(ctx, mapping);
   return unconfigured ? [unconfigured] : check(mapping);
 }

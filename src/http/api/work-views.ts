@@ -174,15 +174,30 @@ export function issuesView(
       lastDispatchAt: known?.lastDispatchAt ?? null,
     });
   }
-  const inProgressByMapping = mappings.map((mapping) => {
+  return { issues: [...issues.values()], inProgressByMapping: capacityByMapping(mappings, inFlight) };
+}
+
+/** One mapping's capacity bucket: runs in flight against its cap. */
+export interface MappingCapacity {
+  teamKey: string;
+  bucket: string;
+  inProgress: number;
+  cap: number;
+  paused: boolean;
+}
+
+/** In-flight runs per mapping's capacity bucket (seed 003 step 1), in the mappings' order. */
+export function capacityByMapping(mappings: Mapping[], inFlight: DispatchRow[]): MappingCapacity[] {
+  const byBucket = new Map<string, number>();
+  for (const row of inFlight) byBucket.set(row.bucket, (byBucket.get(row.bucket) ?? 0) + 1);
+  return mappings.map((mapping) => {
     const bucket = capacityBucket(mapping);
     return {
       teamKey: mapping.teamKey,
       bucket,
-      inProgress: inFlight.filter((row) => row.bucket === bucket).length,
+      inProgress: byBucket.get(bucket) ?? 0,
       cap: mapping.maxInProgressAiIssues,
       paused: mapping.paused,
     };
   });
-  return { issues: [...issues.values()], inProgressByMapping };
 }

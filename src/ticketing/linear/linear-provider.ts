@@ -7,6 +7,7 @@ import type { Ticket } from '../../domain/ticket.ts';
 import type { TicketingProvider, TicketRef } from '../types.ts';
 import { createLinearRequest, type LinearRequest, type LinearRequestOptions } from './linear-request.ts';
 import { IssuesPageSchema, mapIssue, type IssuesPage } from './map-issue.ts';
+import { markLinearIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import {
   CREATE_COMMENT_MUTATION,
@@ -71,6 +72,7 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
 
     setMarker: (ticket, marker, markerOptions) => markers.setMarker(ticket, marker, markerOptions),
     clearMarker: (ticket, marker) => markers.clearMarker(ticket, marker),
+    markDone: (ticket) => markLinearIssueDone(request, ticket),
 
     /** Posts `body` (Markdown) as a comment by the API key's user (`commentCreate`). */
     async postComment(ticket: TicketRef, body: string): Promise<void> {

@@ -131,6 +131,28 @@ export const MARKER_CONTEXT_QUERY = /* GraphQL */ `
   }
 `;
 
+/** An issue's state and its team's completed states, to mark the issue done after its PR merged. */
+export const DONE_STATES_QUERY = /* GraphQL */ `
+  query AiImplementDoneStates($issueId: String!) {
+    issue(id: $issueId) {
+      id
+      state {
+        id
+        type
+      }
+      team {
+        key
+        states(filter: { type: { eq: "completed" } }, first: 50) {
+          nodes {
+            id
+            position
+          }
+        }
+      }
+    }
+  }
+`;
+
 export const CREATE_LABEL_MUTATION = /* GraphQL */ `
   mutation AiImplementCreateLabel($input: IssueLabelCreateInput!) {
     issueLabelCreate(input: $input) {

@@ -142,6 +142,17 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
           .map((label) => label.id);
       }),
 
+    markDone: (ticket: TicketRef) =>
+      call(() => {
+        const issue = requireIssue(workspace, ticket.id);
+        if (stateOf(workspace, issue).type === 'completed') return;
+        const done = teamStates(workspace, issue.teamId).find((state) => state.type === 'completed');
+        if (!done)
+          throw new WorkspaceError('invalid', 'WorkflowState', 'The team has no completed workflow state');
+        issue.stateId = done.id;
+        issue.updatedAt = tick(workspace);
+      }),
+
     postComment: (ticket: TicketRef, body: string) =>
       call(() => {
         const issue = requireIssue(workspace, ticket.id);

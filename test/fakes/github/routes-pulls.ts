@@ -54,8 +54,8 @@ function pullSimple(world: FakeWorld, repo: FakeRepo, pull: FakePull): JsonObjec
     created_at: pull.createdAt,
     updated_at: pull.updatedAt,
     closed_at: pull.state === 'closed' ? pull.updatedAt : null,
-    merged_at: null,
-    merge_commit_sha: null,
+    merged_at: pull.merged ? pull.updatedAt : null,
+    merge_commit_sha: pull.merged ? 'f'.repeat(40) : null,
     assignee: null,
     assignees: [],
     requested_reviewers: [],
@@ -84,7 +84,7 @@ function pullSimple(world: FakeWorld, repo: FakeRepo, pull: FakePull): JsonObjec
 function pullFull(world: FakeWorld, repo: FakeRepo, pull: FakePull): JsonObject {
   return {
     ...pullSimple(world, repo, pull),
-    merged: false,
+    merged: pull.merged ?? false,
     mergeable: null,
     rebaseable: null,
     mergeable_state: 'unknown',

@@ -1,0 +1,248 @@
+/* global document, window, location */
+// The New project stepper (served as is, no build step). One step at a time; "Next" sends the
+// draft so far to POST /api/mappings/validate — the API's own rules, nothing duplicated here —
+// and shows each field error next to its field. "Create project" posts to /api/mappings.
+'use strict';
+
+const form = document.getElementById('project-stepper');
+if (form) setUpStepper(form);
+
+function setUpStepper(form) {
+  const api = window.aiImplementApi;
+  const steps = [...form.querySelectorAll('fieldset.step')];
+  const nav = [...document.querySelectorAll('[data-nav-step]')];
+  const back = form.querySelector('[data-step-back]');
+  const next = form.querySelector('[data-step-next]');
+  const submit = form.querySelector('[data-step-submit]');
+  const mode = form.getAttribute('data-mode');
+  const last = steps.length - 1;
+  let current = 0;
+
+  function fieldValue(name) {
+    const checked = form.querySelector(`[data-field="${name}"][type="radio"]:checked`);
+    if (checked) return checked.value;
+    const input = form.querySelector(`[data-field="${name}"]`);
+    return input ? input.value : '';
+  }
+
+  function applyShowWhen() {
+    for (const node of form.querySelectorAll('[data-show-when]')) {
+      const [name, value] = node.getAttribute('data-show-when').split('=');
+      node.hidden = fieldValue(name) !== value;
+    }
+  }
+
+  function show(index) {
+    current = index;
+    steps.forEach((step, i) => (step.hidden = i !== index));
+    nav.forEach((item, i) => {
+      item.classList.toggle('done', i < index);
+      if (i === index) item.setAttribute('aria-current', 'step');
+      else item.removeAttribute('aria-current');
+    });
+    back.disabled = index === 0;
+    next.hidden = index === last;
+    submit.hidden = index !== last;
+  }
+
+  function focusStep(index) {
+    const target =
+      steps[index].querySelector('[aria-invalid="true"]') ??
+      steps[index].querySelector('input:not([type="hidden"]):not([readonly]), select, textarea');
+    (target ?? steps[index].querySelector('legend'))?.focus();
+  }
+
+  /** The draft mapping from the visible fields of steps 0…upTo, as the API expects it. */
+  function collect(upTo) {
+    const draft = {};
+    const problems = [];
+    for (const input of form.querySelectorAll('[data-field]')) {
+      if (Number(input.getAttribute('data-step')) > upTo || input.closest('[hidden]:not(fieldset.step)'))
+        continue;
+      const name = input.getAttribute('data-field');
+      const kind = input.getAttribute('data-kind');
+      let value;
+      if (kind === 'radio') {
+        if (!input.checked) continue;
+        value = input.value;
+      } else if (kind === 'checkbox') {
+        value = input.checked;
+      } else if (kind === 'env') {
+        value = {};
+        for (const line of input.value
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)) {
+          const at = line.indexOf('=');
+          if (at <= 0)
+            problems.push({ field: name, message: 'write each variable as NAME=value, one per line' });
+          else value[line.slice(0, at).trim()] = line.slice(at + 1);
+        }
+      } else {
+        const text = input.value.trim();
+        if (text === '') continue;
+        value = kind === 'number' && Number.isFinite(Number(text)) ? Number(text) : text;
+      }
+      const path = name.split('.');
+      let target = draft;
+      for (const key of path.slice(0, -1)) target = target[key] ??= {};
+      target[path.at(-1)] = value;
+    }
+    if (draft.ticketingProvider === 'jira')
+      draft.ticketingConfig = { kind: 'jira', ...draft.ticketingConfig };
+    else delete draft.ticketingConfig;
+    return { draft, problems };
+  }
+
+  function clearErrors() {
+    for (const node of form.querySelectorAll('.field-error, .step-error')) {
+      node.hidden = true;
+      node.textContent = '';
+    }
+    for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+  }
+
+  /** The input an API error path belongs to: exact name, else the nearest enclosing field. */
+  function inputFor(path) {
+    const inputs = [...form.querySelectorAll('[data-field]')];
+    return (
+      inputs.find((i) => i.getAttribute('data-field') === path) ??
+      inputs
+        .filter((i) => path.startsWith(`${i.getAttribute('data-field')}.`))
+        .sort((a, b) => b.getAttribute('data-field').length - a.getAttribute('data-field').length)[0] ??
+      inputs.find((i) => i.getAttribute('data-field').startsWith(`${path}.`) && !i.closest('[hidden]'))
+    );
+  }
+
+  /** Shows the errors of steps 0…upTo next to their fields; returns the first step with one, or -1. */
+  function showErrors(fields, upTo) {
+    let first = -1;
+    const mark = (step) => (first = first === -1 ? step : Math.min(first, step));
+    for (const { field, message } of fields) {
+      const input = inputFor(field);
+      const step = input ? Number(input.getAttribute('data-step')) : current;
+      if (step > upTo) continue;
+      mark(step);
+      const box = input
+        ? document.getElementById(`err-${input.getAttribute('data-field').replace(/[^A-Za-z0-9_-]/g, '-')}`)
+        : steps[step].querySelector('.step-error');
+      const label = input && field !== input.getAttribute('data-field') ? `${field}: ` : '';
+      box.textContent = box.textContent ? `${box.textContent} ${label}${message}` : `${label}${message}`;
+      box.hidden = false;
+      input?.setAttribute('aria-invalid', 'true');
+    }
+    return first;
+  }
+
+  function stepProblem(step, text) {
+    const box = steps[step].querySelector('.step-error');
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function renderSummary(mapping) {
+    const box = form.querySelector('[data-review-summary]');
+    const list = document.createElement('dl');
+    // `paused` is the checkbox on this step itself; the list shows what the earlier steps gave.
+    for (const [key, value] of Object.entries(mapping).filter(([name]) => name !== 'paused')) {
+      const term = document.createElement('dt');
+      term.textContent = key;
+      const detail = document.createElement('dd');
+      detail.textContent = typeof value === 'object' ? JSON.stringify(value) : String(value);
+      list.append(term, detail);
+    }
+    const note = document.createElement('p');
+    note.className = 'muted';
+    note.textContent =
+      'Run caps left blank are not listed: runs use their defaults (50 turns, 3 or 2 iterations, 90 minutes).';
+    box.replaceChildren(list, note);
+  }
+
+  async function goNext() {
+    clearErrors();
+    const { draft, problems } = collect(current);
+    if (showErrors(problems, current) !== -1) return focusStep(current);
+    next.disabled = true;
+    try {
+      const result = await api('POST', '/api/mappings/validate', draft);
+      if (result.status === 400) {
+        const first = showErrors(result.body.fields ?? [], current);
+        if (first !== -1) {
+          show(first);
+          return focusStep(first);
+        }
+      } else if (!result.ok) {
+        return stepProblem(
+          current,
+          `The server refused the check (${result.status}): ${result.body.message ?? ''}`,
+        );
+      } else if (mode === 'create' && result.body.exists) {
+        showErrors(
+          [
+            {
+              field: 'teamKey',
+              message: 'a project with this team key exists already: edit it from Projects',
+            },
+          ],
+          last,
+        );
+        show(0);
+        return focusStep(0);
+      }
+      if (current + 1 === last) {
+        if (!result.ok) return stepProblem(current, 'Some fields still need attention.');
+        renderSummary(result.body.mapping);
+      }
+      show(current + 1);
+      focusStep(current);
+    } catch (error) {
+      if (String(error) !== 'Error: signed out') stepProblem(current, `The check failed: ${error}`);
+    } finally {
+      next.disabled = false;
+    }
+  }
+
+  async function save() {
+    clearErrors();
+    const { draft, problems } = collect(last);
+    const early = showErrors(problems, last);
+    if (early !== -1) {
+      show(early);
+      return focusStep(early);
+    }
+    submit.disabled = true;
+    try {
+      const result = await api('POST', '/api/mappings', draft);
+      if (result.ok) {
+        location.assign(`/admin/projects?saved=${encodeURIComponent(result.body.mapping.teamKey)}`);
+        return;
+      }
+      const first = showErrors(result.body.fields ?? [], last);
+      if (first === -1)
+        return stepProblem(last, `Not saved (${result.status}): ${result.body.message ?? ''}`);
+      show(first);
+      focusStep(first);
+    } catch (error) {
+      if (String(error) !== 'Error: signed out') stepProblem(last, `Saving failed: ${error}`);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  form.addEventListener('change', applyShowWhen);
+  form.addEventListener('submit', (event) => {
+    // Enter in a field submits the form: on a middle step that means "Next".
+    event.preventDefault();
+    if (current === last) save();
+    else goNext();
+  });
+  next.addEventListener('click', goNext);
+  back.addEventListener('click', () => {
+    clearErrors();
+    show(Math.max(0, current - 1));
+    focusStep(current);
+  });
+  for (const legend of form.querySelectorAll('legend')) legend.tabIndex = -1;
+  applyShowWhen();
+  show(0);
+}

@@ -1,0 +1,99 @@
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import type { OrchestratorContext } from '../../orchestrator/context.ts';
+import { renderPage, type PanelContent } from './layout.ts';
+import type { AdminEnv } from './admin-env.ts';
+import { blockersPanel } from './panels/blockers-panel.ts';
+import { auditLogPanel, customizationsPanel, pipelinesStepsPanel } from './panels/developer-panels.ts';
+import { issuesPanel } from './panels/issues-panel.ts';
+import { jobDetailPanel, jobsPanel } from './panels/jobs-panel.ts';
+import { modelsPanel } from './panels/models-panel.ts';
+import { overviewPanel } from './panels/overview-panel.ts';
+import {
+  reaperPanel,
+  runnersPanel,
+  secretsPanel,
+  sessionsPanel,
+  settingsPanel,
+} from './panels/platform-panels.ts';
+import { editProjectPanel, newProjectPanel } from './panels/project-stepper-panel.ts';
+import { projectsPanel } from './panels/projects-panel.ts';
+import { pullsPanel } from './panels/pulls-panel.ts';
+
+/** Sidebar panels by path under /admin (layout.ts NAV), each rendered from the store. */
+function panels(ctx: OrchestratorContext): Record<string, (query: URLSearchParams) => Promise<PanelContent>> {
+  const sync = (content: PanelContent) => async () => content;
+  return {
+    overview: () => overviewPanel(ctx),
+    issues: (query) => issuesPanel(ctx, query),
+    jobs: () => jobsPanel(ctx),
+    pulls: (query) => pullsPanel(ctx, query),
+    blockers: () => blockersPanel(ctx),
+    projects: (query) => projectsPanel(ctx, query.get('saved') ?? undefined),
+    'pipelines-steps': sync(pipelinesStepsPanel()),
+    models: () => modelsPanel(ctx),
+    runners: () => runnersPanel(ctx),
+    sessions: sync(sessionsPanel()),
+    reaper: () => reaperPanel(ctx),
+    secrets: sync(secretsPanel()),
+    settings: sync(settingsPanel()),
+    'audit-log': (query) => auditLogPanel(ctx, query),
+    customizations: sync(customizationsPanel()),
+  };
+}
+
+/**
+ * The signed-in pages (the session check runs before these, in admin-routes.ts): every sidebar
+ * panel, one job's steps, and the New/Edit project stepper.
+ */
+export function panelRoutes(ctx: OrchestratorContext): Hono<AdminEnv> {
+  const app = new Hono<AdminEnv>();
+  const byPath = panels(ctx);
+
+  app.get('/admin/jobs/:jobId', async (c) => {
+    const content = await jobDetailPanel(ctx, c.req.param('jobId'));
+    return content
+      ? c.html(renderPage({ ...content, active: 'jobs', csrf: c.get('session').csrf }))
+      : c.html(
+          notFoundPage(
+            c.get('session').csrf,
+            'jobs',
+            'No such job',
+            'It may be older than the dispatch log.',
+          ),
+          404,
+        );
+  });
+
+  app.get('/admin/projects/new', (c) =>
+    c.html(renderPage({ ...newProjectPanel(), active: 'projects', csrf: c.get('session').csrf })),
+  );
+
+  app.get('/admin/projects/:teamKey/edit', async (c) => {
+    const content = await editProjectPanel(ctx, c.req.param('teamKey'));
+    return content
+      ? c.html(renderPage({ ...content, active: 'projects', csrf: c.get('session').csrf }))
+      : c.html(
+          notFoundPage(c.get('session').csrf, 'projects', 'No such project', 'It may have been deleted.'),
+          404,
+        );
+  });
+
+  app.get('/admin/:panel', async (c) => {
+    const panel = c.req.param('panel');
+    const render = Object.hasOwn(byPath, panel) ? byPath[panel] : undefined;
+    if (!render) {
+      return c.html(
+        notFoundPage(c.get('session').csrf, '', 'No such panel', 'Pick one from the sidebar.'),
+        404,
+      );
+    }
+    const content = await render(new URL(c.req.url).searchParams);
+    return c.html(renderPage({ ...content, active: panel, csrf: c.get('session').csrf }));
+  });
+  return app;
+}
+
+function notFoundPage(csrf: string, active: string, title: string, text: string) {
+  return renderPage({ title, active, csrf, body: html`<p>${text}</p>` });
+}

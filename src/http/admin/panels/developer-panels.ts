@@ -1,0 +1,85 @@
+import { html } from 'hono/html';
+import type { OrchestratorContext } from '../../../orchestrator/context.ts';
+import { loadDedupWindow } from '../../api/work-loaders.ts';
+import type { PanelContent } from '../layout.ts';
+import { pageOf, pager } from '../pager.ts';
+import { apiButton, emptyRow, notAvailable, timeCell } from '../render-helpers.ts';
+
+/**
+ * Audit log (seed 002, Developer): the dedup window — issues dispatched in the last 24 hours,
+ * which the poll will not pick up again until their window ends — with a delete per row. Same
+ * loader as `GET /api/dedup`; delete is `DELETE /api/dedup/:issueId`.
+ */
+export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
+  const view = await loadDedupWindow(ctx);
+  const page = pageOf(view.entries, query);
+  const body = html`<p>
+      An issue is not dispatched again within ${view.windowHours} hours of its last dispatch. Remove it here
+      to let the next poll pick it up again.
+    </p>
+    ${pager('/admin/audit-log', page)}
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Issue</th>
+          <th scope="col">Project</th>
+          <th scope="col">Dispatched</th>
+          <th scope="col">Window ends</th>
+          <th scope="col"><span class="visually-hidden">Actions</span></th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          page.rows.length === 0
+            ? emptyRow(5, 'The dedup window is empty.')
+            : page.rows.map(
+                (entry) =>
+                  html`<tr>
+                    <td>${entry.identifier} <span class="muted">${entry.title}</span></td>
+                    <td>${entry.teamKey}</td>
+                    <td>${timeCell(entry.dispatchedAt)}</td>
+                    <td>${timeCell(entry.expiresAt)}</td>
+                    <td>
+                      ${apiButton({
+                        label: 'Delete',
+                        method: 'DELETE',
+                        path: `/api/dedup/${encodeURIComponent(entry.issueId)}`,
+                        confirm: `Remove ${entry.identifier} from the dedup window? The next poll may dispatch it again.`,
+                        tone: 'danger',
+                        then: 'remove-row',
+                        accessibleLabel: `Remove ${entry.identifier} from the dedup window`,
+                      })}
+                    </td>
+                  </tr>`,
+              )
+        }
+      </tbody>
+    </table>
+    ${pager('/admin/audit-log', page)}
+    <p class="muted">
+      Richer audit content (who changed what) is planned; today this panel is the dedup window.
+    </p>`;
+  return { title: 'Audit log', lead: 'The dispatch-deduplication ledger for the last 24 hours.', body };
+}
+
+export function customizationsPanel(): PanelContent {
+  return {
+    title: 'Customizations',
+    lead: 'Files under custom/ that override or add to the built-in pipeline, steps and providers.',
+    body: notAvailable(
+      'the list of custom/ overrides with their category, status and upstream counterpart (GET /api/customizations)',
+      'the runner pipeline and its custom/ overrides',
+    ),
+  };
+}
+
+export function pipelinesStepsPanel(): PanelContent {
+  return {
+    title: 'Pipelines & steps',
+    lead: 'The pipeline definitions and the step modules they run, with override status.',
+    body: notAvailable(
+      'the pipeline YAML (src/pipeline/*.yml, custom/pipelines/*.yml) and step modules (GET /api/pipelines-steps)',
+      'the runner pipeline',
+    ),
+  };
+}

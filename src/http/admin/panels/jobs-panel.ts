@@ -1,0 +1,169 @@
+import { html } from 'hono/html';
+import type { OrchestratorContext } from '../../../orchestrator/context.ts';
+import { loadJobLog, loadJobSteps } from '../../api/work-loaders.ts';
+import type { JobView } from '../../api/work-views.ts';
+import type { PanelContent } from '../layout.ts';
+import {
+  badge,
+  emptyRow,
+  externalLink,
+  formatDuration,
+  section,
+  timeCell,
+  type Html,
+} from '../render-helpers.ts';
+
+/**
+ * Pipelines — the dispatch log, `jobs` inside (seed 002): the last ~500 dispatches, the planning
+ * and implementation dispatches of one issue grouped as one job. Same loader as `GET /api/log`.
+ */
+export async function jobsPanel(ctx: OrchestratorContext): Promise<PanelContent> {
+  const view = await loadJobLog(ctx);
+  const body = html`<p class="muted">
+      ${view.jobs.length} jobs from the newest ${view.dispatches} dispatches (at most ${ctx.policy.logLimit}).
+    </p>
+    <table class="jobs">
+      <thead>
+        <tr>
+          <th scope="col">Issue</th>
+          <th scope="col">Repo</th>
+          <th scope="col">Team</th>
+          <th scope="col">Runner</th>
+          <th scope="col">Dispatches (phase, #, status)</th>
+          <th scope="col">Pull request</th>
+          <th scope="col">Created</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${view.jobs.length === 0 ? emptyRow(7, 'Nothing dispatched yet.') : view.jobs.map(jobRow)}
+      </tbody>
+    </table>`;
+  return {
+    title: 'Pipelines',
+    lead: 'The dispatch log: who was dispatched, where, and how it went. Use it to see why an issue was or was not picked up.',
+    body,
+  };
+}
+
+function jobRow(job: JobView): Html {
+  return html`<tr>
+    <td>
+      <a href="/admin/jobs/${encodeURIComponent(job.jobId)}">${job.issue.identifier}</a>
+      <span class="muted">${job.issue.title}</span>
+      ${externalLink(
+        job.issue.url,
+        html`<span class="visually-hidden">${job.issue.identifier} in </span>${job.issue.provider}`,
+      )}
+    </td>
+    <td>${job.repo}</td>
+    <td>${job.teamKey}</td>
+    <td>${job.runnerMode}${job.image ? html`<br /><code class="muted">${job.image}</code>` : ''}</td>
+    <td>
+      <ol class="dispatch-chain">
+        ${job.dispatches.map(
+          (d) =>
+            html`<li>
+              ${d.phase} <span class="muted">#${d.dispatchNumber}</span> ${badge(d.status)}
+              ${d.error ? html`<span class="error-text">${d.error}</span>` : ''}
+            </li>`,
+        )}
+      </ol>
+    </td>
+    <td>${job.prUrl ? externalLink(job.prUrl, prLabel(job.prUrl)) : html`<span class="muted">—</span>`}</td>
+    <td>${timeCell(job.createdAt)}</td>
+  </tr>`;
+}
+
+/** `owner/repo#12` from a GitHub PR URL, or the URL itself. */
+function prLabel(url: string): string {
+  const match = /github[^/]*\/([^/]+\/[^/]+)\/pull\/(\d+)/.exec(url);
+  return match ? `${match[1]}#${match[2]}` : url;
+}
+
+/**
+ * One job: its dispatches and the runner's step progress (`POST /runner/progress`). While a
+ * dispatch is in flight the page script refreshes the steps from `GET /api/jobs/:jobId/steps`.
+ */
+export async function jobDetailPanel(
+  ctx: OrchestratorContext,
+  jobId: string,
+): Promise<PanelContent | undefined> {
+  const view = await loadJobSteps(ctx, jobId);
+  if (!view) return undefined;
+  const active = view.dispatches.some((d) => d.status === 'pending' || d.status === 'running');
+  const phaseOf = new Map(view.dispatches.map((d) => [d.dispatchId, `${d.phase} #${d.dispatchNumber}`]));
+  const body = html`<p>
+      ${externalLink(view.issue.url, view.issue.identifier)} — ${view.issue.title}
+      <span class="muted">· ${view.repo} · ${view.teamKey}</span>
+    </p>
+    ${section(
+      'Dispatches',
+      html`<table data-live-part="dispatches">
+        <thead>
+          <tr>
+            <th scope="col">Phase</th>
+            <th scope="col">#</th>
+            <th scope="col">Status</th>
+            <th scope="col">Created</th>
+            <th scope="col">Finished</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${view.dispatches.map(
+            (d) =>
+              html`<tr>
+                <td>${d.phase}</td>
+                <td>${d.dispatchNumber}</td>
+                <td>${badge(d.status)}</td>
+                <td>${timeCell(d.createdAt)}</td>
+                <td>${timeCell(d.finishedAt)}</td>
+                <td class="wrap">
+                  ${d.prUrl ? externalLink(d.prUrl, prLabel(d.prUrl)) : ''} ${d.error ?? ''}
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`,
+    )}
+    ${section(
+      'Steps',
+      html`${active ? html`<p class="muted live-note">In flight: refreshes every 5 seconds.</p>` : ''}
+        <table
+          data-live="job-steps"
+          data-src="/api/jobs/${encodeURIComponent(jobId)}/steps"
+          data-active="${active ? 'true' : 'false'}"
+        >
+          <thead>
+            <tr>
+              <th scope="col">Dispatch</th>
+              <th scope="col">Step</th>
+              <th scope="col">Status</th>
+              <th scope="col">Elapsed</th>
+              <th scope="col">Reported</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              view.steps.length === 0
+                ? emptyRow(5, 'No progress reported yet.')
+                : view.steps.map(
+                    (step) =>
+                      html`<tr>
+                        <td>${phaseOf.get(step.dispatchId) ?? step.dispatchId}</td>
+                        <td>${step.step}</td>
+                        <td>${badge(step.status)}</td>
+                        <td>${step.elapsedMs === null ? '—' : formatDuration(step.elapsedMs / 1000)}</td>
+                        <td>${timeCell(step.receivedAt)}</td>
+                      </tr>`,
+                  )
+            }
+          </tbody>
+        </table>`,
+    )}`;
+  return {
+    title: `Job ${view.issue.identifier}`,
+    lead: 'Dispatches and step-by-step progress of one job.',
+    body,
+  };
+}

@@ -1,0 +1,181 @@
+import { html } from 'hono/html';
+import type { OrchestratorContext } from '../../../orchestrator/context.ts';
+import { loadOverview, type RunningJobView } from '../../api/overview-view.ts';
+import type { PanelContent } from '../layout.ts';
+import {
+  badge,
+  emptyRow,
+  externalLink,
+  kpiCards,
+  liveDuration,
+  section,
+  type Html,
+} from '../render-helpers.ts';
+import { trendChart } from './trend-chart.ts';
+
+/**
+ * Overview (seed 002): running jobs with duration, failed jobs in 24 h, capacity, projects at
+ * cap, stale templates, the 24-hour trend and the environment checks. Running jobs refresh
+ * live from `GET /api/overview`; the environment checks (`GET /api/admin/config-status`) and
+ * template staleness (`GET /api/admin/template-status`) load after the page, because they call
+ * the trackers and GitHub and must not hold the page up.
+ */
+export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelContent> {
+  const view = await loadOverview(ctx);
+  const percent = Math.round(view.capacity.utilization * 100);
+  const body = html`${kpiCards([
+    { label: 'Running jobs', value: view.runningJobs.length, key: 'running' },
+    { label: 'Failed jobs, last 24 h', value: view.failedLast24h.count, key: 'failed' },
+    {
+      label: 'Capacity utilization',
+      value: `${percent}%`,
+      hint: `${view.capacity.inProgress} of ${view.capacity.cap} slots`,
+      hintKey: 'slots',
+      key: 'utilization',
+    },
+    { label: 'Projects at cap', value: view.projectsAtCap.length, key: 'at-cap' },
+  ])}
+  ${section(
+    'Running jobs',
+    html`<p class="muted live-note">Refreshes every 5 seconds.</p>
+      ${runningJobsTable(view.runningJobs)}`,
+  )}
+  ${section(
+    'Environment status',
+    html`<div data-live="config-status" data-src="/api/admin/config-status">
+      <p class="muted">
+        Checking the ticketing connection, GitHub App, runner callback and gap-fill trigger…
+      </p>
+      <noscript
+        ><p>
+          Without JavaScript, read <a href="/api/admin/config-status">/api/admin/config-status</a>.
+        </p></noscript
+      >
+    </div>`,
+  )}
+  ${section('Dispatches, last 24 hours', trendChart(view.trend))}
+  ${section(
+    'Failed jobs, last 24 hours',
+    html`<table>
+      <thead>
+        <tr>
+          <th scope="col">Issue</th>
+          <th scope="col">Phase</th>
+          <th scope="col">Error</th>
+          <th scope="col">Job</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          view.failedLast24h.jobs.length === 0
+            ? emptyRow(4, 'No failed jobs in the last 24 hours.')
+            : view.failedLast24h.jobs.map(
+                (job) =>
+                  html`<tr>
+                    <td>${externalLink(job.url, job.identifier)} <span class="muted">${job.title}</span></td>
+                    <td>${job.phase}</td>
+                    <td class="wrap">${job.error ?? '—'}</td>
+                    <td><a href="/admin/jobs/${encodeURIComponent(job.jobId)}">steps</a></td>
+                  </tr>`,
+              )
+        }
+      </tbody>
+    </table>`,
+  )}
+  ${section(
+    'Capacity and projects at cap',
+    html`<table>
+      <thead>
+        <tr>
+          <th scope="col">Project</th>
+          <th scope="col">In progress</th>
+          <th scope="col">Utilization</th>
+          <th scope="col">State</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          view.capacity.byMapping.length === 0
+            ? emptyRow(4, 'No project mappings yet — create one under Configure → Projects.')
+            : view.capacity.byMapping.map(
+                (entry) =>
+                  html`<tr>
+                    <td>${entry.teamKey}</td>
+                    <td>${entry.inProgress} / ${entry.cap}</td>
+                    <td>
+                      <meter
+                        min="0"
+                        max="${entry.cap}"
+                        value="${Math.min(entry.inProgress, entry.cap)}"
+                        high="${entry.cap}"
+                      >
+                        ${entry.inProgress} of ${entry.cap}
+                      </meter>
+                    </td>
+                    <td>
+                      ${entry.paused ? badge('paused') : ''}
+                      ${entry.inProgress >= entry.cap ? badge('capacity', 'at cap') : ''}
+                    </td>
+                  </tr>`,
+              )
+        }
+      </tbody>
+    </table>`,
+  )}
+  ${section(
+    'Stale workflow templates',
+    html`<div data-live="template-status" data-src="/api/admin/template-status">
+      <p class="muted">
+        Comparing each target repository’s workflow files with the orchestrator’s templates…
+      </p>
+      <noscript
+        ><p>
+          Without JavaScript, read <a href="/api/admin/template-status">/api/admin/template-status</a>.
+        </p></noscript
+      >
+    </div>`,
+  )}`;
+  return {
+    title: 'Overview',
+    lead: 'What is running, what failed and what is held back — the first place to look when a run did not dispatch.',
+    body,
+  };
+}
+
+/** The running-jobs table; the page script rebuilds its body from `GET /api/overview`. */
+function runningJobsTable(jobs: RunningJobView[]): Html {
+  return html`<table data-live="running-jobs" data-src="/api/overview">
+    <thead>
+      <tr>
+        <th scope="col">Issue</th>
+        <th scope="col">Phase</th>
+        <th scope="col">Status</th>
+        <th scope="col">Repo</th>
+        <th scope="col">Team</th>
+        <th scope="col">Dispatch #</th>
+        <th scope="col">Running for</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${
+        jobs.length === 0
+          ? emptyRow(7, 'No runs in flight.')
+          : jobs.map(
+              (job) =>
+                html`<tr>
+                  <td>
+                    <a href="/admin/jobs/${encodeURIComponent(job.jobId)}">${job.issue.identifier}</a>
+                    <span class="muted">${job.issue.title}</span>
+                  </td>
+                  <td>${job.phase}</td>
+                  <td>${badge(job.status)}</td>
+                  <td>${job.repo}</td>
+                  <td>${job.teamKey}</td>
+                  <td>${job.dispatchNumber}</td>
+                  <td>${liveDuration(job.startedAt, job.durationSeconds)}</td>
+                </tr>`,
+            )
+      }
+    </tbody>
+  </table>`;
+}

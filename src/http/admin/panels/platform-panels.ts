@@ -1,0 +1,134 @@
+import { html } from 'hono/html';
+import type { OrchestratorContext } from '../../../orchestrator/context.ts';
+import { resolveExecutionMode } from '../../../orchestrator/execution-mode.ts';
+import { listInFlight } from '../../../store/dispatches.ts';
+import { listMappings } from '../../../store/mappings.ts';
+import { capacityByMapping } from '../../api/work-views.ts';
+import type { PanelContent } from '../layout.ts';
+import { emptyRow, kpiCards, notAvailable, section } from '../render-helpers.ts';
+import { runnerModeOf } from './models-panel.ts';
+
+/**
+ * The Platform group (seed 002): Runners, Sessions, Reaper, Secrets, Settings. What this
+ * orchestrator knows — runner-mode override, capacity, per-project modes — is shown; the Fly
+ * Machines sessions, reaper, Fly secrets and settings have no backend yet, and each panel says
+ * so instead of showing invented numbers.
+ */
+
+const FLY = 'the Fly Machines runner';
+
+export async function runnersPanel(ctx: OrchestratorContext): Promise<PanelContent> {
+  const [mappings, inFlight, override] = await Promise.all([
+    listMappings(ctx.db),
+    listInFlight(ctx.db),
+    ctx.runnerMode(),
+  ]);
+  const capacity = capacityByMapping(mappings, inFlight);
+  const used = capacity.reduce((sum, entry) => sum + entry.inProgress, 0);
+  const cap = capacity.reduce((sum, entry) => sum + entry.cap, 0);
+  const body = html`${kpiCards([
+    {
+      label: 'Runner-mode override',
+      value: override,
+      hint: override === 'default' ? 'each project’s own mode' : '',
+    },
+    { label: 'Live Fly sessions', value: '—', hint: 'not available yet' },
+    { label: 'Capacity utilization', value: `${used} / ${cap}`, hint: 'runs in flight / total cap' },
+    { label: 'Reaper destructions, 24 h', value: '—', hint: 'not available yet' },
+  ])}
+  ${section('Live sessions', notAvailable('the live Fly Machine sessions (top 8)', FLY))}
+  ${section(
+    'Projects',
+    html`<table>
+      <thead>
+        <tr>
+          <th scope="col">Project</th>
+          <th scope="col">Configured mode</th>
+          <th scope="col">Effective mode</th>
+          <th scope="col">Capacity</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          mappings.length === 0
+            ? emptyRow(4, 'No project mappings yet.')
+            : mappings.map((mapping, index) => {
+                const entry = capacity[index]!;
+                const effective = resolveExecutionMode(mapping, override);
+                return html`<tr>
+                  <td>${mapping.teamKey}</td>
+                  <td>${mapping.executionMode}</td>
+                  <td>${runnerModeOf(mapping, effective)}</td>
+                  <td>
+                    <meter
+                      min="0"
+                      max="${entry.cap}"
+                      value="${Math.min(entry.inProgress, entry.cap)}"
+                      high="${entry.cap}"
+                    >
+                      ${entry.inProgress} of ${entry.cap}
+                    </meter>
+                    ${entry.inProgress} / ${entry.cap}
+                  </td>
+                </tr>`;
+              })
+        }
+      </tbody>
+    </table>`,
+  )}`;
+  return { title: 'Runners', lead: 'Where runs execute, and how full each project is.', body };
+}
+
+export function sessionsPanel(): PanelContent {
+  return {
+    title: 'Sessions',
+    lead: 'Fly Machine sessions in started, starting or created state, and destroying a stuck one.',
+    body: notAvailable('listing and destroying Fly Machine sessions (GET/DELETE /api/sessions)', FLY),
+  };
+}
+
+export async function reaperPanel(ctx: OrchestratorContext): Promise<PanelContent> {
+  const mode = await ctx.runnerMode();
+  return {
+    title: 'Reaper',
+    lead: 'The reconciliation sweep that destroys orphaned and over-age machines, and the runner-mode toggle.',
+    body: html`${section(
+      'Runner mode',
+      html`<p>
+          Current runner mode: <strong>${mode}</strong> (RUNNER_MODE when set, otherwise the stored setting).
+        </p>
+        ${notAvailable('changing the runner mode here (POST /api/runner-mode)', 'the runner-mode API')}`,
+    )}
+    ${section(
+      'Destructions',
+      notAvailable(
+        'the 24-hour destruction summary by rule and the recent actions (/api/reaper/*)',
+        `the reaper of ${FLY}`,
+      ),
+    )}`,
+  };
+}
+
+export function secretsPanel(): PanelContent {
+  return {
+    title: 'Secrets',
+    lead: 'Per-project and global Fly app secrets.',
+    body: html`${section(
+        'Per-project secrets',
+        notAvailable('per-project secrets (/api/mappings/:teamKey/secrets)', FLY),
+      )}
+      ${section('Global secrets', notAvailable('global secrets (/api/global-secrets)', FLY))}
+      <p class="muted">
+        Runs on GitHub Actions read their credentials from the target repository’s or organization’s secrets;
+        see the Secrets step of the New project stepper.
+      </p>`,
+  };
+}
+
+export function settingsPanel(): PanelContent {
+  return {
+    title: 'Settings',
+    lead: 'Orchestrator-level settings: the Fly sessions app and region.',
+    body: notAvailable('flySessionsApp and flySessionsRegion (GET/POST /api/settings)', FLY),
+  };
+}

@@ -1,0 +1,109 @@
+import { html } from 'hono/html';
+import type { Mapping } from '../../../domain/mapping.ts';
+import type { OrchestratorContext } from '../../../orchestrator/context.ts';
+import { listInFlight } from '../../../store/dispatches.ts';
+import { listMappings } from '../../../store/mappings.ts';
+import { capacityByMapping, type MappingCapacity } from '../../api/work-views.ts';
+import type { PanelContent } from '../layout.ts';
+import { apiButton, badge, emptyRow, type Html } from '../render-helpers.ts';
+
+/**
+ * Projects (seed 002, Configure): the mappings with pause/resume, edit, delete and Sync
+ * workflows per row, and the way into the New project stepper. Every action is a call to the
+ * mappings JSON API (`PATCH`/`DELETE /api/mappings/:teamKey`, `POST …/sync-workflows`).
+ * `saved` names a mapping just created or saved by the stepper, for a confirmation line.
+ */
+export async function projectsPanel(ctx: OrchestratorContext, saved?: string): Promise<PanelContent> {
+  const [mappings, inFlight] = await Promise.all([listMappings(ctx.db), listInFlight(ctx.db)]);
+  const capacity = new Map(capacityByMapping(mappings, inFlight).map((entry) => [entry.teamKey, entry]));
+  const savedMapping = mappings.find((mapping) => mapping.teamKey === saved);
+  const body = html`${
+      savedMapping
+        ? html`<p class="message message-info" role="status">Project ${savedMapping.teamKey} saved.</p>`
+        : ''
+    }
+    <p><a class="btn btn-primary" href="/admin/projects/new">+ New project</a></p>
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Project</th>
+          <th scope="col">Tracker</th>
+          <th scope="col">Repository</th>
+          <th scope="col">Runner · provider</th>
+          <th scope="col">In progress</th>
+          <th scope="col">State</th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          mappings.length === 0
+            ? emptyRow(
+                7,
+                'No project mappings yet. Create one to connect a Linear team or Jira query to a repository.',
+              )
+            : mappings.map((mapping) => projectRow(mapping, capacity.get(mapping.teamKey)))
+        }
+      </tbody>
+    </table>
+    <p class="muted">
+      Sync workflows opens or updates a pull request in the target repository with the workflow files and
+      starter prompts; run it before the first issue is picked up, or the dispatch fails with a 404 from
+      GitHub.
+    </p>`;
+  return {
+    title: 'Projects',
+    lead: 'Connect ticketing scopes (Linear teams or Jira JQL) to GitHub repositories and tune how runs are dispatched.',
+    body,
+  };
+}
+
+function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined): Html {
+  const key = encodeURIComponent(mapping.teamKey);
+  const scope =
+    mapping.ticketingConfig.kind === 'jira'
+      ? html`jira <code class="muted">${mapping.ticketingConfig.jql}</code>`
+      : html`linear <span class="muted">team ${mapping.teamKey}</span>`;
+  return html`<tr data-team-key="${mapping.teamKey}">
+    <th scope="row">${mapping.teamKey}</th>
+    <td>${scope}</td>
+    <td>${mapping.owner}/${mapping.repo} <span class="muted">@ ${mapping.defaultBranch}</span></td>
+    <td>
+      ${mapping.executionMode} · ${mapping.provider}${mapping.awsRegion ? ` (${mapping.awsRegion})` : ''}
+    </td>
+    <td>${capacity?.inProgress ?? 0} / ${mapping.maxInProgressAiIssues}</td>
+    <td>${mapping.paused ? badge('paused') : badge('active')}</td>
+    <td class="actions">
+      ${apiButton({
+        label: mapping.paused ? 'Resume' : 'Pause',
+        method: 'PATCH',
+        path: `/api/mappings/${key}`,
+        body: { paused: !mapping.paused },
+        accessibleLabel: `${mapping.paused ? 'Resume' : 'Pause'} ${mapping.teamKey}`,
+      })}
+      <a class="btn btn-small" href="/admin/projects/${key}/edit" aria-label="Edit ${mapping.teamKey}"
+        >Edit</a
+      >
+      <span
+        data-missing-route="Sync workflows is not available on this orchestrator yet: it arrives with the workflow templates."
+      >
+        ${apiButton({
+          label: 'Sync workflows',
+          method: 'POST',
+          path: `/api/mappings/${key}/sync-workflows`,
+          then: 'message',
+          accessibleLabel: `Sync workflows into ${mapping.owner}/${mapping.repo}`,
+        })}
+      </span>
+      ${apiButton({
+        label: 'Delete',
+        method: 'DELETE',
+        path: `/api/mappings/${key}`,
+        confirm: `Delete project ${mapping.teamKey}? Runs in flight continue; no new issues are picked up.`,
+        tone: 'danger',
+        then: 'remove-row',
+        accessibleLabel: `Delete ${mapping.teamKey}`,
+      })}
+    </td>
+  </tr>`;
+}

@@ -1,0 +1,55 @@
+import { html } from 'hono/html';
+import type { OrchestratorContext } from '../../../orchestrator/context.ts';
+import { loadPulls } from '../../api/work-loaders.ts';
+import type { PanelContent } from '../layout.ts';
+import { pageOf, pager } from '../pager.ts';
+import { badge, emptyRow, externalLink, formatDuration } from '../render-helpers.ts';
+
+/**
+ * Pull requests (seed 002): every bot-opened PR the orchestrator tracks, with its job status,
+ * iteration (dispatch number) and time since the last dispatch. Same loader as `GET /api/pulls`.
+ */
+export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
+  const page = pageOf((await loadPulls(ctx)).pulls, query);
+  const body = html`${pager('/admin/pulls', page)}
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Pull request</th>
+          <th scope="col">Issue</th>
+          <th scope="col">Repo</th>
+          <th scope="col">Status</th>
+          <th scope="col">Iteration</th>
+          <th scope="col">Since last dispatch</th>
+          <th scope="col">Cost</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          page.rows.length === 0
+            ? emptyRow(7, 'No pull requests yet: they appear when an implementation run reports one.')
+            : page.rows.map(
+                (pr) =>
+                  html`<tr>
+                    <td>${externalLink(pr.url, `#${pr.number}`)} <code class="muted">${pr.branch}</code></td>
+                    <td>
+                      ${externalLink(pr.issue.url, pr.issue.identifier)}
+                      <a class="muted" href="/admin/jobs/${encodeURIComponent(pr.jobId)}">job</a>
+                    </td>
+                    <td>${pr.repo}</td>
+                    <td>${badge(pr.status)}</td>
+                    <td>${pr.iteration}</td>
+                    <td>${formatDuration(pr.secondsSinceLastDispatch)}</td>
+                    <td>${pr.costUsd === null ? '—' : `$${pr.costUsd.toFixed(2)}`}</td>
+                  </tr>`,
+              )
+        }
+      </tbody>
+    </table>
+    ${pager('/admin/pulls', page)}`;
+  return {
+    title: 'Pull requests',
+    lead: 'Pull requests opened by AI-Implement runs: spot the stalled ones and those failing review.',
+    body,
+  };
+}

@@ -1,0 +1,199 @@
+import { html } from 'hono/html';
+import type { Mapping } from '../../../domain/mapping.ts';
+import { notAvailable, type Html } from '../render-helpers.ts';
+import { STEPS, type StepField } from './stepper-steps.ts';
+
+/** Form values by field path: strings for inputs, booleans for checkboxes. */
+export type StepperValues = Record<string, string | boolean>;
+
+/** A new project's starting values: the seed's defaults for the choices (blank text = default). */
+export const NEW_PROJECT_VALUES: StepperValues = {
+  ticketingProvider: 'linear',
+  executionMode: 'github-actions',
+  sessionMode: 'autonomous',
+  provider: 'anthropic',
+  planningEnabled: true,
+  autoApprovePlans: true,
+  paused: false,
+};
+
+/** An existing mapping as form values, for editing it. */
+export function valuesOf(mapping: Mapping): StepperValues {
+  const values: StepperValues = {};
+  for (const [key, value] of Object.entries(mapping)) {
+    if (key === 'ticketingConfig' || key === 'extraEnv' || value === undefined) continue;
+    values[key] = typeof value === 'boolean' ? value : String(value);
+  }
+  if (mapping.ticketingConfig.kind === 'jira') {
+    for (const [key, value] of Object.entries(mapping.ticketingConfig)) {
+      if (key !== 'kind' && value !== undefined) values[`ticketingConfig.${key}`] = String(value);
+    }
+  }
+  values.extraEnv = Object.entries(mapping.extraEnv)
+    .map(([name, value]) => `${name}=${value}`)
+    .join('\n');
+  return values;
+}
+
+/**
+ * The stepper: all eight steps in one form, each a fieldset. The page script (stepper.js)
+ * shows one step at a time, checks it with `POST /api/mappings/validate` before moving on, and
+ * saves with `POST /api/mappings`; errors appear next to their field (`err-…`).
+ */
+export function stepperForm(options: { mode: 'create' | 'edit'; values: StepperValues }): Html {
+  const { mode, values } = options;
+  return html`<noscript>
+      <p class="message message-error">
+        The stepper needs JavaScript. Without it, create the project with <code>POST /api/mappings</code>.
+      </p>
+    </noscript>
+    <ol class="stepper-nav" aria-label="Steps">
+      ${STEPS.map(
+        (step, index) =>
+          html`<li data-nav-step="${index}">
+            <span class="step-number" aria-hidden="true">${index + 1}</span>
+            <span class="step-title">${step.title}</span>
+          </li>`,
+      )}
+    </ol>
+    <form
+      id="project-stepper"
+      class="stepper"
+      data-mode="${mode}"
+      ${mode === 'edit' ? html`data-team-key="${String(values.teamKey ?? '')}"` : ''}
+      novalidate
+    >
+      ${STEPS.map(
+        (step, index) =>
+          html`<fieldset class="step" data-step="${index}" data-step-id="${step.id}">
+            <legend><span class="muted">Step ${index + 1} of ${STEPS.length}:</span> ${step.title}</legend>
+            <p class="help">${step.intro}</p>
+            <p class="step-error message message-error" role="alert" hidden></p>
+            ${step.fields.map((field) => fieldHtml(field, index, values, mode))}
+            ${step.id === 'secrets' ? secretsInfo() : ''}
+            ${
+              step.id === 'review'
+                ? html`<div class="review-summary" data-review-summary aria-live="polite">
+                    <p class="muted">The summary appears once the earlier steps check out.</p>
+                  </div>`
+                : ''
+            }
+          </fieldset>`,
+      )}
+      <div class="stepper-buttons">
+        <button type="button" class="btn" data-step-back>Back</button>
+        <button type="button" class="btn btn-primary" data-step-next>Next</button>
+        <button type="submit" class="btn btn-primary" data-step-submit hidden>
+          ${mode === 'create' ? 'Create project' : 'Save project'}
+        </button>
+      </div>
+    </form>`;
+}
+
+/** `ticketingConfig.jql` → `ticketingConfig-jql`: a safe id fragment. */
+function idOf(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]/g, '-');
+}
+
+function fieldHtml(field: StepField, step: number, values: StepperValues, mode: 'create' | 'edit'): Html {
+  const id = `f-${idOf(field.name)}`;
+  const describedBy = `${field.help ? `help-${idOf(field.name)} ` : ''}err-${idOf(field.name)}`;
+  const value = values[field.name];
+  const common = html`data-field="${field.name}" data-kind="${field.kind}" data-step="${step}"`;
+  const help = field.help ? html`<p class="help" id="help-${idOf(field.name)}">${field.help}</p>` : '';
+  const error = html`<p class="field-error" id="err-${idOf(field.name)}" hidden></p>`;
+  const showWhen = field.showWhen ? html`data-show-when="${field.showWhen}"` : '';
+  if (field.kind === 'radio') {
+    return html`<fieldset class="field field-choice" ${showWhen} aria-describedby="${describedBy}">
+      <legend>${field.label}</legend>
+      ${(field.options ?? []).map(
+        (option) =>
+          html`<label class="choice">
+            <input
+              type="radio"
+              name="${field.name}"
+              value="${option.value}"
+              ${common}
+              ${value === option.value ? 'checked' : ''}
+            />
+            ${option.label}
+          </label>`,
+      )}
+      ${help}${error}
+    </fieldset>`;
+  }
+  if (field.kind === 'checkbox') {
+    return html`<div class="field field-check" ${showWhen}>
+      <label for="${id}">
+        <input
+          type="checkbox"
+          id="${id}"
+          name="${field.name}"
+          ${common}
+          ${value === true ? 'checked' : ''}
+          aria-describedby="${describedBy}"
+        />
+        ${field.label}
+      </label>
+      ${help}${error}
+    </div>`;
+  }
+  const fixed = mode === 'edit' && field.fixedOnEdit;
+  const control =
+    field.kind === 'select'
+      ? html`<select id="${id}" name="${field.name}" ${common} aria-describedby="${describedBy}">
+          ${(field.options ?? []).map(
+            (option) =>
+              html`<option value="${option.value}" ${value === option.value ? 'selected' : ''}>
+                ${option.label}
+              </option>`,
+          )}
+        </select>`
+      : field.kind === 'env'
+        ? html`<textarea
+            id="${id}"
+            name="${field.name}"
+            rows="3"
+            ${common}
+            aria-describedby="${describedBy}"
+            spellcheck="false"
+          >
+${typeof value === 'string' ? value : ''}</textarea>`
+        : html`<input
+            id="${id}"
+            name="${field.name}"
+            type="${field.kind === 'number' ? 'number' : 'text'}"
+            ${field.kind === 'number' ? html`inputmode="numeric" step="1"` : ''}
+            ${common}
+            value="${typeof value === 'string' ? value : ''}"
+            ${field.placeholder ? html`placeholder="${field.placeholder}"` : ''}
+            ${field.required ? html`aria-required="true"` : ''}
+            ${fixed ? 'readonly' : ''}
+            aria-describedby="${describedBy}"
+            autocomplete="off"
+          />`;
+  return html`<div class="field" ${showWhen}>
+    <label for="${id}"
+      >${field.label}${field.required ? html` <span class="required">(required)</span>` : ''}</label
+    >
+    ${control} ${help}${error}
+  </div>`;
+}
+
+/** The Secrets step: what to set where, by provider. No secret is ever typed into the UI. */
+function secretsInfo(): Html {
+  return html`<div data-show-when="provider=anthropic">
+      <p>
+        Add <code>CLAUDE_CODE_OAUTH_TOKEN</code> (preferred) or <code>ANTHROPIC_API_KEY</code> as a secret of
+        the target repository or its organization. Runs read it from there.
+      </p>
+    </div>
+    <div data-show-when="provider=bedrock">
+      <p>
+        Add <code>AWS_BEDROCK_ROLE_ARN</code> as a repository secret, and the repository variables
+        <code>AI_IMPLEMENT_PROVIDER=bedrock</code> and <code>AI_IMPLEMENT_AWS_REGION</code>, so
+        comment-triggered gap-fill runs use the same authentication path.
+      </p>
+    </div>
+    ${notAvailable('per-project Fly secrets (/api/mappings/:teamKey/secrets)', 'the Fly Machines runner')}`;
+}

@@ -1,0 +1,236 @@
+/**
+ * The New project stepper's eight steps and the mapping fields each one asks for (seed 001 field
+ * reference, seed 002 stepper). This file only says *what* to ask and how to label it; whether a
+ * value is acceptable is decided by the server (`MappingInputSchema` through
+ * `POST /api/mappings/validate`), so the UI can never drift from the API's rules.
+ */
+
+export type FieldKind = 'text' | 'number' | 'checkbox' | 'select' | 'radio' | 'env';
+
+export interface StepField {
+  /** The mapping field's path as the API reports it in errors (`ticketingConfig.jql`). */
+  name: string;
+  label: string;
+  kind: FieldKind;
+  options?: { value: string; label: string }[];
+  help?: string;
+  /** What the server uses when the field is left blank. */
+  placeholder?: string;
+  /** Marked required for people and assistive tools; the server still decides. */
+  required?: boolean;
+  /** Shown only while another field has this value (`provider=bedrock`). */
+  showWhen?: string;
+  /** Fixed once the mapping exists (it is the mapping's key). */
+  fixedOnEdit?: boolean;
+}
+
+export interface Step {
+  id: string;
+  title: string;
+  intro: string;
+  fields: StepField[];
+}
+
+const onlyJira = 'ticketingProvider=jira';
+const onlyFly = 'executionMode=fly-machines';
+
+export const STEPS: Step[] = [
+  {
+    id: 'ticketing',
+    title: 'Ticketing System',
+    intro: 'Which tracker this project watches, and which scope of it.',
+    fields: [
+      {
+        name: 'ticketingProvider',
+        label: 'Ticketing system',
+        kind: 'radio',
+        options: [
+          { value: 'linear', label: 'Linear' },
+          { value: 'jira', label: 'Jira' },
+        ],
+      },
+      {
+        name: 'teamKey',
+        label: 'Team key',
+        kind: 'text',
+        required: true,
+        fixedOnEdit: true,
+        help: 'Linear: the team identifier shown in issue numbers (ENG in ENG-42). Jira: a label you choose for this mapping.',
+      },
+      {
+        name: 'ticketingConfig.jql',
+        label: 'JQL',
+        kind: 'text',
+        showWhen: onlyJira,
+        help: 'e.g. project = ACME',
+      },
+      {
+        name: 'ticketingConfig.repoFieldValue',
+        label: 'AI-Implement Repo field value',
+        kind: 'text',
+        showWhen: onlyJira,
+        help: 'The option value of the AI-Implement Repo custom field, e.g. my-org/my-api.',
+      },
+      {
+        name: 'ticketingConfig.statusFieldOverride',
+        label: 'Status field override (optional)',
+        kind: 'text',
+        showWhen: onlyJira,
+        help: 'customfield_NNNNN, only when discovery by name is ambiguous.',
+      },
+      {
+        name: 'ticketingConfig.repoFieldOverride',
+        label: 'Repo field override (optional)',
+        kind: 'text',
+        showWhen: onlyJira,
+        help: 'customfield_NNNNN, only when discovery by name is ambiguous.',
+      },
+    ],
+  },
+  {
+    id: 'source',
+    title: 'Source',
+    intro: 'The GitHub repository runs work in. The GitHub App must be installed on it.',
+    fields: [
+      {
+        name: 'owner',
+        label: 'GitHub owner',
+        kind: 'text',
+        required: true,
+        help: 'Organization or user, e.g. my-org.',
+      },
+      { name: 'repo', label: 'Repository name', kind: 'text', required: true, help: 'e.g. my-api.' },
+      {
+        name: 'defaultBranch',
+        label: 'Default branch',
+        kind: 'text',
+        required: true,
+        help: 'The branch pull requests target; must match the repository’s primary branch (main, master, development…).',
+      },
+      {
+        name: 'workflowFile',
+        label: 'Implementation workflow file',
+        kind: 'text',
+        placeholder: 'claude-implement.yml',
+      },
+    ],
+  },
+  {
+    id: 'planning',
+    title: 'Planning',
+    intro: 'Whether a read-only planning run comes before implementation, and who approves its plan.',
+    fields: [
+      { name: 'planningEnabled', label: 'Run a planning phase first', kind: 'checkbox' },
+      {
+        name: 'planningWorkflowFile',
+        label: 'Planning workflow file',
+        kind: 'text',
+        placeholder: 'claude-plan.yml',
+      },
+      {
+        name: 'autoApprovePlans',
+        label: 'Start implementation as soon as the plan is ready',
+        kind: 'checkbox',
+        help: 'Off: a person approves each plan (Issues panel, or the Plan-Approved label).',
+      },
+    ],
+  },
+  {
+    id: 'runner',
+    title: 'Runner',
+    intro: 'Where runs execute and how the Claude session behaves.',
+    fields: [
+      {
+        name: 'executionMode',
+        label: 'Execution mode',
+        kind: 'select',
+        options: [
+          { value: 'github-actions', label: 'GitHub Actions' },
+          { value: 'fly-machines', label: 'Fly Machines' },
+        ],
+      },
+      {
+        name: 'sessionMode',
+        label: 'Session mode',
+        kind: 'select',
+        options: [
+          { value: 'autonomous', label: 'Autonomous' },
+          { value: 'interactive', label: 'Interactive' },
+          { value: 'hybrid', label: 'Hybrid' },
+        ],
+      },
+      { name: 'machineCpus', label: 'Machine CPUs', kind: 'number', placeholder: '2', showWhen: onlyFly },
+      {
+        name: 'machineMemoryMb',
+        label: 'Machine memory (MB)',
+        kind: 'number',
+        placeholder: '4096',
+        showWhen: onlyFly,
+      },
+      {
+        name: 'runnerImage',
+        label: 'Session image (optional)',
+        kind: 'text',
+        help: 'A custom runner image for Fly and local runs; default AI_IMPLEMENT_RUNNER_IMAGE.',
+      },
+      {
+        name: 'extraEnv',
+        label: 'Extra environment',
+        kind: 'env',
+        showWhen: onlyFly,
+        help: 'One NAME=value per line, added to the Fly Machine. Not for secrets: they are shown here in clear.',
+      },
+    ],
+  },
+  {
+    id: 'provider',
+    title: 'Provider',
+    intro: 'Which Claude provider the runs use.',
+    fields: [
+      {
+        name: 'provider',
+        label: 'Claude provider',
+        kind: 'radio',
+        options: [
+          { value: 'anthropic', label: 'Anthropic' },
+          { value: 'bedrock', label: 'AWS Bedrock' },
+        ],
+      },
+      {
+        name: 'awsRegion',
+        label: 'AWS region',
+        kind: 'text',
+        showWhen: 'provider=bedrock',
+        help: 'The region of your Bedrock inference profile, e.g. us-west-2. Bedrock works with GitHub Actions only.',
+      },
+    ],
+  },
+  {
+    id: 'capacity',
+    title: 'Capacity',
+    intro: 'How much runs at once, and the caps of each run. Leave a field blank for its default.',
+    fields: [
+      { name: 'maxInProgressAiIssues', label: 'Concurrent runs (cap)', kind: 'number', placeholder: '3' },
+      { name: 'maxTurns', label: 'maxTurns — Claude turns per run', kind: 'number', placeholder: '50' },
+      {
+        name: 'maxIterations',
+        label: 'maxIterations — implement/review cycles',
+        kind: 'number',
+        placeholder: '3 (Anthropic), 2 (Bedrock)',
+      },
+      { name: 'maxJobMinutes', label: 'maxJobMinutes — job timeout', kind: 'number', placeholder: '90' },
+    ],
+  },
+  {
+    id: 'secrets',
+    title: 'Secrets',
+    intro: 'Credentials live in the target repository (or organization), never in this form.',
+    fields: [],
+  },
+  {
+    id: 'review',
+    title: 'Review',
+    intro: 'Check the project as the server will store it, defaults filled in.',
+    fields: [{ name: 'paused', label: 'Paused: pick up no issues until it is resumed', kind: 'checkbox' }],
+  },
+];
