@@ -21,9 +21,11 @@ export function startPoller(ctx: OrchestratorContext, intervalMs: number): Polle
   const tick = (): Promise<TickReport | undefined> => {
     running ??= runTick(ctx)
       .then((report) => {
-        if (report.dispatched.length + report.refused.length + report.failed.length + report.timedOut > 0) {
-          ctx.logger.info({ tick: report }, 'tick');
-        }
+        // Refusals repeat every tick while an issue waits; they are in /api/blockers, so only
+        // ticks that changed something are logged at info.
+        const changed = report.dispatched.length + report.failed.length + report.timedOut + report.closed > 0;
+        if (changed) ctx.logger.info({ tick: report }, 'tick');
+        else ctx.logger.debug({ tick: report }, 'tick');
         return report;
       })
       .catch((error: unknown) => {
