@@ -33,9 +33,11 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 
 function createDialect(location: StoreLocation) {
   if (location.kind === 'postgres') {
-    return new PostgresDialect({
-      pool: new pg.Pool({ connectionString: location.connectionString, max: 5 }),
-    });
+    const pool = new pg.Pool({ connectionString: location.connectionString, max: 5 });
+    // An idle client dropped by the server (restart, failover) emits 'error' on the pool; with no
+    // listener that would crash the process. The pool replaces the client on the next query.
+    pool.on('error', () => {});
+    return new PostgresDialect({ pool });
   }
   return new SqliteDialect({
     database: async () => {
