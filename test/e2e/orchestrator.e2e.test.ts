@@ -3,102 +3,28 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunTokenSigner } from '../../src/orchestrator/run-tokens.ts';
-import type { DispatchPayload } from '../../src/runners/types.ts';
-import {
-  createFakeGitHub,
-  generateTestAppKeyPair,
-  type FakeGitHub,
-} from '../fakes/github/fake-github-server.ts';
-import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
-import { freePort } from '../support/free-port.ts';
-import { eventually, startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
+import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
+import { eventually, startOrchestrator } from './orchestrator-process.ts';
 
-const APP_ID = 4242;
-const ACCESS_CODE = 'e2e-access-code-123';
-const TOKEN_SECRET = 'e2e-runner-token-secret-0123456789abcdef';
-const INPUTS = ['issue_id', 'issue_identifier', 'payload'];
+let w: E2eWorld;
 
-let github: FakeGitHub;
-let linear: FakeLinear;
-let orchestrator: OrchestratorProcess;
-let env: Record<string, string>;
-let port: number;
-let adminToken: string;
-
-async function api<T = Record<string, unknown>>(
-  method: string,
-  route: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(orchestrator.url + route, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
+function runner(route: '/runner/result' | '/runner/progress', token: string, body: unknown) {
+  return w.post(route, body, { authorization: `Bearer ${token}` });
 }
 
-async function runner(route: '/runner/result' | '/runner/progress', token: string, body: unknown) {
-  const response = await fetch(orchestrator.url + route, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-const payloads = () => github.dispatches.map((d) => JSON.parse(String(d.inputs.payload)) as DispatchPayload);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  const keys = generateTestAppKeyPair();
-  github = await createFakeGitHub({ appId: APP_ID, publicKey: keys.publicKey });
-  github.addRepo({
-    owner: 'acme',
-    repo: 'api',
-    defaultBranch: 'main',
-    workflows: [
-      { file: 'claude-implement.yml', inputs: INPUTS },
-      { file: 'claude-plan.yml', inputs: INPUTS },
-    ],
-  });
-  github.addInstallation({ id: 77, account: 'acme', repos: ['acme/api'] });
-  linear = await startFakeLinear({ apiKey: 'lin_api_e2e' });
-  linear.addTeam({ key: 'ENG' });
-  port = await freePort();
-  env = {
-    GITHUB_APP_ID: String(APP_ID),
-    // As operators set it: one line, newlines written as \n.
-    GITHUB_APP_PRIVATE_KEY: keys.privateKey.trim().replace(/\n/g, '\\n'),
-    GITHUB_API_URL: github.url,
-    LINEAR_API_KEY: linear.apiKey,
-    LINEAR_API_URL: linear.url,
-    ADMIN_ACCESS_CODE: ACCESS_CODE,
-    POLL_INTERVAL_MS: '1000',
-    DEDUP_DB_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-e2e-')), 'dedup.sqlite'),
-    RUNNER_TOKEN_SECRET: TOKEN_SECRET,
-    RUNNER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-  };
-  orchestrator = await startOrchestrator(env, port);
-  const auth = await fetch(`${orchestrator.url}/api/auth`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code: ACCESS_CODE }),
-  });
-  adminToken = ((await auth.json()) as { token: string }).token;
+  w = await startE2eWorld({ appId: 4242, repos: [{ repo: 'api' }] });
 }, 60_000);
 
-afterAll(async () => {
-  await orchestrator?.stop();
-  await github?.close();
-  await linear?.close();
-});
+afterAll(() => w?.close());
 
 describe('orchestrator end to end (npm start against fake Linear and GitHub)', () => {
   it('walks a team from labelled tickets to results, and survives a restart without dispatching twice', async () => {
     expect(
       (
-        await api('POST', '/api/mappings', {
+        await w.api('POST', '/api/mappings', {
           teamKey: 'ENG',
           owner: 'acme',
           repo: 'api',
@@ -107,9 +33,9 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       ).status,
     ).toBe(201);
 
-    const prerequisite = linear.addIssue({ team: 'ENG', title: 'Prerequisite', state: 'In Progress' });
+    const prerequisite = w.linear.addIssue({ team: 'ENG', title: 'Prerequisite', state: 'In Progress' });
     const label = (title: string, priority: number, blockedBy?: string[]) =>
-      linear.addIssue({ team: 'ENG', title, priority, state: 'Todo', labels: ['AI-Implement'], blockedBy });
+      w.linear.addIssue({ team: 'ENG', title, priority, state: 'Todo', labels: ['AI-Implement'], blockedBy });
     const a = label('Export users', 1);
     const b = label('Import users', 2);
     const c = label('Audit log', 3);
@@ -117,16 +43,16 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
     const blocked = label('Needs prerequisite', 1, [prerequisite.id]);
 
     // Exactly three planning dispatches (the cap), in priority order; the rest are blockers.
-    await eventually('three dispatches', async () => (github.dispatches.length >= 3 ? true : undefined));
+    await eventually('three dispatches', async () => (w.github.dispatches.length >= 3 ? true : undefined));
     await sleep(2_500);
-    expect(github.dispatches.map((x) => [x.workflow, x.ref])).toEqual([
+    expect(w.github.dispatches.map((x) => [x.workflow, x.ref])).toEqual([
       ['claude-plan.yml', 'main'],
       ['claude-plan.yml', 'main'],
       ['claude-plan.yml', 'main'],
     ]);
-    expect(payloads().map((p) => p.issue.identifier)).toEqual([a.identifier, b.identifier, c.identifier]);
-    expect(github.dispatches[0]!.inputs).toMatchObject({ issue_id: a.id, issue_identifier: a.identifier });
-    const blockers = await api<{ total: number; blockers: { identifier: string; reason: string }[] }>(
+    expect(w.payloads().map((p) => p.issue.identifier)).toEqual([a.identifier, b.identifier, c.identifier]);
+    expect(w.github.dispatches[0]!.inputs).toMatchObject({ issue_id: a.id, issue_identifier: a.identifier });
+    const blockers = await w.api<{ total: number; blockers: { identifier: string; reason: string }[] }>(
       'GET',
       '/api/blockers',
     );
@@ -137,30 +63,30 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       ].sort(),
     );
     for (const issue of [a, b, c]) {
-      expect(linear.getIssue(issue.id)).toMatchObject({
+      expect(w.linear.getIssue(issue.id)).toMatchObject({
         labels: ['AI-Planning'],
         state: { name: 'In Progress' },
       });
     }
-    expect(linear.getIssue(d.id)?.labels).toEqual(['AI-Implement']);
+    expect(w.linear.getIssue(d.id)?.labels).toEqual(['AI-Implement']);
 
     // Planning succeeds → Plan-Complete, and the auto-approved implementation run is dispatched.
-    const planning = payloads()[0]!;
-    expect(planning.callback?.url).toBe(`http://127.0.0.1:${port}`);
+    const planning = w.payloads()[0]!;
+    expect(planning.callback?.url).toBe(`http://127.0.0.1:${w.port}`);
     expect(
       (await runner('/runner/result', planning.callback!.resultToken, { status: 'success', summary: 'plan' }))
         .status,
     ).toBe(200);
     await eventually('implementation dispatch', async () =>
-      github.dispatches.length >= 4 ? true : undefined,
+      w.github.dispatches.length >= 4 ? true : undefined,
     );
-    const implementation = payloads()[3]!;
-    expect([github.dispatches[3]!.workflow, implementation.phase, implementation.issue.id]).toEqual([
+    const implementation = w.payloads()[3]!;
+    expect([w.github.dispatches[3]!.workflow, implementation.phase, implementation.issue.id]).toEqual([
       'claude-implement.yml',
       'implementation',
       a.id,
     ]);
-    expect(linear.getIssue(a.id)?.labels).toEqual(['AI-Working']);
+    expect(w.linear.getIssue(a.id)?.labels).toEqual(['AI-Working']);
 
     // Progress and the result: the PR is recorded, the ticket is Ready for Review, the slot frees.
     const progressToken = implementation.callback!.progressToken;
@@ -184,11 +110,11 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       usage: { costUsd: 0.42, inputTokens: 1000, outputTokens: 200, turns: 12 },
     };
     expect((await runner('/runner/result', implementation.callback!.resultToken, result)).status).toBe(200);
-    expect(linear.getIssue(a.id)?.labels).toEqual(['Ready for Review']);
+    expect(w.linear.getIssue(a.id)?.labels).toEqual(['Ready for Review']);
     await eventually('the fourth issue dispatched', async () =>
-      github.dispatches.length >= 5 ? true : undefined,
+      w.github.dispatches.length >= 5 ? true : undefined,
     );
-    expect(payloads()[4]!.issue.identifier).toBe(d.identifier);
+    expect(w.payloads()[4]!.issue.identifier).toBe(d.identifier);
 
     // Replays, conflicts and forgeries.
     expect((await runner('/runner/result', implementation.callback!.resultToken, result)).body).toMatchObject(
@@ -206,7 +132,7 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
     expect((await runner('/runner/result', progressToken, result)).status).toBe(401);
 
     // The views agree.
-    const log = await api<{
+    const log = await w.api<{
       jobs: { issue: { identifier: string }; dispatches: { phase: string; dispatchNumber: number }[] }[];
     }>('GET', '/api/log');
     const jobOfA = log.body.jobs.find((job) => job.issue.identifier === a.identifier)!;
@@ -215,9 +141,9 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       ['implementation', 2],
     ]);
     const jobId = (
-      await api<{ jobs: { jobId: string; issue: { identifier: string } }[] }>('GET', '/api/log')
+      await w.api<{ jobs: { jobId: string; issue: { identifier: string } }[] }>('GET', '/api/log')
     ).body.jobs.find((job) => job.issue.identifier === a.identifier)!.jobId;
-    const steps = await api<{ steps: { step: string; status: string; elapsedMs: number | null }[] }>(
+    const steps = await w.api<{ steps: { step: string; status: string; elapsedMs: number | null }[] }>(
       'GET',
       `/api/jobs/${jobId}/steps`,
     );
@@ -225,13 +151,13 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       ['implement', 'started', null],
       ['implement', 'succeeded', 4200],
     ]);
-    const pulls = await api<{
+    const pulls = await w.api<{
       pulls: { number: number; status: string; costUsd: number; issue: { identifier: string } }[];
     }>('GET', '/api/pulls');
     expect(pulls.body.pulls).toMatchObject([
       { number: 12, status: 'completed', costUsd: 0.42, issue: { identifier: a.identifier } },
     ]);
-    const issues = await api<{ issues: { identifier: string; stage: string }[] }>('GET', '/api/issues');
+    const issues = await w.api<{ issues: { identifier: string; stage: string }[] }>('GET', '/api/issues');
     expect(Object.fromEntries(issues.body.issues.map((i) => [i.identifier, i.stage]))).toMatchObject({
       [a.identifier]: 'pr_open',
       [b.identifier]: 'planning',
@@ -240,14 +166,14 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
     });
 
     // Restart on the same database: nothing is dispatched twice.
-    await orchestrator.stop();
-    expect(orchestrator.output()).toContain('shutting down');
-    orchestrator = await startOrchestrator(env, port);
+    const first = w.orchestrator;
+    await w.restart();
+    expect(first.output()).toContain('shutting down');
     await sleep(3_000);
-    expect(github.dispatches).toHaveLength(5);
-    expect((await api<{ total: number }>('GET', '/api/blockers')).body.total).toBeGreaterThanOrEqual(1);
+    expect(w.github.dispatches).toHaveLength(5);
+    expect((await w.api<{ total: number }>('GET', '/api/blockers')).body.total).toBeGreaterThanOrEqual(1);
 
-    const status = await api<{ checks: { name: string; ok: boolean; detail: string }[] }>(
+    const status = await w.api<{ checks: { name: string; ok: boolean; detail: string }[] }>(
       'GET',
       '/api/admin/config-status',
     );
@@ -259,16 +185,16 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       'gap-fill-trigger': false,
     });
 
-    github.assertNoViolations();
-    linear.assertNoRejections();
+    w.github.assertNoViolations();
+    w.linear.assertNoRejections();
     for (const secret of [
-      linear.apiKey,
-      ACCESS_CODE,
-      TOKEN_SECRET,
-      adminToken,
+      w.linear.apiKey,
+      w.accessCode,
+      w.env.RUNNER_TOKEN_SECRET!,
+      w.adminToken,
       implementation.callback!.resultToken,
     ]) {
-      expect(orchestrator.output()).not.toContain(secret);
+      expect(w.orchestrator.output()).not.toContain(secret);
       expect(JSON.stringify(status.body)).not.toContain(secret);
     }
   }, 90_000);
