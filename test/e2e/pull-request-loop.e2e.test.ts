@@ -1,48 +1,23 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DispatchPayload } from '../../src/runners/types.ts';
-import {
-  createFakeGitHub,
-  generateTestAppKeyPair,
-  type FakeGitHub,
-} from '../fakes/github/fake-github-server.ts';
-import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
-import { freePort } from '../support/free-port.ts';
 import { webhookSchemaErrors } from '../webhooks/webhook-schemas.ts';
 import { pullRequestClosed, reviewSubmitted, type PullRequestFacts } from '../webhooks/webhook-payloads.ts';
-import { eventually, startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
+import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
+import { eventually } from './orchestrator-process.ts';
 
 const APP_ID = 4343;
-const ACCESS_CODE = 'e2e-loop-access-code';
 const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
-const INPUTS = ['issue_id', 'issue_identifier', 'payload'];
 
-let github: FakeGitHub;
-let linear: FakeLinear;
-let orchestrator: OrchestratorProcess;
-let adminToken: string;
+let w: E2eWorld;
 
-const payloads = () => github.dispatches.map((d) => JSON.parse(String(d.inputs.payload)) as DispatchPayload);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function post(route: string, body: unknown, headers: Record<string, string>) {
-  const response = await fetch(orchestrator.url + route, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 /** A delivery as GitHub sends it: the payload checked against GitHub's schema, signed with the secret. */
 async function deliver(event: string, payload: Record<string, unknown>, deliveryId: string = randomUUID()) {
   const schema = `webhook-${event.replace(/_/g, '-')}-${String(payload.action).replace(/_/g, '-')}`;
   expect(webhookSchemaErrors(schema, payload)).toEqual([]);
   const body = JSON.stringify(payload);
-  const response = await fetch(`${orchestrator.url}/api/github/webhook`, {
+  const response = await fetch(`${w.orchestrator.url}/api/github/webhook`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
@@ -60,53 +35,18 @@ async function deliver(event: string, payload: Record<string, unknown>, delivery
 }
 
 beforeAll(async () => {
-  const keys = generateTestAppKeyPair();
-  github = await createFakeGitHub({ appId: APP_ID, publicKey: keys.publicKey });
-  github.addRepo({
-    owner: 'acme',
-    repo: 'api',
-    defaultBranch: 'main',
-    workflows: [
-      { file: 'claude-implement.yml', inputs: INPUTS },
-      { file: 'claude-plan.yml', inputs: INPUTS },
-    ],
+  w = await startE2eWorld({
+    appId: APP_ID,
+    repos: [{ repo: 'api' }],
+    env: { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, GAP_FILL_TRIGGER_SECRET: 'e2e-loop-trigger-secret' },
   });
-  github.addInstallation({ id: 78, account: 'acme', repos: ['acme/api'] });
-  linear = await startFakeLinear({ apiKey: 'lin_api_e2e_loop' });
-  linear.addTeam({ key: 'ENG' });
-  const port = await freePort();
-  orchestrator = await startOrchestrator(
-    {
-      GITHUB_APP_ID: String(APP_ID),
-      GITHUB_APP_PRIVATE_KEY: keys.privateKey.trim().replace(/\n/g, '\\n'),
-      GITHUB_API_URL: github.url,
-      LINEAR_API_KEY: linear.apiKey,
-      LINEAR_API_URL: linear.url,
-      ADMIN_ACCESS_CODE: ACCESS_CODE,
-      POLL_INTERVAL_MS: '1000',
-      DEDUP_DB_PATH: path.join(
-        fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-e2e-loop-')),
-        'dedup.sqlite',
-      ),
-      RUNNER_TOKEN_SECRET: 'e2e-loop-runner-token-secret-0123456789',
-      RUNNER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
-      GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      GAP_FILL_TRIGGER_SECRET: 'e2e-loop-trigger-secret',
-    },
-    port,
-  );
-  adminToken = String((await post('/api/auth', { code: ACCESS_CODE }, {})).body.token);
 }, 60_000);
 
-afterAll(async () => {
-  await orchestrator?.stop();
-  await github?.close();
-  await linear?.close();
-});
+afterAll(() => w?.close());
 
 describe('the pull-request loop end to end (npm start against fake Linear and GitHub)', () => {
   it('review → one review-fix run on the branch → gap analysis updated → replay ignored → merge → done', async () => {
-    const admin = { authorization: `Bearer ${adminToken}` };
+    const admin = { authorization: `Bearer ${w.adminToken}` };
     const mapping = {
       teamKey: 'ENG',
       owner: 'acme',
@@ -114,8 +54,8 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
       defaultBranch: 'main',
       planningEnabled: false,
     };
-    expect((await post('/api/mappings', mapping, admin)).status).toBe(201);
-    const issue = linear.addIssue({
+    expect((await w.post('/api/mappings', mapping, admin)).status).toBe(201);
+    const issue = w.linear.addIssue({
       team: 'ENG',
       title: 'Export users',
       labels: ['AI-Implement'],
@@ -124,11 +64,11 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
 
     // The implementation run opens PR #1 (the runner's side, played here) and reports it.
     await eventually('the implementation dispatch', async () =>
-      github.dispatches.length >= 1 ? true : undefined,
+      w.github.dispatches.length >= 1 ? true : undefined,
     );
-    const implementation = payloads()[0]!;
+    const implementation = w.payloads()[0]!;
     expect(implementation.phase).toBe('implementation');
-    const repo = github.repo('acme', 'api');
+    const repo = w.github.repo('acme', 'api');
     const branch = 'ai-implement/eng-1-export-users';
     repo.refs.set(`refs/heads/${branch}`, repo.refs.get('refs/heads/main')!);
     const head = repo.writeFile(
@@ -164,10 +104,15 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
     const callback = { authorization: `Bearer ${implementation.callback!.resultToken}` };
     const prUrl = 'https://github.com/acme/api/pull/1';
     expect(
-      (await post('/runner/result', { status: 'success', prUrl, branch, summary: 'Export added' }, callback))
-        .status,
+      (
+        await w.post(
+          '/runner/result',
+          { status: 'success', prUrl, branch, summary: 'Export added' },
+          callback,
+        )
+      ).status,
     ).toBe(200);
-    expect(linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
+    expect(w.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
 
     // A person requests changes: exactly one review-fix run, on the same branch.
     const pr: PullRequestFacts = { owner: 'acme', repo: 'api', number: 1, headRef: branch, headSha: head };
@@ -182,15 +127,15 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
       body: { accepted: true, deliveryId: 'delivery-review-1' },
     });
     await eventually('the review-fix dispatch', async () =>
-      github.dispatches.length >= 2 ? true : undefined,
+      w.github.dispatches.length >= 2 ? true : undefined,
     );
-    const fix = payloads()[1]!;
+    const fix = w.payloads()[1]!;
     expect(fix).toMatchObject({
       phase: 'review-fix',
       issue: { id: issue.id },
       pullRequest: { number: 1, branch },
     });
-    expect(github.dispatches[1]).toMatchObject({ workflow: 'claude-implement.yml', ref: 'main' });
+    expect(w.github.dispatches[1]).toMatchObject({ workflow: 'claude-implement.yml', ref: 'main' });
 
     // The run pushes and reports what it addressed; the gap analysis says so.
     repo.writeFile(
@@ -202,7 +147,7 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
     const fixCallback = { authorization: `Bearer ${fix.callback!.resultToken}` };
     expect(
       (
-        await post(
+        await w.post(
           '/runner/result',
           { status: 'success', prUrl, branch, summary: 'Empty lists export a header only.' },
           fixCallback,
@@ -224,7 +169,7 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
     });
     expect((await deliver('pull_request_review', review)).status).toBe(202);
     await sleep(2_500);
-    expect(github.dispatches).toHaveLength(2);
+    expect(w.github.dispatches).toHaveLength(2);
 
     // Merged: the ticket is done and its markers cleared; the job is closed.
     repo.pulls[0]!.state = 'closed';
@@ -238,13 +183,13 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
       ).status,
     ).toBe(202);
     await eventually('the ticket done', async () =>
-      linear.getIssue(issue.id)?.state.type === 'completed' ? true : undefined,
+      w.linear.getIssue(issue.id)?.state.type === 'completed' ? true : undefined,
     );
-    expect(linear.getIssue(issue.id)).toMatchObject({ labels: [], state: { name: 'Done' } });
-    const pulls = await fetch(`${orchestrator.url}/api/pulls`, { headers: admin });
+    expect(w.linear.getIssue(issue.id)).toMatchObject({ labels: [], state: { name: 'Done' } });
+    const pulls = await fetch(`${w.orchestrator.url}/api/pulls`, { headers: admin });
     expect(((await pulls.json()) as { pulls: unknown[] }).pulls).toMatchObject([
       { number: 1, state: 'merged', status: 'completed', followUpRuns: { used: 1, budget: 6 } },
     ]);
-    github.assertNoViolations();
+    w.github.assertNoViolations();
   }, 60_000);
 });
