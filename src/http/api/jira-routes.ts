@@ -19,7 +19,10 @@ export function jiraRoutes(jira: JiraProvider | undefined): Hono {
   const app = new Hono();
   app.use('/api/jira/*', async (c, next) => {
     if (jira) return next();
-    return badRequest(c, 'Jira is not configured on this orchestrator: set JIRA_TOKEN and JIRA_CLOUD_ID (or JIRA_EMAIL and JIRA_SITE_URL)');
+    return badRequest(
+      c,
+      'Jira is not configured on this orchestrator: set JIRA_TOKEN and JIRA_CLOUD_ID (or JIRA_EMAIL and JIRA_SITE_URL)',
+    );
   });
   if (!jira) return app;
 
