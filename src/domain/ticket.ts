@@ -25,7 +25,7 @@ export interface TicketDependency extends TicketSummary {
 export interface Ticket extends TicketSummary {
   provider: TicketingProviderName;
   description: string;
-  /** Tracker team key (Linear team identifier such as `ENG`); for Jira, the project key. */
+  /** Linear: the team identifier (`ENG`). Jira: the key of the mapping that matched (capacity is per mapping). */
   teamKey: string;
   stateName: string;
   /** 1 = urgent … 4 = low; 0 = no priority (sorted last), as Linear's `priority` field. */
