@@ -4,31 +4,16 @@ import {
   type SchemaMismatchBehavior,
   type SchemaMismatchReport,
 } from 'jira.js/core';
-import pRetry from 'p-retry';
 import type { JiraConfig } from '../../config/types.ts';
-import { IntegrationError, isRetryable } from '../../domain/errors.ts';
+import { IntegrationError } from '../../domain/errors.ts';
+import { createRetrier, type RetryLogger, type RetryOptions } from '../retry-policy.ts';
 import { toIntegrationError } from './jira-errors.ts';
 
-/** Retry policy for rate-limited (429) and transient (5xx, network) failures; others are never retried. */
-export interface JiraRetryOptions {
-  /** Further attempts after the first failure (default 3). */
-  retries?: number;
-  /** First backoff delay in ms, doubled per retry with jitter (default 500). */
-  minDelayMs?: number;
-  /** Cap on one backoff delay in ms (default 5000). */
-  maxDelayMs?: number;
-  /**
-   * The longest `Retry-After` (ms) honoured in place (default 30000, half the default poll
-   * interval). A longer one is not waited for: the `rate_limited` error goes up with its
-   * `retryAfterMs` so the tick is skipped instead of stalled.
-   */
-  maxRetryAfterMs?: number;
-}
+/** Retry policy for 429, 5xx and network failures: see src/ticketing/retry-policy.ts. */
+export type JiraRetryOptions = RetryOptions;
 
 /** The pino-compatible slice of a logger the provider uses. */
-export interface JiraLogger {
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+export type JiraLogger = RetryLogger;
 
 export interface JiraRequestOptions {
   retry?: JiraRetryOptions;
@@ -59,11 +44,7 @@ export type JiraRequest = <T>(what: string, send: (client: Client) => Promise<T>
  */
 export function createJiraRequest(config: JiraConfig, options: JiraRequestOptions = {}): JiraRequest {
   const client = jiraClient(config, schemaMismatchBehavior(options));
-  const retries = options.retry?.retries ?? 3;
-  const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const worthRetrying = (error: Error) =>
-    isRetryable(error) && ((error as IntegrationError).retryAfterMs ?? 0) <= maxRetryAfterMs;
+  const withRetries = createRetrier({ service: 'Jira', ...options });
 
   return async function request<T>(what: string, send: (client: Client) => Promise<T>): Promise<T> {
     const attempt = async () => {
@@ -73,23 +54,7 @@ export function createJiraRequest(config: JiraConfig, options: JiraRequestOption
         throw toIntegrationError(error, config.auth);
       }
     };
-    return pRetry(attempt, {
-      retries,
-      minTimeout: options.retry?.minDelayMs ?? 500,
-      maxTimeout: options.retry?.maxDelayMs ?? 5_000,
-      randomize: true,
-      shouldRetry: ({ error }) => worthRetrying(error),
-      // Called before shouldRetry; waits out the server's Retry-After on top of the backoff.
-      onFailedAttempt: async ({ error, retriesLeft, attemptNumber }) => {
-        if (retriesLeft === 0 || !worthRetrying(error)) return;
-        const { category, retryAfterMs } = error as IntegrationError;
-        options.logger?.warn(
-          { call: what, attempt: attemptNumber, category, retryAfterMs },
-          `Jira request failed (${error.message}); retrying`,
-        );
-        if (retryAfterMs) await sleep(retryAfterMs);
-      },
-    });
+    return withRetries(attempt, { call: what });
   };
 }
 

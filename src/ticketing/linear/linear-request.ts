@@ -1,30 +1,15 @@
 import type { LinearClient } from '@linear/sdk';
-import pRetry from 'p-retry';
 import { z } from 'zod';
-import { IntegrationError, isRetryable } from '../../domain/errors.ts';
+import { IntegrationError } from '../../domain/errors.ts';
+import { createRetrier, type RetryLogger, type RetryOptions } from '../retry-policy.ts';
 import { toIntegrationError } from './linear-errors.ts';
 import { requestBudget, type HeaderSource } from './rate-limit.ts';
 
-/** Retry policy for rate-limited and transient failures; auth and invalid are never retried. */
-export interface LinearRetryOptions {
-  /** Further attempts after the first failure (default 3). */
-  retries?: number;
-  /** First backoff delay in ms, doubled per retry with jitter (default 500). */
-  minDelayMs?: number;
-  /** Cap on one backoff delay in ms (default 5000). */
-  maxDelayMs?: number;
-  /**
-   * The longest server-requested wait (ms) honoured in place (default 30000, half the default
-   * poll interval). A later reset is not waited for: the `rate_limited` error goes up with its
-   * `retryAfterMs` so the caller skips the tick instead of stalling it.
-   */
-  maxRetryAfterMs?: number;
-}
+/** Retry policy: see src/ticketing/retry-policy.ts. */
+export type LinearRetryOptions = RetryOptions;
 
 /** The pino-compatible slice of a logger the provider uses. */
-export interface LinearLogger {
-  warn(fields: Record<string, unknown>, message: string): void;
-}
+export type LinearLogger = RetryLogger;
 
 export interface LinearRequestOptions {
   retry?: LinearRetryOptions;
@@ -49,13 +34,9 @@ export type LinearRequest = <T>(
  * `data` does not match `schema` is `invalid`. Rate limits: https://linear.app/developers/rate-limiting.
  */
 export function createLinearRequest(client: LinearClient, options: LinearRequestOptions = {}): LinearRequest {
-  const retries = options.retry?.retries ?? 3;
-  const maxRetryAfterMs = options.retry?.maxRetryAfterMs ?? 30_000;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const warnBudget = budgetWarner(options.logger);
-  const worthRetrying = (error: Error) =>
-    isRetryable(error) && ((error as IntegrationError).retryAfterMs ?? 0) <= maxRetryAfterMs;
+  const withRetries = createRetrier({ service: 'Linear', ...options });
 
   return async function request<T>(
     document: string,
@@ -80,23 +61,7 @@ export function createLinearRequest(client: LinearClient, options: LinearRequest
       }
       return parsed.data;
     };
-    return pRetry(attempt, {
-      retries,
-      minTimeout: options.retry?.minDelayMs ?? 500,
-      maxTimeout: options.retry?.maxDelayMs ?? 5_000,
-      randomize: true,
-      shouldRetry: ({ error }) => worthRetrying(error),
-      // Called before shouldRetry; waits out the server's reset on top of the backoff.
-      onFailedAttempt: async ({ error, retriesLeft, attemptNumber }) => {
-        if (retriesLeft === 0 || !worthRetrying(error)) return;
-        const { category, retryAfterMs } = error as IntegrationError;
-        options.logger?.warn(
-          { attempt: attemptNumber, category, retryAfterMs },
-          `Linear request failed (${error.message}); retrying`,
-        );
-        if (retryAfterMs) await sleep(retryAfterMs);
-      },
-    });
+    return withRetries(attempt);
   };
 }
 
