@@ -23,6 +23,7 @@ import { DEFAULT_POLICY, type OrchestratorContext } from './orchestrator/context
 import { createGitHubPullRequestHost } from './orchestrator/follow-ups/github-host.ts';
 import { createPullRequestLoop } from './orchestrator/follow-ups/pull-request-loop.ts';
 import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
+import { createKeyedLock } from './orchestrator/keyed-lock.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createRunTokenSigner } from './orchestrator/run-tokens.ts';
 import { createGitHubActionsBackend } from './runners/github-actions/github-actions-backend.ts';
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     clock: () => new Date(),
     policy: DEFAULT_POLICY,
     dispatchLock: new Mutex(),
+    ticketLock: createKeyedLock(),
   };
   const pullRequestLoop = createPullRequestLoop({
     ctx,

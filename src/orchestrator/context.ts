@@ -9,6 +9,7 @@ import type { ExecutionBackend, ExecutionMode } from '../runners/types.ts';
 import type { DispatchRow } from '../store/dispatches.ts';
 import type { Database } from '../store/schema.ts';
 import type { TicketingProvider } from '../ticketing/types.ts';
+import type { KeyedLock } from './keyed-lock.ts';
 import type { RunTokenSigner } from './run-tokens.ts';
 
 /** Global runner-mode override (RUNNER_MODE); `default` lets each mapping's executionMode win. */
@@ -64,6 +65,8 @@ export interface OrchestratorContext {
   clock: () => Date;
   policy: OrchestratorPolicy;
   dispatchLock: Mutex;
+  /** Serializes marker updates per ticket id (see keyed-lock.ts). */
+  ticketLock: KeyedLock;
   /** The pull-request loop (src/orchestrator/follow-ups/); absent: no follow-up runs. */
   followUps?: FollowUpHooks;
 }

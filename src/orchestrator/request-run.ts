@@ -148,10 +148,12 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
   }
 
   log.info({ dispatchNumber }, 'dispatched');
-  // A fast run (the local backend) may already have reported; its outcome's marker must stand.
-  if ((await getDispatch(ctx.db, dispatchId))?.result_received_at == null) {
+  // A fast run (the local backend, a quick failure) may already have reported; under the
+  // ticket's lock, its outcome's marker stands and the running marker is not set over it.
+  await ctx.ticketLock.run(ticket.id, async () => {
+    if ((await getDispatch(ctx.db, dispatchId))?.result_received_at != null) return;
     await updateMarkers(ctx, request, markerWhileRunning(request.phase), request.kind === 'pickup');
-  }
+  });
   await ctx.notifier.notify({
     type: 'dispatch_succeeded',
     issue: { identifier: ticket.identifier, title: ticket.title, url: ticket.url },

@@ -103,7 +103,7 @@ async function applyLifecycle(
   const log = ctx.logger.child({ issue: row.issue_identifier, dispatchId: row.id, phase });
   const setMarker = async (marker: Parameters<NonNullable<typeof provider>['setMarker']>[1]) => {
     try {
-      await provider?.setMarker(ticketRef, marker);
+      await ctx.ticketLock.run(ticketRef.id, async () => provider?.setMarker(ticketRef, marker));
     } catch (error) {
       log.warn({ err: describeError(error) }, `could not set the ${marker} marker`);
     }
@@ -158,9 +158,11 @@ async function applyLifecycle(
     await setMarker('readyForReview');
   } else {
     // Nothing to review: the run succeeded without opening a PR (nothing needed changing).
-    await provider?.clearMarker(ticketRef, 'working').catch((error: unknown) => {
-      log.warn({ err: describeError(error) }, 'could not clear the working marker');
-    });
+    await ctx.ticketLock
+      .run(ticketRef.id, async () => provider?.clearMarker(ticketRef, 'working'))
+      .catch((error: unknown) => {
+        log.warn({ err: describeError(error) }, 'could not clear the working marker');
+      });
   }
   await ctx.notifier.notify({
     type: 'run_finished',

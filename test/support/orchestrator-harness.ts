@@ -7,6 +7,7 @@ import { MappingInputSchema, type MappingInput } from '../../src/domain/mapping.
 import { createNoopNotifier } from '../../src/notify/registry.ts';
 import type { NotificationEvent, Notifier } from '../../src/notify/types.ts';
 import { DEFAULT_POLICY, type OrchestratorContext } from '../../src/orchestrator/context.ts';
+import { createKeyedLock } from '../../src/orchestrator/keyed-lock.ts';
 import { createRunTokenSigner } from '../../src/orchestrator/run-tokens.ts';
 import { createMemoryBackend, type MemoryBackend } from '../../src/runners/memory/memory-backend.ts';
 import { openStore, type Store } from '../../src/store/database.ts';
@@ -57,6 +58,7 @@ export async function createHarness(): Promise<Harness> {
     clock,
     policy: DEFAULT_POLICY,
     dispatchLock: new Mutex(),
+    ticketLock: createKeyedLock(),
   };
   return {
     ctx,
