@@ -170,3 +170,15 @@ export function apiButton(options: {
     ${options.label}
   </button>`;
 }
+
+/** A capacity meter for `inProgress` of `cap` runs; its text is the fallback for assistive tech. */
+export function capacityMeter(entry: { inProgress: number; cap: number }): Html {
+  return html`<meter
+    min="0"
+    max="${entry.cap}"
+    value="${Math.min(entry.inProgress, entry.cap)}"
+    high="${entry.cap}"
+  >
+    ${entry.inProgress} of ${entry.cap}
+  </meter>`;
+}

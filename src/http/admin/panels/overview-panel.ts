@@ -4,6 +4,7 @@ import { loadOverview, type RunningJobView } from '../../api/overview-view.ts';
 import type { PanelContent } from '../layout.ts';
 import {
   badge,
+  capacityMeter,
   emptyRow,
   externalLink,
   kpiCards,
@@ -102,16 +103,7 @@ export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelCont
                   html`<tr>
                     <td>${entry.teamKey}</td>
                     <td>${entry.inProgress} / ${entry.cap}</td>
-                    <td>
-                      <meter
-                        min="0"
-                        max="${entry.cap}"
-                        value="${Math.min(entry.inProgress, entry.cap)}"
-                        high="${entry.cap}"
-                      >
-                        ${entry.inProgress} of ${entry.cap}
-                      </meter>
-                    </td>
+                    <td>${capacityMeter(entry)}</td>
                     <td>
                       ${entry.paused ? badge('paused') : ''}
                       ${entry.inProgress >= entry.cap ? badge('capacity', 'at cap') : ''}

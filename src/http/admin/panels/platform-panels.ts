@@ -5,7 +5,7 @@ import { listInFlight } from '../../../store/dispatches.ts';
 import { listMappings } from '../../../store/mappings.ts';
 import { capacityByMapping } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
-import { emptyRow, kpiCards, notAvailable, section } from '../render-helpers.ts';
+import { capacityMeter, emptyRow, kpiCards, notAvailable, section } from '../render-helpers.ts';
 import { runnerModeOf } from './models-panel.ts';
 
 /**
@@ -59,17 +59,7 @@ export async function runnersPanel(ctx: OrchestratorContext): Promise<PanelConte
                   <td>${mapping.teamKey}</td>
                   <td>${mapping.executionMode}</td>
                   <td>${runnerModeOf(mapping, effective)}</td>
-                  <td>
-                    <meter
-                      min="0"
-                      max="${entry.cap}"
-                      value="${Math.min(entry.inProgress, entry.cap)}"
-                      high="${entry.cap}"
-                    >
-                      ${entry.inProgress} of ${entry.cap}
-                    </meter>
-                    ${entry.inProgress} / ${entry.cap}
-                  </td>
+                  <td>${capacityMeter(entry)} ${entry.inProgress} / ${entry.cap}</td>
                 </tr>`;
               })
         }
