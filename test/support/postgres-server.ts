@@ -8,7 +8,11 @@ import { freePort } from './free-port.ts';
 /** Where Debian puts the PostgreSQL 15 server binaries (ARCHITECTURE.md, the machines). */
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
-export const postgresAvailable = fs.existsSync(path.join(PG_BIN, 'initdb'));
+/**
+ * The PostgreSQL store tests always run: a machine without the server binaries fails them with
+ * this message instead of skipping them silently (a skipped dialect is an untested dialect).
+ */
+export const POSTGRES_MISSING = `PostgreSQL store tests need the server binaries in ${PG_BIN} (Debian: apt-get install -y postgresql; .ci/run installs it; PG_BIN=<dir> points elsewhere)`;
 
 export interface PostgresServer {
   connectionString: string;
@@ -18,8 +22,10 @@ export interface PostgresServer {
 /**
  * Starts a throw-away PostgreSQL server: `initdb` into a temp dir, listening on 127.0.0.1 only.
  * As root, runs as the `postgres` user, because PostgreSQL refuses to run as root.
+ * Throws {@link POSTGRES_MISSING} when the server binaries are not installed.
  */
 export async function startPostgres(): Promise<PostgresServer> {
+  if (!fs.existsSync(path.join(PG_BIN, 'initdb'))) throw new Error(POSTGRES_MISSING);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-pg-'));
   const dataDir = path.join(dir, 'data');
   const asRoot = process.getuid?.() === 0;

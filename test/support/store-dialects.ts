@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, type Store } from '../../src/store/database.ts';
-import { postgresAvailable, startPostgres } from './postgres-server.ts';
+import { startPostgres } from './postgres-server.ts';
 
-/** One dialect the store tests run against; `open` gives a fresh, migrated, empty database. */
+/**
+ * One dialect the store tests run against; `open` gives a fresh, migrated, empty database.
+ * PostgreSQL's `open` throws a clear error where the server is not installed: the tests fail,
+ * never skip (`.ci/run` installs it).
+ */
 export interface DialectUnderTest {
   name: 'sqlite' | 'postgres';
-  available: boolean;
   open(): Promise<Store>;
   shutdown(): Promise<void>;
 }
@@ -18,7 +21,6 @@ export function storeDialects(): DialectUnderTest[] {
   let databases = 0;
   const sqlite: DialectUnderTest = {
     name: 'sqlite',
-    available: true,
     async open() {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-store-'));
       return openStore({ kind: 'sqlite', path: path.join(dir, 'test.sqlite') });
@@ -27,7 +29,6 @@ export function storeDialects(): DialectUnderTest[] {
   };
   const postgres: DialectUnderTest = {
     name: 'postgres',
-    available: postgresAvailable,
     async open() {
       server ??= await startPostgres();
       // A fresh database per test keeps tests independent without restarting the server.

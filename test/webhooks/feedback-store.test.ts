@@ -56,12 +56,12 @@ function item(id: string, extra: Partial<FeedbackRow> = {}): FeedbackRow {
 }
 
 for (const dialect of storeDialects()) {
-  describe.skipIf(!dialect.available)(`pull-request loop tables on ${dialect.name}`, () => {
+  describe(`pull-request loop tables on ${dialect.name}`, () => {
     let store: Store;
     beforeEach(async () => {
       store = await dialect.open();
     });
-    afterEach(() => store.close());
+    afterEach(() => store?.close());
     afterAll(() => dialect.shutdown());
 
     it('claims a delivery id once, again only after a failure or a handling that never finished', async () => {

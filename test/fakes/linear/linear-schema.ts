@@ -6,11 +6,13 @@ import { buildSchema, type GraphQLSchema } from 'graphql';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
- * Linear's own published schema (ARCHITECTURE.md, Testing). Read-only reference material beside
- * the repository. Should a document the real `@linear/sdk` sends fail only because this snapshot
- * is older, append the missing SDL from a fixture next to this file — never loosen validation.
+ * Linear's own published schema (ARCHITECTURE.md, Testing), copied into the repository so a clone
+ * alone runs its tests: `test/fixtures/linear/linear.graphql` (MIT, `linear.LICENSE` beside it;
+ * provenance in `test/fixtures/linear/README.md`). Should a document the real `@linear/sdk` sends
+ * fail only because this snapshot is older, append the missing SDL to the end of that file, as
+ * the snapshot already does for SDK 98.0.0 — never loosen validation.
  */
-export const LINEAR_SCHEMA_PATH = path.resolve(repoRoot, '../shared/api-schemas/linear.graphql');
+export const LINEAR_SCHEMA_PATH = path.resolve(repoRoot, 'test/fixtures/linear/linear.graphql');
 
 let cached: GraphQLSchema | undefined;
 
