@@ -118,6 +118,7 @@ async function main(): Promise<void> {
   });
   ctx.followUps = pullRequestLoop;
 
+  const poller = startPoller(ctx, config.pollIntervalMs);
   const app = createHttpApp({
     orchestrator: ctx,
     adminAccessCode: config.admin.accessCode,
@@ -128,11 +129,11 @@ async function main(): Promise<void> {
     templateSync: createTemplateSync({ github, orchestratorUrl: config.runner.callbackBaseUrl }),
     jira,
     checkMapping: (mapping) => checkMappingWithTracker(jira, mapping, log),
+    completedTicks: () => poller.completedTicks(),
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
     log.info({ port: info.port }, `AI-Implement listening on http://localhost:${info.port}`),
   );
-  const poller = startPoller(ctx, config.pollIntervalMs);
   const sweeper = startFollowUpSweeper(pullRequestLoop, config.pollIntervalMs, log);
 
   let stopping = false;

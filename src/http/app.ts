@@ -36,6 +36,8 @@ export interface HttpDeps {
   jira?: JiraProvider;
   /** Checks a mapping against its tracker before it is saved (Jira fields, JQL). */
   checkMapping?: MappingCheck;
+  /** Ticks completed since start (the poller's count), shown by `GET /healthz`; unset → 0. */
+  completedTicks?: () => number;
 }
 
 /** Routes outside the operator API: they carry their own authentication. */
@@ -51,9 +53,11 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const { orchestrator: ctx } = deps;
   const app = new Hono();
 
+  // Open, and says nothing secret: the database answers, and how many ticks have completed
+  // (tests wait for ticks instead of sleeping; operators see the poller is alive).
   app.get('/healthz', async (c) => {
     await sql`select 1`.execute(ctx.db);
-    return c.json({ status: 'ok' });
+    return c.json({ status: 'ok', ok: true, ticks: deps.completedTicks?.() ?? 0 });
   });
 
   app.route('/', runnerRoutes(ctx));

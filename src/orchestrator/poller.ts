@@ -5,6 +5,11 @@ import { runTick, type TickReport } from './tick.ts';
 export interface Poller {
   /** Runs one tick now (or waits for the running one) and returns its report. */
   tickNow(): Promise<TickReport | undefined>;
+  /**
+   * How many ticks have run to the end without throwing since start. Exposed (`GET /healthz`)
+   * so tests that prove "nothing happened" wait for ticks, not for wall-clock time.
+   */
+  completedTicks(): number;
   stop(): Promise<void>;
 }
 
@@ -17,6 +22,7 @@ export function startPoller(ctx: OrchestratorContext, intervalMs: number): Polle
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickReport | undefined> | undefined;
   let stopped = false;
+  let completed = 0;
 
   const tick = (): Promise<TickReport | undefined> => {
     running ??= runTick(ctx)
@@ -26,6 +32,7 @@ export function startPoller(ctx: OrchestratorContext, intervalMs: number): Polle
         const changed = report.dispatched.length + report.failed.length + report.timedOut + report.closed > 0;
         if (changed) ctx.logger.info({ tick: report }, 'tick');
         else ctx.logger.debug({ tick: report }, 'tick');
+        completed += 1;
         return report;
       })
       .catch((error: unknown) => {
@@ -45,6 +52,7 @@ export function startPoller(ctx: OrchestratorContext, intervalMs: number): Polle
       clearTimeout(timer);
       return tick();
     },
+    completedTicks: () => completed,
     async stop() {
       stopped = true;
       clearTimeout(timer);

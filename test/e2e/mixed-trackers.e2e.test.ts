@@ -6,8 +6,6 @@ import { eventually } from './orchestrator-process.ts';
 let w: E2eWorld;
 let jira: FakeJira;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 beforeAll(async () => {
   jira = await startFakeJira({ auth: 'bearer', repoOptions: ['jira-repo'] });
   jira.addProject({ key: 'OPS' });
@@ -59,7 +57,7 @@ describe('one orchestrator, a Linear and a Jira mapping', () => {
     await eventually('one dispatch per bucket', async () =>
       w.github.dispatches.length >= 2 ? true : undefined,
     );
-    await sleep(2_500);
+    await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
     expect(
       w
         .payloads()
@@ -98,7 +96,7 @@ describe('one orchestrator, a Linear and a Jira mapping', () => {
       w.github.dispatches.length >= 3 ? true : undefined,
     );
     expect(w.payloads()[2]!.issue.identifier).toBe(j2.key);
-    await sleep(1_500);
+    await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
     expect(w.github.dispatches).toHaveLength(3);
 
     w.github.assertNoViolations();

@@ -9,7 +9,20 @@ export interface OrchestratorProcess {
   url: string;
   /** Everything it printed so far (stdout and stderr). */
   output(): string;
+  /**
+   * Resolves once `count` more ticks have completed (`ticks` in `GET /healthz`). Proves
+   * "nothing happened" without sleeping: a tick already running when this is called may have
+   * started before the event under test, so wait for at least 2.
+   */
+  afterTicks(count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<number | null>;
+}
+
+/** The completed-tick count the orchestrator at `url` reports in `GET /healthz`. */
+export async function completedTicks(url: string): Promise<number> {
+  const body = (await (await fetch(`${url}/healthz`)).json()) as { ticks?: unknown };
+  if (typeof body.ticks !== 'number') throw new Error(`/healthz has no tick count: ${JSON.stringify(body)}`);
+  return body.ticks;
 }
 
 export async function startOrchestrator(
@@ -43,6 +56,14 @@ export async function startOrchestrator(
   return {
     url,
     output: () => output,
+    async afterTicks(count, timeoutMs = 15_000) {
+      const target = (await completedTicks(url)) + count;
+      await eventually(
+        `${count} more completed ticks`,
+        async () => ((await completedTicks(url)) >= target ? true : undefined),
+        timeoutMs,
+      );
+    },
     async stop() {
       if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
       return exited;

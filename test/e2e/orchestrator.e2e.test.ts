@@ -12,8 +12,6 @@ function runner(route: '/runner/result' | '/runner/progress', token: string, bod
   return w.post(route, body, { authorization: `Bearer ${token}` });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 beforeAll(async () => {
   w = await startE2eWorld({ appId: 4242, repos: [{ repo: 'api' }] });
 }, 60_000);
@@ -44,7 +42,7 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
 
     // Exactly three planning dispatches (the cap), in priority order; the rest are blockers.
     await eventually('three dispatches', async () => (w.github.dispatches.length >= 3 ? true : undefined));
-    await sleep(2_500);
+    await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
     expect(w.github.dispatches.map((x) => [x.workflow, x.ref])).toEqual([
       ['claude-plan.yml', 'main'],
       ['claude-plan.yml', 'main'],
@@ -169,7 +167,7 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
     const first = w.orchestrator;
     await w.restart();
     expect(first.output()).toContain('shutting down');
-    await sleep(3_000);
+    await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
     expect(w.github.dispatches).toHaveLength(5);
     expect((await w.api<{ total: number }>('GET', '/api/blockers')).body.total).toBeGreaterThanOrEqual(1);
 

@@ -10,8 +10,6 @@ const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
 
 let w: E2eWorld;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A delivery as GitHub sends it: the payload checked against GitHub's schema, signed with the secret. */
 async function deliver(event: string, payload: Record<string, unknown>, deliveryId: string = randomUUID()) {
   const schema = `webhook-${event.replace(/_/g, '-')}-${String(payload.action).replace(/_/g, '-')}`;
@@ -168,7 +166,7 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
       body: { duplicate: true, deliveryId: 'delivery-review-1' },
     });
     expect((await deliver('pull_request_review', review)).status).toBe(202);
-    await sleep(2_500);
+    await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
     expect(w.github.dispatches).toHaveLength(2);
 
     // Merged: the ticket is done and its markers cleared; the job is closed.

@@ -65,6 +65,19 @@ describe('admin authentication', () => {
     }
     expect((await disabled.request('/healthz')).status).toBe(200);
   });
+
+  it('reports the completed-tick count in /healthz, so tests wait for ticks instead of time', async () => {
+    let ticks = 6;
+    const app = createHttpApp({
+      orchestrator: h.ctx,
+      adminAccessCode: undefined,
+      statusChecks: async () => [],
+      completedTicks: () => ticks,
+    });
+    expect(await (await app.request('/healthz')).json()).toEqual({ status: 'ok', ok: true, ticks: 6 });
+    ticks += 1;
+    expect(await (await app.request('/healthz')).json()).toMatchObject({ ticks: 7 });
+  });
 });
 
 describe('mappings API', () => {
