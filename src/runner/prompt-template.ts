@@ -41,14 +41,22 @@ export function findPlaceholders(template: string): Placeholder[] {
   return found;
 }
 
+/**
+ * True when `name` is one of TEMPLATE_VARIABLES. An own-property check: `in` would also accept
+ * what every object inherits (`constructor`, `toString`, `__proto__`), and fill it with a function.
+ */
+export function isTemplateVariable(name: string): name is TemplateVariable {
+  return Object.hasOwn(TEMPLATE_VARIABLES, name);
+}
+
 /** Placeholders that name no variable. */
 export function unknownPlaceholders(template: string): Placeholder[] {
-  return findPlaceholders(template).filter((placeholder) => !(placeholder.name in TEMPLATE_VARIABLES));
+  return findPlaceholders(template).filter((placeholder) => !isTemplateVariable(placeholder.name));
 }
 
 /** Fills every placeholder; unknown ones (already refused at load time) are left as they are. */
 export function renderTemplate(template: string, values: TemplateValues): string {
   return template.replace(PLACEHOLDER, (whole, name: string) =>
-    name in values ? values[name as TemplateVariable] : whole,
+    isTemplateVariable(name) && Object.hasOwn(values, name) ? values[name] : whole,
   );
 }

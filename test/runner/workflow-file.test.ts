@@ -56,6 +56,9 @@ describe('WORKFLOW.md front matter', () => {
       'line 2: hook_timeout_minutes must be a number of minutes greater than 0',
     ],
     ['---\nmodel: a\n---\nline one\n{{ issue.titel }}\n', 'line 5: unknown placeholder {{ issue.titel }}'],
+    // Names every object inherits are not variables either.
+    ['---\nmodel: a\n---\n{{ constructor }}\n', 'line 4: unknown placeholder {{ constructor }}'],
+    ['---\nmodel: a\n---\n\n{{ toString }} {{__proto__}}\n', 'line 5: unknown placeholder {{ toString }}'],
   ])('refuses %j naming the line', (text, message) => {
     expect(error(text)).toContain(`WORKFLOW.md ${message}`);
   });
@@ -68,6 +71,15 @@ describe('prompt templates', () => {
     ) as TemplateValues;
     expect(renderTemplate('{{issue.identifier}}: {{ issue.title }} {{ related }} ${x} {not}', values)).toBe(
       '<issue.identifier>: <issue.title> <related> ${x} {not}',
+    );
+  });
+
+  it('leaves inherited names such as {{ constructor }} as they are instead of filling them', () => {
+    const values = Object.fromEntries(
+      Object.keys(TEMPLATE_VARIABLES).map((name) => [name, `<${name}>`]),
+    ) as TemplateValues;
+    expect(renderTemplate('{{ constructor }} {{ hasOwnProperty }} {{ phase }}', values)).toBe(
+      '{{ constructor }} {{ hasOwnProperty }} <phase>',
     );
   });
 });
