@@ -1,3 +1,5 @@
+import pRetry, { AbortError } from 'p-retry';
+import { z } from 'zod';
 import type { RunProgress, RunResult } from '../domain/run-result.ts';
 import type { DispatchPayload } from '../runners/types.ts';
 import type { RunLog } from './run-log.ts';
@@ -7,9 +9,11 @@ import type { RunLog } from './run-log.ts';
  * start and end, `POST {callback.url}/runner/result` once at the end. Without a `callback` in the
  * payload (the orchestrator has no RUNNER_CALLBACK_BASE_URL) both only log.
  *
- * The result is retried with exponential backoff on network errors, 429 and 5xx: the orchestrator
- * answers the same body again with 200 `{ duplicate: true }`, so a retry after a lost answer is
- * harmless. A 409 (a different result is locked in), 401 (token refused) or other 4xx is final.
+ * The result is retried (p-retry, jittered exponential backoff) on network errors, 429 and 5xx:
+ * the orchestrator answers the same body again with 200 `{ "ok": true, "duplicate": true }`, so a
+ * retry after a lost answer is harmless and is recognised from the parsed JSON body. A 409 (a
+ * different result is locked in), 401 (token refused) or other 4xx is final. A 2xx whose body is
+ * not the orchestrator's JSON (a proxy's page) is not taken as delivered: it is retried too.
  * Progress reports are best effort: two attempts, and a failure never fails the run.
  */
 export interface Reporter {
@@ -24,10 +28,9 @@ export interface ReporterOptions {
   callback: DispatchPayload['callback'];
   log: RunLog;
   fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
   /** Attempts for the result (default 8: about 1.5 minutes of backoff in all). */
   resultAttempts?: number;
-  /** First backoff delay in ms, doubled per attempt up to 30 s (default 1 000). */
+  /** First backoff delay in ms, doubled per retry (×1–2 jitter) up to 30 s (default 1 000). */
   baseDelayMs?: number;
 }
 
@@ -35,18 +38,48 @@ export interface ReporterOptions {
 const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_DELAY_MS = 30_000;
 
-type Attempt =
-  | { kind: 'ok'; duplicate: boolean }
-  | { kind: 'final'; status: number; message: string }
-  | { kind: 'retry'; reason: string };
+/** What `/runner/*` answers (src/http/runner-callbacks/runner-routes.ts), as far as the runner reads it. */
+const CallbackAnswer = z.object({
+  ok: z.boolean().optional(),
+  duplicate: z.boolean().optional(),
+  error: z.string().optional(),
+  message: z.string().optional(),
+});
+type CallbackAnswer = z.infer<typeof CallbackAnswer>;
+
+/** A call that did not get an accepting answer; `final` ones are not retried. */
+class CallbackError extends Error {
+  override name = 'CallbackError';
+  /** The HTTP status, or undefined when no answer came (network error, timeout). */
+  readonly status: number | undefined;
+  constructor(message: string, status: number | undefined) {
+    super(message);
+    this.status = status;
+  }
+}
+
+function answerOf(text: string): CallbackAnswer | undefined {
+  try {
+    const parsed = CallbackAnswer.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function createReporter(options: ReporterOptions): Reporter {
   const { callback, log } = options;
   const doFetch = options.fetch ?? fetch;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const baseDelayMs = options.baseDelayMs ?? 1_000;
 
-  async function post(path: string, token: string, body: unknown): Promise<Attempt> {
+  /** The message without the token, should a network error ever quote the request. */
+  const scrub = (message: string, token: string) => message.replaceAll(token, '[redacted]');
+
+  /**
+   * One POST. Resolves with the parsed answer of a 2xx; throws `AbortError(CallbackError)` for a
+   * final 4xx and `CallbackError` for what is worth retrying.
+   */
+  async function post(path: string, token: string, body: unknown): Promise<CallbackAnswer> {
     let response: Response;
     try {
       response = await doFetch(`${callback?.url.replace(/\/+$/, '')}${path}`, {
@@ -56,17 +89,41 @@ export function createReporter(options: ReporterOptions): Reporter {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      return { kind: 'retry', reason: (error as Error).message };
+      // Wrapped: p-retry gives up at once on a TypeError it does not recognise as a network error.
+      throw new CallbackError(scrub((error as Error).message, token), undefined);
     }
     const text = await response.text().catch(() => '');
+    const answer = answerOf(text);
     if (response.ok) {
-      const duplicate = /"duplicate"\s*:\s*true/.test(text);
-      return { kind: 'ok', duplicate };
+      if (answer) return answer;
+      throw new CallbackError(
+        `HTTP ${response.status} without the orchestrator's JSON answer`,
+        response.status,
+      );
     }
     if (response.status === 429 || response.status >= 500) {
-      return { kind: 'retry', reason: `HTTP ${response.status}` };
+      throw new CallbackError(`HTTP ${response.status}`, response.status);
     }
-    return { kind: 'final', status: response.status, message: text.slice(0, 500) };
+    const detail = answer?.message ?? answer?.error ?? text.slice(0, 500);
+    throw new AbortError(new CallbackError(scrub(detail, token), response.status));
+  }
+
+  function send(path: string, token: string, body: unknown, attempts: number, what: string) {
+    return pRetry(() => post(path, token, body), {
+      retries: attempts - 1,
+      factor: 2,
+      minTimeout: baseDelayMs,
+      maxTimeout: MAX_DELAY_MS,
+      randomize: true,
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft > 0) {
+          log.warn(`${what} not delivered (${error.message}); retrying with backoff`, {
+            attempt: attemptNumber,
+            of: attempts,
+          });
+        }
+      },
+    });
   }
 
   return {
@@ -78,15 +135,16 @@ export function createReporter(options: ReporterOptions): Reporter {
         );
         return;
       }
-      for (let attempt = 1; attempt <= 2; attempt += 1) {
-        const outcome = await post('/runner/progress', callback.progressToken, report);
-        if (outcome.kind === 'ok') return;
-        if (outcome.kind === 'final') {
-          log.warn(`progress report refused (HTTP ${outcome.status}): ${outcome.message}`);
-          return;
+      try {
+        await send('/runner/progress', callback.progressToken, report, 2, 'progress report');
+      } catch (error) {
+        const status = error instanceof CallbackError ? error.status : undefined;
+        const message = (error as Error).message;
+        if (status !== undefined && status < 500 && status !== 429) {
+          log.warn(`progress report refused (HTTP ${status}): ${message}`);
+        } else {
+          log.warn(`progress report not delivered: ${message}`);
         }
-        if (attempt === 2) log.warn(`progress report not delivered: ${outcome.reason}`);
-        else await sleep(Math.min(baseDelayMs, 1_000));
       }
     },
 
@@ -96,31 +154,26 @@ export function createReporter(options: ReporterOptions): Reporter {
         return 'no-callback';
       }
       const attempts = options.resultAttempts ?? 8;
-      for (let attempt = 1; attempt <= attempts; attempt += 1) {
-        const outcome = await post('/runner/result', callback.resultToken, body);
-        if (outcome.kind === 'ok') {
-          log.info(outcome.duplicate ? 'result already recorded (duplicate)' : 'result accepted');
-          return outcome.duplicate ? 'duplicate' : 'accepted';
-        }
-        if (outcome.kind === 'final') {
+      try {
+        const answer = await send('/runner/result', callback.resultToken, body, attempts, 'result');
+        log.info(answer.duplicate ? 'result already recorded (duplicate)' : 'result accepted');
+        return answer.duplicate ? 'duplicate' : 'accepted';
+      } catch (error) {
+        const status = error instanceof CallbackError ? error.status : undefined;
+        const message = (error as Error).message;
+        if (status !== undefined && status < 500 && status !== 429 && status >= 400) {
           const why =
-            outcome.status === 409
+            status === 409
               ? 'a different result is already locked in for this dispatch'
-              : outcome.status === 401
+              : status === 401
                 ? 'the result token was refused (expired, or signed with another RUNNER_TOKEN_SECRET)'
-                : `HTTP ${outcome.status}`;
-          log.error(`result refused: ${why}: ${outcome.message}`);
+                : `HTTP ${status}`;
+          log.error(`result refused: ${why}: ${message}`);
           return 'refused';
         }
-        if (attempt < attempts) {
-          const delay = Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_DELAY_MS);
-          log.warn(`result not delivered (${outcome.reason}); retrying in ${delay} ms`, { attempt });
-          await sleep(delay);
-        } else {
-          log.error(`result not delivered after ${attempts} attempts (${outcome.reason})`, { result: body });
-        }
+        log.error(`result not delivered after ${attempts} attempts (${message})`, { result: body });
+        return 'undelivered';
       }
-      return 'undelivered';
     },
   };
 }

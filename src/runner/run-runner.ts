@@ -31,7 +31,7 @@ export interface RunnerInvocation {
   /** Where log lines go (stdout in the CLI). */
   write?: (line: string) => void;
   /** Test seams for the callback client (fast backoff). */
-  reporter?: Pick<ReporterOptions, 'fetch' | 'sleep' | 'baseDelayMs'>;
+  reporter?: Pick<ReporterOptions, 'fetch' | 'baseDelayMs'>;
 }
 
 /**

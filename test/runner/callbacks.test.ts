@@ -18,7 +18,7 @@ let h: Harness;
 let payload: DispatchPayload;
 let lines: string[];
 /** What the "network" does with the next calls: deliver, fail before, or lose the answer after. */
-let faults: ('503' | 'refused' | 'lost-answer')[];
+let faults: ('503' | '429' | 'refused' | 'lost-answer' | 'html-200' | 'leaky-error')[];
 let attempts: number;
 
 beforeEach(async () => {
@@ -40,7 +40,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-function reporter() {
+function reporter(options: { baseDelayMs?: number; secretsInLog?: boolean } = {}) {
   const app = createHttpApp({
     orchestrator: h.ctx,
     adminAccessCode: undefined,
@@ -51,12 +51,26 @@ function reporter() {
     const fault = faults.shift();
     if (fault === 'refused') throw new TypeError('fetch failed: ECONNREFUSED');
     if (fault === '503') return new Response('{"error":"unavailable"}', { status: 503 });
+    if (fault === '429') return new Response('{"error":"rate_limited"}', { status: 429 });
+    // A proxy's page: a 2xx that is not the orchestrator's answer is not a delivery.
+    if (fault === 'html-200') return new Response('<html>"duplicate": true</html>', { status: 200 });
+    if (fault === 'leaky-error') {
+      const auth = new Headers(init?.headers).get('authorization');
+      throw new Error(`connect ETIMEDOUT while sending ${auth}`);
+    }
     const response = await app.request(String(input), init);
     if (fault === 'lost-answer') throw new TypeError('fetch failed: socket hang up');
     return response;
   };
-  const log = createRunLog({ secrets: [payload.callback!.resultToken], write: (line) => lines.push(line) });
-  return createReporter({ callback: payload.callback, log, fetch: network, sleep: async () => undefined });
+  // Without `secretsInLog` the log masks nothing, so only the reporter keeps the token out of it.
+  const secrets = options.secretsInLog === false ? [] : [payload.callback!.resultToken];
+  const log = createRunLog({ secrets, write: (line) => lines.push(line) });
+  return createReporter({
+    callback: payload.callback,
+    log,
+    fetch: network,
+    baseDelayMs: options.baseDelayMs ?? 1,
+  });
 }
 
 const SUCCESS: RunResult = {
@@ -77,6 +91,43 @@ describe('reporting the result', () => {
     });
   });
 
+  it('backs off exponentially between retries of 429 and 5xx', async () => {
+    faults = ['503', '429', '503'];
+    const started = performance.now();
+    expect(await reporter({ baseDelayMs: 40 }).result(SUCCESS)).toBe('accepted');
+    // 40 + 80 + 160 ms at least (the jitter only lengthens them).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(280);
+    expect(attempts).toBe(4);
+    expect(lines.filter((line) => line.includes('retrying with backoff'))).toHaveLength(3);
+  });
+
+  it('does not take a 2xx without the orchestrator\'s JSON as delivered, even if it mentions "duplicate"', async () => {
+    faults = ['html-200'];
+    expect(await reporter().result(SUCCESS)).toBe('accepted');
+    expect(attempts).toBe(2);
+  });
+
+  it('stops at once on a 4xx other than 429', async () => {
+    const app = reporter();
+    const forged = createReporter({
+      callback: { ...payload.callback!, resultToken: 'not-a-run-token' },
+      log: createRunLog({ secrets: [], write: (line) => lines.push(line) }),
+      fetch: async (input, init) => {
+        attempts += 1;
+        return createHttpApp({
+          orchestrator: h.ctx,
+          adminAccessCode: undefined,
+          statusChecks: async () => [],
+        }).request(String(input), init);
+      },
+      baseDelayMs: 1,
+    });
+    expect(await forged.result(SUCCESS)).toBe('refused');
+    expect(attempts).toBe(1);
+    expect(lines.join('')).toMatch(/the result token was refused/);
+    expect(await app.result(SUCCESS)).toBe('accepted');
+  });
+
   it('treats an answer lost after delivery as delivered: the retry is a duplicate, nothing changes', async () => {
     faults = ['lost-answer'];
     expect(await reporter().result(SUCCESS)).toBe('duplicate');
@@ -94,9 +145,10 @@ describe('reporting the result', () => {
   });
 
   it('gives up after its attempts when the orchestrator stays away, and never logs the token', async () => {
-    faults = Array.from({ length: 8 }, () => 'refused' as const);
-    expect(await reporter().result(SUCCESS)).toBe('undelivered');
+    faults = ['leaky-error', ...Array.from({ length: 7 }, () => 'refused' as const)];
+    expect(await reporter({ secretsInLog: false }).result(SUCCESS)).toBe('undelivered');
     expect(attempts).toBe(8);
+    expect(lines.join('')).toMatch(/ETIMEDOUT while sending Bearer \[redacted\]/);
     expect(lines.join('')).not.toContain(payload.callback!.resultToken);
   });
 
