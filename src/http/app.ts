@@ -18,6 +18,7 @@ import { gapFillTriggerRoutes } from './trigger/gap-fill-routes.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { apiAuthRefusal } from './admin/session-cookie.ts';
+import { bodyLimits } from './body-limits.ts';
 
 export interface HttpDeps {
   orchestrator: OrchestratorContext;
@@ -46,12 +47,15 @@ const OWN_AUTH = ['/api/auth', '/api/github/webhook'];
 /**
  * The orchestrator's HTTP surface: `/healthz`, the admin JSON API under `/api/*` (bearer tokens
  * from `POST /api/auth`, or the admin UI's session cookie), the admin UI under `/admin`, and
- * the runner callbacks under `/runner/*`. Unexpected errors answer a
- * generic 500 and are logged; no stack or secret reaches a client.
+ * the runner callbacks under `/runner/*`. Bodies above their path's limit answer 413
+ * (`BODY_LIMITS`). Unexpected errors answer a generic 500 and are logged; no stack or secret
+ * reaches a client.
  */
 export function createHttpApp(deps: HttpDeps): Hono {
   const { orchestrator: ctx } = deps;
   const app = new Hono();
+  // First, so no route reads or signs an oversize body (413; src/http/body-limits.ts).
+  app.use('*', bodyLimits());
 
   // Open, and says nothing secret: the database answers, and how many ticks have completed
   // (tests wait for ticks instead of sleeping; operators see the poller is alive).
