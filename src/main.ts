@@ -16,6 +16,7 @@ import type { TicketingProviderName } from './domain/ticket.ts';
 import { createGitHubAppClient, type GitHubAppClient } from './github/github-app.ts';
 import { createTemplateSync } from './github/template-sync/template-sync.ts';
 import { createHttpApp } from './http/app.ts';
+import { shutDownInOrder } from './http/graceful-shutdown.ts';
 import type { StatusCheck } from './http/api/status-routes.ts';
 import type { FieldError } from './http/validation.ts';
 import { createNotifier } from './notify/registry.ts';
@@ -65,7 +66,13 @@ async function main(): Promise<void> {
   for (const warning of [...dotEnv.warnings, ...config.warnings]) logger.warn(warning);
   const log = config.tenant.clientSlug ? logger.child({ client: config.tenant.clientSlug }) : logger;
 
-  const store = await openStore({ kind: 'sqlite', path: path.resolve(config.dedupDbPath) });
+  const store = await openStore(
+    { kind: 'sqlite', path: path.resolve(config.dedupDbPath) },
+    {
+      onPoolError: (error) =>
+        log.error({ err: describeError(error) }, 'PostgreSQL connection lost (the pool reconnects)'),
+    },
+  );
   const github = createGitHubAppClient({
     appId: config.github.appId,
     privateKey: config.github.privateKey,
@@ -118,7 +125,7 @@ async function main(): Promise<void> {
   });
   ctx.followUps = pullRequestLoop;
 
-  const poller = startPoller(ctx, config.pollIntervalMs);
+  const poller = startPoller(ctx, config.pollIntervalMs, { retentionDays: config.retentionDays });
   const app = createHttpApp({
     orchestrator: ctx,
     adminAccessCode: config.admin.accessCode,
@@ -130,6 +137,7 @@ async function main(): Promise<void> {
     jira,
     checkMapping: (mapping) => checkMappingWithTracker(jira, mapping, log),
     completedTicks: () => poller.completedTicks(),
+    trustProxyHeader: config.http.trustProxyHeader,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
     log.info({ port: info.port }, `AI-Implement listening on http://localhost:${info.port}`),
@@ -140,11 +148,15 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: finishing the current tick');
-    await poller.stop();
-    await sweeper.stop();
-    await new Promise((resolve) => server.close(resolve));
-    await store.close();
+    log.info({ signal }, 'shutting down: refusing new requests, finishing the current tick and queued work');
+    await shutDownInOrder({
+      server,
+      drain: async () => {
+        await poller.stop();
+        await sweeper.stop();
+      },
+      closeStore: () => store.close(),
+    });
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -154,6 +154,9 @@ export const EnvSchema = z.object({
   FLY_APP_NAME: optionalText,
   ANTHROPIC_API_KEY: optionalText,
   CLAUDE_CODE_OAUTH_TOKEN: optionalText,
+  // An HTTP header name (RFC 9110 token characters that proxies use), e.g. Fly-Client-IP.
+  TRUST_PROXY_HEADER: pattern(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name such as Fly-Client-IP'),
+  RETENTION_DAYS: integer({ min: 1, default: 90 }),
 });
 
 export type EnvFields = z.output<typeof EnvSchema>;

@@ -47,6 +47,10 @@ export const ENV_HELP = {
   FLY_APP_NAME: "this instance's Fly.io app name",
   ANTHROPIC_API_KEY: 'an API key from the Anthropic Console (console.anthropic.com → API keys)',
   CLAUDE_CODE_OAUTH_TOKEN: 'a Claude Code OAuth token from `claude setup-token`',
+  TRUST_PROXY_HEADER:
+    'the header your proxy sets to the client address, e.g. Fly-Client-IP on Fly.io; unset when clients connect directly',
+  RETENTION_DAYS:
+    'days to keep finished dispatches, run steps, dedup rows and webhook deliveries (default 90)',
 } as const;
 
 export type EnvName = keyof typeof ENV_HELP;

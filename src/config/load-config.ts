@@ -95,6 +95,8 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
     reaper: { dryRun: fields.REAPER_DRY_RUN, alertThreshold: fields.REAPER_ALERT_THRESHOLD },
     tenant: { clientSlug: fields.CLIENT_SLUG, flyAppName: fields.FLY_APP_NAME },
     claude: { anthropicApiKey: fields.ANTHROPIC_API_KEY, oauthToken: fields.CLAUDE_CODE_OAUTH_TOKEN },
+    http: { trustProxyHeader: fields.TRUST_PROXY_HEADER },
+    retentionDays: fields.RETENTION_DAYS,
     warnings,
   };
 }

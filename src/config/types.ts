@@ -101,6 +101,15 @@ export interface Config {
     readonly anthropicApiKey: string | undefined;
     readonly oauthToken: string | undefined;
   };
+  readonly http: {
+    /**
+     * TRUST_PROXY_HEADER (CONTRACTS.md §10): the header a trusted proxy sets to the client
+     * address; the sign-in throttle keys on it. Unset: the socket address.
+     */
+    readonly trustProxyHeader: string | undefined;
+  };
+  /** RETENTION_DAYS (CONTRACTS.md §10, default 90): finished history older than this is pruned. */
+  readonly retentionDays: number;
   /** Operator mistakes that do not stop start-up; log each one at warn level. */
   readonly warnings: readonly string[];
 }

@@ -4,6 +4,7 @@ import type { TemplateSync } from '../github/template-sync/template-sync.ts';
 import type { OrchestratorContext } from '../orchestrator/context.ts';
 import type { PullRequestLoop } from '../orchestrator/follow-ups/pull-request-loop.ts';
 import { createAdminAuth } from './auth/admin-auth.ts';
+import { createSignInGuard } from './auth/sign-in-guard.ts';
 import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { mappingRoutes, type MappingCheck } from './api/mapping-routes.ts';
@@ -37,6 +38,11 @@ export interface HttpDeps {
   jira?: JiraProvider;
   /** Checks a mapping against its tracker before it is saved (Jira fields, JQL). */
   checkMapping?: MappingCheck;
+  /**
+   * TRUST_PROXY_HEADER: the header a trusted proxy sets to the client's address (e.g.
+   * `Fly-Client-IP`); the sign-in throttle keys on it. Unset → the socket address.
+   */
+  trustProxyHeader?: string;
   /** Ticks completed since start (the poller's count), shown by `GET /healthz`; unset → 0. */
   completedTicks?: () => number;
 }
@@ -79,20 +85,23 @@ export function createHttpApp(deps: HttpDeps): Hono {
     );
   } else {
     const auth = createAdminAuth(ctx.db, deps.adminAccessCode, ctx.clock);
-    const throttle = createSignInThrottle(() => ctx.clock().getTime());
+    const guard = createSignInGuard(
+      createSignInThrottle(() => ctx.clock().getTime()),
+      deps.trustProxyHeader,
+    );
     app.use('/api/*', async (c, next) => {
       if (OWN_AUTH.includes(c.req.path)) return next();
       // Bearer token (scripts) or the admin UI's session cookie plus CSRF token on writes.
       return (await apiAuthRefusal(c, auth)) ?? next();
     });
-    app.route('/', authRoutes(auth, throttle));
+    app.route('/', authRoutes(auth, guard));
     app.route('/', mappingRoutes(ctx, deps.checkMapping));
     app.route('/', jiraRoutes(deps.jira));
     app.route('/', workRoutes(ctx));
     app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));
     app.route('/', templateRoutes(ctx, deps.templateSync));
-    app.route('/', adminRoutes({ ctx, auth, throttle }));
+    app.route('/', adminRoutes({ ctx, auth, guard }));
   }
 
   app.notFound((c) =>

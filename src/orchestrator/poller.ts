@@ -1,5 +1,6 @@
 import { describeError } from '../domain/errors.ts';
 import type { OrchestratorContext } from './context.ts';
+import { createRetention } from './retention.ts';
 import { runTick, type TickReport } from './tick.ts';
 
 export interface Poller {
@@ -16,9 +17,15 @@ export interface Poller {
 /**
  * Runs the tick every `intervalMs`, never two at once: the next tick is scheduled only after
  * the current one ends, so a slow tracker stretches the period instead of stacking ticks.
- * A tick that throws is logged and the schedule goes on.
+ * A tick that throws is logged and the schedule goes on. After a tick, history older than
+ * `retentionDays` is pruned, at most hourly (retention.ts).
  */
-export function startPoller(ctx: OrchestratorContext, intervalMs: number): Poller {
+export function startPoller(
+  ctx: OrchestratorContext,
+  intervalMs: number,
+  options: { retentionDays: number },
+): Poller {
+  const retention = createRetention(ctx, options.retentionDays);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickReport | undefined> | undefined;
   let stopped = false;
@@ -33,6 +40,10 @@ export function startPoller(ctx: OrchestratorContext, intervalMs: number): Polle
         if (changed) ctx.logger.info({ tick: report }, 'tick');
         else ctx.logger.debug({ tick: report }, 'tick');
         completed += 1;
+        return report;
+      })
+      .then(async (report) => {
+        await retention.maybePrune();
         return report;
       })
       .catch((error: unknown) => {

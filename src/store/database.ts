@@ -14,13 +14,23 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** Options of `openStore`. */
+export interface StoreOptions {
+  /**
+   * Called with an error a PostgreSQL pool reports outside any query: an idle connection the
+   * server dropped (restart, failover, idle timeout). The pool replaces the connection on the next
+   * query, so this is for the log. Default: one line on stderr.
+   */
+  onPoolError?: (error: Error) => void;
+}
+
 /**
  * Opens the database and applies pending migrations. SQLite runs in WAL mode with a busy
  * timeout, so readers (the admin UI) never block the poll tick's writes.
  * Throws when a migration fails; the error names the migration.
  */
-export async function openStore(location: StoreLocation): Promise<Store> {
-  const db = new Kysely<Database>({ dialect: createDialect(location) });
+export async function openStore(location: StoreLocation, options: StoreOptions = {}): Promise<Store> {
+  const db = new Kysely<Database>({ dialect: createDialect(location, options) });
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -31,12 +41,16 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   return { db, dialect: location.kind, close: () => db.destroy() };
 }
 
-function createDialect(location: StoreLocation) {
+function createDialect(location: StoreLocation, options: StoreOptions) {
   if (location.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: location.connectionString, max: 5 });
     // An idle client dropped by the server (restart, failover) emits 'error' on the pool; with no
-    // listener that would crash the process. The pool replaces the client on the next query.
-    pool.on('error', () => {});
+    // listener that would crash the process. The pool replaces the client on the next query, but
+    // the operator should see it happened.
+    const report =
+      options.onPoolError ??
+      ((error: Error) => console.error(`PostgreSQL connection lost (the pool reconnects): ${error.message}`));
+    pool.on('error', (error) => report(error));
     return new PostgresDialect({ pool });
   }
   return new SqliteDialect({

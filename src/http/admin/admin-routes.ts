@@ -1,8 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import type { AdminAuth } from '../auth/admin-auth.ts';
-import type { SignInThrottle } from '../auth/sign-in-throttle.ts';
-import { clientAddress } from '../api/auth-routes.ts';
+import type { SignInGuard } from '../auth/sign-in-guard.ts';
 import type { AdminEnv } from './admin-env.ts';
 import { assetRoutes } from './assets.ts';
 import { setPageHeaders } from './layout.ts';
@@ -21,7 +20,7 @@ export interface AdminDeps {
   /** The same AdminAuth as `POST /api/auth`: one session store for scripts and the UI. */
   auth: AdminAuth;
   /** The same throttle as `POST /api/auth`, so the form is no way around it. */
-  throttle: SignInThrottle;
+  guard: SignInGuard;
 }
 
 /** Paths under /admin reachable without a session. */
@@ -41,7 +40,7 @@ const MAX_CODE_LENGTH = 1000;
  *   ended session says so there.
  */
 export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
-  const { auth, throttle } = deps;
+  const { auth, guard } = deps;
   const app = new Hono<AdminEnv>();
   app.route('/', assetRoutes());
 
@@ -75,23 +74,24 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     const form = await c.req.parseBody();
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined);
     const code = typeof form.code === 'string' ? form.code : '';
-    const client = clientAddress(c);
-    const wait = throttle.waitMs(client);
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000);
+    if (code.length === 0) return c.html(signInPage({ next, message: error('Enter the access code.') }), 400);
+    // Counted before the compare, so parallel guesses are refused (sign-in-throttle.ts).
+    const attempt = guard.begin(c);
+    if (!attempt.allowed) {
+      const seconds = Math.ceil(attempt.waitMs / 1000);
       c.header('Retry-After', String(seconds));
       return c.html(
         signInPage({ next, message: error(`Too many wrong codes: wait ${seconds} s before trying again.`) }),
         429,
       );
     }
-    if (code.length === 0) return c.html(signInPage({ next, message: error('Enter the access code.') }), 400);
-    const session = code.length <= MAX_CODE_LENGTH ? await auth.signIn(code) : undefined;
-    if (!session) {
-      throttle.recordFailure(client);
-      return c.html(signInPage({ next, message: error('Wrong access code.') }), 401);
+    let session: Awaited<ReturnType<AdminAuth['signIn']>>;
+    try {
+      session = code.length <= MAX_CODE_LENGTH ? await auth.signIn(code) : undefined;
+    } finally {
+      attempt.settle(session !== undefined);
     }
-    throttle.recordSuccess(client);
+    if (!session) return c.html(signInPage({ next, message: error('Wrong access code.') }), 401);
     setSessionCookie(c, session.token, session.expiresAt);
     return c.redirect(next, 303);
   });
