@@ -21,10 +21,13 @@ export interface TicketDependency extends TicketSummary {
   resolved: boolean;
 }
 
-/** A ticket as the orchestrator reasons about it, whatever tracker it came from. */
-export interface Ticket extends TicketSummary {
+/**
+ * What the tick's cheap candidate query reads (stage one of the two-stage fetch): enough for the
+ * admission gate's cheap rules (paused, breaker, in flight, dedup, capacity), the dispatch order,
+ * blockers and the inbox. The details a run needs come with `Ticket` (stage two).
+ */
+export interface TicketCandidate extends TicketSummary {
   provider: TicketingProviderName;
-  description: string;
   /** Linear: the team identifier (`ENG`). Jira: the key of the mapping that matched (capacity is per mapping). */
   teamKey: string;
   stateName: string;
@@ -33,6 +36,11 @@ export interface Ticket extends TicketSummary {
   createdAt: string;
   /** Lifecycle markers currently on the ticket. */
   markers: Marker[];
+}
+
+/** A ticket as the orchestrator reasons about it, whatever tracker it came from: candidate plus details. */
+export interface Ticket extends TicketCandidate {
+  description: string;
   dependencies: TicketDependency[];
   parent: TicketSummary | undefined;
   siblings: TicketSummary[];
@@ -44,7 +52,7 @@ export function isTerminal(stateType: TicketStateType): boolean {
 }
 
 /** Dispatch order: priority (urgent first, "no priority" last), then oldest first. */
-export function compareForDispatch(a: Ticket, b: Ticket): number {
+export function compareForDispatch(a: TicketCandidate, b: TicketCandidate): number {
   const rank = (priority: number) => (priority === 0 ? 5 : priority);
   return rank(a.priority) - rank(b.priority) || a.createdAt.localeCompare(b.createdAt);
 }

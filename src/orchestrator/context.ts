@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Mapping } from '../domain/mapping.ts';
 import type { RunResult } from '../domain/run-result.ts';
-import type { Ticket, TicketingProviderName } from '../domain/ticket.ts';
+import type { TicketCandidate, TicketingProviderName } from '../domain/ticket.ts';
 import type { Notifier } from '../notify/types.ts';
 import type { ExecutionBackend, ExecutionMode } from '../runners/types.ts';
 import type { DispatchRow } from '../store/dispatches.ts';
@@ -84,7 +84,7 @@ export interface FollowUpHooks {
     outcome: { ok: true; result: RunResult } | { ok: false; error: string },
   ): Promise<void>;
   openPullRequestFor(
-    ticket: Ticket,
+    ticket: TicketCandidate,
     mapping: Mapping,
   ): Promise<{ jobId: string; pullRequest: OpenPullRequestRun } | undefined>;
 }

@@ -37,7 +37,7 @@ export async function reconcileInFlight(
     if (!provider) continue;
     let tickets;
     try {
-      tickets = await provider.getTickets([...new Set(rows.map((row) => row.issue_id))]);
+      tickets = await provider.getTicketStates([...new Set(rows.map((row) => row.issue_id))]);
     } catch (error) {
       ctx.logger.warn(
         { provider: name, err: describeError(error) },

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { checkAdmission, type AdmissionKind, type Refusal } from '../domain/admission.ts';
+import {
+  checkAdmission,
+  type AdmissionKind,
+  type AdmissionRequest,
+  type Refusal,
+} from '../domain/admission.ts';
 import { IntegrationError, describeError, isRetryable } from '../domain/errors.ts';
 import { capacityBucket, DEFAULT_MAX_JOB_MINUTES, type Mapping } from '../domain/mapping.ts';
 import type { Phase } from '../domain/phases.ts';
-import type { Ticket } from '../domain/ticket.ts';
+import type { Ticket, TicketDependency } from '../domain/ticket.ts';
 import { deleteBlocker } from '../store/blockers.ts';
 import { deleteFromDedupWindow, recordInDedupWindow } from '../store/dedup-window.ts';
 import {
@@ -14,7 +19,7 @@ import {
   notePendingProblem,
 } from '../store/dispatches.ts';
 import { recordRunFailure } from '../store/failure-breakers.ts';
-import { loadAdmissionState } from './admission-state.ts';
+import { loadAdmissionStateFor } from './admission-state.ts';
 import type { OrchestratorContext } from './context.ts';
 import { resolveExecutionMode } from './execution-mode.ts';
 import { failureMarker, markerWhileRunning } from './markers.ts';
@@ -37,6 +42,28 @@ export type RunOutcome =
   | { status: 'failed'; dispatchId: string; error: string; willRetry: boolean };
 
 /**
+ * What the gate is asked for `request`: the one place a request becomes an `AdmissionRequest`,
+ * for `requestRun` and for the tick's cheap pre-check (which passes no dependencies: it has not
+ * read them yet, and `requestRun` asks again with them).
+ */
+export function admissionRequestFor(
+  request: Pick<RunRequest, 'kind' | 'mapping' | 'pullRequest'> & { ticket: { id: string; teamKey: string } },
+  dependencies: TicketDependency[],
+): AdmissionRequest {
+  return {
+    kind: request.kind,
+    issueId: request.ticket.id,
+    paused: request.mapping.paused,
+    bucket: capacityBucket(request.mapping, request.ticket.teamKey),
+    capacity: request.mapping.maxInProgressAiIssues,
+    dependencies,
+    pullRequestRuns: request.pullRequest
+      ? { used: request.pullRequest.runsUsed, budget: request.pullRequest.budget }
+      : undefined,
+  };
+}
+
+/**
  * Asks the admission gate, writes the intent to the ledger, then calls the execution backend —
  * in that order, so a crash between the ledger write and the call leaves a `pending` row that
  * counts as in flight (never dispatched twice) and is timed out at its deadline (never lost).
@@ -54,18 +81,8 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
 
   const intent = await ctx.dispatchLock.runExclusive(async () => {
     const refusal = checkAdmission(
-      {
-        kind: request.kind,
-        issueId: ticket.id,
-        paused: mapping.paused,
-        bucket,
-        capacity: mapping.maxInProgressAiIssues,
-        dependencies: request.kind === 'pickup' ? ticket.dependencies : [],
-        pullRequestRuns: request.pullRequest
-          ? { used: request.pullRequest.runsUsed, budget: request.pullRequest.budget }
-          : undefined,
-      },
-      await loadAdmissionState(ctx),
+      admissionRequestFor(request, request.kind === 'pickup' ? ticket.dependencies : []),
+      await loadAdmissionStateFor(ctx, { issueId: ticket.id, bucket }),
     );
     if (refusal) return { refusal };
     const now = ctx.clock();

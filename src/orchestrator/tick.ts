@@ -1,16 +1,26 @@
-import type { RefusalReason } from '../domain/admission.ts';
+import type { Refusal, RefusalReason } from '../domain/admission.ts';
 import { describeError } from '../domain/errors.ts';
-import type { Mapping } from '../domain/mapping.ts';
-import { compareForDispatch, isTerminal, type Ticket, type TicketingProviderName } from '../domain/ticket.ts';
-import { replaceBlockers, type BlockerRow } from '../store/blockers.ts';
-import { latestDispatchForIssue, listApprovedPlansAwaitingImplementation } from '../store/dispatches.ts';
+import { capacityBucket, type Mapping } from '../domain/mapping.ts';
+import {
+  isTerminal,
+  type Ticket,
+  type TicketCandidate,
+  type TicketingProviderName,
+} from '../domain/ticket.ts';
+import { listDependencyBlockers, replaceBlockers, type BlockerRow } from '../store/blockers.ts';
+import {
+  latestDispatchesOfIssues,
+  listApprovedPlansAwaitingImplementation,
+  type DispatchRow,
+} from '../store/dispatches.ts';
 import { listMappings } from '../store/mappings.ts';
 import { approvePlan } from '../store/plan-approvals.ts';
 import { replaceTrackedIssues, type TrackedIssueRow } from '../store/tracked-issues.ts';
-import { capacityBucket } from '../domain/mapping.ts';
+import { loadAdmissionState, type TickAdmissionState } from './admission-state.ts';
+import { admitCandidates, type RequestDraft } from './admit-candidates.ts';
 import type { OrchestratorContext } from './context.ts';
 import { reconcileInFlight } from './reconcile.ts';
-import { requestRun, type RunRequest } from './request-run.ts';
+import { requestRun } from './request-run.ts';
 
 /** What one tick did, for logs and tests. */
 export interface TickReport {
@@ -26,8 +36,11 @@ export interface TickReport {
 
 /**
  * One poll (ARCHITECTURE.md, The tick): reconcile in-flight work, fetch candidates with one
- * batched query per provider, admit each through the one gate, and dispatch in priority then age
- * order. A provider whose fetch fails skips its dispatching; the others go on.
+ * batched cheap query per provider, admit each through the one gate — the cheap rules first, the
+ * details (and the dependency rule) only for the tickets that would run (admit-candidates.ts) —
+ * and dispatch in priority then age order. The ledger is read once per table into maps; blockers
+ * and the inbox are written as diffs. A provider whose fetch fails skips its dispatching; the
+ * others go on. Paused mappings are polled too, so their marked tickets show a `paused` blocker.
  */
 export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   const report: TickReport = {
@@ -41,24 +54,24 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   };
   Object.assign(report, await reconcileInFlight(ctx));
 
-  const active = (await listMappings(ctx.db)).filter((mapping) => !mapping.paused);
-  const requests: RunRequest[] = [];
-  const fetched = new Map<string, Ticket>();
-  const polledTeams: string[] = [];
+  const mappings = await listMappings(ctx.db);
+  const state = await loadAdmissionState(ctx);
+  const polled: { provider: TicketingProviderName; teamKey: string }[] = [];
+  const found: { ticket: TicketCandidate; mapping: Mapping }[] = [];
   const tracked: TrackedIssueRow[] = [];
 
-  for (const [name, mappings] of groupByProvider(active)) {
+  for (const [name, group] of groupByProvider(mappings)) {
     const provider = ctx.ticketing.get(name);
     if (!provider) {
       report.fetchErrors.push({ provider: name, error: `${name} is not configured` });
       ctx.logger.error(
-        `mappings ${mappings.map((m) => m.teamKey).join(', ')} use ${name}, but ${name} credentials are not set`,
+        `mappings ${group.map((m) => m.teamKey).join(', ')} use ${name}, but ${name} credentials are not set`,
       );
       continue;
     }
-    let tickets: Ticket[];
+    let tickets: TicketCandidate[];
     try {
-      tickets = await provider.fetchCandidates(mappings);
+      tickets = await provider.fetchCandidates(group);
     } catch (error) {
       report.fetchErrors.push({ provider: name, error: describeError(error) });
       ctx.logger.error(
@@ -68,55 +81,90 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
       continue;
     }
     const skipped = new Set(provider.lastFetchFailures?.().map((failure) => failure.teamKey));
-    polledTeams.push(
-      ...mappings.map((mapping) => mapping.teamKey).filter((teamKey) => !skipped.has(teamKey)),
-    );
+    for (const mapping of group) {
+      if (!skipped.has(mapping.teamKey)) polled.push({ provider: name, teamKey: mapping.teamKey });
+    }
+    const byTeam = new Map(group.map((mapping) => [mapping.teamKey.toUpperCase(), mapping]));
     for (const ticket of tickets) {
-      const mapping = mappingFor(mappings, ticket);
+      const mapping = byTeam.get(ticket.teamKey.toUpperCase());
       if (!mapping || isTerminal(ticket.stateType)) continue;
-      fetched.set(ticket.id, ticket);
+      found.push({ ticket, mapping });
       tracked.push(trackedRow(ticket, mapping, ctx.clock()));
-      const request = await requestFor(ctx, ticket, mapping);
-      if (request) requests.push(request);
     }
   }
-  requests.push(...(await approvedPlanRequests(ctx, active, fetched, requests)));
-  report.candidates = requests.length;
 
-  const blockers: BlockerRow[] = [];
-  requests.sort((a, b) => compareForDispatch(a.ticket, b.ticket));
-  for (const request of requests) {
+  const ledger = await loadTickLedger(ctx, found, state);
+  const drafts: RequestDraft[] = [];
+  for (const { ticket, mapping } of found) {
+    const draft = await requestFor(ctx, ticket, mapping, ledger);
+    if (draft) drafts.push(draft);
+  }
+  drafts.push(...(await approvedPlanRequests(ctx, mappings, found, drafts)));
+  report.candidates = drafts.length;
+
+  const admission = await admitCandidates(ctx, drafts, state);
+  report.fetchErrors.push(...admission.detailFailures);
+  // A ticket refused for capacity had no details read; if they showed an open blocker when last
+  // read, that stays its blocker, rather than flipping to `capacity` whenever the slots are full.
+  const knownDependencies = new Map((await listDependencyBlockers(ctx.db)).map((row) => [row.issue_id, row]));
+  const blockers: BlockerRow[] = admission.refused.map(({ request, refusal }) => {
+    const known = refusal.reason === 'capacity' ? knownDependencies.get(request.ticket.id) : undefined;
+    report.refused.push({
+      identifier: request.ticket.identifier,
+      reason: known ? 'dependency' : refusal.reason,
+    });
+    return known ?? blockerRow(ctx, request, refusal);
+  });
+  for (const request of admission.admitted) {
     const outcome = await requestRun(ctx, request);
     if (outcome.status === 'dispatched') report.dispatched.push(request.ticket.identifier);
     else if (outcome.status === 'failed') report.failed.push(request.ticket.identifier);
     else {
       report.refused.push({ identifier: request.ticket.identifier, reason: outcome.refusal.reason });
-      blockers.push({
-        issue_id: request.ticket.id,
-        issue_identifier: request.ticket.identifier,
-        issue_title: request.ticket.title,
-        issue_url: request.ticket.url,
-        team_key: request.mapping.teamKey,
-        bucket: capacityBucket(request.mapping, request.ticket.teamKey),
-        reason: outcome.refusal.reason,
-        detail: outcome.refusal.detail,
-        recorded_at: ctx.clock().toISOString(),
-      });
+      blockers.push(blockerRow(ctx, request, outcome.refusal));
     }
   }
-  await replaceBlockers(ctx.db, polledTeams, blockers);
-  await replaceTrackedIssues(ctx.db, polledTeams, tracked);
+  // A provider whose details could not be read keeps its teams' last known blockers and inbox.
+  const unread = new Set(admission.detailFailures.map((failure) => failure.provider));
+  const polledTeams = new Set(
+    polled.filter((team) => !unread.has(team.provider)).map((team) => team.teamKey),
+  );
+  const inPolledTeams = (row: { team_key: string }) => polledTeams.has(row.team_key);
+  await replaceBlockers(ctx.db, [...polledTeams], blockers.filter(inPolledTeams));
+  await replaceTrackedIssues(ctx.db, [...polledTeams], tracked.filter(inPolledTeams));
   return report;
+}
+
+/** What `requestFor` reads from the ledger, loaded for all candidates at once. */
+interface TickLedger {
+  /** Latest dispatch of each candidate that carries `Plan-Approved`. */
+  latestDispatch: ReadonlyMap<string, DispatchRow>;
+  openPullRequestIssueIds: ReadonlySet<string>;
+}
+
+async function loadTickLedger(
+  ctx: OrchestratorContext,
+  found: { ticket: TicketCandidate }[],
+  state: TickAdmissionState,
+): Promise<TickLedger> {
+  const approving = found
+    .filter(({ ticket }) => ticket.markers.includes('planApproved'))
+    .map(({ ticket }) => ticket.id);
+  return {
+    latestDispatch: await latestDispatchesOfIssues(ctx.db, approving),
+    openPullRequestIssueIds: state.openPullRequestIssueIds ?? new Set(),
+  };
 }
 
 /** A marked ticket becomes a pickup (`ready`) or approves its job's plan (`planApproved`). */
 async function requestFor(
   ctx: OrchestratorContext,
-  ticket: Ticket,
+  ticket: TicketCandidate,
   mapping: Mapping,
-): Promise<RunRequest | undefined> {
+  ledger: TickLedger,
+): Promise<RequestDraft | undefined> {
   if (ticket.markers.includes('planApproved')) {
-    const latest = await latestDispatchForIssue(ctx.db, ticket.id);
+    const latest = ledger.latestDispatch.get(ticket.id);
     if (latest?.phase === 'planning' && latest.status === 'succeeded') {
       await approvePlan(ctx.db, {
         jobId: latest.job_id,
@@ -130,41 +178,70 @@ async function requestFor(
   }
   if (!ticket.markers.includes('ready')) return undefined;
   // An open PR is never implemented afresh: asking again means another pass on that PR.
-  const open = await ctx.followUps?.openPullRequestFor(ticket, mapping);
-  if (open) return { kind: 'gap-fill', phase: 'gap-fill', ticket, mapping, ...open };
+  if (ledger.openPullRequestIssueIds.has(ticket.id)) {
+    const open = await ctx.followUps?.openPullRequestFor(ticket, mapping);
+    if (open) return { kind: 'gap-fill', phase: 'gap-fill', ticket, mapping, ...open };
+  }
   return { kind: 'pickup', phase: mapping.planningEnabled ? 'planning' : 'implementation', ticket, mapping };
 }
 
-/** Approved plans with no implementation run yet; their tickets are read when the poll did not. */
+/**
+ * Approved plans with no implementation run yet; tickets the poll did not see are read with one
+ * `getTickets` per provider.
+ */
 async function approvedPlanRequests(
   ctx: OrchestratorContext,
-  active: Mapping[],
-  fetched: Map<string, Ticket>,
-  already: RunRequest[],
-): Promise<RunRequest[]> {
+  mappings: Mapping[],
+  found: { ticket: TicketCandidate }[],
+  already: RequestDraft[],
+): Promise<RequestDraft[]> {
+  const requested = new Set(already.map((request) => request.ticket.id));
   const pending = (await listApprovedPlansAwaitingImplementation(ctx.db)).filter(
-    (row) => !already.some((request) => request.ticket.id === row.issue_id),
+    (row) => !requested.has(row.issue_id),
   );
-  const requests: RunRequest[] = [];
+  if (pending.length === 0) return [];
+  const byTeam = new Map(mappings.map((mapping) => [mapping.teamKey, mapping]));
+  const seen = new Map<string, TicketCandidate | Ticket>(found.map(({ ticket }) => [ticket.id, ticket]));
+  const unseen = new Map<TicketingProviderName, string[]>();
   for (const row of pending) {
-    const mapping = active.find((candidate) => candidate.teamKey === row.team_key);
-    const provider = ctx.ticketing.get(row.ticketing_provider as TicketingProviderName);
-    if (!mapping || !provider) continue;
-    let ticket = fetched.get(row.issue_id);
-    if (!ticket) {
-      try {
-        ticket = (await provider.getTickets([row.issue_id])).get(row.issue_id);
-      } catch (error) {
-        ctx.logger.warn(
-          { issue: row.issue_identifier, err: describeError(error) },
-          'cannot read ticket; retrying next tick',
-        );
-      }
+    if (seen.has(row.issue_id) || !byTeam.has(row.team_key)) continue;
+    const name = row.ticketing_provider as TicketingProviderName;
+    unseen.set(name, [...(unseen.get(name) ?? []), row.issue_id]);
+  }
+  for (const [name, ids] of unseen) {
+    const provider = ctx.ticketing.get(name);
+    if (!provider) continue;
+    try {
+      for (const [id, ticket] of await provider.getTickets(ids)) seen.set(id, ticket);
+    } catch (error) {
+      ctx.logger.warn(
+        { provider: name, err: describeError(error) },
+        'cannot read tickets of approved plans; retrying next tick',
+      );
     }
-    if (!ticket || isTerminal(ticket.stateType)) continue;
+  }
+  const requests: RequestDraft[] = [];
+  for (const row of pending) {
+    const mapping = byTeam.get(row.team_key);
+    const ticket = seen.get(row.issue_id);
+    if (!mapping || !ticket || isTerminal(ticket.stateType)) continue;
     requests.push({ kind: 'plan-approval', phase: 'implementation', ticket, mapping, jobId: row.job_id });
   }
   return requests;
+}
+
+function blockerRow(ctx: OrchestratorContext, request: RequestDraft, refusal: Refusal): BlockerRow {
+  return {
+    issue_id: request.ticket.id,
+    issue_identifier: request.ticket.identifier,
+    issue_title: request.ticket.title,
+    issue_url: request.ticket.url,
+    team_key: request.mapping.teamKey,
+    bucket: capacityBucket(request.mapping, request.ticket.teamKey),
+    reason: refusal.reason,
+    detail: refusal.detail,
+    recorded_at: ctx.clock().toISOString(),
+  };
 }
 
 function groupByProvider(mappings: Mapping[]): Map<TicketingProviderName, Mapping[]> {
@@ -175,12 +252,7 @@ function groupByProvider(mappings: Mapping[]): Map<TicketingProviderName, Mappin
   return groups;
 }
 
-/** Linear tickets belong to the mapping of their team key; Jira providers report the mapping's key. */
-function mappingFor(mappings: Mapping[], ticket: Ticket): Mapping | undefined {
-  return mappings.find((mapping) => mapping.teamKey.toUpperCase() === ticket.teamKey.toUpperCase());
-}
-
-function trackedRow(ticket: Ticket, mapping: Mapping, now: Date): TrackedIssueRow {
+function trackedRow(ticket: TicketCandidate, mapping: Mapping, now: Date): TrackedIssueRow {
   const stage = ticket.markers.includes('planApproved')
     ? 'plan_approved'
     : mapping.planningEnabled

@@ -30,6 +30,11 @@ export async function listDedupWindow(db: Kysely<Database>, since: Date): Promis
     .execute();
 }
 
+/** One issue's window entry, if it has one (newer or older than the window's start). */
+export async function getDedupEntry(db: Kysely<Database>, issueId: string): Promise<DedupRow | undefined> {
+  return db.selectFrom('dedup_window').selectAll().where('issue_id', '=', issueId).executeTakeFirst();
+}
+
 /** Removes an issue from the window so the next poll may dispatch it again; false if absent. */
 export async function deleteFromDedupWindow(db: Kysely<Database>, issueId: string): Promise<boolean> {
   const result = await db.deleteFrom('dedup_window').where('issue_id', '=', issueId).executeTakeFirst();

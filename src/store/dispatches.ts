@@ -133,6 +133,34 @@ export async function listInFlight(db: Kysely<Database>): Promise<DispatchRow[]>
   return db.selectFrom('dispatches').selectAll().where('status', 'in', IN_FLIGHT).execute();
 }
 
+/** Issue and bucket of every in-flight dispatch: what the admission gate counts, and nothing more. */
+export async function listInFlightClaims(
+  db: Kysely<Database>,
+): Promise<Pick<DispatchRow, 'issue_id' | 'bucket'>[]> {
+  return db
+    .selectFrom('dispatches')
+    .select(['issue_id', 'bucket'])
+    .where('status', 'in', IN_FLIGHT)
+    .execute();
+}
+
+/**
+ * The in-flight claims that concern one admission: the issue's own and those of its bucket, in
+ * one query (indexes `dispatches_issue_number` and `dispatches_status_bucket`).
+ */
+export async function listInFlightClaimsOf(
+  db: Kysely<Database>,
+  issueId: string,
+  bucket: string,
+): Promise<Pick<DispatchRow, 'issue_id' | 'bucket'>[]> {
+  return db
+    .selectFrom('dispatches')
+    .select(['issue_id', 'bucket'])
+    .where('status', 'in', IN_FLIGHT)
+    .where((eb) => eb.or([eb('issue_id', '=', issueId), eb('bucket', '=', bucket)]))
+    .execute();
+}
+
 /** In-flight dispatches past their deadline at `now`. */
 export async function listOverdue(db: Kysely<Database>, now: Date): Promise<DispatchRow[]> {
   return db
@@ -165,6 +193,27 @@ export async function latestDispatchForIssue(
     .where('issue_id', '=', issueId)
     .orderBy('dispatch_number', 'desc')
     .executeTakeFirst();
+}
+
+/**
+ * The latest dispatch of each of `issueIds` (absent: never dispatched), in chunks of 500 ids to
+ * stay far below SQLite's and PostgreSQL's bound-parameter limits.
+ */
+export async function latestDispatchesOfIssues(
+  db: Kysely<Database>,
+  issueIds: string[],
+): Promise<Map<string, DispatchRow>> {
+  const latest = new Map<string, DispatchRow>();
+  for (let i = 0; i < issueIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('dispatches')
+      .selectAll()
+      .where('issue_id', 'in', issueIds.slice(i, i + 500))
+      .orderBy('dispatch_number', 'desc')
+      .execute();
+    for (const row of rows) if (!latest.has(row.issue_id)) latest.set(row.issue_id, row);
+  }
+  return latest;
 }
 
 /** Dispatches dispatched since `since`, for the 24-hour trend and failure counts. */

@@ -59,3 +59,14 @@ export async function clearBreaker(db: Kysely<Database>, issueId: string): Promi
 export async function listParked(db: Kysely<Database>): Promise<BreakerRow[]> {
   return db.selectFrom('failure_breakers').selectAll().where('parked_at', 'is not', null).execute();
 }
+
+/** Whether one issue is parked. */
+export async function isParked(db: Kysely<Database>, issueId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('failure_breakers')
+    .select('issue_id')
+    .where('issue_id', '=', issueId)
+    .where('parked_at', 'is not', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}

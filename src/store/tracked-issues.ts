@@ -1,21 +1,65 @@
 import type { Kysely, Selectable } from 'kysely';
+import { chunks } from './chunks.ts';
 import type { Database, TrackedIssuesTable } from './schema.ts';
 
 /** Named queries for the issue inbox: what the last successful poll saw, per team. */
 
 export type TrackedIssueRow = Selectable<TrackedIssuesTable>;
 
-/** Replaces the inbox rows of the polled teams; teams whose fetch failed keep theirs. */
+/**
+ * Makes the inbox rows of the polled teams what this poll saw, as a diff in one transaction: rows
+ * no longer seen are deleted, new and changed rows are upserted, unchanged rows are not written
+ * (`seen_at` is when the poll first saw the issue as it is now). Teams whose fetch failed keep
+ * their rows. Rows are written 500 at a time.
+ */
 export async function replaceTrackedIssues(
   db: Kysely<Database>,
   teamKeys: string[],
   rows: TrackedIssueRow[],
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if (teamKeys.length > 0)
-      await trx.deleteFrom('tracked_issues').where('team_key', 'in', teamKeys).execute();
-    if (rows.length > 0) await trx.insertInto('tracked_issues').values(rows).execute();
+    const existing = new Map<string, TrackedIssueRow>();
+    for (const keys of chunks(teamKeys, 500)) {
+      const found = await trx
+        .selectFrom('tracked_issues')
+        .selectAll()
+        .where('team_key', 'in', keys)
+        .execute();
+      for (const row of found) existing.set(row.issue_id, row);
+    }
+    const next = new Set(rows.map((row) => row.issue_id));
+    const gone = [...existing.keys()].filter((issueId) => !next.has(issueId));
+    for (const ids of chunks(gone, 500))
+      await trx.deleteFrom('tracked_issues').where('issue_id', 'in', ids).execute();
+    const changed = rows.filter((row) => {
+      const before = existing.get(row.issue_id);
+      return !before || !sameTrackedIssue(before, row);
+    });
+    for (const values of chunks(changed, 500)) {
+      await trx
+        .insertInto('tracked_issues')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('issue_id').doUpdateSet((eb) => ({
+            issue_identifier: eb.ref('excluded.issue_identifier'),
+            issue_title: eb.ref('excluded.issue_title'),
+            issue_url: eb.ref('excluded.issue_url'),
+            team_key: eb.ref('excluded.team_key'),
+            ticketing_provider: eb.ref('excluded.ticketing_provider'),
+            state_name: eb.ref('excluded.state_name'),
+            state_type: eb.ref('excluded.state_type'),
+            stage: eb.ref('excluded.stage'),
+            priority: eb.ref('excluded.priority'),
+            seen_at: eb.ref('excluded.seen_at'),
+          })),
+        )
+        .execute();
+    }
   });
+}
+
+function sameTrackedIssue(a: TrackedIssueRow, b: TrackedIssueRow): boolean {
+  return (Object.keys(b) as (keyof TrackedIssueRow)[]).every((key) => key === 'seen_at' || a[key] === b[key]);
 }
 
 export async function listTrackedIssues(db: Kysely<Database>): Promise<TrackedIssueRow[]> {

@@ -1,6 +1,6 @@
 import type { Mapping } from '../domain/mapping.ts';
 import type { Marker } from '../domain/markers.ts';
-import type { Ticket, TicketingProviderName } from '../domain/ticket.ts';
+import type { Ticket, TicketCandidate, TicketingProviderName } from '../domain/ticket.ts';
 
 /**
  * A ticketing system the orchestrator polls and updates (Linear, Jira, or the in-memory fake).
@@ -12,19 +12,31 @@ export interface TicketingProvider {
   readonly name: TicketingProviderName;
 
   /**
-   * Tickets that carry an AI marker a person set — `ready` (asks for a run) or `planApproved`
-   * (approves a plan) — in the scopes of the given mappings, as **one** batched query for all of
-   * them (Linear: one GraphQL request filtered by team keys and labels). Tickets of other teams
-   * and closed tickets (completed, canceled) never come back. Each ticket's `markers` lists
-   * every lifecycle marker it carries. For Jira, `teamKey` is the key of the mapping that matched.
+   * Stage one of the tick's two-stage fetch (docs/decisions/tick-at-scale.md): tickets that carry
+   * an AI marker a person set — `ready` (asks for a run) or `planApproved` (approves a plan) — in
+   * the scopes of the given mappings, as **one** batched query for all of them (Linear: one
+   * GraphQL request per page of `CANDIDATE_PAGE_SIZE`, filtered by team keys and labels). Only
+   * what the gate's cheap rules need is read: no description, relations, parent or siblings.
+   * Tickets of other teams and closed tickets (completed, canceled) never come back. Each
+   * ticket's `markers` lists every lifecycle marker it carries. For Jira, `teamKey` is the key of
+   * the mapping that matched.
    */
-  fetchCandidates(mappings: Mapping[]): Promise<Ticket[]>;
+  fetchCandidates(mappings: Mapping[]): Promise<TicketCandidate[]>;
 
   /**
-   * Current state of specific tickets, for reconciling in-flight work. Ids that the tracker
+   * Stage two, and reconciling in-flight work: the current state of specific tickets with their
+   * details (description, dependencies — complete, never cut at a page —, parent, siblings), as
+   * one batched query by id (more requests only when the ids pass one page). Ids that the tracker
    * says do not exist are absent from the map; a tracker error throws instead.
    */
   getTickets(ids: string[]): Promise<Map<string, Ticket>>;
+
+  /**
+   * The cheap fields of specific tickets (state, markers, …: what `fetchCandidates` reads), by
+   * id, at the candidate page size — for reconciling in-flight work, which needs no details.
+   * Ids the tracker does not know are absent from the map; a tracker error throws instead.
+   */
+  getTicketStates(ids: string[]): Promise<Map<string, TicketCandidate>>;
 
   /**
    * Makes `marker` the ticket's lifecycle marker: Linear adds the label (creating it in the

@@ -20,6 +20,7 @@ import {
   recordRunFailure,
   recordRunSuccess,
 } from '../../src/store/failure-breakers.ts';
+import { listTrackedIssues, replaceTrackedIssues } from '../../src/store/tracked-issues.ts';
 import { isAdminSessionValid, insertAdminSession } from '../../src/store/admin-sessions.ts';
 import { getSetting, setSetting } from '../../src/store/settings.ts';
 import { storeDialects } from '../support/store-dialects.ts';
@@ -155,6 +156,59 @@ for (const dialect of storeDialects()) {
       await replaceBlockers(store.db, ['ENG', 'OPS'], [blocker('a', 'ENG'), blocker('b', 'OPS')]);
       await replaceBlockers(store.db, ['ENG'], [blocker('c', 'ENG')]);
       expect((await listBlockers(store.db)).map((row) => row.issue_id).sort()).toEqual(['b', 'c']);
+    });
+
+    it('writes blockers as a diff: a kept reason keeps its time, a new reason starts one', async () => {
+      const blocker = (id: string, reason: string, at: Date, detail = 'd') => ({
+        issue_id: id,
+        issue_identifier: id,
+        issue_title: 't',
+        issue_url: 'u',
+        team_key: 'ENG',
+        bucket: 'linear:ENG',
+        reason,
+        detail,
+        recorded_at: at.toISOString(),
+      });
+      await replaceBlockers(store.db, ['ENG'], [blocker('a', 'capacity', t0), blocker('b', 'capacity', t0)]);
+      await replaceBlockers(
+        store.db,
+        ['ENG'],
+        [blocker('a', 'capacity', minutes(1), '2 of 2'), blocker('b', 'dependency', minutes(1))],
+      );
+      const rows = new Map((await listBlockers(store.db)).map((row) => [row.issue_id, row]));
+      expect(rows.get('a')).toMatchObject({ detail: '2 of 2', recorded_at: t0.toISOString() });
+      expect(rows.get('b')).toMatchObject({ reason: 'dependency', recorded_at: minutes(1).toISOString() });
+    });
+
+    it('writes the inbox as a diff, 500 rows at a time', async () => {
+      const row = (i: number, stage = 'ready') => ({
+        issue_id: `issue-${i}`,
+        issue_identifier: `ENG-${i}`,
+        issue_title: 't',
+        issue_url: 'u',
+        team_key: i % 2 === 0 ? 'ENG' : 'OPS',
+        ticketing_provider: 'linear',
+        state_name: 'Todo',
+        state_type: 'unstarted',
+        stage,
+        priority: 0,
+        seen_at: t0.toISOString(),
+      });
+      const many = Array.from({ length: 1_200 }, (_, i) => row(i));
+      await replaceTrackedIssues(store.db, ['ENG', 'OPS'], many);
+      const later = (r: ReturnType<typeof row>) => ({ ...r, seen_at: minutes(1).toISOString() });
+      const next = [later(row(2, 'plan_approved')), ...many.slice(3).map(later)];
+      await replaceTrackedIssues(store.db, ['ENG', 'OPS'], next);
+      const rows = await listTrackedIssues(store.db);
+      expect(rows).toHaveLength(1_198);
+      const byId = new Map(rows.map((r) => [r.issue_id, r]));
+      expect(byId.has('issue-0')).toBe(false);
+      expect(byId.get('issue-2')).toMatchObject({
+        stage: 'plan_approved',
+        seen_at: minutes(1).toISOString(),
+      });
+      expect(byId.get('issue-3')?.seen_at).toBe(t0.toISOString());
     });
 
     it('parks an issue after the threshold of consecutive failures until cleared', async () => {

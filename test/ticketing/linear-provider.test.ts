@@ -87,20 +87,52 @@ describe('linear provider against the fake Linear server', () => {
       tickets = await provider.fetchCandidates(['ENG', 'WEB', 'OPS'].map(linearMapping));
     });
 
-    expect(requests.map((r) => r.operationName)).toEqual(['AiImplementIssues']);
+    expect(requests.map((r) => r.operationName)).toEqual(['AiImplementCandidates']);
     expect(tickets.map((t) => t.teamKey).sort()).toEqual(['ENG', 'OPS', 'WEB']);
   });
 
-  it('follows pages when the candidates do not fit in one', async () => {
-    for (let i = 0; i < 30; i += 1) fake.addIssue({ team: 'ENG', labels: ['AI-Implement'] });
+  it('follows pages of 250 when the candidates do not fit in one', async () => {
+    for (let i = 0; i < 260; i += 1) fake.addIssue({ team: 'ENG', labels: ['AI-Implement'] });
 
     let count = 0;
     const requests = await requestsDuring(async () => {
       count = new Set((await provider.fetchCandidates([linearMapping('ENG')])).map((t) => t.id)).size;
     });
 
-    expect(count).toBe(30);
-    expect(requests.map((r) => r.variables.after)).toEqual([null, expect.any(String)]);
+    expect(count).toBe(260);
+    expect(requests.map((r) => [r.variables.first, r.variables.after])).toEqual([
+      [250, null],
+      [250, expect.any(String)],
+    ]);
+  });
+
+  it('reads details by id 50 at a time, and every blocker past the first page of relations', async () => {
+    const blockers = Array.from({ length: 12 }, (_, i) =>
+      fake.addIssue({ team: 'ENG', title: `Blocker ${i}`, state: i === 11 ? 'Todo' : 'Done' }),
+    );
+    const blocked = fake.addIssue({
+      team: 'ENG',
+      labels: ['AI-Implement'],
+      blockedBy: blockers.map((b) => b.id),
+    });
+    const others = Array.from({ length: 55 }, () => fake.addIssue({ team: 'ENG', labels: ['AI-Implement'] }));
+
+    let tickets = new Map<string, { dependencies: { identifier: string; resolved: boolean }[] }>();
+    const requests = await requestsDuring(async () => {
+      tickets = await provider.getTickets([blocked.id, ...others.map((o) => o.id)]);
+    });
+
+    expect(tickets.size).toBe(56);
+    expect(requests.map((r) => r.operationName)).toEqual([
+      'AiImplementIssues',
+      'AiImplementIssueRelations',
+      'AiImplementIssues',
+    ]);
+    const dependencies = tickets.get(blocked.id)?.dependencies ?? [];
+    expect(dependencies).toHaveLength(12);
+    expect(dependencies.filter((d) => !d.resolved).map((d) => d.identifier)).toEqual([
+      blockers[11]!.identifier,
+    ]);
   });
 
   it('makes no request without Linear mappings or ids', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IntegrationError } from '../../src/domain/errors.ts';
-import type { Ticket } from '../../src/domain/ticket.ts';
+import type { Ticket, TicketCandidate } from '../../src/domain/ticket.ts';
 import type { IssueRefs, IssueSnapshot } from '../../src/ticketing/memory/workspace-seed.ts';
 import type { TicketRef } from '../../src/ticketing/types.ts';
 import { LINEAR_TRAITS, type TicketingHarness, type TicketingTraits } from './ticketing-harness.ts';
@@ -30,9 +30,15 @@ export function runTicketingContract(
       teamKey,
     });
     const candidates = (...teamKeys: string[]) => h.provider.fetchCandidates(teamKeys.map(traits.mapping));
-    const candidate = async (issue: IssueRefs): Promise<Ticket> => {
+    const candidate = async (issue: IssueRefs): Promise<TicketCandidate> => {
       const found = (await candidates('ENG')).find((ticket) => ticket.id === issue.id);
       if (!found) throw new Error(`${issue.identifier} is not a candidate`);
+      return found;
+    };
+    /** A candidate, then its details (stage two of the tick's fetch). */
+    const detailed = async (issue: IssueRefs): Promise<Ticket> => {
+      const found = (await h.provider.getTickets([(await candidate(issue)).id])).get(issue.id);
+      if (!found) throw new Error(`${issue.identifier} has no details`);
       return found;
     };
 
@@ -82,6 +88,33 @@ export function runTicketingContract(
       expect(await h.provider.fetchCandidates([])).toEqual([]);
     });
 
+    it('reads candidates cheaply: the gate’s fields and markers, no details', async () => {
+      const blocker = h.addIssue({ team: 'ENG' });
+      const issue = h.addIssue({
+        team: 'ENG',
+        title: 'Add CSV export',
+        description: 'Users want **CSV**.',
+        labels: ['AI-Implement'],
+        priority: 2,
+        blockedBy: [blocker.id],
+      });
+
+      const found = await candidate(issue);
+
+      expect(found).toMatchObject({
+        provider: traits.providerName,
+        identifier: issue.identifier,
+        title: 'Add CSV export',
+        url: issue.url,
+        stateType: 'unstarted',
+        priority: 2,
+        markers: ['ready'],
+      });
+      for (const detail of ['description', 'dependencies', 'parent', 'siblings']) {
+        expect(found).not.toHaveProperty(detail);
+      }
+    });
+
     it('reads title, description, url, priority, age, state and team', async () => {
       const issue = h.addIssue({
         team: 'ENG',
@@ -93,7 +126,7 @@ export function runTicketingContract(
       });
       const bare = h.addIssue({ team: 'ENG', labels: ['AI-Implement'] });
 
-      const ticket = await candidate(issue);
+      const ticket = await detailed(issue);
       expect(ticket).toMatchObject({
         provider: traits.providerName,
         id: issue.id,
@@ -107,7 +140,7 @@ export function runTicketingContract(
         priority: 2,
       });
       expect(new Date(ticket.createdAt).toISOString()).toBe('2026-03-01T10:00:00.000Z');
-      expect(await candidate(bare)).toMatchObject({
+      expect(await detailed(bare)).toMatchObject({
         description: '',
         priority: 0,
         parent: undefined,
@@ -127,7 +160,7 @@ export function runTicketingContract(
         relatedTo: [related.id],
       });
 
-      const dependencies = (await candidate(issue)).dependencies.sort((a, b) =>
+      const dependencies = (await detailed(issue)).dependencies.sort((a, b) =>
         a.identifier.localeCompare(b.identifier),
       );
       expect(dependencies).toEqual([
@@ -144,7 +177,7 @@ export function runTicketingContract(
       ]);
 
       h.updateIssue(open.id, { state: 'Done' });
-      expect((await candidate(issue)).dependencies.every((dependency) => dependency.resolved)).toBe(true);
+      expect((await detailed(issue)).dependencies.every((dependency) => dependency.resolved)).toBe(true);
     });
 
     it('gives the parent and the siblings (the parent’s other children)', async () => {
@@ -153,7 +186,7 @@ export function runTicketingContract(
       const second = h.addIssue({ team: 'ENG', parent: parent.identifier });
       const third = h.addIssue({ team: 'ENG', parent: parent.id, state: 'Done' });
 
-      const ticket = await candidate(child);
+      const ticket = await detailed(child);
       expect(ticket.parent).toEqual({
         id: parent.id,
         identifier: parent.identifier,
@@ -175,6 +208,19 @@ export function runTicketingContract(
       expect(tickets.get(marked.id)?.markers).toEqual(['working']);
       expect(tickets.get(closed.id)).toMatchObject({ identifier: closed.identifier, stateType: 'completed' });
       expect((await h.provider.getTickets([])).size).toBe(0);
+    });
+
+    it('gets the cheap fields of tickets by id, for reconciling', async () => {
+      const marked = h.addIssue({ team: 'ENG', labels: ['AI-Working'] });
+      const closed = h.addIssue({ team: 'ENG', state: 'Done' });
+
+      const tickets = await h.provider.getTicketStates([marked.id, randomUUID(), closed.id]);
+
+      expect([...tickets.keys()].sort()).toEqual([marked.id, closed.id].sort());
+      expect(tickets.get(marked.id)).toMatchObject({ identifier: marked.identifier, markers: ['working'] });
+      expect(tickets.get(marked.id)).not.toHaveProperty('dependencies');
+      expect(tickets.get(closed.id)).toMatchObject({ stateType: 'completed' });
+      expect((await h.provider.getTicketStates([])).size).toBe(0);
     });
 
     it('setMarker swaps the lifecycle marker, keeps other labels and the state', async () => {

@@ -2,12 +2,12 @@ import { isAuthError } from 'jira.js/core';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
-import type { Ticket } from '../../domain/ticket.ts';
+import type { TicketCandidate } from '../../domain/ticket.ts';
 import type { FieldDirectory } from './field-discovery.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
-import { childrenByParent, searchAll } from './jira-search.ts';
+import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
 import { candidateJql } from './jql.ts';
-import { TICKET_FIELDS, mapIssue, type JiraIssue } from './map-issue.ts';
+import { CANDIDATE_FIELDS, mapCandidate, type JiraIssue } from './map-issue.ts';
 
 /** A Jira mapping whose candidates could not be read this poll, and why. */
 export interface MappingFailure {
@@ -29,8 +29,10 @@ interface Found {
 }
 
 /**
- * The `Ready` issues of each Jira mapping, one search per mapping (each has its own JQL and repo
- * value, so they cannot share a query), then one children search for the siblings of all of them.
+ * Stage one of the tick's fetch: the `Ready` issues of each Jira mapping with only the cheap
+ * `CANDIDATE_FIELDS` (no description, links or parent: `getTickets` reads those for the tickets
+ * that pass the cheap rules), one search per mapping (each has its own JQL and repo value, so
+ * they cannot share a query), in pages of `CANDIDATE_SEARCH_PAGE_SIZE`.
  * A mapping-specific failure — its JQL is invalid, its fields are ambiguous, a project it names
  * is forbidden (403) or unknown — skips that mapping only: it is returned in `failures` and the
  * others go on. A failure that concerns the whole site (401 credentials, rate limit, Jira down)
@@ -40,7 +42,7 @@ interface Found {
 export async function fetchCandidatesByMapping(
   deps: CandidateDeps,
   mappings: Mapping[],
-): Promise<{ tickets: Ticket[]; failures: MappingFailure[] }> {
+): Promise<{ tickets: TicketCandidate[]; failures: MappingFailure[] }> {
   const jiraMappings = mappings.filter((mapping) => mapping.ticketingProvider === 'jira');
   const found = new Map<string, Found>();
   const failures: MappingFailure[] = [];
@@ -62,7 +64,9 @@ export async function fetchCandidatesByMapping(
       statusFieldId = fields.status.id;
       const jql = candidateJql(config.jql, fields, JIRA_STATUS_VALUES.ready, config.repoFieldValue);
       context = ` (searching with its JQL ${JSON.stringify(config.jql)})`;
-      issues = await searchAll(deps.request, jql, [...TICKET_FIELDS, fields.status.id]);
+      issues = await searchAll(deps.request, jql, [...CANDIDATE_FIELDS, fields.status.id], {
+        pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+      });
     } catch (caught) {
       if (!(caught instanceof IntegrationError) || affectsEveryMapping(caught)) throw caught;
       const error = new IntegrationError(
@@ -96,18 +100,8 @@ export async function fetchCandidatesByMapping(
     );
   }
 
-  const parentKeys = [...new Set([...found.values()].flatMap(({ issue }) => parentKeyOf(issue)))];
-  const siblings =
-    parentKeys.length > 0
-      ? await childrenByParent(deps.request, parentKeys, deps.issueUrl, deps.logger)
-      : new Map();
   const tickets = [...found.values()].map(({ issue, teamKey, statusFieldId }) =>
-    mapIssue(issue, {
-      statusFieldId,
-      teamKey,
-      siblings: siblings.get(parentKeyOf(issue)[0] ?? '') ?? [],
-      issueUrl: deps.issueUrl,
-    }),
+    mapCandidate(issue, { statusFieldId, teamKey, issueUrl: deps.issueUrl }),
   );
   return { tickets, failures };
 }
@@ -126,9 +120,4 @@ function allFailed(failures: MappingFailure[]): IntegrationError {
     `Every Jira mapping failed: ${failures.map((failure) => failure.error.message).join(' | ')}`,
     { cause: first?.error },
   );
-}
-
-function parentKeyOf(issue: JiraIssue): string[] {
-  const parent = issue.fields.parent as { key?: unknown } | null | undefined;
-  return typeof parent?.key === 'string' ? [parent.key] : [];
 }

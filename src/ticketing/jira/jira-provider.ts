@@ -1,13 +1,13 @@
 import { addComment, getCurrentUser } from 'jira.js/cloud';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
-import type { Ticket } from '../../domain/ticket.ts';
+import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketingProvider, TicketRef } from '../types.ts';
 import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
 import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
 import { bulkFetch, childrenByParent } from './jira-search.ts';
-import { TICKET_FIELDS, mapIssue } from './map-issue.ts';
+import { CANDIDATE_FIELDS, TICKET_FIELDS, mapCandidate, mapIssue, type JiraIssue } from './map-issue.ts';
 import { markJiraIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import { markdownToAdf } from './markdown-to-adf.ts';
@@ -68,13 +68,36 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
 
   const markers = createMarkerUpdates(request, statusField);
 
+  /** The AI-Implement Status field ids that may hold an issue's marker: by name, and the overrides. */
+  async function statusFieldIds() {
+    const byName = await fields.lookup(STATUS_ROLE, undefined);
+    const statusIds = new Set<string>('field' in byName ? [byName.field.id] : []);
+    for (const config of polledConfigs.values())
+      if (config.statusFieldOverride) statusIds.add(config.statusFieldOverride);
+    return { byName, statusIds };
+  }
+
+  /** Which mapping's key and status field an issue read by id is mapped with. */
+  async function mapContext(
+    issue: JiraIssue,
+    byName: Awaited<ReturnType<typeof statusFieldIds>>['byName'],
+    statusIds: Set<string>,
+  ) {
+    const teamKey = issueTeamKeys.get(issue.id);
+    const override = teamKey === undefined ? undefined : (await configFor(teamKey))?.statusFieldOverride;
+    const statusFieldId =
+      override ??
+      ('field' in byName ? byName.field.id : [...statusIds].find((id) => issue.fields[id] != null));
+    return { statusFieldId, teamKey, issueUrl };
+  }
+
   return {
     name: 'jira',
     connection,
     lastFetchFailures: () => [...failures],
 
     /** `Ready` issues of every Jira mapping; see `fetchCandidatesByMapping` for partial failures. */
-    async fetchCandidates(mappings: Mapping[]): Promise<Ticket[]> {
+    async fetchCandidates(mappings: Mapping[]): Promise<TicketCandidate[]> {
       const jiraMappings = mappings.filter((mapping) => mapping.ticketingProvider === 'jira');
       for (const mapping of jiraMappings) {
         if (mapping.ticketingConfig.kind === 'jira')
@@ -93,31 +116,38 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       }
     },
 
-    /** Current state of issues by id (bulk fetch); ids Jira does not know are absent from the map. */
+    /**
+     * Stage two: issues by id with their details (bulk fetch, 100 a request, plus one children
+     * search for siblings); ids Jira does not know are absent from the map.
+     */
     async getTickets(ids: string[]): Promise<Map<string, Ticket>> {
       const unique = [...new Set(ids)];
       const tickets = new Map<string, Ticket>();
       if (unique.length === 0) return tickets;
-      const byName = await fields.lookup(STATUS_ROLE, undefined);
-      const statusIds = new Set<string>('field' in byName ? [byName.field.id] : []);
-      for (const config of polledConfigs.values())
-        if (config.statusFieldOverride) statusIds.add(config.statusFieldOverride);
+      const { byName, statusIds } = await statusFieldIds();
       const issues = await bulkFetch(request, unique, [...TICKET_FIELDS, ...statusIds]);
       const parents = [...new Set(issues.flatMap((issue) => parentKey(issue.fields.parent)))];
       const siblings =
         parents.length > 0 ? await childrenByParent(request, parents, issueUrl, logger) : new Map();
       for (const issue of issues) {
-        const teamKey = issueTeamKeys.get(issue.id);
-        const override = teamKey === undefined ? undefined : (await configFor(teamKey))?.statusFieldOverride;
-        const statusFieldId =
-          override ??
-          ('field' in byName ? byName.field.id : [...statusIds].find((id) => issue.fields[id] != null));
+        const context = await mapContext(issue, byName, statusIds);
         const ticket = mapIssue(issue, {
-          statusFieldId,
-          teamKey,
+          ...context,
           siblings: siblings.get(parentKey(issue.fields.parent)[0] ?? '') ?? [],
-          issueUrl,
         });
+        tickets.set(ticket.id, ticket);
+      }
+      return tickets;
+    },
+
+    /** The cheap fields of issues by id (bulk fetch of `CANDIDATE_FIELDS`, 100 a request). */
+    async getTicketStates(ids: string[]): Promise<Map<string, TicketCandidate>> {
+      const unique = [...new Set(ids)];
+      const tickets = new Map<string, TicketCandidate>();
+      if (unique.length === 0) return tickets;
+      const { byName, statusIds } = await statusFieldIds();
+      for (const issue of await bulkFetch(request, unique, [...CANDIDATE_FIELDS, ...statusIds])) {
+        const ticket = mapCandidate(issue, await mapContext(issue, byName, statusIds));
         tickets.set(ticket.id, ticket);
       }
       return tickets;

@@ -11,6 +11,12 @@ import { JiraIssueSchema, SUMMARY_FIELDS, mapSummary, type JiraIssue } from './m
  * large; 50 keeps a page with descriptions and links to a few hundred KB.
  */
 export const SEARCH_PAGE_SIZE = 50;
+/**
+ * Issues per page of the candidate search, which asks for a few small fields only: the enhanced
+ * search's documented maximum is 5,000 (it returns fewer when the fields are large, and says so
+ * with `nextPageToken`), so 10,000 waiting issues take two or three requests, not 200.
+ */
+export const CANDIDATE_SEARCH_PAGE_SIZE = 5_000;
 /** Issues per bulk fetch: Jira's documented maximum for `POST /rest/api/3/issue/bulkfetch`. */
 export const BULK_FETCH_SIZE = 100;
 /** Parents per children search, keeping the `parent in (…)` clause short. */
@@ -23,7 +29,12 @@ const IssuesSchema = z.array(JiraIssueSchema);
  * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post),
  * following `nextPageToken` until Jira says the page is the last. Throws `IntegrationError`.
  */
-export async function searchAll(request: JiraRequest, jql: string, fields: string[]): Promise<JiraIssue[]> {
+export async function searchAll(
+  request: JiraRequest,
+  jql: string,
+  fields: string[],
+  options: { pageSize?: number } = {},
+): Promise<JiraIssue[]> {
   const issues: JiraIssue[] = [];
   const seenTokens = new Set<string>();
   let nextPageToken: string | undefined;
@@ -32,7 +43,7 @@ export async function searchAll(request: JiraRequest, jql: string, fields: strin
       searchAndReconsileIssuesUsingJqlPost(client, {
         jql,
         fields,
-        maxResults: SEARCH_PAGE_SIZE,
+        maxResults: options.pageSize ?? SEARCH_PAGE_SIZE,
         ...(nextPageToken === undefined ? {} : { nextPageToken }),
       }),
     );

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { IntegrationError } from '../../domain/errors.ts';
 import { JIRA_STATUS_VALUES, MARKERS, type Marker } from '../../domain/markers.ts';
-import type { Ticket, TicketDependency, TicketStateType, TicketSummary } from '../../domain/ticket.ts';
+import type {
+  Ticket,
+  TicketCandidate,
+  TicketDependency,
+  TicketStateType,
+  TicketSummary,
+} from '../../domain/ticket.ts';
 import { adfToMarkdown } from './adf-to-markdown.ts';
 
 /**
@@ -10,18 +16,10 @@ import { adfToMarkdown } from './adf-to-markdown.ts';
  * with the schemas below.
  */
 
-/** Fields requested for a ticket (plus the status field's id). */
-export const TICKET_FIELDS = [
-  'summary',
-  'description',
-  'status',
-  'priority',
-  'created',
-  'project',
-  'resolution',
-  'issuelinks',
-  'parent',
-];
+/** Fields requested for a candidate, stage one of the tick's fetch (plus the status field's id). */
+export const CANDIDATE_FIELDS = ['summary', 'status', 'priority', 'created', 'project', 'resolution'];
+/** Fields requested for a ticket with its details (plus the status field's id). */
+export const TICKET_FIELDS = [...CANDIDATE_FIELDS, 'description', 'issuelinks', 'parent'];
 /** Fields requested for a sibling. */
 export const SUMMARY_FIELDS = ['summary', 'status', 'resolution', 'parent'];
 
@@ -46,12 +44,14 @@ const IssueLinkSchema = z.object({
   inwardIssue: LinkedIssueSchema.optional(),
   outwardIssue: LinkedIssueSchema.optional(),
 });
-const TicketFieldsSchema = SummaryFieldsSchema.extend({
+const CandidateFieldsSchema = SummaryFieldsSchema.extend({
   status: StatusSchema,
-  description: z.unknown().optional(),
   priority: z.object({ id: z.string().optional(), name: z.string().optional() }).nullish(),
   created: z.string(),
   project: z.object({ key: z.string() }),
+});
+const TicketFieldsSchema = CandidateFieldsSchema.extend({
+  description: z.unknown().optional(),
   issuelinks: z.array(IssueLinkSchema).nullish(),
   parent: LinkedIssueSchema.nullish(),
 });
@@ -97,6 +97,33 @@ const PRIORITIES: Record<string, number> = {
 };
 
 /**
+ * A `TicketCandidate` from a Jira issue read with `CANDIDATE_FIELDS`: summary → title, the status
+ * category → state type, priority by name, `created` as ISO, the AI-Implement Status value → its
+ * marker. Throws `IntegrationError('jira', 'invalid')` when a field has an unexpected shape.
+ */
+export function mapCandidate(
+  issue: JiraIssue,
+  context: Pick<MapContext, 'statusFieldId' | 'teamKey' | 'issueUrl'>,
+): TicketCandidate {
+  const fields = parseFields(issue, CandidateFieldsSchema);
+  const statusValue = context.statusFieldId === undefined ? undefined : issue.fields[context.statusFieldId];
+  const created = new Date(fields.created);
+  return {
+    provider: 'jira',
+    id: issue.id,
+    identifier: issue.key,
+    title: fields.summary ?? '',
+    url: context.issueUrl(issue.key),
+    teamKey: context.teamKey ?? fields.project.key,
+    stateName: fields.status.name,
+    stateType: stateType(fields.status, fields.resolution),
+    priority: priority(fields.priority),
+    createdAt: Number.isNaN(created.getTime()) ? fields.created : created.toISOString(),
+    markers: markersFor(statusValue),
+  };
+}
+
+/**
  * A `Ticket` from a Jira issue: summary → title, the ADF description → Markdown, the status
  * category → state type (Done with a Won't Do-like resolution or status → canceled), priority by
  * name, `created` as ISO, the AI-Implement Status value → its marker, "is blocked by" links →
@@ -105,21 +132,9 @@ const PRIORITIES: Record<string, number> = {
  */
 export function mapIssue(issue: JiraIssue, context: MapContext): Ticket {
   const fields = parseFields(issue, TicketFieldsSchema);
-  const statusValue = context.statusFieldId === undefined ? undefined : issue.fields[context.statusFieldId];
-  const created = new Date(fields.created);
   return {
-    provider: 'jira',
-    id: issue.id,
-    identifier: issue.key,
-    title: fields.summary ?? '',
+    ...mapCandidate(issue, context),
     description: adfToMarkdown(fields.description),
-    url: context.issueUrl(issue.key),
-    teamKey: context.teamKey ?? fields.project.key,
-    stateName: fields.status.name,
-    stateType: stateType(fields.status, fields.resolution),
-    priority: priority(fields.priority),
-    createdAt: Number.isNaN(created.getTime()) ? fields.created : created.toISOString(),
-    markers: markersFor(statusValue),
     dependencies: (fields.issuelinks ?? []).flatMap((link) => {
       const blocker = link.inwardIssue;
       const blocks =

@@ -3,19 +3,32 @@ import { z } from 'zod';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
 import { LINEAR_LABELS } from '../../domain/markers.ts';
-import type { Ticket } from '../../domain/ticket.ts';
+import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketingProvider, TicketRef } from '../types.ts';
 import { createLinearRequest, type LinearRequest, type LinearRequestOptions } from './linear-request.ts';
-import { IssuesPageSchema, mapIssue, type IssuesPage } from './map-issue.ts';
+import {
+  CandidatesPageSchema,
+  IssueRelationsSchema,
+  IssuesPageSchema,
+  mapCandidate,
+  mapIssue,
+  type CandidatesPage,
+  type IssuesPage,
+  type LinearRelations,
+} from './map-issue.ts';
 import { markLinearIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import {
+  CANDIDATE_PAGE_SIZE,
+  CANDIDATES_QUERY,
   CREATE_COMMENT_MUTATION,
-  ISSUE_PAGE_SIZE,
+  DETAIL_PAGE_SIZE,
+  ISSUE_RELATIONS_QUERY,
   ISSUES_QUERY,
   VIEWER_QUERY,
   candidateFilter,
   idFilter,
+  lifecycleLabelVariables,
 } from './queries.ts';
 
 export interface LinearProviderOptions extends LinearRequestOptions {
@@ -47,26 +60,53 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
     name: 'linear',
 
     /**
-     * Open issues (not completed/canceled) of the Linear teams mapped in `mappings` that carry
-     * `AI-Implement` or `Plan-Approved`, as one `issues` query for all teams (more requests only
-     * when the result runs past a page of 25). Mappings of other providers are ignored.
+     * Stage one: open issues (not completed/canceled) of the Linear teams mapped in `mappings`
+     * that carry `AI-Implement` or `Plan-Approved`, with only the cheap fields, as one `issues`
+     * query for all teams in pages of `CANDIDATE_PAGE_SIZE` (queries.ts has the arithmetic).
+     * Mappings of other providers are ignored.
      */
-    async fetchCandidates(mappings: Mapping[]): Promise<Ticket[]> {
+    async fetchCandidates(mappings: Mapping[]): Promise<TicketCandidate[]> {
       const teamKeys = [
         ...new Set(
           mappings.filter((m) => m.ticketingProvider === 'linear').map((m) => m.teamKey.toUpperCase()),
         ),
       ];
       if (teamKeys.length === 0) return [];
-      return fetchIssues(request, candidateFilter(teamKeys, REQUEST_LABELS));
+      return fetchCandidatePages(request, candidateFilter(teamKeys, REQUEST_LABELS));
     },
 
-    /** The current state of `ids` (Linear issue UUIDs); ids Linear does not know are absent from the map. */
+    /** The stage-one fields of `ids`, `CANDIDATE_PAGE_SIZE` ids per request. */
+    async getTicketStates(ids: string[]): Promise<Map<string, TicketCandidate>> {
+      const unique = [...new Set(ids)];
+      const tickets = new Map<string, TicketCandidate>();
+      for (let start = 0; start < unique.length; start += CANDIDATE_PAGE_SIZE) {
+        const chunk = unique.slice(start, start + CANDIDATE_PAGE_SIZE);
+        for (const ticket of await fetchCandidatePages(request, idFilter(chunk)))
+          tickets.set(ticket.id, ticket);
+      }
+      return tickets;
+    },
+
+    /**
+     * Stage two: `ids` (Linear issue UUIDs) with their details, `DETAIL_PAGE_SIZE` ids per
+     * request; an issue with more blocking relations than one page holds has the rest read too,
+     * so no blocker is missed. Ids Linear does not know are absent from the map.
+     */
     async getTickets(ids: string[]): Promise<Map<string, Ticket>> {
       const unique = [...new Set(ids)];
       const tickets = new Map<string, Ticket>();
-      if (unique.length === 0) return tickets;
-      for (const ticket of await fetchIssues(request, idFilter(unique))) tickets.set(ticket.id, ticket);
+      for (let start = 0; start < unique.length; start += DETAIL_PAGE_SIZE) {
+        const chunk = unique.slice(start, start + DETAIL_PAGE_SIZE);
+        const page: IssuesPage = await request(
+          ISSUES_QUERY,
+          { filter: idFilter(chunk), first: DETAIL_PAGE_SIZE, after: null, ...lifecycleLabelVariables() },
+          IssuesPageSchema,
+        );
+        for (const issue of page.issues.nodes) {
+          const relations = await allRelations(request, issue.id, issue.inverseRelations);
+          tickets.set(issue.id, mapIssue(issue, relations));
+        }
+      }
       return tickets;
     },
 
@@ -103,19 +143,41 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
   };
 }
 
-/** Every page of `issues(filter:)`, following `pageInfo.endCursor`. */
-async function fetchIssues(request: LinearRequest, filter: Record<string, unknown>): Promise<Ticket[]> {
-  const tickets: Ticket[] = [];
+/** Every page of `CANDIDATES_QUERY` for `filter`. */
+async function fetchCandidatePages(
+  request: LinearRequest,
+  filter: Record<string, unknown>,
+): Promise<TicketCandidate[]> {
+  const candidates: TicketCandidate[] = [];
   let after: string | null = null;
   do {
-    const page: IssuesPage = await request(
-      ISSUES_QUERY,
-      { filter, first: ISSUE_PAGE_SIZE, after },
-      IssuesPageSchema,
+    const page: CandidatesPage = await request(
+      CANDIDATES_QUERY,
+      { filter, first: CANDIDATE_PAGE_SIZE, after, ...lifecycleLabelVariables() },
+      CandidatesPageSchema,
     );
-    const { issues } = page;
-    tickets.push(...issues.nodes.map(mapIssue));
-    after = issues.pageInfo.hasNextPage ? issues.pageInfo.endCursor : null;
+    for (const node of page.issues.nodes) candidates.push(mapCandidate(node));
+    after = nextCursor(page.issues.pageInfo);
   } while (after !== null);
-  return tickets;
+  return candidates;
+}
+
+function nextCursor(pageInfo: { hasNextPage: boolean; endCursor: string | null }): string | null {
+  return pageInfo.hasNextPage ? pageInfo.endCursor : null;
+}
+
+/** The first page of an issue's inverse relations, plus the pages after it when there are more. */
+async function allRelations(
+  request: LinearRequest,
+  issueId: string,
+  first: LinearRelations,
+): Promise<LinearRelations['nodes']> {
+  const relations = [...first.nodes];
+  let after = nextCursor(first.pageInfo);
+  while (after !== null) {
+    const { issue } = await request(ISSUE_RELATIONS_QUERY, { id: issueId, after }, IssueRelationsSchema);
+    relations.push(...issue.inverseRelations.nodes);
+    after = nextCursor(issue.inverseRelations.pageInfo);
+  }
+  return relations;
 }

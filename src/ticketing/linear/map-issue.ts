@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { markerForLinearLabel, type Marker } from '../../domain/markers.ts';
-import type { Ticket, TicketDependency, TicketStateType, TicketSummary } from '../../domain/ticket.ts';
+import type {
+  Ticket,
+  TicketCandidate,
+  TicketDependency,
+  TicketStateType,
+  TicketSummary,
+} from '../../domain/ticket.ts';
 
 /** The shapes `ISSUES_QUERY` (queries.ts) returns; validated at the edge, trusted inside. */
 const IssueSummarySchema = z.object({
@@ -11,30 +17,48 @@ const IssueSummarySchema = z.object({
   state: z.object({ type: z.string() }),
 });
 
-const IssueSchema = z.object({
+const CandidateSchema = z.object({
   id: z.string(),
   identifier: z.string(),
   title: z.string(),
-  description: z.string().nullable(),
   url: z.string(),
   priority: z.number(),
   createdAt: z.string(),
   team: z.object({ key: z.string() }),
   state: z.object({ name: z.string(), type: z.string() }),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
-  inverseRelations: z.object({ nodes: z.array(z.object({ type: z.string(), issue: IssueSummarySchema })) }),
+});
+
+export const RelationsSchema = z.object({
+  nodes: z.array(z.object({ type: z.string(), issue: IssueSummarySchema })),
+  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+});
+
+const IssueSchema = CandidateSchema.extend({
+  description: z.string().nullable(),
+  inverseRelations: RelationsSchema,
   parent: IssueSummarySchema.extend({
     children: z.object({ nodes: z.array(IssueSummarySchema) }),
   }).nullable(),
 });
 
-export const IssuesPageSchema = z.object({
-  issues: z.object({
-    nodes: z.array(IssueSchema),
-    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
-  }),
+const PageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+
+export const CandidatesPageSchema = z.object({
+  issues: z.object({ nodes: z.array(CandidateSchema), pageInfo: PageInfoSchema }),
 });
 
+export const IssuesPageSchema = z.object({
+  issues: z.object({ nodes: z.array(IssueSchema), pageInfo: PageInfoSchema }),
+});
+
+export const IssueRelationsSchema = z.object({
+  issue: z.object({ id: z.string(), inverseRelations: RelationsSchema }),
+});
+
+export type CandidatesPage = z.infer<typeof CandidatesPageSchema>;
+export type LinearCandidate = z.infer<typeof CandidateSchema>;
+export type LinearRelations = z.infer<typeof RelationsSchema>;
 export type IssuesPage = z.infer<typeof IssuesPageSchema>;
 export type LinearIssue = z.infer<typeof IssueSchema>;
 type LinearIssueSummary = z.infer<typeof IssueSummarySchema>;
@@ -51,27 +75,16 @@ export function toStateType(type: string): TicketStateType {
   return STATE_TYPES.includes(type) ? (type as TicketStateType) : 'unstarted';
 }
 
-/**
- * A Linear issue as a `Ticket`: labels become markers (case-insensitive), issues that block it
- * (`blocks` relations pointing at it) become dependencies, resolved when their state is completed
- * or canceled; siblings are the parent's other children.
- */
-export function mapIssue(issue: LinearIssue): Ticket {
+/** A stage-one Linear issue as a `TicketCandidate`: labels become markers (case-insensitive). */
+export function mapCandidate(issue: LinearCandidate): TicketCandidate {
   const markers = [
     ...new Set(issue.labels.nodes.map((label) => markerForLinearLabel(label.name)).filter(isMarker)),
   ];
-  const dependencies: TicketDependency[] = issue.inverseRelations.nodes
-    .filter((relation) => relation.type === 'blocks')
-    .map((relation) => {
-      const blocker = toSummary(relation.issue);
-      return { ...blocker, resolved: blocker.stateType === 'completed' || blocker.stateType === 'canceled' };
-    });
   return {
     provider: 'linear',
     id: issue.id,
     identifier: issue.identifier,
     title: issue.title,
-    description: issue.description ?? '',
     url: issue.url,
     teamKey: issue.team.key,
     stateName: issue.state.name,
@@ -79,6 +92,24 @@ export function mapIssue(issue: LinearIssue): Ticket {
     priority: issue.priority,
     createdAt: issue.createdAt,
     markers,
+  };
+}
+
+/**
+ * A Linear issue as a `Ticket`: the candidate's fields, plus issues that block it (`blocks`
+ * relations pointing at it, `relations` holding every page of them) as dependencies, resolved
+ * when their state is completed or canceled; siblings are the parent's other children.
+ */
+export function mapIssue(issue: LinearIssue, relations: LinearRelations['nodes']): Ticket {
+  const dependencies: TicketDependency[] = relations
+    .filter((relation) => relation.type === 'blocks')
+    .map((relation) => {
+      const blocker = toSummary(relation.issue);
+      return { ...blocker, resolved: blocker.stateType === 'completed' || blocker.stateType === 'canceled' };
+    });
+  return {
+    ...mapCandidate(issue),
+    description: issue.description ?? '',
     dependencies,
     parent: issue.parent ? toSummary(issue.parent) : undefined,
     siblings: (issue.parent?.children.nodes ?? []).filter((child) => child.id !== issue.id).map(toSummary),

@@ -1,19 +1,60 @@
+import { LINEAR_LABELS, MARKERS } from '../../domain/markers.ts';
+
 /**
  * The GraphQL documents the Linear provider sends, written by hand so each selects only what the
  * orchestrator reads (the SDK's generated model queries select ~170 fields). Checked against
- * Linear's published schema by the fake Linear in test/fakes/linear. Reference:
+ * Linear's published schema by the fake Linear in test/fakes/linear, which also scores each
+ * document and refuses one over the cap, as Linear does. Reference:
  * https://linear.app/developers/graphql, filtering: https://linear.app/developers/filtering.
  *
- * Page sizes keep every query under Linear's 10,000-point complexity cap (each object 1 point,
- * each property 0.1, a connection multiplies its children by `first`; see
- * https://linear.app/developers/rate-limiting): an issue costs about 190 points with the nested
- * limits below, so a page of 25 stays near 5,000.
+ * Complexity (https://linear.app/developers/rate-limiting): each property 0.1 point, each object
+ * 1 point, a connection multiplies the points of what it selects (its `nodes` and `pageInfo`) by
+ * its page size (`first`, default 50); a query above 10,000 points is refused. The sums below
+ * are per issue of a page; test/ticketing/linear-query-cost.test.ts scores the documents with
+ * the fake's calculator and keeps these figures honest.
  */
 
-/** Issues per page of `issues` (candidates and getTickets). */
-export const ISSUE_PAGE_SIZE = 25;
+/** Linear's cap on one query's complexity, in points. */
+export const MAX_QUERY_COMPLEXITY = 10_000;
 
-const ISSUE_FIELDS = /* GraphQL */ `
+/** Every lifecycle label, so a candidate's `markers` are complete (8 labels). */
+const LIFECYCLE_LABELS = MARKERS.map((marker) => LINEAR_LABELS[marker]);
+
+/**
+ * Stage one, per issue of a page:
+ *   node 1 + id, identifier, title, url, priority, createdAt 6 × 0.1 = 1.6
+ *   team { key } 1.1 + state { name type } 1.2                        = 2.3
+ *   labels(filter: lifecycle names, first: 8) { nodes { name } }
+ *     1 + 8 × (nodes 1 + name 0.1)                                     = 9.8
+ *   pageInfo { hasNextPage endCursor }, counted per `first` as well   = 1.2
+ *                                                                     ≈ 14.9 points
+ * The cap allows ⌊(10,000 − 1) / 14.9⌋ = 671 issues a page. We ask for 250: 3,726 points, which
+ * leaves room for Linear's own scoring to run above the published rules (it has been seen to run
+ * a few hundred points over) and for a future label or field, and is the page size Linear's
+ * clients commonly use. 10,000 waiting tickets take ⌈10,000 / 250⌉ = 40 requests.
+ */
+export const CANDIDATE_PAGE_SIZE = 250;
+
+/** Relations read per issue in stage two; more are paged with `ISSUE_RELATIONS_QUERY`. */
+export const RELATIONS_PAGE_SIZE = 10;
+
+/** Children of the parent read for siblings (context for the agent, not a rule: cut at 25). */
+const SIBLINGS_PAGE_SIZE = 25;
+
+/**
+ * Stage two (details by id), per issue of a page: the stage-one fields 14.9, plus
+ *   description 0.1
+ *   inverseRelations(first: 10) { nodes { type issue { summary } } pageInfo { … } }
+ *     1 + 10 × (nodes 1 + type 0.1 + issue 1 + 4 × 0.1 + state 1.1 + pageInfo 1.2 = 4.8) = 49
+ *   parent { summary children(first: 25) { nodes { summary } } }
+ *     1 + 0.4 + state 1.1 + children (1 + 25 × 2.5 = 63.5)                               = 66
+ *                                                                                       ≈ 130 points
+ * ⌊10,000 / 130⌋ = 76; we ask for 50 (6,501 points), with the same headroom as above. A tick
+ * reads details only for tickets that passed the cheap rules: one request for up to 50 free slots.
+ */
+export const DETAIL_PAGE_SIZE = 50;
+
+const SUMMARY_FRAGMENT = /* GraphQL */ `
   fragment AiImplementIssueSummary on Issue {
     id
     identifier
@@ -23,12 +64,13 @@ const ISSUE_FIELDS = /* GraphQL */ `
       type
     }
   }
+`;
 
-  fragment AiImplementIssue on Issue {
+const CANDIDATE_FRAGMENT = /* GraphQL */ `
+  fragment AiImplementCandidate on Issue {
     id
     identifier
     title
-    description
     url
     priority
     createdAt
@@ -39,23 +81,40 @@ const ISSUE_FIELDS = /* GraphQL */ `
       name
       type
     }
-    labels(first: 25) {
+    labels(filter: $lifecycleLabels, first: ${LIFECYCLE_LABELS.length}) {
       nodes {
         name
       }
     }
-    # Relations pointing at this issue: a "blocks" one names an issue that blocks it.
-    inverseRelations(first: 25) {
-      nodes {
-        type
-        issue {
-          ...AiImplementIssueSummary
-        }
+  }
+`;
+
+const RELATIONS_FRAGMENT = /* GraphQL */ `
+  fragment AiImplementRelations on IssueRelationConnection {
+    nodes {
+      type
+      issue {
+        ...AiImplementIssueSummary
       }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+`;
+
+const ISSUE_FRAGMENT = /* GraphQL */ `
+  fragment AiImplementIssue on Issue {
+    ...AiImplementCandidate
+    description
+    # Relations pointing at this issue: a "blocks" one names an issue that blocks it.
+    inverseRelations(first: ${RELATIONS_PAGE_SIZE}) {
+      ...AiImplementRelations
     }
     parent {
       ...AiImplementIssueSummary
-      children(first: 25) {
+      children(first: ${SIBLINGS_PAGE_SIZE}) {
         nodes {
           ...AiImplementIssueSummary
         }
@@ -64,9 +123,35 @@ const ISSUE_FIELDS = /* GraphQL */ `
   }
 `;
 
-/** One page of issues matching `$filter` (an `IssueFilter`); used for candidates and by id. */
+/** Stage one: one page of candidates matching `$filter` (`candidateFilter`). */
+export const CANDIDATES_QUERY = /* GraphQL */ `
+  query AiImplementCandidates(
+    $filter: IssueFilter!
+    $first: Int!
+    $after: String
+    $lifecycleLabels: IssueLabelFilter!
+  ) {
+    issues(filter: $filter, first: $first, after: $after) {
+      nodes {
+        ...AiImplementCandidate
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+  ${CANDIDATE_FRAGMENT}
+`;
+
+/** Stage two and reconciling: one page of issues with their details, by id (`idFilter`). */
 export const ISSUES_QUERY = /* GraphQL */ `
-  query AiImplementIssues($filter: IssueFilter!, $first: Int!, $after: String) {
+  query AiImplementIssues(
+    $filter: IssueFilter!
+    $first: Int!
+    $after: String
+    $lifecycleLabels: IssueLabelFilter!
+  ) {
     issues(filter: $filter, first: $first, after: $after) {
       nodes {
         ...AiImplementIssue
@@ -77,8 +162,36 @@ export const ISSUES_QUERY = /* GraphQL */ `
       }
     }
   }
-  ${ISSUE_FIELDS}
+  ${ISSUE_FRAGMENT}
+  ${CANDIDATE_FRAGMENT}
+  ${RELATIONS_FRAGMENT}
+  ${SUMMARY_FRAGMENT}
 `;
+
+/**
+ * The relations of one issue past the first page, so the dependency check never misses a
+ * blocker: 1 + 1 + 250 × 4.8 ≈ 1,203 points.
+ */
+export const ISSUE_RELATIONS_QUERY = /* GraphQL */ `
+  query AiImplementIssueRelations($id: String!, $after: String) {
+    issue(id: $id) {
+      id
+      inverseRelations(first: 250, after: $after) {
+        ...AiImplementRelations
+      }
+    }
+  }
+  ${RELATIONS_FRAGMENT}
+  ${SUMMARY_FRAGMENT}
+`;
+
+/**
+ * The `$lifecycleLabels` variable of the issue queries: an `IssueLabelFilter` matching the
+ * lifecycle label names case-insensitively, as Linear compares label names.
+ */
+export function lifecycleLabelVariables(): { lifecycleLabels: Record<string, unknown> } {
+  return { lifecycleLabels: { or: LIFECYCLE_LABELS.map((name) => ({ name: { eqIgnoreCase: name } })) } };
+}
 
 /**
  * What changing an issue's marker needs, in one request: its labels and team; the team's and the

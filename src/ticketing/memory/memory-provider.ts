@@ -4,6 +4,7 @@ import { LINEAR_LABELS, markerForLinearLabel, type Marker } from '../../domain/m
 import {
   isTerminal,
   type Ticket,
+  type TicketCandidate,
   type TicketingProviderName,
   type TicketSummary,
 } from '../../domain/ticket.ts';
@@ -102,7 +103,7 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         return workspace.issues
           .filter((issue) => keys.has(teamOf(workspace, issue.teamId).key.toUpperCase()))
           .filter((issue) => !isTerminal(stateOf(workspace, issue).type))
-          .map((issue) => toTicket(workspace, name, issue))
+          .map((issue) => toCandidate(workspace, name, issue))
           .filter((ticket) => ticket.markers.some((marker) => REQUEST_MARKERS.includes(marker)))
           .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       }),
@@ -112,6 +113,13 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         const wanted = new Set(ids);
         const found = workspace.issues.filter((issue) => wanted.has(issue.id));
         return new Map(found.map((issue) => [issue.id, toTicket(workspace, name, issue)]));
+      }),
+
+    getTicketStates: (ids: string[]) =>
+      call(() => {
+        const wanted = new Set(ids);
+        const found = workspace.issues.filter((issue) => wanted.has(issue.id));
+        return new Map(found.map((issue) => [issue.id, toCandidate(workspace, name, issue)]));
       }),
 
     setMarker: (ticket: TicketRef, marker: Marker, markerOptions: { moveToStarted?: boolean } = {}) =>
@@ -181,22 +189,32 @@ function isOtherMarker(labelName: string, marker: Marker): boolean {
   return other !== undefined && other !== marker;
 }
 
-function toTicket(workspace: Workspace, provider: TicketingProviderName, issue: WorkspaceIssue): Ticket {
-  const state = stateOf(workspace, issue);
-  const parent = issue.parentId ? requireIssue(workspace, issue.parentId) : undefined;
+/** Stage one: the cheap fields only, as the Linear provider's candidate query reads them. */
+function toCandidate(
+  workspace: Workspace,
+  provider: TicketingProviderName,
+  issue: WorkspaceIssue,
+): TicketCandidate {
   const markers = labelsOf(workspace, issue)
     .map((label) => markerForLinearLabel(label.name))
     .filter((marker): marker is Marker => marker !== undefined);
-  const byAge = (a: WorkspaceIssue, b: WorkspaceIssue) => a.createdAt.localeCompare(b.createdAt);
   return {
     ...summary(workspace, issue),
     provider,
-    description: issue.description ?? '',
     teamKey: teamOf(workspace, issue.teamId).key,
-    stateName: state.name,
+    stateName: stateOf(workspace, issue).name,
     priority: issue.priority,
     createdAt: issue.createdAt,
     markers: [...new Set(markers)],
+  };
+}
+
+function toTicket(workspace: Workspace, provider: TicketingProviderName, issue: WorkspaceIssue): Ticket {
+  const parent = issue.parentId ? requireIssue(workspace, issue.parentId) : undefined;
+  const byAge = (a: WorkspaceIssue, b: WorkspaceIssue) => a.createdAt.localeCompare(b.createdAt);
+  return {
+    ...toCandidate(workspace, provider, issue),
+    description: issue.description ?? '',
     dependencies: workspace.relations
       .filter((relation) => relation.type === 'blocks' && relation.relatedIssueId === issue.id)
       .map((relation) => summary(workspace, requireIssue(workspace, relation.issueId)))
