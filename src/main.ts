@@ -94,6 +94,7 @@ async function main(): Promise<void> {
         claudeCodePath: env.CLAUDE_CODE_PATH?.trim() || undefined,
         claude: { oauthToken: config.claude.oauthToken, anthropicApiKey: config.claude.anthropicApiKey },
         linear: config.linear ? { apiKey: config.linear.apiKey, apiUrl: config.linear.apiUrl } : undefined,
+        jira: config.jira,
         baseEnv: passThroughEnv(env),
         logger: log.child({ runner: 'local' }),
       }),

@@ -37,10 +37,7 @@ export function combinationProblems(raw: RawEnv): string[] {
  * names the REST base itself.
  */
 function ticketingProblems(raw: RawEnv): string[] {
-  const jiraTouched = Boolean(
-    raw.JIRA_TOKEN || raw.JIRA_CLOUD_ID || raw.JIRA_SITE_URL || raw.JIRA_EMAIL || raw.JIRA_API_URL,
-  );
-  if (!jiraTouched) {
+  if (!jiraTouched(raw)) {
     if (raw.LINEAR_API_KEY) return [];
     return [
       'LINEAR_API_KEY or a Jira configuration (JIRA_TOKEN + JIRA_CLOUD_ID, or JIRA_EMAIL + JIRA_TOKEN + JIRA_SITE_URL) ' +
@@ -49,6 +46,22 @@ function ticketingProblems(raw: RawEnv): string[] {
         `JIRA_CLOUD_ID is ${ENV_HELP.JIRA_CLOUD_ID}`,
     ];
   }
+  return jiraProblems(raw);
+}
+
+/** True when any Jira variable is set: the Jira configuration must then be complete. */
+export function jiraTouched(raw: RawEnv): boolean {
+  return Boolean(
+    raw.JIRA_TOKEN || raw.JIRA_CLOUD_ID || raw.JIRA_SITE_URL || raw.JIRA_EMAIL || raw.JIRA_API_URL,
+  );
+}
+
+/**
+ * What a touched Jira configuration lacks, one line per variable: JIRA_EMAIL selects Basic auth
+ * (token and site needed); otherwise Bearer auth, which needs the token and the cloud id unless
+ * JIRA_API_URL names the REST base. Also used by the runner (src/config/jira-env.ts).
+ */
+export function jiraProblems(raw: RawEnv): string[] {
   const problems: string[] = [];
   if (raw.JIRA_EMAIL) {
     if (!raw.JIRA_TOKEN)

@@ -2,7 +2,8 @@ import { ConfigError, describeProblem } from './config-error.ts';
 import { combinationProblems, configWarnings } from './config-rules.ts';
 import { EnvSchema, type EnvFields } from './config-schema.ts';
 import { normalizeEnv, SECRET_ENV_NAMES, type EnvName, type RawEnv } from './env-variables.ts';
-import type { Config, JiraConfig } from './types.ts';
+import { buildJira } from './jira-env.ts';
+import type { Config } from './types.ts';
 
 /**
  * Parses the environment variables of CONTRACTS.md §1 (names, defaults, meanings; where to get
@@ -99,28 +100,6 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
     retentionDays: fields.RETENTION_DAYS,
     warnings,
   };
-}
-
-/** `combinationProblems` has already checked that a touched Jira configuration is complete. */
-function buildJira(fields: EnvFields): JiraConfig | undefined {
-  const token = fields.JIRA_TOKEN;
-  if (token === undefined) return undefined;
-  if (fields.JIRA_EMAIL !== undefined && fields.JIRA_SITE_URL !== undefined) {
-    return {
-      auth: 'basic',
-      email: fields.JIRA_EMAIL,
-      token,
-      siteUrl: fields.JIRA_SITE_URL,
-      apiUrl: fields.JIRA_API_URL ?? fields.JIRA_SITE_URL,
-    };
-  }
-  const apiUrl =
-    fields.JIRA_API_URL ??
-    (fields.JIRA_CLOUD_ID === undefined
-      ? undefined
-      : `https://api.atlassian.com/ex/jira/${fields.JIRA_CLOUD_ID}`);
-  if (apiUrl === undefined) return undefined;
-  return { auth: 'bearer', token, cloudId: fields.JIRA_CLOUD_ID, siteUrl: fields.JIRA_SITE_URL, apiUrl };
 }
 
 function deepFreeze<T>(value: T): T {

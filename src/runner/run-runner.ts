@@ -14,7 +14,7 @@ import { runPipeline } from './pipeline.ts';
 import { initialState, type RunContext } from './run-context.ts';
 import { createRunLog } from './run-log.ts';
 import { readRunnerSettings, SettingsError } from './settings.ts';
-import { ticketAccess } from './ticket/ticket-client.ts';
+import { ticketAccess, type TicketAccessOptions } from './ticket/ticket-client.ts';
 
 /** CONTRACTS / seed 001 defaults when neither the payload nor the repository variables set a cap. */
 const DEFAULT_MAX_TURNS = 50;
@@ -32,6 +32,8 @@ export interface RunnerInvocation {
   write?: (line: string) => void;
   /** Test seams for the callback client (fast backoff). */
   reporter?: Pick<ReporterOptions, 'fetch' | 'baseDelayMs'>;
+  /** Test seams for the trackers' clients (strict response checks against the fakes). */
+  ticket?: TicketAccessOptions;
 }
 
 /**
@@ -121,7 +123,7 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
           repo: settings.repo,
         })
       : undefined,
-    ticket: ticketAccess(payload.issue, settings),
+    ticket: ticketAccess(payload.issue, settings, log, invocation.ticket),
     agent: undefined,
     hookEnv,
     state: initialState(NO_USAGE),
@@ -139,6 +141,7 @@ function secretValues(
   return [
     env.GITHUB_TOKEN,
     env.LINEAR_API_KEY,
+    env.JIRA_TOKEN,
     env.ANTHROPIC_API_KEY,
     env.CLAUDE_CODE_OAUTH_TOKEN,
     env.AWS_SECRET_ACCESS_KEY,

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { ConfigError } from '../config/config-error.ts';
+import { loadJiraConfig } from '../config/jira-env.ts';
+import type { JiraConfig } from '../config/types.ts';
 
 /**
  * What the runner reads from its environment, besides the payload. The names follow GitHub
@@ -16,6 +19,7 @@ import path from 'node:path';
  * | `AI_IMPLEMENT_WORKDIR` | where the checkout and logs go; default the current directory |
  * | `CLAUDE_CODE_PATH` | the agent binary; default `claude` on `PATH` |
  * | `LINEAR_API_KEY`, `LINEAR_API_URL` | ticket comments and markers for Linear issues |
+ * | `JIRA_TOKEN`, `JIRA_CLOUD_ID`, `JIRA_SITE_URL`, `JIRA_EMAIL`, `JIRA_API_URL` | the same for Jira issues, as the orchestrator reads them (CONTRACTS.md §1) |
  */
 export interface RunnerSettings {
   owner: string;
@@ -29,6 +33,10 @@ export interface RunnerSettings {
   workdir: string;
   claudePath: string;
   linear: { apiKey: string; apiUrl: string | undefined } | undefined;
+  /** Never logged, never in the agent's or hooks' environment. */
+  jira: JiraConfig | undefined;
+  /** Why the JIRA_* variables that are set do not make a configuration (then `jira` is undefined). */
+  jiraProblem: string | undefined;
 }
 
 /** A variable is missing or malformed; the message names it and says what to set. */
@@ -41,7 +49,9 @@ export class SettingsError extends Error {
  * variable for a missing `GITHUB_REPOSITORY` or a malformed URL. Credentials embedded in
  * `AI_IMPLEMENT_GIT_URL` (`https://x-access-token:<token>@host/…`) are moved out of the URL, so
  * the clone's `.git/config` never holds them; the token is used as `githubToken` when
- * `GITHUB_TOKEN` is unset.
+ * `GITHUB_TOKEN` is unset. An incomplete or malformed Jira configuration is not an error here:
+ * `jiraProblem` names each variable (as the orchestrator's start-up would) and the run goes on
+ * without Jira comments — an organisation-wide JIRA_* secret must not fail a Linear run.
  */
 export function readRunnerSettings(env: Record<string, string | undefined>, cwd: string): RunnerSettings {
   const repository = value(env, 'GITHUB_REPOSITORY');
@@ -77,7 +87,17 @@ export function readRunnerSettings(env: Record<string, string | undefined>, cwd:
     workdir: path.resolve(cwd, value(env, 'AI_IMPLEMENT_WORKDIR') ?? '.'),
     claudePath: value(env, 'CLAUDE_CODE_PATH') ?? 'claude',
     linear: linearKey ? { apiKey: linearKey, apiUrl: url(env, 'LINEAR_API_URL') } : undefined,
+    ...jiraSettings(env),
   };
+}
+
+function jiraSettings(env: Record<string, string | undefined>): Pick<RunnerSettings, 'jira' | 'jiraProblem'> {
+  try {
+    return { jira: loadJiraConfig(env), jiraProblem: undefined };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { jira: undefined, jiraProblem: error.problems.join('; ') };
+  }
 }
 
 function value(env: Record<string, string | undefined>, name: string): string | undefined {

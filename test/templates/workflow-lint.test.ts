@@ -116,9 +116,16 @@ describe('workflow template contents', () => {
       );
     expect(runnerEnv([mapping()])).toContain('LINEAR_API_KEY');
     expect(runnerEnv([mapping()])).not.toContain('JIRA_TOKEN');
-    expect(runnerEnv([mapping(JIRA)])).toEqual(
-      expect.arrayContaining(['JIRA_TOKEN', 'JIRA_CLOUD_ID', 'JIRA_SITE_URL']),
-    );
+    // Every Jira variable the runner reads (src/config/jira-env.ts, CONTRACTS.md §1) but the
+    // JIRA_API_URL override, in both workflows that run the runner.
+    for (const file of ['claude-implement.yml', 'claude-plan.yml']) {
+      const env = Object.keys(
+        step(onlyJob(readWorkflow(rendered([mapping(JIRA)], file))), 'runner').env ?? {},
+      );
+      expect(env, file).toEqual(
+        expect.arrayContaining(['JIRA_TOKEN', 'JIRA_CLOUD_ID', 'JIRA_SITE_URL', 'JIRA_EMAIL']),
+      );
+    }
     expect(runnerEnv([mapping(JIRA)])).not.toContain('LINEAR_API_KEY');
   });
 

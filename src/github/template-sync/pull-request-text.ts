@@ -26,9 +26,14 @@ function setupLines(target: RepoTarget, options: PullRequestTextOptions): string
     '`AI_IMPLEMENT_APP_ID` and `AI_IMPLEMENT_PRIVATE_KEY`: the GitHub App id and private key (PEM)',
     ...(uses('anthropic') ? ['`CLAUDE_CODE_OAUTH_TOKEN` (preferred) or `ANTHROPIC_API_KEY`'] : []),
     ...(uses('bedrock') ? ['`AWS_BEDROCK_ROLE_ARN`: the IAM role the workflow assumes through OIDC'] : []),
-    ...(uses('linear') ? ['`LINEAR_API_KEY`'] : []),
+    ...(uses('linear')
+      ? ['`LINEAR_API_KEY`: the runner posts the plan and the pull request link on the Linear issue with it']
+      : []),
     ...(uses('jira')
-      ? ['`JIRA_TOKEN`, `JIRA_CLOUD_ID`, `JIRA_SITE_URL` (and `JIRA_EMAIL` for basic auth)']
+      ? [
+          '`JIRA_TOKEN`, `JIRA_CLOUD_ID`, `JIRA_SITE_URL` (and `JIRA_EMAIL` for basic auth), the orchestrator’s values: ' +
+            'the runner posts the plan and the pull request link on the Jira issue with them',
+        ]
       : []),
     "`GAP_FILL_TRIGGER_SECRET`: the orchestrator's value, for `/ai-implement` comments",
   ];

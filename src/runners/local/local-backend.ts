@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { jiraEnv } from '../../config/jira-env.ts';
+import type { JiraConfig } from '../../config/types.ts';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { GitHubAppClient } from '../../github/github-app.ts';
 import { toGitHubError } from '../../github/errors.ts';
@@ -32,6 +34,8 @@ export interface LocalBackendOptions {
   claude: { oauthToken?: string; anthropicApiKey?: string };
   /** LINEAR_API_KEY / LINEAR_API_URL, for Linear tickets' comments and markers. */
   linear?: { apiKey: string; apiUrl: string };
+  /** The orchestrator's Jira configuration, as JIRA_* variables, for Jira tickets' comments and markers. */
+  jira?: JiraConfig;
   /** Harmless variables of the orchestrator's environment (see `passThroughEnv`). */
   baseEnv: Record<string, string>;
   /** More variables for every run (tests: the stand-in agent's script, ANTHROPIC_BASE_URL). */
@@ -119,6 +123,7 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
       ...(options.linear && payload.issue.provider === 'linear'
         ? { LINEAR_API_KEY: options.linear.apiKey, LINEAR_API_URL: options.linear.apiUrl }
         : {}),
+      ...(options.jira && payload.issue.provider === 'jira' ? jiraEnv(options.jira) : {}),
       ...options.extraEnv,
     };
     const logPath = path.join(dir, 'runner-output.log');

@@ -43,6 +43,8 @@ export interface FakeComment {
   id: string;
   body: AdfDoc;
   created: string;
+  /** Comment properties set with Add comment's `properties` (Jira returns them with `expand=properties`). */
+  properties: { key: string; value: unknown }[];
 }
 
 export interface FakeIssue {

@@ -20,9 +20,13 @@ const CommentBody = z
   .object({
     body: z.unknown(),
     visibility: z.unknown().optional(),
-    properties: z.array(z.unknown()).optional(),
+    // Entity properties: a key of at most 255 characters and any JSON value (at most 32 KB).
+    properties: z
+      .array(z.object({ key: z.string().min(1).max(255), value: z.unknown() }).strict())
+      .optional(),
   })
   .strict();
+const COMMENT_ORDERS = ['created', '+created', '-created'];
 
 export function issueRoute(
   ctx: RouteContext,
@@ -63,12 +67,44 @@ export function issueRoute(
         id: nextId(ctx.data),
         body: comment.body as FakeIssue['comments'][number]['body'],
         created: jiraTimestamp(new Date()),
+        properties: comment.properties ?? [],
       };
       issue.comments.push(stored);
       return { status: 201, body: commentJson(issue, stored, ctx.baseUrl) };
     }
+    if (method === 'GET' && issuePath[2] === '/comment') return listComments(ctx, issue, query, reject);
   }
   return undefined;
+}
+
+/**
+ * Get comments: `startAt`/`maxResults` (default and cap 100 here, as Jira's default page),
+ * `orderBy` `created`/`-created`; `expand` accepts only `renderedBody`, as documented.
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-issue-issueidorkey-comment-get
+ */
+function listComments(
+  ctx: RouteContext,
+  issue: FakeIssue,
+  query: URLSearchParams,
+  reject: (reason: string) => Reply,
+): Reply {
+  const orderBy = query.get('orderBy') ?? 'created';
+  if (!COMMENT_ORDERS.includes(orderBy)) return reject(`unsupported orderBy "${orderBy}"`);
+  const expand = query.get('expand');
+  if (expand !== null && expand !== 'renderedBody') return reject(`unsupported expand "${expand}"`);
+  const startAt = Number(query.get('startAt') ?? 0);
+  const maxResults = Math.min(Number(query.get('maxResults') ?? 100), 100);
+  const ordered = orderBy === '-created' ? [...issue.comments].reverse() : issue.comments;
+  const page = ordered.slice(startAt, startAt + maxResults);
+  return {
+    status: 200,
+    body: {
+      startAt,
+      maxResults,
+      total: issue.comments.length,
+      comments: page.map((comment) => commentJson(issue, comment, ctx.baseUrl)),
+    },
+  };
 }
 
 /** Edit issue: only fields on the edit screen; select lists take `{ value }`, `{ id }` or null. */

@@ -4,7 +4,7 @@ import { issueRoute, visibleIssue } from './fake-jira-issue-routes.ts';
 import { JqlError } from './fake-jira-jql.ts';
 import { jiraError, type Reply, type RouteContext } from './fake-jira-reply.ts';
 import { ForbiddenError, searchIssues } from './fake-jira-search.ts';
-import { fieldJson, fieldSelection, issueJson, pageJson, userJson } from './fake-jira-views.ts';
+import { commentJson, fieldJson, fieldSelection, issueJson, pageJson, userJson } from './fake-jira-views.ts';
 
 /**
  * The REST v3 endpoints the Jira provider calls, over the fake's data. Request bodies are checked
@@ -36,6 +36,9 @@ const BulkFetchBody = z
     properties: z.array(z.string()).optional(),
   })
   .strict();
+const CommentListBody = z.object({ ids: z.array(z.number().int()).min(1).max(1000) }).strict();
+const COMMENT_EXPANDS = new Set(['renderedBody', 'properties']);
+
 export function route(
   ctx: RouteContext,
   method: string,
@@ -110,6 +113,12 @@ export function route(
       };
     }
 
+    if (method === 'POST' && path === '/rest/api/3/comment/list') {
+      const request = parse(CommentListBody);
+      if (isReply(request)) return request;
+      return commentList(ctx, request.ids, query.get('expand'), reject);
+    }
+
     const issueReply = issueRoute(ctx, { method, path, query, body }, reject);
     if (issueReply) return issueReply;
     ctx.rejections.push(`${method} ${path}: not an endpoint the fake Jira implements`);
@@ -119,6 +128,31 @@ export function route(
     if (error instanceof ForbiddenError) return jiraError(403, [error.message]);
     throw error;
   }
+}
+
+/**
+ * Get comments by IDs: the comments among `ids` the caller may see, in id order; `expand` is a
+ * comma-separated list of `renderedBody` and `properties`.
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-comment-list-post
+ */
+function commentList(
+  ctx: RouteContext,
+  ids: number[],
+  expand: string | null,
+  reject: (reason: string) => Reply,
+): Reply {
+  const expands = expand ? expand.split(',').map((part) => part.trim()) : [];
+  const unknown = expands.find((part) => !COMMENT_EXPANDS.has(part));
+  if (unknown !== undefined) return reject(`unsupported expand "${unknown}"`);
+  const wanted = new Set(ids.map(String));
+  const found = ctx.data.issues
+    .filter((issue) => visibleIssue(ctx, issue.id))
+    .flatMap((issue) => issue.comments.filter((c) => wanted.has(c.id)).map((comment) => ({ issue, comment })))
+    .sort((a, b) => Number(a.comment.id) - Number(b.comment.id));
+  const values = found.map(({ issue, comment }) =>
+    commentJson(issue, comment, ctx.baseUrl, { properties: expands.includes('properties') }),
+  );
+  return { status: 200, body: pageJson(values, 0, Math.max(values.length, 1)) };
 }
 
 function searchQuery(query: URLSearchParams): z.infer<typeof SearchBody> {

@@ -199,6 +199,8 @@ export function commentJson(
   issue: FakeIssue,
   comment: FakeComment,
   baseUrl: string,
+  /** `expand=properties` (Get comments by IDs only). */
+  options: { properties?: boolean } = {},
 ): Record<string, unknown> {
   const author = { ...userJson(baseUrl) };
   delete author.locale;
@@ -211,6 +213,7 @@ export function commentJson(
     created: comment.created,
     updated: comment.created,
     jsdPublic: true,
+    ...(options.properties ? { properties: comment.properties } : {}),
   };
 }
 
