@@ -9,6 +9,7 @@ import { pino, type Logger } from 'pino';
 import { ConfigError } from './config/config-error.ts';
 import { mergeEnv, readDotEnv } from './config/dot-env.ts';
 import { loadConfig } from './config/load-config.ts';
+import { redactConfig } from './config/redact-config.ts';
 import type { Config } from './config/types.ts';
 import { describeError, IntegrationError } from './domain/errors.ts';
 import type { Mapping } from './domain/mapping.ts';
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     throw error;
   }
   for (const warning of [...dotEnv.warnings, ...config.warnings]) logger.warn(warning);
+  // Secrets as set/unset only (docs/decisions/not-in-this-build.md, redactConfig).
+  logger.info({ config: redactConfig(config) }, 'configuration');
   const log = config.tenant.clientSlug ? logger.child({ client: config.tenant.clientSlug }) : logger;
 
   const store = await openStore(
@@ -111,7 +114,9 @@ async function main(): Promise<void> {
     callback: config.runner.tokenSecret
       ? { baseUrl: config.runner.callbackBaseUrl, signer: createRunTokenSigner(config.runner.tokenSecret) }
       : undefined,
-    defaultImage: config.runner.image,
+    // AI_IMPLEMENT_RUNNER_IMAGE is for Fly and local Docker runs, which this build does not have:
+    // it is warned about at start-up, and no dispatch records an image nothing uses.
+    defaultImage: undefined,
     notifier: createNotifier(config, log),
     logger: log,
     clock: () => new Date(),

@@ -1,6 +1,7 @@
 import { describeProblem } from './config-error.ts';
 import type { EnvFields } from './config-schema.ts';
 import { ENV_HELP, type RawEnv } from './env-variables.ts';
+import { FLY_MODE_REFUSED, inertVariableWarnings } from './not-in-this-build.ts';
 
 /**
  * Rules that span several variables (CONTRACTS.md §1 and seed `000_…`). Errors look only at which
@@ -16,10 +17,8 @@ export function combinationProblems(raw: RawEnv): string[] {
   if (raw.RUNNER_CALLBACK_BASE_URL && !raw.RUNNER_TOKEN_SECRET) {
     problems.push(describeProblem('RUNNER_TOKEN_SECRET', 'is required when RUNNER_CALLBACK_BASE_URL is set'));
   }
-  if (mode === 'fly' && !raw.FLY_SESSIONS_TOKEN) {
-    problems.push(describeProblem('FLY_SESSIONS_TOKEN', 'is required when RUNNER_MODE=fly'));
-  }
-  if ((mode === 'fly' || mode === 'local') && !raw.CLAUDE_CODE_OAUTH_TOKEN && !raw.ANTHROPIC_API_KEY) {
+  if (mode === 'fly') problems.push(FLY_MODE_REFUSED);
+  if (mode === 'local' && !raw.CLAUDE_CODE_OAUTH_TOKEN && !raw.ANTHROPIC_API_KEY) {
     problems.push(
       describeProblem(
         'CLAUDE_CODE_OAUTH_TOKEN',
@@ -115,22 +114,15 @@ export function configWarnings(raw: RawEnv, fields: EnvFields): string[] {
     'RUNNER_TOKEN_SECRET is shorter than 32 characters: it signs runner tokens, use e.g. `openssl rand -hex 32`',
   );
   warn(
-    fields.RUNNER_MODE === 'fly' && !fields.RUNNER_CALLBACK_BASE_URL,
-    'RUNNER_MODE=fly without RUNNER_CALLBACK_BASE_URL: Fly runners cannot report progress or results; ' +
-      "set it to this orchestrator's public URL",
-  );
-  warn(
-    fields.RUNNER_MODE === 'fly' && !fields.AI_IMPLEMENT_RUNNER_IMAGE,
-    'RUNNER_MODE=fly without AI_IMPLEMENT_RUNNER_IMAGE: every mapping needs its own runner image',
-  );
-  warn(
-    fields.RUNNER_MODE === 'shadow' && !fields.FLY_SESSIONS_TOKEN,
-    'RUNNER_MODE=shadow without FLY_SESSIONS_TOKEN: runs go to GitHub Actions but no shadow Fly Machine can start',
+    fields.RUNNER_MODE === 'shadow',
+    'RUNNER_MODE=shadow runs everything on GitHub Actions only: this build does not start the shadow Fly Machine ' +
+      'yet (docs/decisions/not-in-this-build.md); it behaves as RUNNER_MODE=gha',
   );
   warn(
     fields.ADMIN_ACCESS_CODE !== undefined && fields.ADMIN_ACCESS_CODE.length < 12,
     'ADMIN_ACCESS_CODE is shorter than 12 characters: it guards the whole admin API, use a long random code',
   );
+  warnings.push(...inertVariableWarnings(raw));
   return warnings;
 }
 

@@ -137,10 +137,11 @@ describe('runner combinations', () => {
     ]);
   });
 
-  it('requires the Fly token and Claude credentials for RUNNER_MODE=fly', () => {
-    expect(namesIn(problemsOf(minimalEnv({ RUNNER_MODE: 'fly' })))).toEqual([
-      'FLY_SESSIONS_TOKEN',
-      'CLAUDE_CODE_OAUTH_TOKEN',
+  it('refuses RUNNER_MODE=fly: this build has no Fly Machines backend, so every pickup would fail', () => {
+    expect(problemsOf(minimalEnv({ RUNNER_MODE: 'fly', FLY_SESSIONS_TOKEN: 'fo1_x' }))).toEqual([
+      expect.stringMatching(
+        /^RUNNER_MODE=fly is not available in this build: it does not run Fly Machines yet/,
+      ),
     ]);
   });
 
@@ -153,21 +154,37 @@ describe('runner combinations', () => {
     ).toBe('sk-ant-x');
   });
 
-  it('warns about a Fly setup that cannot call back, a short token secret and a missing image', () => {
-    const config = loadConfig(
-      minimalEnv({
-        RUNNER_MODE: 'fly',
-        FLY_SESSIONS_TOKEN: 'fo1_x',
-        CLAUDE_CODE_OAUTH_TOKEN: 'oauth',
-        RUNNER_TOKEN_SECRET: 'k3y-9f2a7c',
-      }),
-    );
+  it('warns about a short token secret, and that shadow mode starts no shadow machine', () => {
+    const config = loadConfig(minimalEnv({ RUNNER_MODE: 'shadow', RUNNER_TOKEN_SECRET: 'k3y-9f2a7c' }));
     expect(config.warnings).toEqual([
       expect.stringMatching(/^RUNNER_TOKEN_SECRET is shorter than 32 characters/),
-      expect.stringMatching(/^RUNNER_MODE=fly without RUNNER_CALLBACK_BASE_URL/),
-      expect.stringMatching(/^RUNNER_MODE=fly without AI_IMPLEMENT_RUNNER_IMAGE/),
+      expect.stringMatching(/^RUNNER_MODE=shadow runs everything on GitHub Actions only/),
     ]);
     expect(config.warnings.join('\n')).not.toContain('k3y-9f2a7c');
+  });
+
+  it('warns once per variable that has no effect in this build, naming it and why', () => {
+    const inert = {
+      FLY_SESSIONS_APP: 'sessions',
+      FLY_SESSIONS_REGION: 'iad',
+      FLY_SESSIONS_TOKEN: 'fo1_secret_token_value',
+      FLY_API_URL: 'https://api.machines.dev',
+      REAPER_DRY_RUN: 'true',
+      REAPER_ALERT_THRESHOLD: '5',
+      LOCAL_RUNNER_IMAGE: 'runner:local',
+      LOCAL_RUNNER_ORCHESTRATOR_URL: 'http://host.docker.internal:8080',
+      AI_IMPLEMENT_RUNNER_IMAGE: 'ghcr.io/acme/runner:1',
+    };
+    const warnings = loadConfig(minimalEnv(inert)).warnings;
+    expect(warnings).toHaveLength(Object.keys(inert).length);
+    for (const name of Object.keys(inert)) {
+      expect(
+        warnings.filter((line) => line.startsWith(`${name} has no effect in this build: `)),
+      ).toHaveLength(1);
+    }
+    expect(warnings.find((line) => line.startsWith('REAPER_DRY_RUN'))).toMatch(/Fly Machine sessions/);
+    expect(warnings.join('\n')).not.toContain('fo1_secret_token_value');
+    expect(loadConfig(minimalEnv()).warnings).toEqual([]);
   });
 });
 

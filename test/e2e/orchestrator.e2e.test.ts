@@ -13,7 +13,8 @@ function runner(route: '/runner/result' | '/runner/progress', token: string, bod
 }
 
 beforeAll(async () => {
-  w = await startE2eWorld({ appId: 4242, repos: [{ repo: 'api' }] });
+  // A variable this build parses but cannot act on: it must say so at start-up.
+  w = await startE2eWorld({ appId: 4242, repos: [{ repo: 'api' }], env: { REAPER_DRY_RUN: 'true' } });
 }, 60_000);
 
 afterAll(() => w?.close());
@@ -167,6 +168,11 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
     const first = w.orchestrator;
     await w.restart();
     expect(first.output()).toContain('shutting down');
+    // Start-up says what it ignores and logs the configuration with its secrets as set/unset only.
+    expect(first.output()).toContain('REAPER_DRY_RUN has no effect in this build');
+    expect(first.output()).toMatch(/"secrets":\{[^}]*"LINEAR_API_KEY":"set"/);
+    expect(first.output()).not.toContain(w.env.LINEAR_API_KEY);
+    expect(first.output()).not.toContain(w.env.RUNNER_TOKEN_SECRET);
     await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
     expect(w.github.dispatches).toHaveLength(5);
     expect((await w.api<{ total: number }>('GET', '/api/blockers')).body.total).toBeGreaterThanOrEqual(1);

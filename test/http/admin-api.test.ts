@@ -114,6 +114,47 @@ describe('mappings API', () => {
     expect((await call('DELETE', '/api/mappings/ENG', { token })).status).toBe(404);
   });
 
+  it('refuses fields this build would accept and ignore, naming each and why', async () => {
+    const token = await signIn();
+    const base = { teamKey: 'ENG', owner: 'acme', repo: 'api', defaultBranch: 'main' };
+    const response = await call('POST', '/api/mappings', {
+      token,
+      body: {
+        ...base,
+        executionMode: 'fly-machines',
+        sessionMode: 'interactive',
+        machineCpus: 4,
+        machineMemoryMb: 8192,
+        extraEnv: { DATABASE_URL: 'postgres://db' },
+        runnerImage: 'ghcr.io/acme/runner:1',
+      },
+    });
+    expect(response.status).toBe(400);
+    const fields = Object.fromEntries(
+      ((await response.json()) as { fields: { field: string; message: string }[] }).fields.map((f) => [
+        f.field,
+        f.message,
+      ]),
+    );
+    expect(fields).toEqual({
+      executionMode: expect.stringMatching(
+        /^fly-machines is not available in this build: .*use github-actions$/,
+      ),
+      sessionMode: expect.stringMatching(/^interactive is not available in this build: .*use autonomous$/),
+      machineCpus: 'applies to Fly Machines runs, which this build does not run yet; leave it unset',
+      machineMemoryMb: 'applies to Fly Machines runs, which this build does not run yet; leave it unset',
+      extraEnv: 'applies to Fly Machines runs, which this build does not run yet; leave it unset',
+      runnerImage: expect.stringMatching(/^applies to Fly Machines and local Docker runs/),
+    });
+    expect((await call('GET', '/api/mappings', { token })).status).toBe(200);
+    // The defaults are what this build does: a mapping read back can be sent again as it is.
+    const created = await call('POST', '/api/mappings', { token, body: base });
+    expect(created.status).toBe(201);
+    const { mapping } = (await created.json()) as { mapping: Record<string, unknown> };
+    expect(mapping).toMatchObject({ sessionMode: 'autonomous', machineCpus: 2, extraEnv: {} });
+    expect((await call('POST', '/api/mappings', { token, body: mapping })).status).toBeLessThan(300);
+  });
+
   it('names every failing field and why', async () => {
     const token = await signIn();
     const response = await call('POST', '/api/mappings', {

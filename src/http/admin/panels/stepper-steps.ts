@@ -32,7 +32,6 @@ export interface Step {
 }
 
 const onlyJira = 'ticketingProvider=jira';
-const onlyFly = 'executionMode=fly-machines';
 
 export const STEPS: Step[] = [
   {
@@ -140,45 +139,21 @@ export const STEPS: Step[] = [
     title: 'Runner',
     intro: 'Where runs execute and how the Claude session behaves.',
     fields: [
+      // Fly Machines runs, interactive sessions, machine sizes, images and extra environment
+      // are refused by this build (docs/decisions/not-in-this-build.md): not offered here.
       {
         name: 'executionMode',
         label: 'Execution mode',
         kind: 'select',
-        options: [
-          { value: 'github-actions', label: 'GitHub Actions' },
-          { value: 'fly-machines', label: 'Fly Machines' },
-        ],
+        options: [{ value: 'github-actions', label: 'GitHub Actions' }],
+        help: 'Fly Machines runs are not available in this build.',
       },
       {
         name: 'sessionMode',
         label: 'Session mode',
         kind: 'select',
-        options: [
-          { value: 'autonomous', label: 'Autonomous' },
-          { value: 'interactive', label: 'Interactive' },
-          { value: 'hybrid', label: 'Hybrid' },
-        ],
-      },
-      { name: 'machineCpus', label: 'Machine CPUs', kind: 'number', placeholder: '2', showWhen: onlyFly },
-      {
-        name: 'machineMemoryMb',
-        label: 'Machine memory (MB)',
-        kind: 'number',
-        placeholder: '4096',
-        showWhen: onlyFly,
-      },
-      {
-        name: 'runnerImage',
-        label: 'Session image (optional)',
-        kind: 'text',
-        help: 'A custom runner image for Fly and local runs; default AI_IMPLEMENT_RUNNER_IMAGE.',
-      },
-      {
-        name: 'extraEnv',
-        label: 'Extra environment',
-        kind: 'env',
-        showWhen: onlyFly,
-        help: 'One NAME=value per line, added to the Fly Machine. Not for secrets: they are shown here in clear.',
+        options: [{ value: 'autonomous', label: 'Autonomous' }],
+        help: 'Claude works to completion without pausing; interactive and hybrid sessions are not available in this build.',
       },
     ],
   },
