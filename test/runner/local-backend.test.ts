@@ -45,6 +45,14 @@ function useLocalBackend(script: string, orchestratorEnv: Record<string, string>
     claudeCodePath: STAND_IN,
     claude: { anthropicApiKey: CLAUDE_KEY },
     linear: { apiKey: world.linear.apiKey, apiUrl: world.linear.url },
+    // Given to runs of Jira tickets only (test/e2e/jira-runner.e2e.test.ts); these are Linear's.
+    jira: {
+      auth: 'bearer',
+      token: 'atlassian-token-for-jira-runs-only',
+      cloudId: 'cloud-1',
+      siteUrl: undefined,
+      apiUrl: 'https://api.atlassian.com/ex/jira/cloud-1',
+    },
     baseEnv: passThroughEnv(orchestratorEnv),
     extraEnv: { CLAUDE_STAND_IN_SCRIPT: script },
     workRoot,
@@ -139,7 +147,8 @@ describe('execution mode local', () => {
     >;
     expect(runnerEnv).toMatchObject({ GITHUB_REPOSITORY: 'acme/api', AI_IMPLEMENT_DEFAULT_BRANCH: 'main' });
     expect(runnerEnv.GITHUB_TOKEN).toBeTruthy();
-    for (const name of ['RUNNER_TOKEN_SECRET', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_ACCESS_CODE'])
+    expect(runnerEnv.LINEAR_API_KEY).toBe(world.linear.apiKey);
+    for (const name of ['RUNNER_TOKEN_SECRET', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_ACCESS_CODE', 'JIRA_TOKEN'])
       expect(runnerEnv, name).not.toHaveProperty(name);
     expect(runnerEnv.HOME).not.toBe(os.homedir());
     // Successful runs leave nothing behind.

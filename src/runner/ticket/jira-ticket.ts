@@ -73,17 +73,22 @@ export function jiraTicketClient(
       const detailed = await request('read comment properties', (client) =>
         getCommentsByIds(client, { ids, expand: 'properties' }),
       );
-      return (detailed.values ?? [])
-        .map((comment) => {
-          const property = comment.properties?.find((p) => p.key === MARKER_PROPERTY);
-          const marker = (property?.value as { marker?: unknown } | undefined)?.marker;
-          const text = adfToMarkdown(comment.body);
-          return {
-            body: typeof marker === 'string' ? `<!-- ${marker} -->\n${text}` : text,
-            createdAt: comment.created ? new Date(comment.created).toISOString() : '',
-          };
-        })
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      return (
+        (detailed.values ?? [])
+          .map((comment) => {
+            const property = comment.properties?.find((p) => p.key === MARKER_PROPERTY);
+            const marker = (property?.value as { marker?: unknown } | undefined)?.marker;
+            const text = adfToMarkdown(comment.body);
+            return {
+              id: Number(comment.id),
+              body: typeof marker === 'string' ? `<!-- ${marker} -->\n${text}` : text,
+              createdAt: comment.created ? new Date(comment.created).toISOString() : '',
+            };
+          })
+          // Ids grow with time: they order comments posted within the same millisecond.
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
+          .map(({ body, createdAt }) => ({ body, createdAt }))
+      );
     },
 
     setMarker: (marker) => provider.setMarker(ref, marker),
