@@ -25,6 +25,8 @@ const KEPT_OPERATIONS: Record<string, string[]> = {
   '/repos/{owner}/{repo}': ['get'],
   '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches': ['post'],
   '/repos/{owner}/{repo}/actions/workflows/{workflow_id}': ['get'],
+  '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs': ['get'],
+  '/repos/{owner}/{repo}/actions/runs/{run_id}/cancel': ['post'],
   '/repos/{owner}/{repo}/contents/{path}': ['get', 'put'],
   '/repos/{owner}/{repo}/git/ref/{ref}': ['get'],
   '/repos/{owner}/{repo}/git/refs': ['post'],

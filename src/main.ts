@@ -120,9 +120,14 @@ async function main(): Promise<void> {
     notifier: createNotifier(config, log),
     logger: log,
     clock: () => new Date(),
-    policy: DEFAULT_POLICY,
+    // One poll, within 2–30 s: a lost intent is found or re-dispatched within two ticks (issue 9).
+    policy: {
+      ...DEFAULT_POLICY,
+      lostDispatchGraceMs: Math.min(30_000, Math.max(2_000, config.pollIntervalMs)),
+    },
     dispatchLock: new Mutex(),
     ticketLock: createKeyedLock(),
+    callsInProgress: new Set(),
   };
   const pullRequestLoop = createPullRequestLoop({
     ctx,

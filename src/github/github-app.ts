@@ -1,5 +1,5 @@
 import { App } from '@octokit/app';
-import { Octokit } from 'octokit';
+import { Octokit, RequestError } from 'octokit';
 import { isTokenRequest, toGitHubError } from './errors.ts';
 
 /**
@@ -65,6 +65,21 @@ export interface DispatchWorkflowInput {
   inputs: Record<string, string>;
 }
 
+/** The run a dispatch started, when the server says (`return_run_details`; GHES may not). */
+export interface DispatchedWorkflowRun {
+  runId: number | undefined;
+}
+
+export interface FindWorkflowRunInput {
+  owner: string;
+  repo: string;
+  workflowFile: string;
+  /** Runs created at or after this instant (GitHub's `created` filter, `>=`). */
+  createdSince: Date;
+  /** Text the run's `display_title` (the workflow's `run-name`) must contain: the dispatch id. */
+  titleContains: string;
+}
+
 export interface GitHubAppInfo {
   id: number;
   slug: string | undefined;
@@ -85,13 +100,30 @@ export interface GitHubAppClient {
   repoOctokit(owner: string, repo: string): Promise<InstallationOctokit>;
   /**
    * Starts a run: `POST /repos/{owner}/{repo}/actions/workflows/{workflowFile}/dispatches`
-   * with `{ ref, inputs }`; resolves on GitHub's 204. Never retried here (see the module doc).
+   * with `{ ref, inputs, return_run_details: true }`; resolves with the run id GitHub returns
+   * (200), or without one where the server answers 204 or refuses the parameter (GitHub
+   * Enterprise Server before it: a 400/422 naming `return_run_details` — not carried out, so
+   * the call is made once more without it, and this client stops asking). Never retried
+   * otherwise (see the module doc).
    * Throws `IntegrationError`: `not_found` "workflow file not found in owner/repo — run Sync
    * workflows first", `invalid` with GitHub's message (e.g. "No ref found for: x"), `auth`,
    * `rate_limited` (with `retryAfterMs`), `transient` (the run may or may not have started).
    * GitHub: https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event
    */
-  dispatchWorkflow(input: DispatchWorkflowInput): Promise<void>;
+  dispatchWorkflow(input: DispatchWorkflowInput): Promise<DispatchedWorkflowRun>;
+  /**
+   * The workflow_dispatch run of `workflowFile` created since `createdSince` whose title
+   * contains `titleContains`, or undefined when GitHub lists none (newest first, up to 300 runs).
+   * Throws `IntegrationError` like every call here (`transient`: no answer, so unknown).
+   * GitHub: https://docs.github.com/rest/actions/workflow-runs#list-workflow-runs-for-a-workflow
+   */
+  findWorkflowRun(input: FindWorkflowRunInput): Promise<{ runId: number; status: string } | undefined>;
+  /**
+   * Cancels a workflow run (`POST …/actions/runs/{run_id}/cancel`, 202). A run that already
+   * finished answers 409, which resolves quietly: there is nothing left to cancel.
+   * GitHub: https://docs.github.com/rest/actions/workflow-runs#cancel-a-workflow-run
+   */
+  cancelWorkflowRun(input: { owner: string; repo: string; runId: number }): Promise<void>;
   /**
    * The app as GitHub sees it (`GET /app`), for the configuration status check: proves the app
    * id and private key are accepted. Throws `IntegrationError` (`auth` for a wrong id or key).
@@ -156,23 +188,94 @@ export function createGitHubAppClient(options: GitHubAppClientOptions): GitHubAp
     return octokit;
   }
 
-  async function dispatchWorkflow(input: DispatchWorkflowInput): Promise<void> {
+  /** Set once the server refused `return_run_details` (GHES): later dispatches leave it out. */
+  let runDetailsRefused = false;
+
+  async function dispatchWorkflow(input: DispatchWorkflowInput): Promise<DispatchedWorkflowRun> {
     const { owner, repo, workflowFile, ref, inputs } = input;
     const repository = `${owner}/${repo}`;
-    try {
-      const octokit = await repoOctokit(owner, repo);
-      await octokit.rest.actions.createWorkflowDispatch({
+    const send = async (octokit: InstallationOctokit, details: boolean) =>
+      octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
         owner,
         repo,
         workflow_id: workflowFile,
         ref,
         inputs,
+        ...(details ? { return_run_details: true } : {}),
       });
+    try {
+      const octokit = await repoOctokit(owner, repo);
+      if (!runDetailsRefused) {
+        try {
+          const response = await send(octokit, true);
+          return { runId: runIdOf(response.data) };
+        } catch (error) {
+          if (!refusesRunDetails(error)) throw error;
+          runDetailsRefused = true;
+        }
+      }
+      await send(octokit, false);
+      return { runId: undefined };
     } catch (error) {
       throw toGitHubError(error, {
         action: `dispatch ${workflowFile} on ${repository}`,
         repository,
         notFound: `workflow file not found in ${repository} — run Sync workflows first`,
+      });
+    }
+  }
+
+  async function findWorkflowRun(
+    input: FindWorkflowRunInput,
+  ): Promise<{ runId: number; status: string } | undefined> {
+    const { owner, repo, workflowFile } = input;
+    const repository = `${owner}/${repo}`;
+    try {
+      const octokit = await repoOctokit(owner, repo);
+      // Newest first, stopping at the first run older than `createdSince`. (GitHub's `created`
+      // filter takes search syntax such as `>=2026-01-01T00:00:00Z`, which its OpenAPI
+      // description types as a bare date-time; paging by age needs neither.) Three pages of 100
+      // are far more dispatch runs of one workflow than a lookup window holds.
+      const since = input.createdSince.getTime();
+      for (let page = 1; page <= 3; page += 1) {
+        const { data } = await octokit.rest.actions.listWorkflowRuns({
+          owner,
+          repo,
+          workflow_id: workflowFile,
+          event: 'workflow_dispatch',
+          per_page: 100,
+          page,
+        });
+        const recent = data.workflow_runs.filter((run) => Date.parse(run.created_at) >= since);
+        const run = recent.find((candidate) => candidate.display_title.includes(input.titleContains));
+        if (run) return { runId: run.id, status: run.status ?? 'unknown' };
+        if (recent.length < data.workflow_runs.length || data.workflow_runs.length < 100) return undefined;
+      }
+      return undefined;
+    } catch (error) {
+      throw toGitHubError(error, {
+        action: `list the runs of ${workflowFile} on ${repository}`,
+        repository,
+        notFound: `workflow file not found in ${repository} — run Sync workflows first`,
+      });
+    }
+  }
+
+  async function cancelWorkflowRun(input: { owner: string; repo: string; runId: number }): Promise<void> {
+    const repository = `${input.owner}/${input.repo}`;
+    try {
+      const octokit = await repoOctokit(input.owner, input.repo);
+      await octokit.rest.actions.cancelWorkflowRun({
+        owner: input.owner,
+        repo: input.repo,
+        run_id: input.runId,
+      });
+    } catch (error) {
+      if (error instanceof RequestError && error.status === 409) return;
+      throw toGitHubError(error, {
+        action: `cancel run ${input.runId} on ${repository}`,
+        repository,
+        notFound: `run ${input.runId} not found in ${repository}`,
       });
     }
   }
@@ -196,5 +299,21 @@ export function createGitHubAppClient(options: GitHubAppClientOptions): GitHubAp
     }
   }
 
-  return { repoOctokit, dispatchWorkflow, getApp };
+  return { repoOctokit, dispatchWorkflow, findWorkflowRun, cancelWorkflowRun, getApp };
+}
+
+/** The run id of a dispatch answered with `return_run_details` (200), if the body has one. */
+function runIdOf(data: unknown): number | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const id = (data as { workflow_run_id?: unknown }).workflow_run_id;
+  return typeof id === 'number' ? id : undefined;
+}
+
+/**
+ * A server that does not know `return_run_details` (GitHub Enterprise Server before it) refuses
+ * the body with 400 or 422 naming the parameter; the dispatch was not carried out.
+ */
+function refusesRunDetails(error: unknown): boolean {
+  if (!(error instanceof RequestError) || (error.status !== 400 && error.status !== 422)) return false;
+  return /return_run_details/.test(JSON.stringify(error.response?.data ?? error.message));
 }

@@ -28,6 +28,14 @@ export interface OrchestratorPolicy {
   deadlineMarginMs: number;
   /** How many dispatches the dispatch log keeps in view (seed 002: "last ~500"). */
   logLimit: number;
+  /**
+   * How long after a backend call a run that the backend cannot find counts as certainly
+   * absent, so its intent is dispatched again under the same id: GitHub lists a dispatched run a
+   * few seconds after accepting the call. main.ts sets it to one poll, within 2–30 s.
+   */
+  lostDispatchGraceMs: number;
+  /** Backend calls under one dispatch id before a lost intent is left to its deadline. */
+  maxDispatchAttempts: number;
 }
 
 export const DEFAULT_POLICY: OrchestratorPolicy = {
@@ -35,6 +43,8 @@ export const DEFAULT_POLICY: OrchestratorPolicy = {
   breakerThreshold: 3,
   deadlineMarginMs: 15 * 60 * 1000,
   logLimit: 500,
+  lostDispatchGraceMs: 30_000,
+  maxDispatchAttempts: 3,
 };
 
 /**
@@ -67,6 +77,11 @@ export interface OrchestratorContext {
   dispatchLock: Mutex;
   /** Serializes marker updates per ticket id (see keyed-lock.ts). */
   ticketLock: KeyedLock;
+  /**
+   * Dispatch ids whose backend call is under way in this process: the lost-intent sweep leaves
+   * them alone (only a call that failed, or a process that died, leaves an intent to resolve).
+   */
+  callsInProgress: Set<string>;
   /** The pull-request loop (src/orchestrator/follow-ups/); absent: no follow-up runs. */
   followUps?: FollowUpHooks;
 }

@@ -1,25 +1,41 @@
 import { describeError } from '../domain/errors.ts';
-import { isTerminal, type TicketingProviderName } from '../domain/ticket.ts';
-import { listInFlight, listOverdue, markFailedWithoutResult } from '../store/dispatches.ts';
+import { isTerminal, type TicketCandidate, type TicketingProviderName } from '../domain/ticket.ts';
+import type { ExecutionMode } from '../runners/types.ts';
+import {
+  listInFlight,
+  listMarkersToConverge,
+  listOverdue,
+  markFailedWithoutResult,
+  type DispatchRow,
+} from '../store/dispatches.ts';
+import { getMapping } from '../store/mappings.ts';
 import type { OrchestratorContext } from './context.ts';
 import { applyRunOutcome } from './run-results.ts';
+
+/** What reconcile settled, and the tickets it read (for the convergence sweep's read-back). */
+export interface Reconciled {
+  timedOut: number;
+  closed: number;
+  /** Tickets read in this tick's batched reads, by id; a tracker that failed contributes none. */
+  tickets: Map<string, TicketCandidate>;
+}
 
 /**
  * Tick step 1 (ARCHITECTURE.md): settle what is in flight before admitting anything new.
  * - A run past its deadline (maxJobMinutes + margin) with no result is failed — its slot is freed.
- * - A run whose ticket went terminal (done or cancelled) frees its slot without a failure marker.
- * A tracker error means "unknown, keep it": nothing is freed on a failed lookup.
- * Returns how many dispatches were closed, for the tick report.
+ * - A run whose ticket went terminal (done or cancelled) frees its slot without a failure marker,
+ *   and its backend run, when known, is cancelled: a finished ticket gets no more work.
+ * The tickets' states are read in one batched `getTicketStates` per provider over the in-flight tickets and
+ * those whose marker the ledger has not seen on the tracker yet, so the convergence sweep can
+ * compare without a request per ticket. A tracker error means "unknown, keep it".
  */
-export async function reconcileInFlight(
-  ctx: OrchestratorContext,
-): Promise<{ timedOut: number; closed: number }> {
+export async function reconcileInFlight(ctx: OrchestratorContext): Promise<Reconciled> {
   const now = ctx.clock();
   let timedOut = 0;
   for (const row of await listOverdue(ctx.db, now)) {
     const minutes = Math.round((now.getTime() - new Date(row.created_at).getTime()) / 60_000);
     const error = `timed out: no result from the runner ${minutes} minutes after dispatch`;
-    if (await markFailedWithoutResult(ctx.db, row.id, { error, finishedAt: now })) {
+    if (await markFailedWithoutResult(ctx.db, row.id, { error, finishedAt: now, reason: 'deadline' })) {
       timedOut += 1;
       await applyRunOutcome(ctx, { ...row, status: 'failed', error }, { ok: false, error });
     }
@@ -27,30 +43,53 @@ export async function reconcileInFlight(
 
   let closed = 0;
   const inFlight = await listInFlight(ctx.db);
-  const byProvider = new Map<TicketingProviderName, typeof inFlight>();
-  for (const row of inFlight) {
+  const unsynced = await listMarkersToConverge(ctx.db, new Date(now.getTime() - ctx.policy.dedupWindowMs));
+  const byProvider = new Map<TicketingProviderName, Set<string>>();
+  for (const row of [...inFlight, ...unsynced]) {
     const name = row.ticketing_provider as TicketingProviderName;
-    byProvider.set(name, [...(byProvider.get(name) ?? []), row]);
+    byProvider.set(name, (byProvider.get(name) ?? new Set()).add(row.issue_id));
   }
-  for (const [name, rows] of byProvider) {
+  const tickets = new Map<string, TicketCandidate>();
+  for (const [name, ids] of byProvider) {
     const provider = ctx.ticketing.get(name);
     if (!provider) continue;
-    let tickets;
     try {
-      tickets = await provider.getTicketStates([...new Set(rows.map((row) => row.issue_id))]);
+      for (const [id, ticket] of await provider.getTicketStates([...ids])) tickets.set(id, ticket);
     } catch (error) {
       ctx.logger.warn(
         { provider: name, err: describeError(error) },
         'reconcile: tracker unavailable, keeping in-flight runs',
       );
-      continue;
-    }
-    for (const row of rows) {
-      const ticket = tickets.get(row.issue_id);
-      if (!ticket || !isTerminal(ticket.stateType)) continue;
-      const error = `ticket moved to ${ticket.stateName} while the run was in flight`;
-      if (await markFailedWithoutResult(ctx.db, row.id, { error, finishedAt: now })) closed += 1;
     }
   }
-  return { timedOut, closed };
+  for (const row of inFlight) {
+    const ticket = tickets.get(row.issue_id);
+    if (!ticket || !isTerminal(ticket.stateType)) continue;
+    const error = `ticket moved to ${ticket.stateName} while the run was in flight`;
+    if (await markFailedWithoutResult(ctx.db, row.id, { error, finishedAt: now, reason: 'ticket_closed' })) {
+      closed += 1;
+      await cancelRun(ctx, row);
+    }
+  }
+  return { timedOut, closed, tickets };
+}
+
+/** Cancels the backend run of a closed ticket's dispatch, when the backend knows it and can. */
+async function cancelRun(ctx: OrchestratorContext, row: DispatchRow): Promise<void> {
+  const backend = ctx.backends.get(row.runner_mode as ExecutionMode);
+  const mapping = await getMapping(ctx.db, row.team_key);
+  if (!row.external_id || !backend?.cancel || !mapping) return;
+  try {
+    await backend.cancel({ mapping, externalId: row.external_id });
+    ctx.logger.info(
+      { issue: row.issue_identifier, dispatchId: row.id },
+      'ticket closed: its run was cancelled',
+    );
+  } catch (error) {
+    // Its result, if it still reports, is recorded and applies nothing (run-results.ts).
+    ctx.logger.warn(
+      { issue: row.issue_identifier, dispatchId: row.id, err: describeError(error) },
+      'ticket closed, but its run could not be cancelled',
+    );
+  }
 }

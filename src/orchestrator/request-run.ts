@@ -11,19 +11,13 @@ import type { Phase } from '../domain/phases.ts';
 import type { Ticket, TicketDependency } from '../domain/ticket.ts';
 import { deleteBlocker } from '../store/blockers.ts';
 import { deleteFromDedupWindow, recordInDedupWindow } from '../store/dedup-window.ts';
-import {
-  getDispatch,
-  insertPendingDispatch,
-  markFailedWithoutResult,
-  markRunning,
-  notePendingProblem,
-} from '../store/dispatches.ts';
+import { insertPendingDispatch, markFailedWithoutResult, notePendingProblem } from '../store/dispatches.ts';
 import { recordRunFailure } from '../store/failure-breakers.ts';
 import { loadAdmissionStateFor } from './admission-state.ts';
 import type { OrchestratorContext } from './context.ts';
 import { resolveExecutionMode } from './execution-mode.ts';
-import { failureMarker, markerWhileRunning } from './markers.ts';
-import { buildPayload } from './payload.ts';
+import { syncMarker } from './convergence/marker-sync.ts';
+import { sendDispatch } from './send-dispatch.ts';
 
 /** A run the orchestrator is asked to start, from any path (poll, approval, follow-up). */
 export interface RunRequest {
@@ -66,7 +60,8 @@ export function admissionRequestFor(
 /**
  * Asks the admission gate, writes the intent to the ledger, then calls the execution backend —
  * in that order, so a crash between the ledger write and the call leaves a `pending` row that
- * counts as in flight (never dispatched twice) and is timed out at its deadline (never lost).
+ * counts as in flight (never dispatched twice) and that the next ticks look up by its dispatch
+ * id and adopt or dispatch again (never lost; convergence/unknown-dispatches.ts).
  *
  * A refusal by the backend that retrying cannot fix (missing workflow file, bad credentials,
  * invalid request) marks the ticket failed with the operator-facing reason. A rate limit (the
@@ -76,7 +71,6 @@ export function admissionRequestFor(
 export async function requestRun(ctx: OrchestratorContext, request: RunRequest): Promise<RunOutcome> {
   const { ticket, mapping } = request;
   const mode = resolveExecutionMode(mapping, await ctx.runnerMode());
-  const backend = ctx.backends.get(mode);
   const bucket = capacityBucket(mapping, ticket.teamKey);
 
   const intent = await ctx.dispatchLock.runExclusive(async () => {
@@ -129,48 +123,35 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
   const { dispatchId, jobId, dispatchNumber } = intent;
   const log = ctx.logger.child({ issue: ticket.identifier, dispatchId, phase: request.phase, mode });
   try {
-    if (!backend) {
-      throw new IntegrationError(mode, 'invalid', `no execution backend is configured for ${mode}`);
-    }
-    const callbackUrl = ctx.callback?.baseUrl;
-    const tokens =
-      ctx.callback && callbackUrl ? await ctx.callback.signer.mint(dispatchId, intent.deadline) : undefined;
-    const payload = buildPayload({
+    await sendDispatch(ctx, {
       dispatchId,
       phase: request.phase,
       ticket,
       mapping,
+      mode,
+      workflowFile: workflowFor(mapping, request.phase),
       image: intent.image,
+      deadline: intent.deadline,
       pullRequest: request.pullRequest
         ? { number: request.pullRequest.number, branch: request.pullRequest.branch }
         : undefined,
-      callback: callbackUrl && tokens ? { url: callbackUrl, ...tokens } : undefined,
     });
-    const receipt = await backend.dispatch({
-      mapping,
-      phase: request.phase,
-      workflowFile: workflowFor(mapping, request.phase),
-      payload,
-    });
-    await markRunning(ctx.db, dispatchId, { dispatchedAt: ctx.clock(), externalId: receipt.externalId });
   } catch (error) {
     if (!(error instanceof IntegrationError && error.category === 'transient')) {
       return handleDispatchFailure(ctx, request, { dispatchId, dispatchNumber, mode }, error);
     }
-    // No answer (network error, timeout, 5xx): GitHub may have started the run. Keep the row
-    // pending — in flight until its deadline — so it is never dispatched twice; its callbacks
-    // settle it if it runs, and the deadline fails it if it does not.
+    // No answer (network error, timeout, 5xx): the backend may have started the run. The row
+    // stays pending — in flight, so never dispatched twice — and the next ticks look the run up
+    // by its dispatch id: adopted when found, dispatched again under the same id when certainly
+    // absent (convergence/unknown-dispatches.ts). The deadline stays the last resort.
     await notePendingProblem(ctx.db, dispatchId, `dispatch outcome unknown: ${describeError(error)}`);
-    log.warn({ err: describeError(error) }, 'dispatch outcome unknown; held in flight until its deadline');
+    log.warn({ err: describeError(error) }, 'dispatch outcome unknown; the next ticks look the run up');
   }
 
   log.info({ dispatchNumber }, 'dispatched');
-  // A fast run (the local backend, a quick failure) may already have reported; under the
-  // ticket's lock, its outcome's marker stands and the running marker is not set over it.
-  await ctx.ticketLock.run(ticket.id, async () => {
-    if ((await getDispatch(ctx.db, dispatchId))?.result_received_at != null) return;
-    await updateMarkers(ctx, request, markerWhileRunning(request.phase), request.kind === 'pickup');
-  });
+  // The marker follows the ledger: a fast run that already reported keeps its outcome's marker,
+  // and a failed write is retried by the tick until the tracker shows it.
+  await syncMarker(ctx, ticket.id);
   await ctx.notifier.notify({
     type: 'dispatch_succeeded',
     issue: { identifier: ticket.identifier, title: ticket.title, url: ticket.url },
@@ -182,7 +163,12 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
   return { status: 'dispatched', dispatchId, jobId, dispatchNumber };
 }
 
-async function handleDispatchFailure(
+/**
+ * A backend refusal: the run did not start. Ends the intent as failed (`refused`, or
+ * `refused_retry` when the next poll may try again), frees the dedup entry, and for a final
+ * refusal counts a failure, sets the failure marker and tells the ticket why.
+ */
+export async function handleDispatchFailure(
   ctx: OrchestratorContext,
   request: RunRequest,
   dispatch: { dispatchId: string; dispatchNumber: number; mode: string },
@@ -196,13 +182,14 @@ async function handleDispatchFailure(
   await markFailedWithoutResult(ctx.db, dispatchId, {
     error: `dispatch refused: ${message}${willRetry ? ' (retried on the next poll)' : ''}`,
     finishedAt: now,
+    reason: willRetry ? 'refused_retry' : 'refused',
   });
   // The run never started: it must not hold the issue in the dedup window.
   await deleteFromDedupWindow(ctx.db, ticket.id);
   ctx.logger.error({ issue: ticket.identifier, dispatchId, err: message }, `dispatch failed: ${message}`);
   if (!willRetry) {
     await recordRunFailure(ctx.db, ticket, ctx.policy.breakerThreshold, now);
-    await updateMarkers(ctx, request, failureMarker(request.phase), false);
+    await syncMarker(ctx, ticket.id);
     await postComment(ctx, request, `AI-Implement could not start the ${request.phase} run: ${message}`);
   }
   await ctx.notifier.notify({
@@ -215,24 +202,6 @@ async function handleDispatchFailure(
     error: message,
   });
   return { status: 'failed', dispatchId, error: message, willRetry };
-}
-
-async function updateMarkers(
-  ctx: OrchestratorContext,
-  request: RunRequest,
-  marker: ReturnType<typeof markerWhileRunning>,
-  moveToStarted: boolean,
-): Promise<void> {
-  const provider = ctx.ticketing.get(request.ticket.provider);
-  try {
-    await provider?.setMarker(request.ticket, marker, { moveToStarted });
-  } catch (error) {
-    // The run is under way either way; a stale marker is fixed by the next lifecycle step.
-    ctx.logger.warn(
-      { issue: request.ticket.identifier, err: describeError(error) },
-      'could not update ticket marker',
-    );
-  }
 }
 
 async function postComment(ctx: OrchestratorContext, request: RunRequest, body: string): Promise<void> {

@@ -3,14 +3,21 @@ import { describeError } from '../domain/errors.ts';
 import type { Phase } from '../domain/phases.ts';
 import { canonicalJson, pullRequestNumber, type RunProgress, type RunResult } from '../domain/run-result.ts';
 import type { NotifiedRun } from '../notify/types.ts';
-import { acceptResult, getDispatch, listDispatchesOfJob, type DispatchRow } from '../store/dispatches.ts';
+import { isTerminal } from '../domain/ticket.ts';
+import {
+  acceptResult,
+  getDispatch,
+  listDispatchesOfJob,
+  markOutcomeApplied,
+  type DispatchRow,
+} from '../store/dispatches.ts';
 import { recordRunFailure, recordRunSuccess } from '../store/failure-breakers.ts';
 import { getMapping } from '../store/mappings.ts';
 import { approvePlan } from '../store/plan-approvals.ts';
 import { upsertPullRequest } from '../store/pull-requests.ts';
 import { insertRunStep } from '../store/run-steps.ts';
 import type { OrchestratorContext } from './context.ts';
-import { failureMarker } from './markers.ts';
+import { syncMarker } from './convergence/marker-sync.ts';
 import { requestRun, type RunOutcome as RunRequestOutcome } from './request-run.ts';
 
 export type ResultOutcome = 'accepted' | 'duplicate' | 'conflict' | 'unknown_dispatch';
@@ -43,12 +50,28 @@ export async function handleRunResult(
     return row.result_json === body ? 'duplicate' : 'conflict';
   }
   const row = await getDispatch(ctx.db, dispatchId);
-  if (row) {
-    await applyRunOutcome(
-      ctx,
-      row,
-      result.status === 'success' ? { ok: true, result } : { ok: false, error: row.error ?? '' },
+  if (row?.close_reason === 'ticket_closed') {
+    // The ticket went done or cancelled before the result came: recorded, nothing applied.
+    ctx.logger.info(
+      { issue: row.issue_identifier, dispatchId },
+      'late result of a run whose ticket was closed: recorded, no follow-ups',
     );
+    return 'accepted';
+  }
+  if (row) {
+    try {
+      await applyRunOutcome(
+        ctx,
+        row,
+        result.status === 'success' ? { ok: true, result } : { ok: false, error: row.error ?? '' },
+      );
+    } catch (error) {
+      // Recorded is what the runner needs to hear; the tick applies what is left (the outbox).
+      ctx.logger.error(
+        { issue: row.issue_identifier, dispatchId, err: describeError(error) },
+        'result recorded; applying it failed, the next tick finishes it',
+      );
+    }
   }
   return 'accepted';
 }
@@ -80,7 +103,9 @@ export type FinishedRun = { ok: true; result: RunResult } | { ok: false; error: 
  * What follows a finished run (a result, or a deadline passed): markers per CONTRACTS.md §2,
  * the failure breaker, the PR record, notifications, and after a successful planning run the
  * implementation run when the plan is auto-approved. Tracker and notification errors are
- * logged, never thrown: the outcome is already locked in the ledger.
+ * logged, never thrown: the outcome is already locked in the ledger, and the markers converge
+ * on later ticks. Marks the outcome applied last; anything that throws before leaves it in the
+ * outbox, which the tick finishes (convergence/outbox.ts), so every step here is safe to repeat.
  */
 export async function applyRunOutcome(
   ctx: OrchestratorContext,
@@ -90,6 +115,8 @@ export async function applyRunOutcome(
   await applyLifecycle(ctx, row, outcome);
   // Last, so a follow-up the loop starts next finds the markers of this run already set.
   await ctx.followUps?.afterRun(row, outcome);
+  // Only now is the outcome out of the outbox: a crash before this line and the tick applies it again.
+  await markOutcomeApplied(ctx.db, row.id, ctx.clock());
 }
 
 async function applyLifecycle(
@@ -98,16 +125,7 @@ async function applyLifecycle(
   outcome: FinishedRun,
 ): Promise<void> {
   const phase = row.phase as Phase;
-  const ticketRef = { id: row.issue_id, identifier: row.issue_identifier, teamKey: row.team_key };
-  const provider = ctx.ticketing.get(row.ticketing_provider as 'linear' | 'jira');
   const log = ctx.logger.child({ issue: row.issue_identifier, dispatchId: row.id, phase });
-  const setMarker = async (marker: Parameters<NonNullable<typeof provider>['setMarker']>[1]) => {
-    try {
-      await ctx.ticketLock.run(ticketRef.id, async () => provider?.setMarker(ticketRef, marker));
-    } catch (error) {
-      log.warn({ err: describeError(error) }, `could not set the ${marker} marker`);
-    }
-  };
   const now = ctx.clock();
 
   if (!outcome.ok) {
@@ -118,7 +136,8 @@ async function applyLifecycle(
       ctx.policy.breakerThreshold,
       now,
     );
-    await setMarker(failureMarker(phase));
+    // The marker follows the ledger; a failed write is retried by the tick (convergence).
+    await syncMarker(ctx, row.issue_id);
     await ctx.notifier.notify({
       type: 'run_finished',
       ...notifiedRun(row),
@@ -130,7 +149,7 @@ async function applyLifecycle(
   log.info('run succeeded');
   await recordRunSuccess(ctx.db, row.issue_id);
   if (phase === 'planning') {
-    await setMarker('planComplete');
+    await syncMarker(ctx, row.issue_id);
     await continueAfterPlanning(ctx, row);
     return;
   }
@@ -154,16 +173,8 @@ async function applyLifecycle(
       last_dispatch_at: row.dispatched_at ?? row.created_at,
     });
   }
-  if (result.prUrl || phase !== 'implementation') {
-    await setMarker('readyForReview');
-  } else {
-    // Nothing to review: the run succeeded without opening a PR (nothing needed changing).
-    await ctx.ticketLock
-      .run(ticketRef.id, async () => provider?.clearMarker(ticketRef, 'working'))
-      .catch((error: unknown) => {
-        log.warn({ err: describeError(error) }, 'could not clear the working marker');
-      });
-  }
+  // `Ready for Review`, or `AI-Working` cleared when the run needed no PR (src/domain/convergence.ts).
+  await syncMarker(ctx, row.issue_id);
   await ctx.notifier.notify({
     type: 'run_finished',
     ...notifiedRun(row),
@@ -198,12 +209,20 @@ export async function dispatchImplementation(
   const dispatches = await listDispatchesOfJob(ctx.db, jobId);
   const planning = dispatches.find((dispatch) => dispatch.phase === 'planning');
   if (!planning) return undefined;
+  // Applying an outcome again (the outbox after a crash) must not start a second implementation.
+  const started = dispatches.some(
+    (dispatch) =>
+      dispatch.phase !== 'planning' &&
+      (dispatch.dispatched_at != null || dispatch.status === 'pending' || dispatch.status === 'running'),
+  );
+  if (started) return undefined;
   const mapping = await getMapping(ctx.db, planning.team_key);
   const provider = ctx.ticketing.get(planning.ticketing_provider as 'linear' | 'jira');
   if (!mapping || !provider) return undefined;
   try {
     const ticket = (await provider.getTickets([issueId])).get(issueId);
-    if (!ticket) return undefined;
+    // A ticket done or cancelled meanwhile gets no more work.
+    if (!ticket || isTerminal(ticket.stateType)) return undefined;
     const outcome = await requestRun(ctx, {
       kind: 'plan-approval',
       phase: 'implementation',

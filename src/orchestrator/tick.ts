@@ -19,6 +19,7 @@ import { replaceTrackedIssues, type TrackedIssueRow } from '../store/tracked-iss
 import { loadAdmissionState, type TickAdmissionState } from './admission-state.ts';
 import { admitCandidates, type RequestDraft } from './admit-candidates.ts';
 import type { OrchestratorContext } from './context.ts';
+import { convergeLedger } from './convergence/sweep.ts';
 import { reconcileInFlight } from './reconcile.ts';
 import { requestRun } from './request-run.ts';
 
@@ -52,7 +53,9 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
     failed: [],
     fetchErrors: [],
   };
-  Object.assign(report, await reconcileInFlight(ctx));
+  const { tickets: readBack, ...settled } = await reconcileInFlight(ctx);
+  Object.assign(report, settled);
+  await convergeLedger(ctx, readBack);
 
   const mappings = await listMappings(ctx.db);
   const state = await loadAdmissionState(ctx);

@@ -44,10 +44,22 @@ export interface DispatchRequest {
   payload: DispatchPayload;
 }
 
-/** What the backend tells about the run it started, when it knows (machine id, …). */
+/** What the backend tells about the run it started, when it knows (run id, machine id, …). */
 export interface DispatchReceipt {
   externalId?: string;
 }
+
+/** Where to look for the run of one dispatch id (a dispatch whose outcome is unknown). */
+export interface RunLookupQuery {
+  mapping: Mapping;
+  workflowFile: string;
+  dispatchId: string;
+  /** The run cannot be older than this (the intent's time, less a margin for clock skew). */
+  since: Date;
+}
+
+/** What a look-up found: the run under this dispatch id, or certainly none. */
+export type FoundRun = { kind: 'found'; externalId: string } | { kind: 'absent' };
 
 /**
  * An execution mode: starts a run somewhere. `dispatch` resolves once the run is accepted
@@ -57,4 +69,17 @@ export interface DispatchReceipt {
 export interface ExecutionBackend {
   readonly mode: ExecutionMode;
   dispatch(request: DispatchRequest): Promise<DispatchReceipt>;
+  /**
+   * Finds the run a dispatch id started (GitHub Actions: the run whose `run-name` carries it;
+   * Fly Machines: the machine whose metadata carries it), so a dispatch whose call failed, or
+   * whose process died, is adopted or dispatched again in seconds (docs/decisions/convergence.md).
+   * Throws `IntegrationError` when the backend cannot tell. Without it, only the deadline settles
+   * such a dispatch.
+   */
+  findRun?(query: RunLookupQuery): Promise<FoundRun>;
+  /**
+   * Stops a run (its ticket went done or cancelled). A run already finished is not an error.
+   * Throws `IntegrationError` when the backend cannot be reached.
+   */
+  cancel?(run: { mapping: Mapping; externalId: string }): Promise<void>;
 }

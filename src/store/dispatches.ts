@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { RunCloseReason } from '../domain/convergence.ts';
 import type { Database, DispatchesTable } from './schema.ts';
 
 /** Named queries for the dispatch ledger (the `jobs` of the admin UI). */
@@ -21,6 +22,11 @@ export type NewDispatch = Omit<
   | 'branch'
   | 'cost_usd'
   | 'usage_json'
+  | 'close_reason'
+  | 'outcome_applied_at'
+  | 'marker_synced_status'
+  | 'dispatch_attempts'
+  | 'last_attempt_at'
 >;
 
 const IN_FLIGHT = ['pending', 'running'];
@@ -39,7 +45,12 @@ export async function insertPendingDispatch(db: Kysely<Database>, dispatch: NewD
     const number = Number(last?.n ?? 0) + 1;
     await trx
       .insertInto('dispatches')
-      .values({ ...dispatch, dispatch_number: number, status: 'pending' })
+      .values({
+        ...dispatch,
+        dispatch_number: number,
+        status: 'pending',
+        last_attempt_at: dispatch.created_at,
+      })
       .execute();
     return number;
   });
@@ -64,17 +75,26 @@ export async function markRunning(
 }
 
 /**
- * Ends a dispatch as failed without a runner result (refused dispatch call, deadline passed).
- * Returns false when the run had already finished — a result that raced in wins.
+ * Ends a dispatch as failed without a runner result (refused dispatch call, deadline passed,
+ * ticket closed). A deadline leaves the outcome in the outbox (`outcome_applied_at` null) for
+ * the caller to apply; the other reasons have nothing further to apply. Returns false when the
+ * run had already finished — a result that raced in wins.
  */
 export async function markFailedWithoutResult(
   db: Kysely<Database>,
   id: string,
-  values: { error: string; finishedAt: Date },
+  values: { error: string; finishedAt: Date; reason: Exclude<RunCloseReason, 'result'> },
 ): Promise<boolean> {
+  const at = values.finishedAt.toISOString();
   const result = await db
     .updateTable('dispatches')
-    .set({ status: 'failed', error: values.error, finished_at: values.finishedAt.toISOString() })
+    .set({
+      status: 'failed',
+      error: values.error,
+      finished_at: at,
+      close_reason: values.reason,
+      outcome_applied_at: values.reason === 'deadline' ? null : at,
+    })
     .where('id', '=', id)
     .where('status', 'in', IN_FLIGHT)
     .executeTakeFirst();
@@ -97,7 +117,9 @@ export interface AcceptedResult {
 /**
  * Locks in the first result for a dispatch: one conditional UPDATE, so of two concurrent
  * callbacks exactly one wins (CONTRACTS.md §4). Returns false when a result was already stored
- * or the dispatch does not exist. A run already timed out still takes its late result.
+ * or the dispatch does not exist. A run already timed out still takes its late result, and its
+ * consequences go back into the outbox; a run closed because its ticket went done or cancelled
+ * records the result and applies nothing (its outcome stays applied).
  */
 export async function acceptResult(
   db: Kysely<Database>,
@@ -118,6 +140,10 @@ export async function acceptResult(
       cost_usd: result.costUsd,
       usage_json: result.usageJson,
       error: result.error,
+      close_reason: sql<string>`coalesce(close_reason, 'result')`,
+      outcome_applied_at: sql<
+        string | null
+      >`case when close_reason = 'ticket_closed' then ${at} else null end`,
     })
     .where('id', '=', id)
     .where('result_received_at', 'is', null)
@@ -322,4 +348,82 @@ export async function listDispatchesOfPullRequests(
     );
   }
   return rows;
+}
+
+/** The outcome of a finished run was applied (markers, PR record, next phase, notification). */
+export async function markOutcomeApplied(db: Kysely<Database>, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('dispatches')
+    .set({ outcome_applied_at: at.toISOString() })
+    .where('id', '=', id)
+    .where('status', 'not in', IN_FLIGHT)
+    .execute();
+}
+
+/** The outbox: finished runs whose consequences are not applied yet, oldest first. */
+export async function listOutcomesToApply(db: Kysely<Database>): Promise<DispatchRow[]> {
+  return db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('status', 'not in', IN_FLIGHT)
+    .where('outcome_applied_at', 'is', null)
+    .orderBy('finished_at')
+    .execute();
+}
+
+/**
+ * The tracker shows the marker of `status` for this run. Conditional on the status, so a run
+ * that finished meanwhile keeps its newer marker to write.
+ */
+export async function markMarkerSynced(db: Kysely<Database>, id: string, status: string): Promise<void> {
+  await db
+    .updateTable('dispatches')
+    .set({ marker_synced_status: status })
+    .where('id', '=', id)
+    .where('status', '=', status)
+    .execute();
+}
+
+/**
+ * Each issue's latest dispatch whose marker the tracker is not known to show, among runs
+ * created or finished since `since` (older ones are left alone: a person owns the ticket again).
+ */
+export async function listMarkersToConverge(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
+  return db
+    .selectFrom('dispatches as d')
+    .selectAll('d')
+    .where((eb) =>
+      eb.or([
+        eb('d.marker_synced_status', 'is', null),
+        eb('d.marker_synced_status', '!=', eb.ref('d.status')),
+      ]),
+    )
+    .where((eb) => eb.fn.coalesce('d.finished_at', 'd.created_at'), '>=', since.toISOString())
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('dispatches as later')
+            .select('later.id')
+            .whereRef('later.issue_id', '=', 'd.issue_id')
+            .whereRef('later.dispatch_number', '>', 'd.dispatch_number'),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/** Pending dispatches: intents whose backend call has not been confirmed. */
+export async function listPending(db: Kysely<Database>): Promise<DispatchRow[]> {
+  return db.selectFrom('dispatches').selectAll().where('status', '=', 'pending').execute();
+}
+
+/** A new backend call under the same dispatch id begins (a lost intent dispatched again). */
+export async function noteDispatchAttempt(db: Kysely<Database>, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('dispatches')
+    .set((eb) => ({ dispatch_attempts: eb('dispatch_attempts', '+', 1), last_attempt_at: at.toISOString() }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table shapes for Kysely. Portable on purpose (SQLite and PostgreSQL): timestamps are ISO-8601
@@ -66,6 +66,16 @@ export interface DispatchesTable {
   usage_json: string | null;
   /** Pull request a gap-fill or review-fix run works on, as `owner/repo#12`. */
   pull_request_key: string | null;
+  /** Why the run ended (`RunCloseReason` in src/domain/convergence.ts); null while in flight. */
+  close_reason: string | null;
+  /** When the finished run's consequences were applied; null: still in the outbox. */
+  outcome_applied_at: string | null;
+  /** The status whose marker the tracker is known to show; differs from `status`: to converge. */
+  marker_synced_status: string | null;
+  /** Backend calls made under this dispatch id (1, or more after a lost intent was re-dispatched). */
+  dispatch_attempts: Generated<number>;
+  /** When the last backend call under this id began; null before the first. */
+  last_attempt_at: string | null;
 }
 
 export interface DedupWindowTable {

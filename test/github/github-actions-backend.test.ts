@@ -53,7 +53,7 @@ describe('GitHub Actions execution backend', () => {
     const receipt = await backend.dispatch(request(body));
 
     expect(backend.mode).toBe('github-actions');
-    expect(receipt).toEqual({});
+    expect(receipt).toEqual({ externalId: String(bed.fake.workflowRuns[0]?.id) });
     expect(bed.fake.dispatches).toEqual([
       {
         owner: 'acme',

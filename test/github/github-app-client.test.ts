@@ -94,13 +94,51 @@ describe('GitHub App client', () => {
     expect(error.message).toContain('No ref found for: no-such-branch');
   });
 
+  it('returns the run id GitHub names (return_run_details), finds the run by its title and cancels it', async () => {
+    const inputs = {
+      ...DISPATCH.inputs,
+      payload: JSON.stringify({ dispatchId: 'd-123', phase: 'implementation' }),
+    };
+    const before = new Date(Date.now() - 1000);
+    const { runId } = await bed.client.dispatchWorkflow({ ...DISPATCH, inputs });
+    expect(runId).toBe(bed.fake.workflowRuns[0]?.id);
+    expect(bed.fake.workflowRuns[0]?.displayTitle).toBe('AI-Implement ENG-1 (implementation) d-123');
+
+    const lookup = { owner: 'acme', repo: 'api', workflowFile: 'claude-implement.yml', createdSince: before };
+    expect(await bed.client.findWorkflowRun({ ...lookup, titleContains: 'd-123' })).toEqual({
+      runId,
+      status: 'queued',
+    });
+    expect(await bed.client.findWorkflowRun({ ...lookup, titleContains: 'd-999' })).toBeUndefined();
+    const later = { ...lookup, createdSince: new Date(Date.now() + 60_000) };
+    expect(await bed.client.findWorkflowRun({ ...later, titleContains: 'd-123' })).toBeUndefined();
+
+    await bed.client.cancelWorkflowRun({ owner: 'acme', repo: 'api', runId: runId! });
+    expect(bed.fake.workflowRuns[0]?.conclusion).toBe('cancelled');
+    // A second cancel meets a completed run (409): nothing left to do, no error.
+    await bed.client.cancelWorkflowRun({ owner: 'acme', repo: 'api', runId: runId! });
+    const list = bed.fake.requests.find((r) => r.operationId === 'actions/list-workflow-runs');
+    expect(list?.path).toContain('event=workflow_dispatch');
+    bed.fake.assertNoViolations();
+  });
+
+  it('falls back to a plain dispatch where the server refuses return_run_details (GHES), once', async () => {
+    bed.fake.refuseRunDetails(true);
+    expect(await bed.client.dispatchWorkflow(DISPATCH)).toEqual({ runId: undefined });
+    expect(await bed.client.dispatchWorkflow(DISPATCH)).toEqual({ runId: undefined });
+    const posts = bed.fake.requests.filter((r) => r.operationId === 'actions/create-workflow-dispatch');
+    // Refused once (not carried out), then plain dispatches only: two runs for two calls.
+    expect(posts.map((r) => r.status)).toEqual([422, 204, 204]);
+    expect(bed.fake.workflowRuns).toHaveLength(2);
+  });
+
   it('maps 5xx to transient and does not retry the dispatch', async () => {
     await bed.client.dispatchWorkflow(DISPATCH);
     bed.fake.failNext(1, 502, { operationId: 'actions/create-workflow-dispatch' });
     const error = await failure(bed.client.dispatchWorkflow(DISPATCH));
     expect(error.category).toBe('transient');
     const posts = bed.fake.requests.filter((r) => r.operationId === 'actions/create-workflow-dispatch');
-    expect(posts.map((r) => r.status)).toEqual([204, 502]);
+    expect(posts.map((r) => r.status)).toEqual([200, 502]);
   });
 
   it('maps a dropped connection to transient', async () => {

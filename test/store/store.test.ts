@@ -117,10 +117,18 @@ for (const dialect of storeDialects()) {
       expect((await listOverdue(store.db, minutes(101))).map((row) => row.id).sort()).toEqual(['d1', 'd2']);
       await acceptResult(store.db, 'd2', result('succeeded', '{}'));
       expect(
-        await markFailedWithoutResult(store.db, 'd1', { error: 'timed out', finishedAt: minutes(101) }),
+        await markFailedWithoutResult(store.db, 'd1', {
+          error: 'timed out',
+          finishedAt: minutes(101),
+          reason: 'deadline',
+        }),
       ).toBe(true);
       expect(
-        await markFailedWithoutResult(store.db, 'd2', { error: 'timed out', finishedAt: minutes(101) }),
+        await markFailedWithoutResult(store.db, 'd2', {
+          error: 'timed out',
+          finishedAt: minutes(101),
+          reason: 'deadline',
+        }),
       ).toBe(false);
       expect((await getDispatch(store.db, 'd2'))?.status).toBe('succeeded');
     });

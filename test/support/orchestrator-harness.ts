@@ -59,6 +59,7 @@ export async function createHarness(): Promise<Harness> {
     policy: DEFAULT_POLICY,
     dispatchLock: new Mutex(),
     ticketLock: createKeyedLock(),
+    callsInProgress: new Set(),
   };
   return {
     ctx,

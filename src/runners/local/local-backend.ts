@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,13 @@ import type { JiraConfig } from '../../config/types.ts';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { GitHubAppClient } from '../../github/github-app.ts';
 import { toGitHubError } from '../../github/errors.ts';
-import type { DispatchReceipt, DispatchRequest, ExecutionBackend } from '../types.ts';
+import type {
+  DispatchReceipt,
+  DispatchRequest,
+  ExecutionBackend,
+  FoundRun,
+  RunLookupQuery,
+} from '../types.ts';
 
 /**
  * Execution mode `local`: each run is the runner CLI (`src/runner/cli.ts`) as a child process of
@@ -84,6 +90,8 @@ function gitServerFor(apiUrl: string): string {
 
 export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   const running = new Set<Promise<void>>();
+  /** Dispatch id → the child running it, while it runs. */
+  const children = new Map<string, ChildProcess>();
 
   async function installationToken(owner: string, repo: string): Promise<string> {
     const octokit = await options.github.repoOctokit(owner, repo);
@@ -149,7 +157,11 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
         resolve();
       });
     });
-    const tracked = exited.finally(() => running.delete(tracked));
+    children.set(payload.dispatchId, child);
+    const tracked = exited.finally(() => {
+      running.delete(tracked);
+      children.delete(payload.dispatchId);
+    });
     running.add(tracked);
     if (child.pid === undefined) {
       await exited;
@@ -162,6 +174,21 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   return {
     mode: 'local',
     dispatch,
+    /**
+     * A local run lives and dies with this process: one running here is found; any other is
+     * certainly absent (a process that died took its children's reports with it).
+     */
+    async findRun(query: RunLookupQuery): Promise<FoundRun> {
+      const child = children.get(query.dispatchId);
+      return child?.pid === undefined
+        ? { kind: 'absent' }
+        : { kind: 'found', externalId: `local:${child.pid}` };
+    },
+    async cancel(run) {
+      for (const child of children.values()) {
+        if (`local:${child.pid}` === run.externalId) child.kill('SIGTERM');
+      }
+    },
     async idle() {
       while (running.size > 0) await Promise.all([...running]);
     },

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { appPublicKey, createTokenStore } from './fake-auth.ts';
 import { createFakeRepo, type FakeRepo } from './fake-repo.ts';
 import { repoKey, type FakeDispatch, type FakeWorld } from './fake-world.ts';
+import type { FakeWorkflowRun } from './workflow-runs.ts';
 import { createFailureQueue, type FailureOptions } from './failure-injection.ts';
 import { loadGitHubOpenApi } from './github-openapi.ts';
 import { errorBody, type FakeAccount } from './github-objects.ts';
@@ -65,6 +66,10 @@ export interface FakeGitHub {
   readonly url: string;
   readonly violations: readonly FakeViolation[];
   readonly dispatches: readonly FakeDispatch[];
+  /** Workflow runs the dispatches started, oldest first (status changes when cancelled). */
+  readonly workflowRuns: readonly FakeWorkflowRun[];
+  /** Answer like GitHub Enterprise Server before `return_run_details` (422 when it is sent). */
+  refuseRunDetails(refuse: boolean): void;
   /** Every request answered, in order (method, path, operation, status; never credentials). */
   readonly requests: readonly FakeRequestRecord[];
   readonly tokensIssued: number;
@@ -122,6 +127,8 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
     installations: new Map(),
     repos: new Map(),
     dispatches: [],
+    runs: [],
+    refuseRunDetails: false,
     tokens: createTokenStore(),
     tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
     nextId: () => ++lastId,
@@ -177,6 +184,12 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
     violations,
     dispatches: world.dispatches,
     requests,
+    get workflowRuns() {
+      return world.runs;
+    },
+    refuseRunDetails(refuse) {
+      world.refuseRunDetails = refuse;
+    },
     get tokensIssued() {
       return world.tokens.issued;
     },

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { FakeAccount, FakeRepoInfo } from './github-objects.ts';
 
@@ -81,7 +82,20 @@ function newSha(): string {
 /** The stub YAML seeded for a declared workflow; its text is never interpreted. */
 function workflowYaml(file: string, inputs: string[] | undefined): string {
   const declared = (inputs ?? []).map((name) => `      ${name}:\n        type: string\n`).join('');
-  return `name: ${file}\non:\n  workflow_dispatch:\n    inputs:\n${declared}jobs: {}\n`;
+  return `name: ${file}\n${templateRunName(file)}on:\n  workflow_dispatch:\n    inputs:\n${declared}jobs: {}\n`;
+}
+
+/**
+ * The `run-name` line of the shipped template of the same file name (templates/), so runs of a
+ * declared workflow are titled as the product's workflows title them (with the dispatch id).
+ */
+function templateRunName(file: string): string {
+  const path = new URL(`../../../templates/${file}`, import.meta.url);
+  if (!existsSync(path)) return '';
+  const line = readFileSync(path, 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith('run-name:'));
+  return line ? `${line}\n` : '';
 }
 
 export function createFakeRepo(

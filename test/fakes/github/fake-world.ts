@@ -1,5 +1,6 @@
 import type { FakeInstallationToken, TokenStore } from './fake-auth.ts';
 import type { FakeRepo } from './fake-repo.ts';
+import type { FakeWorkflowRun } from './workflow-runs.ts';
 import { errorBody, type FakeAppInfo, type FakeInstallationInfo } from './github-objects.ts';
 
 /** The fake's whole state and the shapes its route handlers share. */
@@ -27,6 +28,10 @@ export interface FakeWorld {
   /** `owner/repo` (lower case) → repository. */
   repos: Map<string, FakeRepo>;
   dispatches: FakeDispatch[];
+  /** One run per accepted dispatch, oldest first. */
+  runs: FakeWorkflowRun[];
+  /** Emulates GitHub Enterprise Server before `return_run_details`: a body with it is a 422. */
+  refuseRunDetails: boolean;
   tokens: TokenStore;
   tokenTtlMs: number;
   /** A fresh id for repos, pulls, comments, labels, workflow runs. */

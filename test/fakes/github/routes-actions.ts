@@ -1,6 +1,14 @@
 import { findWorkflow } from './fake-repo.ts';
-import { EPOCH, fullRepository, nodeId } from './github-objects.ts';
-import { notFound, unprocessable, visibleRepo, type RouteContext, type RouteHandler } from './fake-world.ts';
+import { EPOCH, errorBody, fullRepository, nodeId } from './github-objects.ts';
+import {
+  notFound,
+  repoKey,
+  unprocessable,
+  visibleRepo,
+  type RouteContext,
+  type RouteHandler,
+} from './fake-world.ts';
+import { displayTitle, matchesCreated, workflowRunObject } from './workflow-runs.ts';
 
 /**
  * `GET /repos/{owner}/{repo}` and the Actions workflow routes
@@ -70,6 +78,10 @@ function createWorkflowDispatch(context: RouteContext) {
   if (JSON.stringify(inputs).length > MAX_INPUTS_CHARS) {
     return unprocessable(`inputs are too large: the maximum is ${MAX_INPUTS_CHARS} characters`);
   }
+  if (body.return_run_details !== undefined && context.world.refuseRunDetails) {
+    // GitHub Enterprise Server before `return_run_details`: the body is refused, nothing runs.
+    return unprocessable('Invalid request.\n\n"return_run_details" is not a permitted key.');
+  }
   context.world.dispatches.push({
     owner: repo.owner.login,
     repo: repo.name,
@@ -77,8 +89,22 @@ function createWorkflowDispatch(context: RouteContext) {
     ref: body.ref,
     inputs,
   });
-  if (!body.return_run_details) return { status: 204 };
   const runId = context.world.nextId();
+  const sameWorkflow = context.world.runs.filter((run) => run.workflowId === workflow.id);
+  context.world.runs.push({
+    id: runId,
+    workflowId: workflow.id,
+    repoKey: repoKey(repo.owner.login, repo.name),
+    file: workflow.file,
+    displayTitle: displayTitle(commit.files.get(`.github/workflows/${workflow.file}`), workflow.file, inputs),
+    headBranch: body.ref.replace(/^refs\/heads\//, ''),
+    headSha: commit.sha,
+    runNumber: sameWorkflow.length + 1,
+    status: 'queued',
+    conclusion: null,
+    createdAt: new Date(context.world.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  });
+  if (!body.return_run_details) return { status: 204 };
   const full = `${repo.owner.login}/${repo.name}`;
   return {
     status: 200,
@@ -90,8 +116,52 @@ function createWorkflowDispatch(context: RouteContext) {
   };
 }
 
+/** Runs of one workflow, newest first, with the `event`, `created` and paging filters the product uses. */
+function listWorkflowRuns(context: RouteContext) {
+  const repo = visibleRepo(context);
+  const workflow = repo && findWorkflow(repo, context.params.workflow_id ?? '');
+  if (!repo || !workflow) return notFound();
+  const { event, created } = context.query;
+  const perPage = Math.min(100, Number(context.query.per_page ?? 30));
+  const page = Math.max(1, Number(context.query.page ?? 1));
+  const matching = context.world.runs
+    .filter((run) => run.workflowId === workflow.id && run.repoKey === repoKey(repo.owner.login, repo.name))
+    .filter(() => (event ? event === 'workflow_dispatch' : true))
+    .filter((run) => matchesCreated(created, run.createdAt))
+    .reverse();
+  return {
+    status: 200,
+    body: {
+      total_count: matching.length,
+      workflow_runs: matching
+        .slice((page - 1) * perPage, page * perPage)
+        .map((run) => workflowRunObject(context.world.api, repo, workflow, run)),
+    },
+  };
+}
+
+/** 202 for a run not completed yet (it is marked cancelled); 409 for one already completed. */
+function cancelWorkflowRun(context: RouteContext) {
+  const repo = visibleRepo(context);
+  if (!repo) return notFound();
+  const run = context.world.runs.find(
+    (candidate) =>
+      String(candidate.id) === context.params.run_id &&
+      candidate.repoKey === repoKey(repo.owner.login, repo.name),
+  );
+  if (!run) return notFound();
+  if (run.status === 'completed') {
+    return { status: 409, body: errorBody(409, 'Cannot cancel a workflow run that is completed.') };
+  }
+  run.status = 'completed';
+  run.conclusion = 'cancelled';
+  return { status: 202, body: {} };
+}
+
 export const ACTIONS_ROUTES: Record<string, RouteHandler> = {
   'repos/get': getRepo,
   'actions/get-workflow': getWorkflow,
   'actions/create-workflow-dispatch': createWorkflowDispatch,
+  'actions/list-workflow-runs': listWorkflowRuns,
+  'actions/cancel-workflow-run': cancelWorkflowRun,
 };

@@ -1,0 +1,115 @@
+import type { Marker } from './markers.ts';
+import type { Phase } from './phases.ts';
+
+/**
+ * Convergence rules (docs/decisions/convergence.md), pure: the ledger decides what a ticket
+ * should show and what a dispatch of unknown outcome means; src/orchestrator/convergence/
+ * applies them. Nothing here reads a clock or a database.
+ */
+
+/** Why a run ended, as the ledger stores it in `dispatches.close_reason`. */
+export type RunCloseReason =
+  /** The runner reported a result. */
+  | 'result'
+  /** No result by `maxJobMinutes` + margin. */
+  | 'deadline'
+  /** The ticket went done or cancelled while the run was in flight. */
+  | 'ticket_closed'
+  /** The backend refused the dispatch for good (missing workflow, bad credentials). */
+  | 'refused'
+  /** The backend refused for now (rate limit): the ticket keeps its ask, the next poll retries. */
+  | 'refused_retry';
+
+/** A run as the marker rule sees it: the latest dispatch of the ticket. */
+export interface RunForMarker {
+  phase: Phase;
+  status: 'pending' | 'running' | 'succeeded' | 'failed';
+  closeReason: RunCloseReason | null;
+  /** The run reported a pull request (implementation and follow-ups). */
+  hasPullRequest: boolean;
+  /** The run started a job (planning, or implementation without planning): it moves the ticket to started. */
+  startsJob: boolean;
+}
+
+/** What the tracker should show for a run: one marker set, one cleared, or nothing to enforce. */
+export type MarkerTarget =
+  | { kind: 'set'; marker: Marker; moveToStarted: boolean }
+  | { kind: 'clear'; marker: Marker }
+  | { kind: 'none' };
+
+/**
+ * The marker a ticket should carry given its latest run (CONTRACTS.md §2):
+ * in flight → `AI-Planning` / `AI-Working`; planning succeeded → `Plan-Complete`; any other phase
+ * succeeded → `Ready for Review`, or `AI-Working` cleared when no PR was needed; failed (result,
+ * deadline or a final refusal) → `AI-Planning-Failed` / `AI-Failed`. A run closed because its
+ * ticket went done or cancelled, and a refusal the next poll retries, enforce nothing.
+ */
+export function expectedMarker(run: RunForMarker): MarkerTarget {
+  if (run.closeReason === 'ticket_closed' || run.closeReason === 'refused_retry') return { kind: 'none' };
+  if (run.status === 'pending' || run.status === 'running') {
+    return {
+      kind: 'set',
+      marker: run.phase === 'planning' ? 'planning' : 'working',
+      moveToStarted: run.startsJob,
+    };
+  }
+  if (run.status === 'failed') {
+    return {
+      kind: 'set',
+      marker: run.phase === 'planning' ? 'planningFailed' : 'failed',
+      moveToStarted: false,
+    };
+  }
+  if (run.phase === 'planning') return { kind: 'set', marker: 'planComplete', moveToStarted: false };
+  if (run.phase === 'implementation' && !run.hasPullRequest) return { kind: 'clear', marker: 'working' };
+  return { kind: 'set', marker: 'readyForReview', moveToStarted: false };
+}
+
+/**
+ * Whether a ticket carrying `markers` already shows `target` (read back in the batched poll, so
+ * a write that was applied upstream but answered with an error is not repeated). A person's
+ * `Plan-Approved` on a ticket expected at `Plan-Complete` counts as shown: the person moved on.
+ */
+export function markerShown(target: MarkerTarget, markers: readonly Marker[]): boolean {
+  if (target.kind === 'none') return true;
+  if (target.kind === 'clear') return !markers.includes(target.marker);
+  if (markers.includes(target.marker)) return true;
+  return target.marker === 'planComplete' && markers.includes('planApproved');
+}
+
+/** What one look-up of a dispatch of unknown outcome found. */
+export type RunLookup =
+  | { kind: 'found'; externalId: string }
+  | { kind: 'absent' }
+  /** The backend could not answer (error, or it cannot look runs up). */
+  | { kind: 'unknown' };
+
+/** What to do with a dispatch whose outcome is unknown. */
+export type UnknownDispatchAction =
+  | { kind: 'adopt'; externalId: string }
+  | { kind: 'redispatch' }
+  | { kind: 'wait' }
+  /** Too many calls already: leave it to the deadline rather than risk a loop. */
+  | { kind: 'give_up' };
+
+/**
+ * Resolves a dispatch whose backend call failed without an answer, or whose process died
+ * between writing the intent and hearing back. Found → adopt the run. Absent → dispatch again
+ * under the same dispatch id, but only once `graceMs` passed since the last call (GitHub lists
+ * a dispatched run a few seconds after accepting it) and while fewer than `maxAttempts` calls
+ * were made. A failed look-up says nothing: wait.
+ */
+export function resolveUnknownDispatch(input: {
+  lookup: RunLookup;
+  /** Milliseconds since the last backend call under this id (or since the intent). */
+  sinceLastCallMs: number;
+  graceMs: number;
+  attempts: number;
+  maxAttempts: number;
+}): UnknownDispatchAction {
+  if (input.lookup.kind === 'found') return { kind: 'adopt', externalId: input.lookup.externalId };
+  if (input.lookup.kind === 'unknown') return { kind: 'wait' };
+  if (input.sinceLastCallMs < input.graceMs) return { kind: 'wait' };
+  if (input.attempts >= input.maxAttempts) return { kind: 'give_up' };
+  return { kind: 'redispatch' };
+}

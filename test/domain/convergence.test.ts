@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  expectedMarker,
+  markerShown,
+  resolveUnknownDispatch,
+  type RunForMarker,
+} from '../../src/domain/convergence.ts';
+
+const run = (patch: Partial<RunForMarker>): RunForMarker => ({
+  phase: 'implementation',
+  status: 'running',
+  closeReason: null,
+  hasPullRequest: false,
+  startsJob: true,
+  ...patch,
+});
+
+describe('the marker a ticket should carry', () => {
+  it('follows the latest run and its state', () => {
+    expect(expectedMarker(run({ phase: 'planning', status: 'pending' }))).toEqual({
+      kind: 'set',
+      marker: 'planning',
+      moveToStarted: true,
+    });
+    expect(expectedMarker(run({ startsJob: false }))).toEqual({
+      kind: 'set',
+      marker: 'working',
+      moveToStarted: false,
+    });
+    expect(
+      expectedMarker(run({ phase: 'planning', status: 'succeeded', closeReason: 'result' })),
+    ).toMatchObject({
+      marker: 'planComplete',
+    });
+    expect(expectedMarker(run({ status: 'succeeded', hasPullRequest: true }))).toMatchObject({
+      marker: 'readyForReview',
+    });
+    expect(expectedMarker(run({ status: 'succeeded' }))).toEqual({ kind: 'clear', marker: 'working' });
+    expect(expectedMarker(run({ phase: 'gap-fill', status: 'succeeded' }))).toMatchObject({
+      marker: 'readyForReview',
+    });
+    expect(
+      expectedMarker(run({ phase: 'planning', status: 'failed', closeReason: 'deadline' })),
+    ).toMatchObject({
+      marker: 'planningFailed',
+    });
+    expect(expectedMarker(run({ status: 'failed', closeReason: 'refused' }))).toMatchObject({
+      marker: 'failed',
+    });
+  });
+
+  it('enforces nothing on a closed ticket or a refusal the next poll retries', () => {
+    expect(expectedMarker(run({ status: 'succeeded', closeReason: 'ticket_closed' }))).toEqual({
+      kind: 'none',
+    });
+    expect(expectedMarker(run({ status: 'failed', closeReason: 'refused_retry' }))).toEqual({ kind: 'none' });
+  });
+
+  it('reads a person’s Plan-Approved as past Plan-Complete, and a leftover AI-Implement as not shown', () => {
+    const planComplete = { kind: 'set', marker: 'planComplete', moveToStarted: false } as const;
+    expect(markerShown(planComplete, ['planApproved'])).toBe(true);
+    expect(markerShown({ kind: 'set', marker: 'readyForReview', moveToStarted: false }, ['ready'])).toBe(
+      false,
+    );
+    expect(markerShown({ kind: 'clear', marker: 'working' }, ['working'])).toBe(false);
+    expect(markerShown({ kind: 'clear', marker: 'working' }, [])).toBe(true);
+  });
+});
+
+describe('a dispatch of unknown outcome', () => {
+  const base = { sinceLastCallMs: 60_000, graceMs: 30_000, attempts: 1, maxAttempts: 3 };
+  it('is adopted when found, whatever the time', () => {
+    expect(
+      resolveUnknownDispatch({ ...base, sinceLastCallMs: 0, lookup: { kind: 'found', externalId: '42' } }),
+    ).toEqual({ kind: 'adopt', externalId: '42' });
+  });
+  it('is dispatched again only when certainly absent after the grace period, and a bounded number of times', () => {
+    expect(resolveUnknownDispatch({ ...base, lookup: { kind: 'absent' } })).toEqual({ kind: 'redispatch' });
+    expect(resolveUnknownDispatch({ ...base, sinceLastCallMs: 29_999, lookup: { kind: 'absent' } })).toEqual({
+      kind: 'wait',
+    });
+    expect(resolveUnknownDispatch({ ...base, attempts: 3, lookup: { kind: 'absent' } })).toEqual({
+      kind: 'give_up',
+    });
+    expect(resolveUnknownDispatch({ ...base, lookup: { kind: 'unknown' } })).toEqual({ kind: 'wait' });
+  });
+});

@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IntegrationError } from '../../src/domain/errors.ts';
+import type { Marker } from '../../src/domain/markers.ts';
+import { handleRunResult } from '../../src/orchestrator/run-results.ts';
+import { runTick } from '../../src/orchestrator/tick.ts';
+import type { TicketRef } from '../../src/ticketing/types.ts';
+import {
+  acceptResult,
+  getDispatch,
+  insertPendingDispatch,
+  listRecentDispatches,
+} from '../../src/store/dispatches.ts';
+import { listPullRequests } from '../../src/store/pull-requests.ts';
+import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await createHarness();
+  h.linear.addTeam({ key: 'ENG' });
+});
+afterEach(() => h.close());
+
+const transient = () => new IntegrationError('linear', 'transient', 'Linear answered 502');
+const label = (title: string) =>
+  h.linear.addIssue({ team: 'ENG', title, labels: ['AI-Implement'], state: 'Todo' });
+
+/**
+ * Makes the tracker's marker writes fail: `refuse` never applies them, `lose-answer` applies
+ * them and then fails (the answer lost on the way back, as a 502 from a proxy).
+ */
+function breakMarkerWrites(mode: 'refuse' | 'lose-answer') {
+  const original = h.linear.setMarker.bind(h.linear);
+  const state = { broken: true, writes: 0 };
+  h.linear.setMarker = async (ticket: TicketRef, marker: Marker, options?: { moveToStarted?: boolean }) => {
+    state.writes += 1;
+    if (!state.broken) return original(ticket, marker, options);
+    if (mode === 'lose-answer') await original(ticket, marker, options);
+    throw transient();
+  };
+  return state;
+}
+
+const PR = 'https://github.com/acme/api/pull/7';
+
+describe('markers converge to the ledger', () => {
+  it('a failed marker write after a success is retried by the tick; no second run is dispatched', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    const issue = label('Web');
+    const writes = breakMarkerWrites('refuse');
+    await runTick(h.ctx);
+    const run = h.backend.dispatched[0]!.payload;
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Implement']);
+
+    expect(
+      await handleRunResult(h.ctx, run.dispatchId, { status: 'success', prUrl: PR, branch: 'ai/web' }),
+    ).toBe('accepted');
+    // Both writes failed: the ticket still asks for a run while its PR is open.
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Implement']);
+
+    writes.broken = false;
+    const report = await runTick(h.ctx);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
+    expect(report.dispatched).toEqual([]);
+    expect(h.backend.dispatched).toHaveLength(1);
+
+    // Converged: later ticks write nothing more.
+    const before = writes.writes;
+    await runTick(h.ctx);
+    expect(writes.writes).toBe(before);
+  });
+
+  it('a write applied upstream but answered with an error is read back, not repeated', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    const issue = label('Applied');
+    await runTick(h.ctx);
+    const run = h.backend.dispatched[0]!.payload;
+    const writes = breakMarkerWrites('lose-answer');
+    await handleRunResult(h.ctx, run.dispatchId, { status: 'failure', error: 'tests failed' });
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Failed']);
+    expect(writes.writes).toBe(1);
+
+    await runTick(h.ctx);
+    expect(writes.writes).toBe(1);
+    expect((await getDispatch(h.store.db, run.dispatchId))?.marker_synced_status).toBe('failed');
+  });
+});
+
+describe('the outbox', () => {
+  it('a result recorded by a process that died before applying it is applied by the next tick', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    const issue = label('Eng');
+    await runTick(h.ctx);
+    const run = h.backend.dispatched[0]!.payload;
+    // The process dies right after the result is locked in: nothing of its consequences ran.
+    await acceptResult(h.store.db, run.dispatchId, {
+      status: 'succeeded',
+      resultJson: JSON.stringify({ status: 'success', prUrl: PR, branch: 'ai/eng' }),
+      receivedAt: new Date(),
+      prUrl: PR,
+      prNumber: 7,
+      branch: 'ai/eng',
+      costUsd: null,
+      usageJson: null,
+      error: null,
+    });
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Working']);
+
+    await runTick(h.ctx);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
+    expect((await listPullRequests(h.store.db)).map((pr) => pr.url)).toEqual([PR]);
+    expect((await getDispatch(h.store.db, run.dispatchId))?.outcome_applied_at).not.toBeNull();
+    expect(h.notifications.filter((n) => n.type === 'run_finished')).toHaveLength(1);
+  });
+
+  it('an outcome whose application threw stays in the outbox until a tick applies it', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    const issue = label('Throws');
+    await runTick(h.ctx);
+    const run = h.backend.dispatched[0]!.payload;
+    const notify = h.ctx.notifier.notify.bind(h.ctx.notifier);
+    let broken = true;
+    h.ctx.notifier = {
+      kind: h.ctx.notifier.kind,
+      async notify(event) {
+        if (broken && event.type === 'run_finished') throw new Error('notifier crashed');
+        return notify(event);
+      },
+    };
+    expect(
+      await handleRunResult(h.ctx, run.dispatchId, { status: 'success', prUrl: PR, branch: 'ai/x' }),
+    ).toBe('accepted');
+    expect((await getDispatch(h.store.db, run.dispatchId))?.outcome_applied_at).toBeNull();
+    broken = false;
+    await runTick(h.ctx);
+    expect((await getDispatch(h.store.db, run.dispatchId))?.outcome_applied_at).not.toBeNull();
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
+  });
+});
+
+describe('a dispatch whose outcome is unknown', () => {
+  it('is found and adopted on the next tick when the call was applied but its answer lost', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    label('Lost answer');
+    h.backend.failNextAfterApplying(new IntegrationError('github', 'transient', 'GitHub answered 502'));
+    await runTick(h.ctx);
+    const [row] = await listRecentDispatches(h.store.db, 10);
+    expect(row?.status).toBe('pending');
+
+    await runTick(h.ctx);
+    const adopted = await getDispatch(h.store.db, row!.id);
+    expect(adopted?.status).toBe('running');
+    expect(adopted?.external_id).toBe('memory-1');
+    expect(h.backend.dispatched).toHaveLength(1);
+  });
+
+  it('is dispatched again under the same id once the grace period shows no run (process died before the call)', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    const issue = label('Died');
+    // A process wrote the intent and died before calling GitHub.
+    const now = h.ctx.clock().toISOString();
+    await insertPendingDispatch(h.store.db, {
+      id: 'lost-1',
+      job_id: 'lost-1',
+      issue_id: issue.id,
+      issue_identifier: issue.identifier,
+      issue_title: 'Died',
+      issue_url: issue.url,
+      ticketing_provider: 'linear',
+      team_key: 'ENG',
+      bucket: 'ENG',
+      repo: 'acme/api',
+      phase: 'implementation',
+      runner_mode: 'github-actions',
+      image: null,
+      workflow_file: 'claude-implement.yml',
+      priority: 0,
+      created_at: now,
+      deadline_at: new Date(Date.parse(now) + 3 * 3_600_000).toISOString(),
+      pull_request_key: null,
+    });
+
+    // Tick 1, within the grace period: the run may still appear; nothing is sent, and the
+    // ticket shows what the ledger says (in flight), so it is no candidate either.
+    expect((await runTick(h.ctx)).dispatched).toEqual([]);
+    expect(h.backend.dispatched).toHaveLength(0);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Working']);
+
+    // Tick 2, after it: certainly absent, so dispatched again under the same id.
+    h.advance(h.ctx.policy.lostDispatchGraceMs);
+    await runTick(h.ctx);
+    expect(h.backend.dispatched.map((d) => d.payload.dispatchId)).toEqual(['lost-1']);
+    const row = await getDispatch(h.store.db, 'lost-1');
+    expect(row?.status).toBe('running');
+    expect(row?.dispatch_attempts).toBe(2);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Working']);
+
+    // Found from now on: never a second run.
+    h.advance(h.ctx.policy.lostDispatchGraceMs * 3);
+    await runTick(h.ctx);
+    expect(h.backend.dispatched).toHaveLength(1);
+  });
+
+  it('is left alone while the backend cannot be asked', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    label('Unknowable');
+    h.backend.failNext(new IntegrationError('github', 'transient', 'connection reset'));
+    await runTick(h.ctx);
+    h.backend.lookupError = new IntegrationError('github', 'transient', 'GitHub answered 500');
+    h.advance(h.ctx.policy.lostDispatchGraceMs * 2);
+    await runTick(h.ctx);
+    expect(h.backend.dispatched).toHaveLength(0);
+    h.backend.lookupError = undefined;
+    await runTick(h.ctx);
+    expect(h.backend.dispatched).toHaveLength(1);
+  });
+});
