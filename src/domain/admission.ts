@@ -14,7 +14,8 @@ export type RefusalReason =
   | 'capacity'
   | 'failure_breaker'
   | 'pr_budget'
-  | 'pr_open';
+  | 'pr_open'
+  | 'ticket_closed';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -34,6 +35,13 @@ export interface AdmissionRequest {
   dependencies: TicketDependency[];
   /** For follow-ups on a PR: runs already spent and the PR's budget. */
   pullRequestRuns?: { used: number; budget: number };
+  /**
+   * The ask is the ticket's `AI-Implement` marker (a pickup, or a re-label while its PR is
+   * open): the 24 h dedup window applies, so re-labelling never starts a run within it.
+   */
+  fromMarker?: boolean;
+  /** The ticket is done or cancelled: it gets no more work, whatever asks. */
+  ticketClosed?: boolean;
 }
 
 /** The state the gate reads; the caller builds it once per tick and updates it as it admits. */
@@ -51,6 +59,9 @@ export interface AdmissionState {
 
 /** `undefined` admits; otherwise the first rule that refuses, in a fixed order. */
 export function checkAdmission(request: AdmissionRequest, state: AdmissionState): Refusal | undefined {
+  if (request.ticketClosed) {
+    return { reason: 'ticket_closed', detail: 'the ticket is done or cancelled; it gets no more runs' };
+  }
   if (request.paused) return { reason: 'paused', detail: 'the project mapping is paused' };
   if (state.parkedIssueIds.has(request.issueId)) {
     return {
@@ -68,22 +79,24 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
   if (state.inFlightIssueIds.has(request.issueId)) {
     return { reason: 'in_flight', detail: 'a run for this issue is already in flight' };
   }
+  if (request.kind === 'pickup' || request.fromMarker) {
+    const last = state.dedupDispatchedAt.get(request.issueId);
+    if (last && state.now.getTime() - last.getTime() < state.dedupWindowMs) {
+      const until = new Date(last.getTime() + state.dedupWindowMs);
+      return {
+        reason: 'dedup_window',
+        detail:
+          `dispatched at ${last.toISOString()}; eligible again after ${until.toISOString()} ` +
+          '(deleting its dedup entry lets it run now)',
+      };
+    }
+  }
   if (request.kind === 'pickup' && state.openPullRequestIssueIds?.has(request.issueId)) {
     return {
       reason: 'pr_open',
       detail:
         'its pull request is still open; comment /ai-implement on it for another pass, or close it for a fresh run',
     };
-  }
-  if (request.kind === 'pickup') {
-    const last = state.dedupDispatchedAt.get(request.issueId);
-    if (last && state.now.getTime() - last.getTime() < state.dedupWindowMs) {
-      const until = new Date(last.getTime() + state.dedupWindowMs);
-      return {
-        reason: 'dedup_window',
-        detail: `dispatched at ${last.toISOString()}; eligible again after ${until.toISOString()}`,
-      };
-    }
   }
   if (request.pullRequestRuns && request.pullRequestRuns.used >= request.pullRequestRuns.budget) {
     return {

@@ -8,7 +8,7 @@ import {
 import { IntegrationError, describeError, isRetryable } from '../domain/errors.ts';
 import { capacityBucket, DEFAULT_MAX_JOB_MINUTES, type Mapping } from '../domain/mapping.ts';
 import type { Phase } from '../domain/phases.ts';
-import type { Ticket, TicketDependency } from '../domain/ticket.ts';
+import { isTerminal, type Ticket, type TicketDependency, type TicketStateType } from '../domain/ticket.ts';
 import { deleteBlocker } from '../store/blockers.ts';
 import { deleteFromDedupWindow, recordInDedupWindow } from '../store/dedup-window.ts';
 import { insertPendingDispatch, markFailedWithoutResult, notePendingProblem } from '../store/dispatches.ts';
@@ -28,6 +28,8 @@ export interface RunRequest {
   /** The job this run continues (implementation after planning); a new job when absent. */
   jobId?: string;
   pullRequest?: { key: string; number: number; branch: string; runsUsed: number; budget: number };
+  /** The ask is the ticket's `AI-Implement` marker (see `AdmissionRequest.fromMarker`); default: pickups. */
+  fromMarker?: boolean;
 }
 
 export type RunOutcome =
@@ -41,7 +43,9 @@ export type RunOutcome =
  * read them yet, and `requestRun` asks again with them).
  */
 export function admissionRequestFor(
-  request: Pick<RunRequest, 'kind' | 'mapping' | 'pullRequest'> & { ticket: { id: string; teamKey: string } },
+  request: Pick<RunRequest, 'kind' | 'mapping' | 'pullRequest' | 'fromMarker'> & {
+    ticket: { id: string; teamKey: string; stateType?: TicketStateType };
+  },
   dependencies: TicketDependency[],
 ): AdmissionRequest {
   return {
@@ -54,6 +58,8 @@ export function admissionRequestFor(
     pullRequestRuns: request.pullRequest
       ? { used: request.pullRequest.runsUsed, budget: request.pullRequest.budget }
       : undefined,
+    fromMarker: request.fromMarker ?? request.kind === 'pickup',
+    ticketClosed: request.ticket.stateType !== undefined && isTerminal(request.ticket.stateType),
   };
 }
 

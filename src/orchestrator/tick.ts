@@ -180,10 +180,11 @@ async function requestFor(
     return undefined;
   }
   if (!ticket.markers.includes('ready')) return undefined;
-  // An open PR is never implemented afresh: asking again means another pass on that PR.
+  // An open PR is never implemented afresh: asking again means another pass on that PR — but,
+  // as for any re-label, not within 24 h of the last dispatch (the gate's dedup window).
   if (ledger.openPullRequestIssueIds.has(ticket.id)) {
     const open = await ctx.followUps?.openPullRequestFor(ticket, mapping);
-    if (open) return { kind: 'gap-fill', phase: 'gap-fill', ticket, mapping, ...open };
+    if (open) return { kind: 'gap-fill', phase: 'gap-fill', ticket, mapping, ...open, fromMarker: true };
   }
   return { kind: 'pickup', phase: mapping.planningEnabled ? 'planning' : 'implementation', ticket, mapping };
 }

@@ -214,3 +214,28 @@ describe('a dispatch whose outcome is unknown', () => {
     expect(h.backend.dispatched).toHaveLength(1);
   });
 });
+
+describe('a finished ticket', () => {
+  it('moved to Done during planning gets no implementation run, and its run is cancelled', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: true, autoApprovePlans: true });
+    const issue = label('Done meanwhile');
+    await runTick(h.ctx);
+    const planning = h.backend.dispatched[0]!.payload;
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Planning']);
+
+    h.linear.updateIssue(issue.id, { state: 'Done' });
+    expect((await runTick(h.ctx)).closed).toBe(1);
+    expect(h.backend.cancelled).toEqual(['memory-1']);
+
+    // The late result is recorded, and nothing follows from it.
+    expect(await handleRunResult(h.ctx, planning.dispatchId, { status: 'success', summary: 'plan' })).toBe(
+      'accepted',
+    );
+    await runTick(h.ctx);
+    expect(h.backend.dispatched).toHaveLength(1);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Planning']);
+    const row = await getDispatch(h.store.db, planning.dispatchId);
+    expect(row).toMatchObject({ status: 'succeeded', close_reason: 'ticket_closed' });
+    expect(row?.outcome_applied_at).not.toBeNull();
+  });
+});

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listBlockers } from '../../src/store/blockers.ts';
+import { deleteFromDedupWindow } from '../../src/store/dedup-window.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { listFeedbackOfPullRequest } from '../../src/store/pull-request-feedback.ts';
 import { findPullRequest } from '../../src/store/pull-requests.ts';
@@ -91,6 +93,27 @@ describe('a PR the orchestrator opened is closed on GitHub', () => {
 });
 
 describe('a ticket marked again while its PR is open', () => {
+  it('within 24 h of its last dispatch starts nothing: a dedup blocker says until when', async () => {
+    bed.h.linear.updateIssue(opened.issue.id, { labels: ['AI-Implement'] });
+    bed.h.advance(3_600_000);
+
+    const report = await runTick(bed.h.ctx);
+
+    expect(report.dispatched).toEqual([]);
+    expect(report.refused).toEqual([{ identifier: opened.issue.identifier, reason: 'dedup_window' }]);
+    expect(bed.dispatches('gap-fill')).toHaveLength(0);
+    const blockers = await listBlockers(bed.h.store.db);
+    expect(blockers.map((b) => [b.issue_identifier, b.reason])).toEqual([
+      [opened.issue.identifier, 'dedup_window'],
+    ]);
+    expect(blockers[0]?.detail).toMatch(/eligible again after .*deleting its dedup entry lets it run now/);
+
+    // Deleting the dedup row lets it run now: a pass on the open PR.
+    await deleteFromDedupWindow(bed.h.store.db, opened.issue.id);
+    expect((await runTick(bed.h.ctx)).dispatched).toEqual([opened.issue.identifier]);
+    expect(bed.dispatches('gap-fill')).toHaveLength(1);
+  });
+
   it('gets a gap-fill run on that PR instead of a fresh implementation', async () => {
     bed.h.linear.updateIssue(opened.issue.id, { labels: ['AI-Implement'] });
     bed.h.advance(25 * 3_600_000);
