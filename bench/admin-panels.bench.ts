@@ -63,6 +63,7 @@ for (let i = 0; i < DISPATCHES; i += 1) {
       round % 2 === 1 && status === 'succeeded'
         ? `https://github.com/acme/repo-${issue % PROJECTS}/pull/${i}`
         : null,
+    dispatch_attempts: 1,
   });
 }
 await h.store.db.transaction().execute(async (trx) => {

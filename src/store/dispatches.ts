@@ -49,6 +49,7 @@ export async function insertPendingDispatch(db: Kysely<Database>, dispatch: NewD
         ...dispatch,
         dispatch_number: number,
         status: 'pending',
+        dispatch_attempts: 1,
         last_attempt_at: dispatch.created_at,
       })
       .execute();

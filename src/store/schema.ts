@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 /**
  * Table shapes for Kysely. Portable on purpose (SQLite and PostgreSQL): timestamps are ISO-8601
@@ -73,7 +73,7 @@ export interface DispatchesTable {
   /** The status whose marker the tracker is known to show; differs from `status`: to converge. */
   marker_synced_status: string | null;
   /** Backend calls made under this dispatch id (1, or more after a lost intent was re-dispatched). */
-  dispatch_attempts: Generated<number>;
+  dispatch_attempts: number;
   /** When the last backend call under this id began; null before the first. */
   last_attempt_at: string | null;
 }

@@ -44,6 +44,11 @@ function dispatch(id: string, job: string, extra: Partial<DispatchInsert> = {}):
     cost_usd: null,
     usage_json: null,
     pull_request_key: null,
+    close_reason: 'result',
+    outcome_applied_at: daysAgo(100),
+    marker_synced_status: 'succeeded',
+    dispatch_attempts: 1,
+    last_attempt_at: daysAgo(120),
     ...extra,
   };
 }
