@@ -110,6 +110,8 @@ async function startOrchestrator(world: DemoWorld, tempRoot: string, port: numbe
   const runAgent = agent();
   const tmp = path.join(tempRoot, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
+  // As root, runs start the agent as the user ai-agent, which must pass through to its checkout.
+  for (const dir of [tempRoot, tmp]) fs.chmodSync(dir, 0o711);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? os.homedir(),

@@ -1,10 +1,12 @@
-import { lastLines, runProcess } from './process.ts';
+import { lastLines, runProcess, type ProcessUser } from './process.ts';
 
 /**
- * The real git CLI against the target repository's remote. Authentication is an HTTP header in
- * the environment of each git command (`GIT_CONFIG_*`, scoped to the remote's origin), never in
- * the remote URL or `.git/config`: the agent works in this checkout and must not find the token
- * there. GitHub accepts an installation token as Basic auth user `x-access-token`
+ * The real git CLI. Two kinds of use (see remote.ts): git in the agent's checkout runs as the
+ * agent user without any credential — the agent controls that repository's `.git/config` and
+ * could make git run its commands — and the runner's own private clone, the only place git gets
+ * the token. Authentication is an HTTP header in the environment of each git command
+ * (`GIT_CONFIG_*`, scoped to the remote's origin), never in a remote URL or a config file.
+ * GitHub accepts an installation token as Basic auth user `x-access-token`
  * (https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation#about-authentication-as-a-github-app-installation).
  */
 export interface Git {
@@ -27,11 +29,12 @@ export class GitError extends Error {
 export interface GitOptions {
   /** Working directory of every command (the checkout, or its parent for `clone`). */
   dir: string;
-  /** The remote URL, without credentials. */
-  remoteUrl: string;
-  token: string | undefined;
+  /** The remote URL, without credentials, and the token for it: the runner's own clone only. */
+  auth?: { remoteUrl: string; token: string | undefined };
   /** Base environment (already free of secrets); the auth header is added per command. */
   env: Record<string, string>;
+  /** Runs every command as this user (the agent user, for the checkout). */
+  user?: ProcessUser;
   logFile?: string;
   /** A git command taking longer than this (ms) is stopped; default 10 minutes. */
   timeoutMs?: number;
@@ -44,12 +47,13 @@ export function createGit(options: GitOptions): Git {
     // Never wait for a password prompt in an unattended run.
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: 'echo',
-    ...authConfig(options.remoteUrl, options.token),
+    ...(options.auth ? authConfig(options.auth.remoteUrl, options.auth.token) : {}),
   };
   async function tryRun(args: string[]) {
     const result = await runProcess('git', args, {
       cwd: options.dir,
       env,
+      user: options.user,
       timeoutMs: options.timeoutMs ?? 600_000,
       logFile: options.logFile,
       // Diffs and file lists are read from stdout whole (a few MB at most).

@@ -4,9 +4,9 @@ import { timeLeft, type RunContext } from './run-context.ts';
 
 /**
  * The `setup:`, `verify:` and `teardown:` hooks of the front matter: the repository's own
- * commands, run one after the other with `sh -c` in the checkout. They get the hooks'
- * environment — no GitHub token, run tokens, ticketing key or Claude credential — because verify
- * and teardown run code the agent may have written. Besides it they get AI_IMPLEMENT_PHASE,
+ * commands, run one after the other with `sh -c` in the checkout, as the agent user (verify and
+ * teardown run code the agent may have written). They get the sandbox's allowlisted environment
+ * — no GitHub token, run tokens, ticketing key or Claude credential — plus AI_IMPLEMENT_PHASE,
  * AI_IMPLEMENT_ISSUE and AI_IMPLEMENT_ITERATION.
  */
 export type HookKind = 'setup' | 'verify' | 'teardown';
@@ -33,11 +33,12 @@ export async function runHook(ctx: RunContext, kind: HookKind, commands: string[
     const result = await runProcess('sh', ['-c', command], {
       cwd: ctx.paths.repo,
       env: {
-        ...ctx.hookEnv,
+        ...ctx.sandbox.env,
         AI_IMPLEMENT_PHASE: ctx.payload.phase,
         AI_IMPLEMENT_ISSUE: ctx.payload.issue.identifier,
         AI_IMPLEMENT_ITERATION: String(ctx.state.iteration),
       },
+      user: ctx.sandbox.user,
       timeoutMs,
       logFile: path.join(ctx.paths.logs, `${kind}.log`),
       killLeftovers: kind !== 'setup',

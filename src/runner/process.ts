@@ -11,8 +11,20 @@ export interface ProcessResult {
   stdout: string;
 }
 
+/** An operating-system user a child process runs as (Node's `spawn` `uid`/`gid`). */
+export interface ProcessUser {
+  name: string;
+  uid: number;
+  gid: number;
+}
+
 export interface RunProcessOptions {
   cwd: string;
+  /**
+   * Run as this user instead of the runner's own (needs root). libuv drops the supplementary
+   * groups too, so the child keeps nothing of root's.
+   */
+  user?: ProcessUser;
   /** The complete environment of the child: nothing is inherited. */
   env: Record<string, string>;
   /** Wall-clock limit in ms; the whole process group is terminated when it passes. */
@@ -55,6 +67,7 @@ export function runProcess(
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
+      ...(options.user ? { uid: options.user.uid, gid: options.user.gid } : {}),
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -1,11 +1,13 @@
 import type { DispatchPayload } from '../runners/types.ts';
 import type { AgentRunner } from './agent/claude-cli.ts';
+import type { Sandbox } from './agent/sandbox.ts';
 import type { AgentUsage } from './agent/stream-json.ts';
 import type { Reporter } from './callbacks.ts';
 import type { Git } from './git.ts';
 import type { PullRef, RepoApi } from './github-api.ts';
 import type { PlanSection, WorkUnit } from './planning-output.ts';
 import type { RunLog } from './run-log.ts';
+import type { Remote } from './remote.ts';
 import type { RunnerSettings } from './settings.ts';
 import type { TicketAccess } from './ticket/ticket-client.ts';
 import type { WorkflowFile } from './workflow-file.ts';
@@ -16,21 +18,23 @@ export interface RunContext {
   settings: RunnerSettings;
   log: RunLog;
   reporter: Reporter;
-  /** The runner's own environment; only sanitized copies reach hooks, git and the agent. */
+  /** The runner's own environment; only allowlisted copies reach hooks, git and the agent. */
   env: Record<string, string | undefined>;
   paths: { workdir: string; repo: string; logs: string };
+  /** Who untrusted processes run as, their HOME and environment (agent/sandbox.ts). */
+  sandbox: Sandbox;
+  /** Clone and push: the only git that holds the token. */
+  remote: Remote;
   /** Epoch ms by which the run must be reporting: the job's time cap minus a reserve. */
   deadline: number;
   caps: { maxTurns: number; maxIterations: number };
-  /** Git in the checkout (available from `checkout` on). */
+  /** Git in the checkout, as the agent user and without credentials (available from `checkout` on). */
   git: Git;
   /** Undefined without GITHUB_TOKEN; steps that need it fail with a message saying so. */
   github: RepoApi | undefined;
   ticket: TicketAccess;
   /** Set by `load-workflow` once the Claude credential is known. */
   agent: AgentRunner | undefined;
-  /** Hooks' environment: no credentials at all. */
-  hookEnv: Record<string, string>;
   state: RunState;
 }
 

@@ -7,10 +7,12 @@ import { NO_USAGE } from './agent/stream-json.ts';
 import { createReporter, type ReporterOptions } from './callbacks.ts';
 import { createGit } from './git.ts';
 import { createRepoApi } from './github-api.ts';
-import { sanitizedEnv } from './agent/agent-env.ts';
+import { prepareSandbox, SandboxError } from './agent/sandbox.ts';
 import { PayloadError, parsePayload } from './payload.ts';
+import { maskCommands, readPayloadSource } from './payload-source.ts';
 import { phasePlan } from './phases.ts';
 import { runPipeline } from './pipeline.ts';
+import { createRemote } from './remote.ts';
 import { initialState, type RunContext } from './run-context.ts';
 import { createRunLog } from './run-log.ts';
 import { readRunnerSettings, SettingsError } from './settings.ts';
@@ -37,8 +39,9 @@ export interface RunnerInvocation {
 }
 
 /**
- * The runner, start to end: reads the payload (`--payload-file`, `AI_IMPLEMENT_PAYLOAD`, or the
- * workflow input as `INPUT_PAYLOAD`) and the settings, runs the phase's steps, reports the result.
+ * The runner, start to end: reads the payload (payload-source.ts) and masks its tokens in the
+ * Actions log before printing anything, reads the settings, prepares the agent user
+ * (agent/sandbox.ts), runs the phase's steps, reports the result.
  * Resolves with the exit code: 0 success, 1 the run failed (its result says why), 2 the runner
  * could not start (no payload). A payload or setting error is still reported as a failure result
  * when the payload names a callback.
@@ -51,35 +54,48 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
     options: { 'payload-file': { type: 'string' } },
     allowPositionals: false,
   });
-  const file = values['payload-file'];
-  const text = file
-    ? fs.readFileSync(path.resolve(invocation.cwd, file), 'utf8')
-    : (env.AI_IMPLEMENT_PAYLOAD ?? env.INPUT_PAYLOAD);
+  const source = readPayloadSource(values['payload-file'], env, invocation.cwd);
+  const text = source.text;
   if (!text?.trim()) {
-    write('AI-Implement runner: no payload; pass --payload-file <file> or set AI_IMPLEMENT_PAYLOAD\n');
+    write(
+      'AI-Implement runner: no payload; pass --payload-file <file>, set AI_IMPLEMENT_PAYLOAD, or dispatch the workflow with a payload input\n',
+    );
     return 2;
   }
+  // Before anything is printed: a token must never reach the Actions log.
+  write(maskCommands(env, secretValues(env, looseCallback(text))));
   const bootLog = createRunLog({ secrets: secretValues(env, looseCallback(text)), write });
   let payload: DispatchPayload;
   let settings;
+  let caps;
+  let sandbox;
   try {
     payload = parsePayload(text);
     settings = readRunnerSettings(env, invocation.cwd);
+    caps = capsOf(payload, env);
+    sandbox = await prepareSandbox({
+      env,
+      workdir: settings.workdir,
+      warn: (message) => bootLog.warn(message),
+    });
   } catch (error) {
-    if (!(error instanceof PayloadError || error instanceof SettingsError)) throw error;
+    if (!(error instanceof PayloadError || error instanceof SettingsError || error instanceof SandboxError))
+      throw error;
     bootLog.error(error.message);
     const reporter = createReporter({ callback: looseCallback(text), log: bootLog, ...invocation.reporter });
     const result: RunResult = { status: 'failure', error: `step configure failed: ${error.message}` };
     await reporter.result(result);
     return 1;
   }
+  if (sandbox.user && source.file) keepFromOthers(source.file);
 
   const paths = {
     workdir: settings.workdir,
     repo: path.join(settings.workdir, 'repo'),
     logs: path.join(settings.workdir, 'logs'),
   };
-  fs.mkdirSync(paths.logs, { recursive: true });
+  fs.mkdirSync(paths.logs, { recursive: true, mode: 0o700 });
+  fs.chmodSync(paths.logs, 0o700);
   const log = createRunLog({
     secrets: secretValues(env, payload.callback),
     file: path.join(paths.logs, 'runner.log'),
@@ -91,8 +107,7 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
       dispatchId: payload.dispatchId,
     },
   );
-  const hookEnv = sanitizedEnv(env);
-  const jobMs = (payload.caps?.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES) * 60_000;
+  const jobMs = caps.maxJobMinutes * 60_000;
   const ctx: RunContext = {
     payload,
     settings,
@@ -100,19 +115,19 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
     reporter: createReporter({ callback: payload.callback, log, ...invocation.reporter }),
     env,
     paths,
+    sandbox,
+    remote: createRemote({
+      url: settings.gitUrl,
+      token: settings.githubToken,
+      sandbox,
+      logFile: path.join(paths.logs, 'git.log'),
+    }),
     deadline: Date.now() + jobMs - Math.min(REPORTING_RESERVE_MS, jobMs / 10),
-    caps: {
-      maxTurns: payload.caps?.maxTurns ?? positive(env.AI_IMPLEMENT_MAX_TURNS) ?? DEFAULT_MAX_TURNS,
-      maxIterations:
-        payload.caps?.maxIterations ??
-        positive(env.AI_IMPLEMENT_MAX_ITERATIONS) ??
-        DEFAULT_MAX_ITERATIONS[payload.provider.name],
-    },
+    caps: { maxTurns: caps.maxTurns, maxIterations: caps.maxIterations },
     git: createGit({
       dir: paths.repo,
-      remoteUrl: settings.gitUrl,
-      token: settings.githubToken,
-      env: hookEnv,
+      env: sandbox.env,
+      user: sandbox.user,
       logFile: path.join(paths.logs, 'git.log'),
     }),
     github: settings.githubToken
@@ -125,7 +140,6 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
       : undefined,
     ticket: ticketAccess(payload.issue, settings, log, invocation.ticket),
     agent: undefined,
-    hookEnv,
     state: initialState(NO_USAGE),
   };
   const { result } = await runPipeline(ctx, phasePlan(payload.phase));
@@ -163,7 +177,34 @@ function looseCallback(text: string): DispatchPayload['callback'] {
   }
 }
 
-function positive(raw: string | undefined): number | undefined {
-  const value = Number(raw);
-  return Number.isSafeInteger(value) && value > 0 ? value : undefined;
+/**
+ * The run's caps: the payload's (the mapping's), else the repository variables
+ * `AI_IMPLEMENT_MAX_TURNS` / `_MAX_ITERATIONS` / `_MAX_JOB_MINUTES` (seed 001; the workflows pass
+ * them through), else the defaults. Throws `SettingsError` naming a variable that is not a whole
+ * positive number.
+ */
+function capsOf(payload: DispatchPayload, env: Record<string, string | undefined>) {
+  const fromEnv = (name: string): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new SettingsError(`${name} must be a whole number above 0 (got "${raw}")`);
+    return value;
+  };
+  return {
+    maxTurns: payload.caps?.maxTurns ?? fromEnv('AI_IMPLEMENT_MAX_TURNS') ?? DEFAULT_MAX_TURNS,
+    maxIterations:
+      payload.caps?.maxIterations ??
+      fromEnv('AI_IMPLEMENT_MAX_ITERATIONS') ??
+      DEFAULT_MAX_ITERATIONS[payload.provider.name],
+    maxJobMinutes:
+      payload.caps?.maxJobMinutes ?? fromEnv('AI_IMPLEMENT_MAX_JOB_MINUTES') ?? DEFAULT_MAX_JOB_MINUTES,
+  };
+}
+
+/** Takes group and other permissions off a file holding the payload, so the agent user cannot read it. */
+function keepFromOthers(file: string): void {
+  const mode = fs.statSync(file).mode & 0o777;
+  if (mode & 0o077) fs.chmodSync(file, mode & 0o700);
 }

@@ -19,6 +19,9 @@ import type { JiraConfig } from '../config/types.ts';
  * | `AI_IMPLEMENT_WORKDIR` | where the checkout and logs go; default the current directory |
  * | `CLAUDE_CODE_PATH` | the agent binary; default `claude` on `PATH` |
  * | `LINEAR_API_KEY`, `LINEAR_API_URL` | ticket comments and markers for Linear issues |
+ * | `GITHUB_EVENT_PATH`, `GITHUB_ACTIONS` | the payload's event file; masking in the Actions log (payload-source.ts) |
+ * | `AI_IMPLEMENT_MAX_TURNS`, `_MAX_ITERATIONS`, `_MAX_JOB_MINUTES` | caps the payload leaves unset (run-runner.ts) |
+ * | `AI_IMPLEMENT_AGENT_USER`, `AI_IMPLEMENT_AGENT_ENV` | the agent's user and extra variables (agent/sandbox.ts, agent/agent-env.ts) |
  * | `JIRA_TOKEN`, `JIRA_CLOUD_ID`, `JIRA_SITE_URL`, `JIRA_EMAIL`, `JIRA_API_URL` | the same for Jira issues, as the orchestrator reads them (CONTRACTS.md §1) |
  */
 export interface RunnerSettings {

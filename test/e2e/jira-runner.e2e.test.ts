@@ -35,6 +35,8 @@ beforeAll(async () => {
   jira.addProject({ key: 'OPS' });
   const port = await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-jira-e2e-'));
+  // Runs are made in it; as root they start the agent as ai-agent, which must pass through.
+  fs.chmodSync(tmp, 0o711);
   orchestrator = await startOrchestrator(
     {
       TMPDIR: tmp,

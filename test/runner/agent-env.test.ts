@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentEnvironment, isSecretName, sanitizedEnv } from '../../src/runner/agent/agent-env.ts';
+import { agentEnvironment, isSecretName, untrustedEnv } from '../../src/runner/agent/agent-env.ts';
 
 const RUN_ENV = {
   PATH: '/usr/bin',
@@ -29,13 +29,35 @@ const RUN_ENV = {
 };
 
 describe('the environment of hooks and the agent', () => {
-  it('keeps ordinary variables and drops everything that looks like a credential', () => {
-    expect(sanitizedEnv(RUN_ENV)).toEqual({
-      PATH: '/usr/bin',
-      HOME: '/home/runner',
-      CI: 'true',
-      ANTHROPIC_BASE_URL: 'http://127.0.0.1:1',
+  it('are built from an allowlist: anything not on it stays out, whatever its name', () => {
+    const env = {
+      ...RUN_ENV,
+      // Credentials with names no pattern would catch.
+      JIRA_EMAIL: 'someone@example.com',
+      DEPLOY_KEY_PEM: '-----BEGIN',
+      AI_IMPLEMENT_PAYLOAD_FILE: '/tmp/payload.json',
+      GITHUB_EVENT_PATH: '/home/runner/work/_temp/_github_workflow/event.json',
+      JAVA_HOME: '/usr/lib/jvm',
+    };
+    expect(untrustedEnv(env, { home: '/run/agent-home', user: 'ai-agent' })).toEqual({
+      env: {
+        PATH: '/usr/bin',
+        HOME: '/run/agent-home',
+        USER: 'ai-agent',
+        LOGNAME: 'ai-agent',
+        CI: 'true',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:1',
+      },
+      refused: [],
     });
+  });
+
+  it('pass the names the operator lists in AI_IMPLEMENT_AGENT_ENV, never a credential-shaped one', () => {
+    const env = { ...RUN_ENV, JAVA_HOME: '/usr/lib/jvm', AI_IMPLEMENT_AGENT_ENV: 'JAVA_HOME, NPM_TOKEN' };
+    const result = untrustedEnv(env, { home: '/h' });
+    expect(result.env.JAVA_HOME).toBe('/usr/lib/jvm');
+    expect(result.env).not.toHaveProperty('NPM_TOKEN');
+    expect(result.refused).toEqual(['NPM_TOKEN']);
     for (const name of ['GITHUB_TOKEN', 'JIRA_TOKEN', 'FOO_SECRET_KEY', 'MY_API_KEY', 'SOME_PASSWORD']) {
       expect(isSecretName(name), name).toBe(true);
     }

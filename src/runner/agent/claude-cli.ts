@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { lastLines, runProcess } from '../process.ts';
+import { lastLines, runProcess, type ProcessUser } from '../process.ts';
 import { NO_USAGE, createStreamReader, usageOf, type AgentUsage } from './stream-json.ts';
 
 /**
@@ -48,6 +48,8 @@ export interface AgentRunnerOptions {
   cwd: string;
   /** The agent's whole environment (see agent-env.ts): no runner credentials. */
   env: Record<string, string>;
+  /** The unprivileged user the agent runs as (sandbox.ts); undefined: the runner's own. */
+  user?: ProcessUser;
   logsDir: string;
   /** Every pass's usage, failed passes included: their tokens were spent too. */
   onUsage: (usage: AgentUsage) => void;
@@ -104,6 +106,7 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       exit = await runProcess(command, commandArgs, {
         cwd: options.cwd,
         env: options.env,
+        user: options.user,
         input: request.prompt,
         timeoutMs: request.timeoutMs,
         logFile,

@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { createGit } from '../git.ts';
 import { StepFailure, type StepOutcome } from '../pipeline.ts';
 import type { RunContext } from '../run-context.ts';
 
 /**
- * Clones the target repository with the installation token and puts the checkout on the run's
- * branch (seed 003 step 5, step 8):
+ * Clones the target repository with the installation token (into the runner's private clone,
+ * then the agent's checkout from it: remote.ts) and puts the checkout on the run's branch, with
+ * git running as the agent user from here on (seed 003 step 5, step 8):
  * - planning: the default branch, read only;
  * - implementation: `ai-implement/<identifier>` — continued when it already exists on the
  *   remote (an earlier attempt), else created from the default branch;
@@ -14,16 +12,7 @@ import type { RunContext } from '../run-context.ts';
  */
 export async function checkout(ctx: RunContext): Promise<StepOutcome> {
   const { payload, settings, paths } = ctx;
-  fs.rmSync(paths.repo, { recursive: true, force: true });
-  fs.mkdirSync(paths.logs, { recursive: true });
-  const cloneGit = createGit({
-    dir: paths.workdir,
-    remoteUrl: settings.gitUrl,
-    token: settings.githubToken,
-    env: ctx.hookEnv,
-    logFile: path.join(paths.logs, 'git.log'),
-  });
-  await cloneGit.run(['clone', '--no-tags', '--quiet', settings.gitUrl, paths.repo]).catch((error: Error) => {
+  await ctx.remote.clone(paths.repo).catch((error: Error) => {
     const hint = settings.githubToken ? '' : ' (GITHUB_TOKEN is not set: a private repository needs it)';
     throw new StepFailure(`could not clone ${settings.owner}/${settings.repo}${hint}: ${error.message}`);
   });

@@ -25,7 +25,7 @@ export async function commitPush(ctx: RunContext): Promise<StepOutcome> {
   await ctx.git.run(['commit', '--quiet', '--no-verify', '-m', commitMessage(ctx)]);
   const sha = (await ctx.git.run(['rev-parse', 'HEAD'])).trim();
   try {
-    await ctx.git.run(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`]);
+    await ctx.remote.push(ctx.git, { branch, sha, since: state.startSha });
   } catch (error) {
     const detail =
       error instanceof GitError ? error.message.replace(/^git push failed/, '') : (error as Error).message;

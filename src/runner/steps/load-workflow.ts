@@ -62,7 +62,7 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
 
   let agent;
   try {
-    agent = agentEnvironment(ctx.payload.provider, ctx.env);
+    agent = agentEnvironment(ctx.payload.provider, ctx.env, ctx.sandbox.env);
   } catch (error) {
     if (error instanceof AgentAuthError) throw new StepFailure(error.message);
     throw error;
@@ -71,6 +71,7 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
     claudePath: ctx.settings.claudePath,
     cwd: ctx.paths.repo,
     env: agent.env,
+    user: ctx.sandbox.user,
     logsDir: ctx.paths.logs,
     onUsage: (usage) => {
       ctx.state.usage = addUsage(ctx.state.usage, usage);

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describeHookFailure, runHook } from '../hooks.ts';
 import { StepFailure, skipped, type StepOutcome } from '../pipeline.ts';
+import { runProcess } from '../process.ts';
 import type { RunContext } from '../run-context.ts';
 
 /**
@@ -19,12 +18,15 @@ export async function setupHook(ctx: RunContext): Promise<StepOutcome> {
     .split('\n')
     .filter(Boolean);
   if (untracked.length > 0) {
-    const exclude = path.join(ctx.paths.repo, '.git', 'info', 'exclude');
-    fs.mkdirSync(path.dirname(exclude), { recursive: true });
-    fs.appendFileSync(
-      exclude,
-      `\n# left by the setup hook\n${untracked.map((entry) => `/${entry}`).join('\n')}\n`,
-    );
+    // Written as the agent user: the runner never writes into the agent's checkout (a symlink
+    // planted there would point its writes elsewhere).
+    const appended = await runProcess('sh', ['-c', 'mkdir -p .git/info && cat >> .git/info/exclude'], {
+      cwd: ctx.paths.repo,
+      env: ctx.sandbox.env,
+      user: ctx.sandbox.user,
+      input: `\n# left by the setup hook\n${untracked.map((entry) => `/${entry}`).join('\n')}\n`,
+    });
+    if (appended.code !== 0) throw new StepFailure(`could not update .git/info/exclude: ${appended.output}`);
   }
   return { output: { commands: commands.length, excluded: untracked.length } };
 }

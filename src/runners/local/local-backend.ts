@@ -26,6 +26,11 @@ import type {
  * Its own HOME is inside the run directory, so the agent does not see the operator's home.
  * A run that succeeds leaves nothing behind; a failed run's directory (checkout and `logs/`) is
  * kept and its path logged.
+ *
+ * The runner holds those credentials, so the agent must not run as its user: when the
+ * orchestrator runs as root, the runner starts the agent and the hooks as the unprivileged user
+ * `ai-agent` (src/runner/agent/sandbox.ts). Otherwise both run as the orchestrator's user and the
+ * agent can read the runner's environment; `createLocalBackend` warns about that at start-up.
  */
 export interface LocalBackendOptions {
   /** Mints the installation token (`repoOctokit(owner, repo)` then `auth({ type: 'installation' })`). */
@@ -48,6 +53,8 @@ export interface LocalBackendOptions {
   extraEnv?: Record<string, string>;
   /** Where run directories are made; default the OS temp directory. */
   workRoot?: string;
+  /** This process's uid (tests); default `process.getuid()`. */
+  uid?: number;
   logger: { info(fields: object, message: string): void; warn(fields: object, message: string): void };
 }
 
@@ -88,10 +95,58 @@ function gitServerFor(apiUrl: string): string {
   return `${url.origin}${url.pathname.replace(/\/api\/v3\/?$/, '').replace(/\/+$/, '')}`;
 }
 
+/**
+ * The runner child's whole environment for one run: the pass-through variables, the run's own
+ * HOME and work directory, the payload, the installation token, the Claude credential and, for a
+ * Linear or Jira ticket, that tracker's credentials — and nothing else of the orchestrator's.
+ */
+export function runnerEnvironment(
+  options: Pick<
+    LocalBackendOptions,
+    'baseEnv' | 'githubApiUrl' | 'gitServerUrl' | 'claudeCodePath' | 'claude' | 'linear' | 'jira' | 'extraEnv'
+  >,
+  request: DispatchRequest,
+  run: { dir: string; token: string },
+): Record<string, string> {
+  const { mapping, payload } = request;
+  const server = (options.gitServerUrl ?? gitServerFor(options.githubApiUrl)).replace(/\/+$/, '');
+  return {
+    ...options.baseEnv,
+    HOME: path.join(run.dir, 'home'),
+    AI_IMPLEMENT_PAYLOAD: JSON.stringify(payload),
+    AI_IMPLEMENT_WORKDIR: run.dir,
+    AI_IMPLEMENT_DEFAULT_BRANCH: mapping.defaultBranch,
+    GITHUB_REPOSITORY: `${mapping.owner}/${mapping.repo}`,
+    GITHUB_TOKEN: run.token,
+    GITHUB_API_URL: options.githubApiUrl,
+    GITHUB_SERVER_URL: server,
+    ...(options.claudeCodePath ? { CLAUDE_CODE_PATH: options.claudeCodePath } : {}),
+    ...(options.claude.oauthToken ? { CLAUDE_CODE_OAUTH_TOKEN: options.claude.oauthToken } : {}),
+    ...(options.claude.anthropicApiKey ? { ANTHROPIC_API_KEY: options.claude.anthropicApiKey } : {}),
+    ...(options.linear && payload.issue.provider === 'linear'
+      ? { LINEAR_API_KEY: options.linear.apiKey, LINEAR_API_URL: options.linear.apiUrl }
+      : {}),
+    ...(options.jira && payload.issue.provider === 'jira' ? jiraEnv(options.jira) : {}),
+    ...options.extraEnv,
+  };
+}
+
+/** What local mode says at start-up when it cannot isolate the agent (not root). */
+export function localIsolationWarning(uid: number): string {
+  return (
+    `execution mode local runs as uid ${uid}, not root: runs cannot start the agent as the ` +
+    'unprivileged user ai-agent, so the agent (Claude Code with a shell) and the repository hooks ' +
+    'run as this user and can read the runner’s environment through /proc — the installation ' +
+    'token with write access, the Linear key and the run tokens. Run the orchestrator as root to isolate them'
+  );
+}
+
 export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   const running = new Set<Promise<void>>();
   /** Dispatch id → the child running it, while it runs. */
   const children = new Map<string, ChildProcess>();
+  const uid = options.uid ?? process.getuid?.() ?? 0;
+  if (uid !== 0) options.logger.warn({ uid }, localIsolationWarning(uid));
 
   async function installationToken(owner: string, repo: string): Promise<string> {
     const octokit = await options.github.repoOctokit(owner, repo);
@@ -114,26 +169,7 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
       path.join(options.workRoot ?? os.tmpdir(), `ai-implement-run-${payload.issue.identifier}-`),
     );
     fs.mkdirSync(path.join(dir, 'home'));
-    const server = (options.gitServerUrl ?? gitServerFor(options.githubApiUrl)).replace(/\/+$/, '');
-    const env: Record<string, string> = {
-      ...options.baseEnv,
-      HOME: path.join(dir, 'home'),
-      AI_IMPLEMENT_PAYLOAD: JSON.stringify(payload),
-      AI_IMPLEMENT_WORKDIR: dir,
-      AI_IMPLEMENT_DEFAULT_BRANCH: mapping.defaultBranch,
-      GITHUB_REPOSITORY: `${mapping.owner}/${mapping.repo}`,
-      GITHUB_TOKEN: token,
-      GITHUB_API_URL: options.githubApiUrl,
-      GITHUB_SERVER_URL: server,
-      ...(options.claudeCodePath ? { CLAUDE_CODE_PATH: options.claudeCodePath } : {}),
-      ...(options.claude.oauthToken ? { CLAUDE_CODE_OAUTH_TOKEN: options.claude.oauthToken } : {}),
-      ...(options.claude.anthropicApiKey ? { ANTHROPIC_API_KEY: options.claude.anthropicApiKey } : {}),
-      ...(options.linear && payload.issue.provider === 'linear'
-        ? { LINEAR_API_KEY: options.linear.apiKey, LINEAR_API_URL: options.linear.apiUrl }
-        : {}),
-      ...(options.jira && payload.issue.provider === 'jira' ? jiraEnv(options.jira) : {}),
-      ...options.extraEnv,
-    };
+    const env = runnerEnvironment(options, request, { dir, token });
     const logPath = path.join(dir, 'runner-output.log');
     const logFd = fs.openSync(logPath, 'a');
     const log = { issue: payload.issue.identifier, dispatchId: payload.dispatchId, dir };

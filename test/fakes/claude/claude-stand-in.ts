@@ -188,12 +188,19 @@ async function perform(action: StandInAction, id: string, ctx: ActionContext): P
     return;
   }
   if ('dumpParentEnv' in action) {
-    const raw = fs.readFileSync(`/proc/${process.ppid}/environ`, 'utf8');
-    const entries = raw
-      .split('\0')
-      .filter(Boolean)
-      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]);
-    fs.writeFileSync(action.dumpParentEnv, JSON.stringify(Object.fromEntries(entries), null, 2));
+    let dump: object;
+    try {
+      const raw = fs.readFileSync(`/proc/${process.ppid}/environ`, 'utf8');
+      const entries = raw
+        .split('\0')
+        .filter(Boolean)
+        .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]);
+      dump = Object.fromEntries(entries);
+    } catch (error) {
+      // The runner runs as another user (root): its environment is not ours to read.
+      dump = { error: (error as NodeJS.ErrnoException).code ?? String(error) };
+    }
+    fs.writeFileSync(action.dumpParentEnv, JSON.stringify(dump, null, 2));
     return;
   }
   if ('run' in action) {

@@ -41,7 +41,8 @@ export type StandInAction =
   | { dumpEnv: string }
   /**
    * Writes the environment the parent process (the runner) was started with, as
-   * /proc/<ppid>/environ shows it to any process of the same user, as JSON to this path.
+   * /proc/<ppid>/environ shows it to a process of the same user, as JSON to this path; when the
+   * runner is another user, `{ "error": "EACCES" }`.
    */
   | { dumpParentEnv: string };
 

@@ -11,8 +11,13 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `ai-implement-${prefix}-`));
 }
 
-/** Writes a stand-in script (with a call log next to it) and returns its path. */
+/**
+ * Writes a stand-in script (with a call log next to it) and returns its path. The directory is
+ * opened to every user: the stand-in runs as the agent user when the tests run as root, reads
+ * the script, counts rule use with `mkdir`s and writes its call log and dumps there.
+ */
 export function writeScript(dir: string, script: Omit<StandInScript, 'callLog'>): string {
+  fs.chmodSync(dir, 0o777);
   const file = path.join(dir, 'stand-in.json');
   fs.writeFileSync(file, JSON.stringify({ ...script, callLog: path.join(dir, 'calls.jsonl') }, null, 2));
   return file;

@@ -157,6 +157,8 @@ export async function startRunnerWorld(
         AI_IMPLEMENT_WORKDIR: workdir,
         CLAUDE_CODE_PATH: STAND_IN,
         ANTHROPIC_API_KEY: CLAUDE_KEY,
+        // The stand-in reads its script from this variable; the allowlist passes only what is named.
+        AI_IMPLEMENT_AGENT_ENV: 'CLAUDE_STAND_IN_SCRIPT',
         LINEAR_API_KEY: linear.apiKey,
         LINEAR_API_URL: linear.url,
         ...extra,

@@ -190,9 +190,9 @@ function secretsInfo(): Html {
     </div>
     <div data-show-when="provider=bedrock">
       <p>
-        Add <code>AWS_BEDROCK_ROLE_ARN</code> as a repository secret, and the repository variables
-        <code>AI_IMPLEMENT_PROVIDER=bedrock</code> and <code>AI_IMPLEMENT_AWS_REGION</code>, so
-        comment-triggered gap-fill runs use the same authentication path.
+        Add <code>AWS_BEDROCK_ROLE_ARN</code> as a repository secret. The provider and region set here travel
+        in every run's dispatch, comment-triggered gap-fill runs included, so the repository needs no variable
+        for them.
       </p>
     </div>
     ${notAvailable('per-project Fly secrets (/api/mappings/:teamKey/secrets)', 'the Fly Machines runner')}`;
