@@ -16,6 +16,8 @@ export interface OrchestratorProcess {
    */
   afterTicks(count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<number | null>;
+  /** SIGKILL to the whole process group (npm, sh, node): a crash, no shutdown code runs. */
+  kill(): Promise<number | null>;
 }
 
 /** The completed-tick count the orchestrator at `url` reports in `GET /healthz`. */
@@ -66,6 +68,16 @@ export async function startOrchestrator(
     },
     async stop() {
       if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       return exited;
     },
   };
