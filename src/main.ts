@@ -148,6 +148,7 @@ async function main(): Promise<void> {
     jira,
     checkMapping: (mapping) => checkMappingWithTracker(jira, mapping, log),
     completedTicks: () => poller.completedTicks(),
+    lastTick: () => poller.lastTick(),
     trustProxyHeader: config.http.trustProxyHeader,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>

@@ -45,6 +45,8 @@ export interface HttpDeps {
   trustProxyHeader?: string;
   /** Ticks completed since start (the poller's count), shown by `GET /healthz`; unset → 0. */
   completedTicks?: () => number;
+  /** Wall and CPU time of the last completed tick in ms, shown by `GET /healthz`. */
+  lastTick?: () => { durationMs: number; cpuMs: number } | undefined;
 }
 
 /** Routes outside the operator API: they carry their own authentication. */
@@ -64,10 +66,17 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.use('*', bodyLimits());
 
   // Open, and says nothing secret: the database answers, and how many ticks have completed
-  // (tests wait for ticks instead of sleeping; operators see the poller is alive).
+  // and what the last one cost (tests wait for ticks instead of sleeping; operators see the
+  // poller is alive and how heavy a tick is).
   app.get('/healthz', async (c) => {
     await sql`select 1`.execute(ctx.db);
-    return c.json({ status: 'ok', ok: true, ticks: deps.completedTicks?.() ?? 0 });
+    const lastTick = deps.lastTick?.();
+    return c.json({
+      status: 'ok',
+      ok: true,
+      ticks: deps.completedTicks?.() ?? 0,
+      ...(lastTick ? { lastTick } : {}),
+    });
   });
 
   app.route('/', runnerRoutes(ctx));

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { describeError } from '../domain/errors.ts';
 import type { OrchestratorContext } from './context.ts';
 import { createRetention } from './retention.ts';
@@ -11,7 +12,15 @@ export interface Poller {
    * so tests that prove "nothing happened" wait for ticks, not for wall-clock time.
    */
   completedTicks(): number;
+  /** How long the last completed tick took and the CPU it used (process-wide), in ms. */
+  lastTick(): TickCost | undefined;
   stop(): Promise<void>;
+}
+
+/** Wall time and CPU time (user + system, from `process.cpuUsage`) of one tick, in ms. */
+export interface TickCost {
+  durationMs: number;
+  cpuMs: number;
 }
 
 /**
@@ -30,15 +39,25 @@ export function startPoller(
   let running: Promise<TickReport | undefined> | undefined;
   let stopped = false;
   let completed = 0;
+  let last: TickCost | undefined;
 
   const tick = (): Promise<TickReport | undefined> => {
+    const startedAt = performance.now();
+    const cpuBefore = process.cpuUsage();
     running ??= runTick(ctx)
       .then((report) => {
         // Refusals repeat every tick while an issue waits; they are in /api/blockers, so only
-        // ticks that changed something are logged at info.
+        // ticks that changed something are logged at info, and refusals only as counts (a tick
+        // over thousands of waiting tickets would otherwise log hundreds of KB).
+        const cpu = process.cpuUsage(cpuBefore);
+        last = {
+          durationMs: Math.round(performance.now() - startedAt),
+          cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        };
+        const line = { tick: summarize(report), ...last };
         const changed = report.dispatched.length + report.failed.length + report.timedOut + report.closed > 0;
-        if (changed) ctx.logger.info({ tick: report }, 'tick');
-        else ctx.logger.debug({ tick: report }, 'tick');
+        if (changed) ctx.logger.info(line, 'tick');
+        else ctx.logger.debug(line, 'tick');
         completed += 1;
         return report;
       })
@@ -64,10 +83,18 @@ export function startPoller(
       return tick();
     },
     completedTicks: () => completed,
+    lastTick: () => last,
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await running;
     },
   };
+}
+
+/** The tick report for the log: refusals counted by reason, the rest as it is. */
+function summarize(report: TickReport): Omit<TickReport, 'refused'> & { refused: Record<string, number> } {
+  const refused: Record<string, number> = {};
+  for (const { reason } of report.refused) refused[reason] = (refused[reason] ?? 0) + 1;
+  return { ...report, refused };
 }

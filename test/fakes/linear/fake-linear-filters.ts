@@ -1,4 +1,6 @@
 import {
+  findIssue,
+  labelsOf,
   stateOf,
   teamOf,
   type Workspace,
@@ -46,11 +48,11 @@ function specs(data: Workspace): Record<EntityKind, Record<string, Rule>> {
       state: { one: 'WorkflowState', get: (issue: WorkspaceIssue) => stateOf(data, issue) },
       parent: {
         one: 'Issue',
-        get: (issue: WorkspaceIssue) => data.issues.find((i) => i.id === issue.parentId) ?? null,
+        get: (issue: WorkspaceIssue) => (issue.parentId ? (findIssue(data, issue.parentId) ?? null) : null),
       },
       labels: {
         many: 'IssueLabel',
-        get: (issue: WorkspaceIssue) => data.labels.filter((l) => issue.labelIds.includes(l.id)),
+        get: (issue: WorkspaceIssue) => labelsOf(data, issue),
       },
       children: {
         many: 'Issue',
@@ -95,7 +97,7 @@ function specs(data: Workspace): Record<EntityKind, Record<string, Rule>> {
       createdAt: { scalar: (comment: WorkspaceComment) => comment.createdAt },
       issue: {
         one: 'Issue',
-        get: (comment: WorkspaceComment) => data.issues.find((i) => i.id === comment.issueId) ?? null,
+        get: (comment: WorkspaceComment) => findIssue(data, comment.issueId) ?? null,
       },
     },
   };

@@ -1,7 +1,9 @@
 import { linearError } from './fake-linear-errors.ts';
 import { matchesFilter, type EntityKind } from './fake-linear-filters.ts';
 import {
+  findIssue,
   issueUrl,
+  labelsOf,
   stateOf,
   teamOf,
   teamStates,
@@ -76,7 +78,7 @@ export function connection<T extends Record_>(
 }
 
 export function issueView(data: FakeLinearData, issue: WorkspaceIssue): object {
-  const issueById = (id: string) => data.issues.find((candidate) => candidate.id === id);
+  const issueById = (id: string) => findIssue(data, id);
   const relationsWhere = (match: (relation: WorkspaceRelation) => boolean) => data.relations.filter(match);
   return {
     ...issue,
@@ -89,13 +91,7 @@ export function issueView(data: FakeLinearData, issue: WorkspaceIssue): object {
       return parent ? issueView(data, parent) : null;
     },
     labels: (args: ConnectionArgs) =>
-      connection(
-        data,
-        'IssueLabel',
-        data.labels.filter((label) => issue.labelIds.includes(label.id)),
-        args,
-        (label) => labelView(data, label),
-      ),
+      connection(data, 'IssueLabel', labelsOf(data, issue), args, (label) => labelView(data, label)),
     children: (args: ConnectionArgs) =>
       connection(
         data,
@@ -177,7 +173,7 @@ export function labelView(data: FakeLinearData, label: WorkspaceLabel): object {
 
 export function relationView(data: FakeLinearData, relation: WorkspaceRelation): object {
   const issue = (id: string) => {
-    const found = data.issues.find((candidate) => candidate.id === id);
+    const found = findIssue(data, id);
     if (!found) throw new Error(`fake Linear: relation ${relation.id} points at a missing issue`);
     return issueView(data, found);
   };
