@@ -67,8 +67,55 @@ function sameBlocker(a: BlockerRow, b: BlockerRow): boolean {
   );
 }
 
-export async function listBlockers(db: Kysely<Database>): Promise<BlockerRow[]> {
-  return db.selectFrom('blockers').selectAll().orderBy('team_key').orderBy('issue_identifier').execute();
+/**
+ * One page of blockers by `(team_key, issue_identifier, issue_id)`, after `after` (keyset
+ * pagination over index `blockers_team_issue`); every blocker without a limit.
+ */
+export async function listBlockers(
+  db: Kysely<Database>,
+  page?: { limit: number; after?: { teamKey: string; identifier: string; issueId: string } },
+): Promise<BlockerRow[]> {
+  let query = db
+    .selectFrom('blockers')
+    .selectAll()
+    .orderBy('team_key')
+    .orderBy('issue_identifier')
+    .orderBy('issue_id');
+  if (page) query = query.limit(page.limit);
+  const after = page?.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
+        '>',
+        eb.tuple(after.teamKey, after.identifier, after.issueId),
+      ),
+    );
+  }
+  return query.execute();
+}
+
+/** Blocker counts for the KPI cards: all, by reason, and how many teams have any. */
+export async function countBlockers(
+  db: Kysely<Database>,
+): Promise<{ total: number; teams: number; byReason: Record<string, number> }> {
+  const [reasons, teams] = await Promise.all([
+    db
+      .selectFrom('blockers')
+      .select(['reason', (eb) => eb.fn.countAll<number | string>().as('rows')])
+      .groupBy('reason')
+      .execute(),
+    db
+      .selectFrom('blockers')
+      .select((eb) => eb.fn.count<number | string>('team_key').distinct().as('teams'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const byReason = Object.fromEntries(reasons.map((row) => [row.reason, Number(row.rows)]));
+  return {
+    total: Object.values(byReason).reduce((sum, rows) => sum + rows, 0),
+    teams: Number(teams.teams),
+    byReason,
+  };
 }
 
 /** Blockers whose reason is an unresolved dependency: the last the tick learnt from details. */

@@ -198,15 +198,74 @@ export async function listOverdue(db: Kysely<Database>, now: Date): Promise<Disp
     .execute();
 }
 
-/** The newest dispatches, newest first (the dispatch log). */
-export async function listRecentDispatches(db: Kysely<Database>, limit: number): Promise<DispatchRow[]> {
-  return db
+/**
+ * One page of the dispatch log, newest first: `(created_at, id)` descending, starting after the
+ * row whose key is `after` (keyset pagination; index `dispatches_created_id`).
+ */
+export async function listRecentDispatches(
+  db: Kysely<Database>,
+  limit: number,
+  after?: { createdAt: string; id: string },
+): Promise<DispatchRow[]> {
+  let query = db
     .selectFrom('dispatches')
     .selectAll()
     .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .limit(limit)
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)),
+    );
+  }
+  return query.execute();
+}
+
+/** In-flight runs per capacity bucket (index `dispatches_status_bucket`). */
+export async function countInFlightByBucket(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('dispatches')
+    .select(['bucket', (eb) => eb.fn.countAll<number | string>().as('runs')])
+    .where('status', 'in', IN_FLIGHT)
+    .groupBy('bucket')
     .execute();
+  return new Map(rows.map((row) => [row.bucket, Number(row.runs)]));
+}
+
+/** A ticket the ledger knows: its team and identifier (the inbox's sort key) and its id. */
+export interface LedgerIssueKey {
+  team_key: string;
+  issue_identifier: string;
+  issue_id: string;
+}
+
+/**
+ * One page of the issues the ledger has dispatches of, by `(team_key, issue_identifier,
+ * issue_id)`, after `after` (keyset pagination over index `dispatches_team_issue`).
+ */
+export async function listLedgerIssues(
+  db: Kysely<Database>,
+  limit: number,
+  after?: LedgerIssueKey,
+): Promise<LedgerIssueKey[]> {
+  let query = db
+    .selectFrom('dispatches')
+    .select(['team_key', 'issue_identifier', 'issue_id'])
+    .distinct()
+    .orderBy('team_key')
+    .orderBy('issue_identifier')
+    .orderBy('issue_id')
+    .limit(limit);
+  if (after) {
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
+        '>',
+        eb.tuple(after.team_key, after.issue_identifier, after.issue_id),
+      ),
+    );
+  }
+  return query.execute();
 }
 
 /** The latest dispatch of an issue, if any. */

@@ -25,8 +25,32 @@ export async function upsertPullRequest(db: Kysely<Database>, row: NewPullReques
     .execute();
 }
 
-export async function listPullRequests(db: Kysely<Database>): Promise<PullRequestRow[]> {
-  return db.selectFrom('pull_requests').selectAll().orderBy('updated_at', 'desc').execute();
+/**
+ * Pull requests, latest update first: `(updated_at, repo, number)` descending, after `after`
+ * (keyset pagination over index `pull_requests_updated`); every PR without a limit.
+ */
+export async function listPullRequests(
+  db: Kysely<Database>,
+  page?: { limit: number; after?: { updatedAt: string; repo: string; number: number } },
+): Promise<PullRequestRow[]> {
+  let query = db
+    .selectFrom('pull_requests')
+    .selectAll()
+    .orderBy('updated_at', 'desc')
+    .orderBy('repo', 'desc')
+    .orderBy('number', 'desc');
+  if (page) query = query.limit(page.limit);
+  const after = page?.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('updated_at', 'repo', 'number'),
+        '<',
+        eb.tuple(after.updatedAt, after.repo, after.number),
+      ),
+    );
+  }
+  return query.execute();
 }
 
 /** A recorded PR; `repo` matches case-insensitively, as GitHub's owner and repository names do. */

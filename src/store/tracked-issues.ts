@@ -62,11 +62,42 @@ function sameTrackedIssue(a: TrackedIssueRow, b: TrackedIssueRow): boolean {
   return (Object.keys(b) as (keyof TrackedIssueRow)[]).every((key) => key === 'seen_at' || a[key] === b[key]);
 }
 
-export async function listTrackedIssues(db: Kysely<Database>): Promise<TrackedIssueRow[]> {
-  return db
+/**
+ * Inbox rows by `(team_key, issue_identifier, issue_id)`, after `after` (keyset pagination over
+ * index `tracked_issues_team_issue`); every row without a limit.
+ */
+export async function listTrackedIssues(
+  db: Kysely<Database>,
+  page?: { limit: number; after?: { team_key: string; issue_identifier: string; issue_id: string } },
+): Promise<TrackedIssueRow[]> {
+  let query = db
     .selectFrom('tracked_issues')
     .selectAll()
     .orderBy('team_key')
     .orderBy('issue_identifier')
-    .execute();
+    .orderBy('issue_id');
+  if (page) query = query.limit(page.limit);
+  const after = page?.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
+        '>',
+        eb.tuple(after.team_key, after.issue_identifier, after.issue_id),
+      ),
+    );
+  }
+  return query.execute();
+}
+
+/** The inbox rows of the given issues, 500 ids a query. */
+export async function listTrackedIssuesByIds(
+  db: Kysely<Database>,
+  issueIds: string[],
+): Promise<TrackedIssueRow[]> {
+  const rows: TrackedIssueRow[] = [];
+  for (const ids of chunks(issueIds, 500)) {
+    rows.push(...(await db.selectFrom('tracked_issues').selectAll().where('issue_id', 'in', ids).execute()));
+  }
+  return rows;
 }

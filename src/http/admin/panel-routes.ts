@@ -26,9 +26,9 @@ function panels(ctx: OrchestratorContext): Record<string, (query: URLSearchParam
   return {
     overview: () => overviewPanel(ctx),
     issues: (query) => issuesPanel(ctx, query),
-    jobs: () => jobsPanel(ctx),
+    jobs: (query) => jobsPanel(ctx, query),
     pulls: (query) => pullsPanel(ctx, query),
-    blockers: () => blockersPanel(ctx),
+    blockers: (query) => blockersPanel(ctx, query),
     projects: (query) => projectsPanel(ctx, query.get('saved') ?? undefined),
     'pipelines-steps': sync(pipelinesStepsPanel()),
     models: () => modelsPanel(ctx),

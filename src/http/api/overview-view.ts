@@ -1,7 +1,7 @@
 import { listDispatchesSince, listInFlight, type DispatchRow } from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
-import { capacityByMapping, type MappingCapacity } from './work-views.ts';
+import { capacityByMapping, countByBucket, type MappingCapacity } from './work-views.ts';
 
 const HOUR_MS = 3_600_000;
 /** The trend chart covers the last 24 hours, one bar per hour (seed 002, Overview). */
@@ -70,7 +70,7 @@ export async function loadOverview(ctx: OrchestratorContext): Promise<OverviewVi
     listDispatchesSince(ctx.db, new Date(Math.min(firstHour, now.getTime() - 24 * HOUR_MS))),
     listMappings(ctx.db),
   ]);
-  const byMapping = capacityByMapping(mappings, inFlight);
+  const byMapping = capacityByMapping(mappings, countByBucket(inFlight));
   const buckets = new Map<string, MappingCapacity>();
   // Linear mappings of one team share a bucket; count it once, at its largest cap.
   for (const entry of byMapping) {

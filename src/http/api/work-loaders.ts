@@ -1,22 +1,25 @@
-import { listBlockers } from '../../store/blockers.ts';
+import { countBlockers, listBlockers } from '../../store/blockers.ts';
 import { listDedupWindow } from '../../store/dedup-window.ts';
 import {
+  countInFlightByBucket,
+  latestDispatchesOfIssues,
   listDispatchesOfJob,
-  listInFlight,
+  listLedgerIssues,
   listRecentDispatches,
   summarizeJobs,
-  type DispatchRow,
+  type LedgerIssueKey,
 } from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
 import { listApprovedJobIds } from '../../store/plan-approvals.ts';
 import { listPullRequests, pullRequestKey } from '../../store/pull-requests.ts';
 import { listStepsOfJob } from '../../store/run-steps.ts';
-import { listTrackedIssues } from '../../store/tracked-issues.ts';
+import { listTrackedIssues, listTrackedIssuesByIds } from '../../store/tracked-issues.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import {
   summarizePullRequestLoops,
   type PullRequestLoopSummary,
 } from '../../orchestrator/follow-ups/pull-request-summary.ts';
+import { nextCursorOf, type PageRequest } from './cursor.ts';
 import { blockersView, groupIntoJobs, issuesView } from './work-views.ts';
 
 /**
@@ -24,25 +27,58 @@ import { blockersView, groupIntoJobs, issuesView } from './work-views.ts';
  * The admin pages call the same functions, so a panel and its API never disagree.
  */
 
-/** How many recent dispatches the Issues inbox reads to find each issue's newest one. */
-const INBOX_DISPATCH_WINDOW = 5000;
+/** Page sizes of the list endpoints and panels: default and largest a client may ask for. */
+export const LIST_PAGES = {
+  /** The dispatch log keeps its "last ~500 dispatches" (policy.logLimit) as its default page. */
+  log: { max: 1_000, arity: 2 },
+  issues: { defaultLimit: 100, max: 1_000, arity: 3 },
+  blockers: { defaultLimit: 100, max: 1_000, arity: 3 },
+  pulls: { defaultLimit: 100, max: 1_000, arity: 3 },
+} as const;
 
-/** `GET /api/log`: the newest `policy.logLimit` dispatches grouped into jobs, newest first. */
-export async function loadJobLog(ctx: OrchestratorContext) {
-  const rows = await listRecentDispatches(ctx.db, ctx.policy.logLimit);
-  return { jobs: groupIntoJobs(rows), dispatches: rows.length };
+const str = (value: string | number | undefined) => String(value ?? '');
+
+/**
+ * `GET /api/log`: one page of dispatches, newest first, grouped into jobs (a job whose
+ * dispatches straddle two pages shows in both). `page.limit` defaults to `policy.logLimit`.
+ */
+export async function loadJobLog(ctx: OrchestratorContext, page?: PageRequest) {
+  const limit = page?.limit ?? ctx.policy.logLimit;
+  const after = page?.after ? { createdAt: str(page.after[0]), id: str(page.after[1]) } : undefined;
+  const read = await listRecentDispatches(ctx.db, limit + 1, after);
+  const { rows, nextCursor } = nextCursorOf(read, limit, (row) => [row.created_at, row.id]);
+  return { jobs: groupIntoJobs(rows), dispatches: rows.length, nextCursor };
 }
 
-/** `GET /api/issues`: the inbox (poll + ledger) and in-progress counts per mapping. */
-export async function loadIssues(ctx: OrchestratorContext) {
-  const [recent, tracked, mappings, inFlight] = await Promise.all([
-    listRecentDispatches(ctx.db, INBOX_DISPATCH_WINDOW),
-    listTrackedIssues(ctx.db),
+/**
+ * `GET /api/issues`: one page of the inbox — the issues the poll saw and those the ledger has
+ * dispatches of — by team and identifier, each with its newest dispatch, plus in-progress counts
+ * per mapping. Two keyset reads (inbox rows, ledger issues) merged; no read of the whole ledger.
+ */
+export async function loadIssues(ctx: OrchestratorContext, page?: PageRequest) {
+  const limit = page?.limit ?? LIST_PAGES.issues.defaultLimit;
+  const after = page?.after
+    ? { team_key: str(page.after[0]), issue_identifier: str(page.after[1]), issue_id: str(page.after[2]) }
+    : undefined;
+  const [trackedPage, ledgerPage, mappings, inFlight] = await Promise.all([
+    listTrackedIssues(ctx.db, { limit: limit + 1, after }),
+    listLedgerIssues(ctx.db, limit + 1, after),
     listMappings(ctx.db),
-    listInFlight(ctx.db),
+    countInFlightByBucket(ctx.db),
   ]);
-  const latest = new Map<string, DispatchRow>();
-  for (const row of recent) if (!latest.has(row.issue_id)) latest.set(row.issue_id, row);
+  const keys = new Map<string, LedgerIssueKey>();
+  for (const key of [...trackedPage, ...ledgerPage]) keys.set(key.issue_id, key);
+  const ordered = [...keys.values()].sort(compareIssueKeys);
+  const { rows: pageKeys, nextCursor } = nextCursorOf(ordered, limit, (key) => [
+    key.team_key,
+    key.issue_identifier,
+    key.issue_id,
+  ]);
+  const ids = pageKeys.map((key) => key.issue_id);
+  const [latest, tracked] = await Promise.all([
+    latestDispatchesOfIssues(ctx.db, ids),
+    listTrackedIssuesByIds(ctx.db, ids),
+  ]);
   const approved = await listApprovedJobIds(
     ctx.db,
     [...latest.values()].map((row) => row.job_id),
@@ -50,12 +86,41 @@ export async function loadIssues(ctx: OrchestratorContext) {
   const latestByIssue = new Map(
     [...latest].map(([id, row]) => [id, { row, awaitingApproval: !approved.has(row.job_id) }]),
   );
-  return issuesView(tracked, latestByIssue, mappings, inFlight);
+  const view = issuesView(tracked, latestByIssue, mappings, inFlight);
+  const position = new Map(ids.map((id, index) => [id, index]));
+  view.issues.sort((a, b) => (position.get(a.issueId) ?? 0) - (position.get(b.issueId) ?? 0));
+  return { ...view, nextCursor };
 }
 
-/** `GET /api/blockers`: KPI counts and one row per blocked issue. */
-export async function loadBlockers(ctx: OrchestratorContext) {
-  return blockersView(await listBlockers(ctx.db));
+function compareIssueKeys(a: LedgerIssueKey, b: LedgerIssueKey): number {
+  return (
+    compareText(a.team_key, b.team_key) ||
+    compareText(a.issue_identifier, b.issue_identifier) ||
+    compareText(a.issue_id, b.issue_id)
+  );
+}
+
+/** Byte order, as the databases compare these columns (SQLite BINARY, PostgreSQL "C"-like keys). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `GET /api/blockers`: KPI counts over every blocker, and one page of rows by team and identifier. */
+export async function loadBlockers(ctx: OrchestratorContext, page?: PageRequest) {
+  const limit = page?.limit ?? LIST_PAGES.blockers.defaultLimit;
+  const after = page?.after
+    ? { teamKey: str(page.after[0]), identifier: str(page.after[1]), issueId: str(page.after[2]) }
+    : undefined;
+  const [read, counts] = await Promise.all([
+    listBlockers(ctx.db, { limit: limit + 1, after }),
+    countBlockers(ctx.db),
+  ]);
+  const { rows, nextCursor } = nextCursorOf(read, limit, (row) => [
+    row.team_key,
+    row.issue_identifier,
+    row.issue_id,
+  ]);
+  return { ...blockersView(rows, counts), nextCursor };
 }
 
 /** One tracked pull request as `GET /api/pulls` lists it. */
@@ -76,10 +141,18 @@ export interface PullView extends Omit<PullRequestLoopSummary, 'lastDispatchAt'>
   secondsSinceLastDispatch: number;
 }
 
-/** `GET /api/pulls`: every bot-opened PR the orchestrator tracks, newest update first. */
-export async function loadPulls(ctx: OrchestratorContext): Promise<{ pulls: PullView[] }> {
+/** `GET /api/pulls`: one page of the bot-opened PRs the orchestrator tracks, newest update first. */
+export async function loadPulls(
+  ctx: OrchestratorContext,
+  page?: PageRequest,
+): Promise<{ pulls: PullView[]; nextCursor: string | null }> {
   const now = ctx.clock().getTime();
-  const rows = await listPullRequests(ctx.db);
+  const limit = page?.limit ?? LIST_PAGES.pulls.defaultLimit;
+  const after = page?.after
+    ? { updatedAt: str(page.after[0]), repo: str(page.after[1]), number: Number(page.after[2]) }
+    : undefined;
+  const read = await listPullRequests(ctx.db, { limit: limit + 1, after });
+  const { rows, nextCursor } = nextCursorOf(read, limit, (row) => [row.updated_at, row.repo, row.number]);
   const jobs = await summarizeJobs(ctx.db, [...new Set(rows.map((row) => row.job_id))]);
   const loops = await summarizePullRequestLoops(ctx, rows);
   const pulls = rows.map((row): PullView => {
@@ -101,7 +174,7 @@ export async function loadPulls(ctx: OrchestratorContext): Promise<{ pulls: Pull
       secondsSinceLastDispatch: Math.max(0, Math.round((now - Date.parse(lastDispatchAt)) / 1000)),
     };
   });
-  return { pulls };
+  return { pulls, nextCursor };
 }
 
 /** `GET /api/dedup`: issues inside the dedup window (seed 003 step 2), newest dispatch first. */

@@ -1,11 +1,14 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { deleteFromDedupWindow } from '../../store/dedup-window.ts';
 import { getDispatch, latestDispatchForIssue } from '../../store/dispatches.ts';
 import { clearBreaker } from '../../store/failure-breakers.ts';
 import { approvePlan, isPlanApproved } from '../../store/plan-approvals.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { dispatchImplementation } from '../../orchestrator/run-results.ts';
+import { badRequest } from '../validation.ts';
+import { readPageRequest, type PageRequest } from './cursor.ts';
 import {
+  LIST_PAGES,
   loadBlockers,
   loadDedupWindow,
   loadIssues,
@@ -15,20 +18,44 @@ import {
 } from './work-loaders.ts';
 
 /**
- * The Work panels' JSON API (seed 002): dispatch log, issues inbox, blockers, pull requests,
- * dedup window, job steps; plus the operator actions on an issue (approve a plan, clear the
+ * The Work panels' JSON API (seed 002): dispatch log, issues inbox, blockers, pull requests
+ * (each a keyset page with `nextCursor`), dedup window, job steps; plus the operator actions on an issue (approve a plan, clear the
  * failure breaker, remove it from the dedup window).
  */
 export function workRoutes(ctx: OrchestratorContext): Hono {
   const app = new Hono();
 
-  app.get('/api/log', async (c) => c.json(await loadJobLog(ctx)));
+  // Keyset pages: `?limit=` and `?cursor=` (the previous page's `nextCursor`); see cursor.ts.
+  const paged = (
+    options: { defaultLimit: number; max: number; arity: number },
+    load: (page: PageRequest) => Promise<object>,
+  ) => {
+    return async (c: Context) => {
+      const read = readPageRequest(new URL(c.req.url).searchParams, options);
+      if (!read.ok) return badRequest(c, `${read.error.field}: ${read.error.message}`, [read.error]);
+      return c.json(await load(read.page));
+    };
+  };
 
-  app.get('/api/issues', async (c) => c.json(await loadIssues(ctx)));
+  app.get(
+    '/api/log',
+    paged({ ...LIST_PAGES.log, defaultLimit: ctx.policy.logLimit }, (page) => loadJobLog(ctx, page)),
+  );
 
-  app.get('/api/blockers', async (c) => c.json(await loadBlockers(ctx)));
+  app.get(
+    '/api/issues',
+    paged(LIST_PAGES.issues, (page) => loadIssues(ctx, page)),
+  );
 
-  app.get('/api/pulls', async (c) => c.json(await loadPulls(ctx)));
+  app.get(
+    '/api/blockers',
+    paged(LIST_PAGES.blockers, (page) => loadBlockers(ctx, page)),
+  );
+
+  app.get(
+    '/api/pulls',
+    paged(LIST_PAGES.pulls, (page) => loadPulls(ctx, page)),
+  );
 
   app.get('/api/dedup', async (c) => c.json(await loadDedupWindow(ctx)));
 

@@ -82,13 +82,15 @@ function toDispatchView(row: DispatchRow): DispatchView {
   };
 }
 
-/** The Blockers panel: KPI counts and the per-issue rows. */
-export function blockersView(rows: BlockerRow[]) {
-  const byReason: Record<string, number> = {};
-  for (const row of rows) byReason[row.reason] = (byReason[row.reason] ?? 0) + 1;
+/** The Blockers panel: KPI counts (over every blocker) and the per-issue rows (of one page). */
+export function blockersView(
+  rows: BlockerRow[],
+  counts: { total: number; teams: number; byReason: Record<string, number> },
+) {
+  const { byReason } = counts;
   return {
-    total: rows.length,
-    teamsAffected: new Set(rows.map((row) => row.team_key)).size,
+    total: counts.total,
+    teamsAffected: counts.teams,
     blockedByConcurrencyCap: byReason.capacity ?? 0,
     blockedByDedupWindow: byReason.dedup_window ?? 0,
     byReason,
@@ -136,7 +138,7 @@ export function issuesView(
   tracked: TrackedIssueRow[],
   latestByIssue: Map<string, { row: DispatchRow; awaitingApproval: boolean }>,
   mappings: Mapping[],
-  inFlight: DispatchRow[],
+  inFlightByBucket: ReadonlyMap<string, number>,
 ) {
   const issues = new Map<string, IssueView>();
   for (const [issueId, { row, awaitingApproval }] of latestByIssue) {
@@ -174,7 +176,7 @@ export function issuesView(
       lastDispatchAt: known?.lastDispatchAt ?? null,
     });
   }
-  return { issues: [...issues.values()], inProgressByMapping: capacityByMapping(mappings, inFlight) };
+  return { issues: [...issues.values()], inProgressByMapping: capacityByMapping(mappings, inFlightByBucket) };
 }
 
 /** One mapping's capacity bucket: runs in flight against its cap. */
@@ -186,10 +188,18 @@ export interface MappingCapacity {
   paused: boolean;
 }
 
-/** In-flight runs per mapping's capacity bucket (seed 003 step 1), in the mappings' order. */
-export function capacityByMapping(mappings: Mapping[], inFlight: DispatchRow[]): MappingCapacity[] {
+/** How many of `rows` (in-flight dispatches) count against each bucket. */
+export function countByBucket(rows: { bucket: string }[]): Map<string, number> {
   const byBucket = new Map<string, number>();
-  for (const row of inFlight) byBucket.set(row.bucket, (byBucket.get(row.bucket) ?? 0) + 1);
+  for (const row of rows) byBucket.set(row.bucket, (byBucket.get(row.bucket) ?? 0) + 1);
+  return byBucket;
+}
+
+/** In-flight runs per mapping's capacity bucket (seed 003 step 1), in the mappings' order. */
+export function capacityByMapping(
+  mappings: Mapping[],
+  byBucket: ReadonlyMap<string, number>,
+): MappingCapacity[] {
   return mappings.map((mapping) => {
     const bucket = capacityBucket(mapping);
     return {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial.ts';
 import * as pullRequestFeedback from './0002-pull-request-feedback.ts';
 import * as convergence from './0003-convergence.ts';
+import * as listIndexes from './0004-list-indexes.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-pull-request-feedback': pullRequestFeedback,
   '0003-convergence': convergence,
+  '0004-list-indexes': listIndexes,
 };

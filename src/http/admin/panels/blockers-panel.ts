@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
-import { loadBlockers } from '../../api/work-loaders.ts';
+import { LIST_PAGES, loadBlockers } from '../../api/work-loaders.ts';
+import { cursorPager, panelPage } from '../pager.ts';
 import type { PanelContent } from '../layout.ts';
 import {
   apiButton,
@@ -16,14 +17,17 @@ import {
  * Blockers (seed 002): eligible issues the last tick did not dispatch, with the gate's reason.
  * KPI cards and rows come from the same loader as `GET /api/blockers`.
  */
-export async function blockersPanel(ctx: OrchestratorContext): Promise<PanelContent> {
-  const view = await loadBlockers(ctx);
+export async function blockersPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
+  const page = panelPage(query, LIST_PAGES.blockers.arity);
+  const view = await loadBlockers(ctx, page);
+  const pager = cursorPager('/admin/blockers', page, view.nextCursor);
   const body = html`${kpiCards([
       { label: 'Blocked issues', value: view.total },
       { label: 'Teams affected', value: view.teamsAffected },
       { label: 'Blocked by concurrency cap', value: view.blockedByConcurrencyCap },
       { label: 'Blocked by dedup window', value: view.blockedByDedupWindow },
     ])}
+    ${pager}
     <table>
       <thead>
         <tr>
@@ -52,7 +56,8 @@ export async function blockersPanel(ctx: OrchestratorContext): Promise<PanelCont
               )
         }
       </tbody>
-    </table>`;
+    </table>
+    ${pager}`;
   return {
     title: 'Blockers',
     lead: 'Issues that are eligible but were not picked up on the last poll, and why.',

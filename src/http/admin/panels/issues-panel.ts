@@ -1,8 +1,8 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
-import { loadIssues } from '../../api/work-loaders.ts';
+import { LIST_PAGES, loadIssues } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
-import { pageOf, pager } from '../pager.ts';
+import { cursorPager, panelPage } from '../pager.ts';
 import { apiButton, badge, emptyRow, externalLink, section, timeCell } from '../render-helpers.ts';
 
 /**
@@ -11,11 +11,12 @@ import { apiButton, badge, emptyRow, externalLink, section, timeCell } from '../
  * the same loader as `GET /api/issues`.
  */
 export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
-  const view = await loadIssues(ctx);
-  const page = pageOf(view.issues, query);
+  const page = panelPage(query, LIST_PAGES.issues.arity);
+  const view = await loadIssues(ctx, page);
+  const pager = cursorPager('/admin/issues', page, view.nextCursor);
   const body = html`${section(
     'Inbox',
-    html`${pager('/admin/issues', page)}
+    html`${pager}
       <table>
         <thead>
           <tr>
@@ -30,12 +31,12 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
         </thead>
         <tbody>
           ${
-            page.rows.length === 0
+            view.issues.length === 0
               ? emptyRow(
                   7,
                   'No issues yet: label one AI-Implement in a mapped team and wait for the next poll.',
                 )
-              : page.rows.map(
+              : view.issues.map(
                   (issue) =>
                     html`<tr>
                       <td>
@@ -67,7 +68,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
           }
         </tbody>
       </table>
-      ${pager('/admin/issues', page)}`,
+      ${pager}`,
   )}
   ${section(
     'In progress per project',

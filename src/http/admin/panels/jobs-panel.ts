@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
-import { loadJobLog, loadJobSteps } from '../../api/work-loaders.ts';
+import { LIST_PAGES, loadJobLog, loadJobSteps } from '../../api/work-loaders.ts';
+import { cursorPager, panelPage } from '../pager.ts';
 import type { JobView } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
 import {
@@ -17,11 +18,15 @@ import {
  * Pipelines — the dispatch log, `jobs` inside (seed 002): the last ~500 dispatches, the planning
  * and implementation dispatches of one issue grouped as one job. Same loader as `GET /api/log`.
  */
-export async function jobsPanel(ctx: OrchestratorContext): Promise<PanelContent> {
-  const view = await loadJobLog(ctx);
+export async function jobsPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
+  const page = panelPage(query, LIST_PAGES.log.arity, ctx.policy.logLimit);
+  const view = await loadJobLog(ctx, page);
+  const pager = cursorPager('/admin/jobs', page, view.nextCursor);
   const body = html`<p class="muted">
-      ${view.jobs.length} jobs from the newest ${view.dispatches} dispatches (at most ${ctx.policy.logLimit}).
+      ${view.jobs.length} jobs from ${page.after ? '' : 'the newest '}${view.dispatches} dispatches (at most
+      ${ctx.policy.logLimit} a page).
     </p>
+    ${pager}
     <table class="jobs">
       <thead>
         <tr>
@@ -37,7 +42,8 @@ export async function jobsPanel(ctx: OrchestratorContext): Promise<PanelContent>
       <tbody>
         ${view.jobs.length === 0 ? emptyRow(7, 'Nothing dispatched yet.') : view.jobs.map(jobRow)}
       </tbody>
-    </table>`;
+    </table>
+    ${pager}`;
   return {
     title: 'Pipelines',
     lead: 'The dispatch log: who was dispatched, where, and how it went. Use it to see why an issue was or was not picked up.',

@@ -3,7 +3,7 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { resolveExecutionMode } from '../../../orchestrator/execution-mode.ts';
 import { listInFlight } from '../../../store/dispatches.ts';
 import { listMappings } from '../../../store/mappings.ts';
-import { capacityByMapping } from '../../api/work-views.ts';
+import { capacityByMapping, countByBucket } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
 import { capacityMeter, emptyRow, kpiCards, notAvailable, section } from '../render-helpers.ts';
 import { runnerModeOf } from './models-panel.ts';
@@ -23,7 +23,7 @@ export async function runnersPanel(ctx: OrchestratorContext): Promise<PanelConte
     listInFlight(ctx.db),
     ctx.runnerMode(),
   ]);
-  const capacity = capacityByMapping(mappings, inFlight);
+  const capacity = capacityByMapping(mappings, countByBucket(inFlight));
   const used = capacity.reduce((sum, entry) => sum + entry.inProgress, 0);
   const cap = capacity.reduce((sum, entry) => sum + entry.cap, 0);
   const body = html`${kpiCards([

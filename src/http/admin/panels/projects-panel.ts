@@ -3,7 +3,7 @@ import type { Mapping } from '../../../domain/mapping.ts';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { listInFlight } from '../../../store/dispatches.ts';
 import { listMappings } from '../../../store/mappings.ts';
-import { capacityByMapping, type MappingCapacity } from '../../api/work-views.ts';
+import { capacityByMapping, countByBucket, type MappingCapacity } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
 import { apiButton, badge, emptyRow, type Html } from '../render-helpers.ts';
 
@@ -15,7 +15,9 @@ import { apiButton, badge, emptyRow, type Html } from '../render-helpers.ts';
  */
 export async function projectsPanel(ctx: OrchestratorContext, saved?: string): Promise<PanelContent> {
   const [mappings, inFlight] = await Promise.all([listMappings(ctx.db), listInFlight(ctx.db)]);
-  const capacity = new Map(capacityByMapping(mappings, inFlight).map((entry) => [entry.teamKey, entry]));
+  const capacity = new Map(
+    capacityByMapping(mappings, countByBucket(inFlight)).map((entry) => [entry.teamKey, entry]),
+  );
   const savedMapping = mappings.find((mapping) => mapping.teamKey === saved);
   const body = html`${
       savedMapping

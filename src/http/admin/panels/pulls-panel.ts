@@ -1,8 +1,8 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
-import { loadPulls } from '../../api/work-loaders.ts';
+import { LIST_PAGES, loadPulls } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
-import { pageOf, pager } from '../pager.ts';
+import { cursorPager, panelPage } from '../pager.ts';
 import { badge, emptyRow, externalLink, formatDuration } from '../render-helpers.ts';
 
 /**
@@ -10,8 +10,10 @@ import { badge, emptyRow, externalLink, formatDuration } from '../render-helpers
  * iteration (dispatch number) and time since the last dispatch. Same loader as `GET /api/pulls`.
  */
 export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
-  const page = pageOf((await loadPulls(ctx)).pulls, query);
-  const body = html`${pager('/admin/pulls', page)}
+  const page = panelPage(query, LIST_PAGES.pulls.arity);
+  const { pulls, nextCursor } = await loadPulls(ctx, page);
+  const pager = cursorPager('/admin/pulls', page, nextCursor);
+  const body = html`${pager}
     <table>
       <thead>
         <tr>
@@ -26,9 +28,9 @@ export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParam
       </thead>
       <tbody>
         ${
-          page.rows.length === 0
+          pulls.length === 0
             ? emptyRow(7, 'No pull requests yet: they appear when an implementation run reports one.')
-            : page.rows.map(
+            : pulls.map(
                 (pr) =>
                   html`<tr>
                     <td>${externalLink(pr.url, `#${pr.number}`)} <code class="muted">${pr.branch}</code></td>
@@ -46,7 +48,7 @@ export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParam
         }
       </tbody>
     </table>
-    ${pager('/admin/pulls', page)}`;
+    ${pager}`;
   return {
     title: 'Pull requests',
     lead: 'Pull requests opened by AI-Implement runs: spot the stalled ones and those failing review.',
