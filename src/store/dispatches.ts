@@ -295,9 +295,12 @@ export async function latestDispatchesOfIssues(
       .selectFrom('dispatches')
       .selectAll()
       .where('issue_id', 'in', issueIds.slice(i, i + 500))
-      .orderBy('dispatch_number', 'desc')
       .execute();
-    for (const row of rows) if (!latest.has(row.issue_id)) latest.set(row.issue_id, row);
+    // Newest by number, picked here: an ORDER BY over an IN list would sort in a temporary table.
+    for (const row of rows) {
+      const known = latest.get(row.issue_id);
+      if (!known || known.dispatch_number < row.dispatch_number) latest.set(row.issue_id, row);
+    }
   }
   return latest;
 }

@@ -44,6 +44,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('blockers')
     .columns(['team_key', 'issue_identifier', 'issue_id'])
     .execute();
+  // Blocker counts by reason (KPI cards) and the tick's `dependency` blockers.
+  await db.schema.createIndex('blockers_reason').on('blockers').column('reason').execute();
   await db.schema
     .createIndex('tracked_issues_team_issue')
     .on('tracked_issues')
