@@ -113,7 +113,20 @@ interface Health {
   ticks: number;
   lastTick?: { durationMs: number; cpuMs: number };
 }
-const health = async () => (await api('GET', '/healthz')).body as unknown as Health;
+/** `/healthz`, retried: a product busy for seconds may drop a kept-alive connection. */
+async function health(): Promise<Health> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return (await api('GET', '/healthz')).body as unknown as Health;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/** Progress on stderr, so a long run shows where it is. */
+const progress = (what: string) => console.error(`${new Date().toISOString()} ${what}`);
 
 /** Waits for the next tick completion; returns when it saw it and the health then. */
 async function nextTick(after: number, timeoutMs = 600_000): Promise<{ at: number; health: Health }> {
@@ -131,6 +144,7 @@ const idleRss = product.rssMb();
 
 // Mappings are created between two ticks, so the next tick is the first that sees them all.
 await nextTick((await health()).ticks);
+progress(`seeded ${TEAMS} teams × ${PER_TEAM} in ${seeded} ms; creating mappings`);
 const mapStart = performance.now();
 for (let t = 0; t < TEAMS; t += 1) {
   const created = await api(
@@ -151,6 +165,7 @@ const mapped = performance.now();
 const ticksAtMapped = (await health()).ticks;
 const requestsAtMapped = linear.requestCount;
 
+progress('mappings created; waiting for every slot to fill');
 // Every team's slot: one dispatch per team.
 while (github.dispatches.length < TEAMS) {
   if (performance.now() - mapped > 20 * 60_000) throw new Error('slots not filled in 20 minutes');
@@ -161,6 +176,7 @@ let seen = await nextTick(ticksAtMapped);
 const firstTick = { ...seen.health.lastTick, requests: operations(requestsAtMapped) };
 const ticksToFill = seen.health.ticks - ticksAtMapped;
 
+progress(`slots filled in ${Math.round(filled - mapped)} ms; steady ticks`);
 // Steady ticks: every slot taken, 10,000 tickets waiting.
 const steady: {
   requests: Record<string, number>;
@@ -182,6 +198,7 @@ for (let k = 0; k < STEADY_TICKS; k += 1) {
     reportedMs: next.health.lastTick?.durationMs,
   });
   seen = next;
+  progress(`steady tick ${k + 1}: ${JSON.stringify(steady.at(-1))}`);
 }
 
 const dispatched = github.dispatches.map((d) => String(d.inputs.issue_identifier));
