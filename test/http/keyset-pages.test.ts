@@ -71,6 +71,7 @@ async function seedDispatches(count: number): Promise<void> {
           priority: 2,
           created_at: created,
           deadline_at: created,
+          dispatch_attempts: 1,
         };
       }),
     )
