@@ -168,10 +168,12 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
     const dir = fs.mkdtempSync(
       path.join(options.workRoot ?? os.tmpdir(), `ai-implement-run-${payload.issue.identifier}-`),
     );
-    fs.mkdirSync(path.join(dir, 'home'));
+    // The run directory becomes passable for the agent user (the runner opens it): the runner's
+    // own HOME and output log in it stay private.
+    fs.mkdirSync(path.join(dir, 'home'), { mode: 0o700 });
     const env = runnerEnvironment(options, request, { dir, token });
     const logPath = path.join(dir, 'runner-output.log');
-    const logFd = fs.openSync(logPath, 'a');
+    const logFd = fs.openSync(logPath, 'a', 0o600);
     const log = { issue: payload.issue.identifier, dispatchId: payload.dispatchId, dir };
     const child = spawn(process.execPath, [RUNNER_ENTRY], { cwd: dir, env, stdio: ['ignore', logFd, logFd] });
     fs.closeSync(logFd);
