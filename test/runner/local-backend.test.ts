@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GitHubAppClient } from '../../src/github/github-app.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import {
   createLocalBackend,
@@ -40,9 +41,25 @@ afterEach(async () => {
   for (const root of [dir, workRoot]) fs.rmSync(root, { recursive: true, force: true });
 });
 
+/** What each run's installation token was minted with. */
+const tokenRequests: unknown[] = [];
+
 function useLocalBackend(script: string, orchestratorEnv: Record<string, string>) {
+  tokenRequests.length = 0;
+  const github: Pick<GitHubAppClient, 'repoOctokit'> = {
+    async repoOctokit(owner, repo) {
+      const octokit = await world.app.repoOctokit(owner, repo);
+      const auth = octokit.auth.bind(octokit);
+      return Object.assign(Object.create(octokit) as typeof octokit, {
+        auth: (request: unknown) => {
+          tokenRequests.push(request);
+          return auth(request);
+        },
+      });
+    },
+  };
   backend = createLocalBackend({
-    github: world.app,
+    github,
     githubApiUrl: world.github.url,
     gitServerUrl: world.git.url,
     claudeCodePath: STAND_IN,
@@ -155,6 +172,15 @@ describe('execution mode local', () => {
       expect(seen.GITHUB_TOKEN).toBeTruthy();
       expect(logs.join('')).toContain('not root');
     }
+    // Each run's token was for acme/api alone, with the permissions its phase needs.
+    expect(tokenRequests).toEqual([
+      { type: 'installation', repositoryNames: ['api'], permissions: { contents: 'read', metadata: 'read' } },
+      {
+        type: 'installation',
+        repositoryNames: ['api'],
+        permissions: { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' },
+      },
+    ]);
     // Successful runs leave nothing behind.
     expect(fs.readdirSync(workRoot)).toEqual([]);
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { jiraEnv } from '../../config/jira-env.ts';
 import type { JiraConfig } from '../../config/types.ts';
 import { IntegrationError } from '../../domain/errors.ts';
+import type { Phase } from '../../domain/phases.ts';
 import type { GitHubAppClient } from '../../github/github-app.ts';
 import { toGitHubError } from '../../github/errors.ts';
 import type {
@@ -131,6 +132,23 @@ export function runnerEnvironment(
   };
 }
 
+/**
+ * The installation token a run gets: for its one repository only, with the permissions the synced
+ * workflows give theirs (templates/claude-*.yml) — contents read for planning; contents, pull
+ * requests and issues write otherwise — not the installation's every repository and permission.
+ * https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app
+ */
+export function runTokenRequest(repo: string, phase: Phase) {
+  return {
+    type: 'installation' as const,
+    repositoryNames: [repo],
+    permissions:
+      phase === 'planning'
+        ? { contents: 'read', metadata: 'read' }
+        : { contents: 'write', pull_requests: 'write', issues: 'write', metadata: 'read' },
+  };
+}
+
 /** What local mode says at start-up when it cannot isolate the agent (not root). */
 export function localIsolationWarning(uid: number): string {
   return (
@@ -148,10 +166,10 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   const uid = options.uid ?? process.getuid?.() ?? 0;
   if (uid !== 0) options.logger.warn({ uid }, localIsolationWarning(uid));
 
-  async function installationToken(owner: string, repo: string): Promise<string> {
+  async function installationToken(owner: string, repo: string, phase: Phase): Promise<string> {
     const octokit = await options.github.repoOctokit(owner, repo);
     try {
-      const auth = (await octokit.auth({ type: 'installation' })) as { token?: string };
+      const auth = (await octokit.auth(runTokenRequest(repo, phase))) as { token?: string };
       if (!auth.token) throw new Error('no token in the installation authentication');
       return auth.token;
     } catch (error) {
@@ -164,7 +182,7 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
 
   async function dispatch(request: DispatchRequest): Promise<DispatchReceipt> {
     const { mapping, payload } = request;
-    const token = await installationToken(mapping.owner, mapping.repo);
+    const token = await installationToken(mapping.owner, mapping.repo, payload.phase);
     const dir = fs.mkdtempSync(
       path.join(options.workRoot ?? os.tmpdir(), `ai-implement-run-${payload.issue.identifier}-`),
     );
