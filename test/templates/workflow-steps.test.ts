@@ -155,8 +155,10 @@ describe('runner: how the runner CLI is started', () => {
     expect(keep.filter((name) => /^(ACTIONS_|INPUT_|RUNNER_)/.test(name))).toEqual([]);
     expect(start).toMatch(new RegExp(`-- env PATH=\\S+ node ${install}/src/runner/cli.ts$`));
     expect(lines[4]).toBe('rm -rf /tmp/ai-implement-4242-1');
-    // The agent user may read nothing of this user's: the event file, the App token's output.
-    for (const dir of [home, temp]) expect(statSync(dir).mode & 0o777).toBe(0o700);
+    // The agent user may read nothing secret of this user's: the job's temp directory (the event
+    // file, the App token's output) is closed, the home only passable.
+    expect(statSync(temp).mode & 0o777).toBe(0o700);
+    expect(statSync(home).mode & 0o777).toBe(0o711);
   });
 });
 
