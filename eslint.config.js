@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 
-const adapters = ['ticketing', 'runners', 'store', 'github', 'notify', 'config'];
+const adapters = ['ticketing', 'runners', 'store', 'github', 'fly', 'notify', 'config'];
 
 /** One zone per layer: files in `target` may not import from `from`. */
 const zones = [

@@ -33,7 +33,8 @@ import { createLocalBackend, passThroughEnv } from './runners/local/local-backen
 import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
 import { openStore, type Store } from './store/database.ts';
 import { getMapping } from './store/mappings.ts';
-import { getSetting } from './store/settings.ts';
+import { createFlyClient } from './fly/fly-client.ts';
+import { createPlatform } from './orchestrator/platform/platform.ts';
 import { createJiraProvider, type JiraProvider } from './ticketing/jira/jira-provider.ts';
 import { checkJiraMapping } from './ticketing/jira/mapping-check.ts';
 import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
@@ -103,14 +104,22 @@ async function main(): Promise<void> {
       }),
     ],
   ]);
+  const platform = await createPlatform({
+    db: store.db,
+    envRunnerMode: config.runner.modeFromEnv ? config.runner.mode : undefined,
+    envSettings: { flySessionsApp: config.fly.sessionsApp, flySessionsRegion: config.fly.sessionsRegion },
+    fly: config.fly.sessionsToken
+      ? createFlyClient({ apiUrl: config.fly.apiUrl, token: config.fly.sessionsToken })
+      : undefined,
+    clock: () => new Date(),
+    logger: log.child({ service: 'platform' }),
+  });
   const ctx: OrchestratorContext = {
     db: store.db,
     ticketing,
     backends,
-    runnerMode: async () =>
-      config.runner.modeFromEnv
-        ? config.runner.mode
-        : (((await getSetting(store.db, 'runnerMode')) as Config['runner']['mode'] | undefined) ?? 'default'),
+    // Read per dispatch: a stored change applies to the next one (RUNNER_MODE, when set, wins).
+    runnerMode: () => platform.runnerMode.effective(),
     callback: config.runner.tokenSecret
       ? { baseUrl: config.runner.callbackBaseUrl, signer: createRunTokenSigner(config.runner.tokenSecret) }
       : undefined,
@@ -150,6 +159,7 @@ async function main(): Promise<void> {
     completedTicks: () => poller.completedTicks(),
     lastTick: () => poller.lastTick(),
     trustProxyHeader: config.http.trustProxyHeader,
+    platform,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
     log.info({ port: info.port }, `AI-Implement listening on http://localhost:${info.port}`),

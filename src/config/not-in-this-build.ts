@@ -5,13 +5,11 @@ import type { EnvName, RawEnv } from './env-variables.ts';
  * (Fly Machines sessions, their reaper, the local Docker runner). They are still parsed, so a
  * malformed value is reported and the future backends find them validated, but setting one logs a
  * start-up warning naming it and why it does nothing (docs/decisions/not-in-this-build.md). The
- * Fly and Docker work removes names from here as it wires them.
+ * Fly and Docker work removes names from here as it wires them. FLY_SESSIONS_APP,
+ * FLY_SESSIONS_REGION, FLY_SESSIONS_TOKEN and FLY_API_URL left it with the Secrets and Settings
+ * panels: secrets are Fly app secrets of the sessions app (docs/decisions/secrets-and-settings.md).
  */
 export const INERT_VARIABLES: Partial<Record<EnvName, string>> = {
-  FLY_SESSIONS_APP: 'it names the Fly app for Fly Machines runs, which this build does not run yet',
-  FLY_SESSIONS_REGION: 'it picks the region of Fly Machines runs, which this build does not run yet',
-  FLY_SESSIONS_TOKEN: 'it starts Fly Machines runs, which this build does not run yet',
-  FLY_API_URL: 'it is the Fly Machines API for Fly runs, which this build does not run yet',
   REAPER_DRY_RUN: 'the reaper cleans up Fly Machine sessions, which this build does not run yet',
   REAPER_ALERT_THRESHOLD: 'the reaper cleans up Fly Machine sessions, which this build does not run yet',
   LOCAL_RUNNER_IMAGE:

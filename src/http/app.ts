@@ -14,6 +14,8 @@ import { overviewRoutes } from './api/overview-routes.ts';
 import { statusRoutes, type StatusCheck } from './api/status-routes.ts';
 import { templateRoutes } from './api/template-routes.ts';
 import { workRoutes } from './api/work-routes.ts';
+import { platformRoutes } from './api/platform-routes.ts';
+import type { Platform } from '../orchestrator/platform/platform.ts';
 import { runnerRoutes } from './runner-callbacks/runner-routes.ts';
 import { gapFillTriggerRoutes } from './trigger/gap-fill-routes.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
@@ -47,6 +49,8 @@ export interface HttpDeps {
   completedTicks?: () => number;
   /** Wall and CPU time of the last completed tick in ms, shown by `GET /healthz`. */
   lastTick?: () => { durationMs: number; cpuMs: number } | undefined;
+  /** Runner mode, Fly settings and secrets (the Platform panels); unset → those routes answer 404. */
+  platform?: Platform;
 }
 
 /** Routes outside the operator API: they carry their own authentication. */
@@ -104,13 +108,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
       return (await apiAuthRefusal(c, auth)) ?? next();
     });
     app.route('/', authRoutes(auth, guard));
-    app.route('/', mappingRoutes(ctx, deps.checkMapping));
+    app.route('/', mappingRoutes(ctx, deps.checkMapping, deps.platform?.secrets));
+    if (deps.platform) app.route('/', platformRoutes(deps.platform));
     app.route('/', jiraRoutes(deps.jira));
     app.route('/', workRoutes(ctx));
     app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));
     app.route('/', templateRoutes(ctx, deps.templateSync));
-    app.route('/', adminRoutes({ ctx, auth, guard }));
+    app.route('/', adminRoutes({ ctx, auth, guard, platform: deps.platform }));
   }
 
   app.notFound((c) =>

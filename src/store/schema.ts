@@ -18,6 +18,7 @@ export interface Database {
   settings: SettingsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   pull_request_feedback: PullRequestFeedbackTable;
+  secret_changes: SecretChangesTable;
 }
 
 export interface MappingsTable {
@@ -232,4 +233,19 @@ export interface SettingsTable {
   key: string;
   value: string;
   updated_at: string;
+}
+
+/** Who set or deleted which secret when (migration 0006); never a value. */
+export interface SecretChangesTable {
+  id: string;
+  at: string;
+  /** `admin UI` or `API token`. */
+  actor: string;
+  action: 'set' | 'delete';
+  scope: 'team' | 'global';
+  team_key: string | null;
+  name: string;
+  stored_as: string;
+  /** Where the secret lives: `fly` (sessions app) or `github:owner/repo` (Actions secrets). */
+  target: string;
 }

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import type { AdminAuth } from '../auth/admin-auth.ts';
 import type { SignInGuard } from '../auth/sign-in-guard.ts';
+import type { Platform } from '../../orchestrator/platform/platform.ts';
 import type { AdminEnv } from './admin-env.ts';
 import { assetRoutes } from './assets.ts';
 import { setPageHeaders } from './layout.ts';
@@ -21,6 +22,8 @@ export interface AdminDeps {
   auth: AdminAuth;
   /** The same throttle as `POST /api/auth`, so the form is no way around it. */
   guard: SignInGuard;
+  /** Runner mode, settings and secrets for the Platform panels and their forms. */
+  platform?: Platform | undefined;
 }
 
 /** Paths under /admin reachable without a session. */
@@ -112,7 +115,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     return c.redirect('/admin/sign-in?signed-out=1', 303);
   });
 
-  app.route('/', panelRoutes(deps.ctx));
+  app.route('/', panelRoutes(deps.ctx, deps.platform));
   return app;
 }
 

@@ -9,19 +9,20 @@ import { issuesPanel } from './panels/issues-panel.ts';
 import { jobDetailPanel, jobsPanel } from './panels/jobs-panel.ts';
 import { modelsPanel } from './panels/models-panel.ts';
 import { overviewPanel } from './panels/overview-panel.ts';
-import {
-  reaperPanel,
-  runnersPanel,
-  secretsPanel,
-  sessionsPanel,
-  settingsPanel,
-} from './panels/platform-panels.ts';
+import { reaperPanel, runnersPanel, sessionsPanel } from './panels/platform-panels.ts';
+import { secretsPanel } from './panels/secrets-panel.ts';
+import { settingsPanel } from './panels/settings-panel.ts';
+import type { Platform } from '../../orchestrator/platform/platform.ts';
+import { platformFormRoutes } from './platform-forms.ts';
 import { editProjectPanel, newProjectPanel } from './panels/project-stepper-panel.ts';
 import { projectsPanel } from './panels/projects-panel.ts';
 import { pullsPanel } from './panels/pulls-panel.ts';
 
 /** Sidebar panels by path under /admin (layout.ts NAV), each rendered from the store. */
-function panels(ctx: OrchestratorContext): Record<string, (query: URLSearchParams) => Promise<PanelContent>> {
+function panels(
+  ctx: OrchestratorContext,
+  platform: Platform | undefined,
+): Record<string, (query: URLSearchParams, csrf: string) => Promise<PanelContent>> {
   const sync = (content: PanelContent) => async () => content;
   return {
     overview: () => overviewPanel(ctx),
@@ -32,11 +33,11 @@ function panels(ctx: OrchestratorContext): Record<string, (query: URLSearchParam
     projects: (query) => projectsPanel(ctx, query.get('saved') ?? undefined),
     'pipelines-steps': sync(pipelinesStepsPanel()),
     models: () => modelsPanel(ctx),
-    runners: () => runnersPanel(ctx),
+    runners: (query, csrf) => runnersPanel(ctx, query, csrf, platform),
     sessions: sync(sessionsPanel()),
-    reaper: () => reaperPanel(ctx),
-    secrets: sync(secretsPanel()),
-    settings: sync(settingsPanel()),
+    reaper: (query, csrf) => reaperPanel(ctx, query, csrf, platform),
+    secrets: (query, csrf) => secretsPanel(ctx, platform, csrf, query),
+    settings: (query, csrf) => settingsPanel(platform, csrf, query),
     'audit-log': (query) => auditLogPanel(ctx, query),
     customizations: sync(customizationsPanel()),
   };
@@ -46,9 +47,10 @@ function panels(ctx: OrchestratorContext): Record<string, (query: URLSearchParam
  * The signed-in pages (the session check runs before these, in admin-routes.ts): every sidebar
  * panel, one job's steps, and the New/Edit project stepper.
  */
-export function panelRoutes(ctx: OrchestratorContext): Hono<AdminEnv> {
+export function panelRoutes(ctx: OrchestratorContext, platform?: Platform): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
-  const byPath = panels(ctx);
+  const byPath = panels(ctx, platform);
+  if (platform) app.route('/', platformFormRoutes(ctx, platform));
 
   app.get('/admin/jobs/:jobId', async (c) => {
     const content = await jobDetailPanel(ctx, c.req.param('jobId'));
@@ -88,7 +90,7 @@ export function panelRoutes(ctx: OrchestratorContext): Hono<AdminEnv> {
         404,
       );
     }
-    const content = await render(new URL(c.req.url).searchParams);
+    const content = await render(new URL(c.req.url).searchParams, c.get('session').csrf);
     return c.html(renderPage({ ...content, active: panel, csrf: c.get('session').csrf }));
   });
   return app;

@@ -4,6 +4,9 @@ import { MappingInputSchema, MappingPatchSchema } from '../../domain/mapping.ts'
 import { deleteMapping, getMapping, listMappings, upsertMapping } from '../../store/mappings.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { badRequest, readJson, type FieldError } from '../validation.ts';
+import type { SecretsService } from '../../orchestrator/platform/secrets.ts';
+import { PlatformRefusal } from '../../orchestrator/platform/platform-refusal.ts';
+import { actorOf, refusalResponse } from './platform-routes.ts';
 
 /**
  * Project mappings API (seed 002 endpoint reference; fields and rules of seed 001):
@@ -12,8 +15,14 @@ import { badRequest, readJson, type FieldError } from '../validation.ts';
  * `POST /api/mappings/validate` runs POST's checks without saving: 200
  * `{ valid: true, mapping, exists }` (the mapping with defaults filled in; `exists` when that
  * teamKey is taken) or the same 400. A bad body answers 400 with every failing field and why.
+ * `DELETE …?deleteSecrets=true` first deletes the mapping's Fly secrets (`TEAM_*`); when Fly
+ * refuses, nothing is deleted and the answer says why (502/503).
  */
-export function mappingRoutes(ctx: OrchestratorContext, checkMapping: MappingCheck = async () => []): Hono {
+export function mappingRoutes(
+  ctx: OrchestratorContext,
+  checkMapping: MappingCheck = async () => [],
+  secrets?: SecretsService,
+): Hono {
   const app = new Hono();
   app.get('/api/mappings', async (c) => c.json({ mappings: await listMappings(ctx.db) }));
 
@@ -54,8 +63,20 @@ export function mappingRoutes(ctx: OrchestratorContext, checkMapping: MappingChe
 
   app.delete('/api/mappings/:teamKey', async (c) => {
     const teamKey = c.req.param('teamKey');
+    let deletedSecrets: string[] | undefined;
+    if (c.req.query('deleteSecrets') === 'true') {
+      if (!(await getMapping(ctx.db, teamKey))) return notFound(c, teamKey);
+      if (!secrets)
+        return c.json({ error: 'not_configured', message: 'secrets are not available here' }, 503);
+      try {
+        deletedSecrets = await secrets.removeAllOfTeam(teamKey, actorOf(c));
+      } catch (error) {
+        if (error instanceof PlatformRefusal) return refusalResponse(c, error);
+        throw error;
+      }
+    }
     if (!(await deleteMapping(ctx.db, teamKey))) return notFound(c, teamKey);
-    return c.json({ deleted: teamKey });
+    return c.json({ deleted: teamKey, ...(deletedSecrets ? { deletedSecrets } : {}) });
   });
   return app;
 }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.ts';
 import * as pullRequestFeedback from './0002-pull-request-feedback.ts';
 import * as convergence from './0003-convergence.ts';
 import * as listIndexes from './0004-list-indexes.ts';
+import * as secretChanges from './0006-secret-changes.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0002-pull-request-feedback': pullRequestFeedback,
   '0003-convergence': convergence,
   '0004-list-indexes': listIndexes,
+  '0006-secret-changes': secretChanges,
 };

@@ -7,17 +7,27 @@ import { capacityByMapping, countByBucket } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
 import { capacityMeter, emptyRow, kpiCards, notAvailable, section } from '../render-helpers.ts';
 import { runnerModeOf } from './models-panel.ts';
+import type { Platform } from '../../../orchestrator/platform/platform.ts';
+import { notice } from './form-parts.ts';
+import { runnerModeForm } from './runner-mode-form.ts';
 
 /**
  * The Platform group (seed 002): Runners, Sessions, Reaper, Secrets, Settings. What this
  * orchestrator knows — runner-mode override, capacity, per-project modes — is shown; the Fly
- * Machines sessions, reaper, Fly secrets and settings have no backend yet, and each panel says
- * so instead of showing invented numbers.
+ * Machines sessions and reaper have no backend yet, and each panel says so instead of showing
+ * invented numbers. The runner-mode toggle (runner-mode-form.ts) sits on the Reaper panel's top
+ * and the Runners panel's mode card; Secrets and Settings have their own files.
  */
 
 const FLY = 'the Fly Machines runner';
 
-export async function runnersPanel(ctx: OrchestratorContext): Promise<PanelContent> {
+export async function runnersPanel(
+  ctx: OrchestratorContext,
+  query: URLSearchParams = new URLSearchParams(),
+  csrf = '',
+  platform?: Platform,
+  modeError?: string,
+): Promise<PanelContent> {
   const [mappings, inFlight, override] = await Promise.all([
     listMappings(ctx.db),
     listInFlight(ctx.db),
@@ -31,11 +41,13 @@ export async function runnersPanel(ctx: OrchestratorContext): Promise<PanelConte
       label: 'Runner-mode override',
       value: override,
       hint: override === 'default' ? 'each project’s own mode' : '',
+      key: 'runner-mode',
     },
     { label: 'Live Fly sessions', value: '—', hint: 'not available yet' },
     { label: 'Capacity utilization', value: `${used} / ${cap}`, hint: 'runs in flight / total cap' },
     { label: 'Reaper destructions, 24 h', value: '—', hint: 'not available yet' },
   ])}
+  ${platform ? modeCard(query, csrf, platform, 'runners', modeError) : ''}
   ${section('Live sessions', notAvailable('the live Fly Machine sessions (top 8)', FLY))}
   ${section(
     'Projects',
@@ -77,18 +89,38 @@ export function sessionsPanel(): PanelContent {
   };
 }
 
-export async function reaperPanel(ctx: OrchestratorContext): Promise<PanelContent> {
+/** The runner-mode card: the toggle form, with a confirmation after a save. */
+async function modeCard(
+  query: URLSearchParams,
+  csrf: string,
+  platform: Platform,
+  back: 'reaper' | 'runners',
+  error?: string,
+) {
+  const state = await platform.runnerMode.describe();
+  return section(
+    'Runner mode',
+    html`${query.get('saved') === 'runner-mode' && !error ? notice('info', 'Runner mode saved: it applies to the next dispatch.') : ''}
+    ${runnerModeForm(state, csrf, back, error)}`,
+  );
+}
+
+export async function reaperPanel(
+  ctx: OrchestratorContext,
+  query: URLSearchParams = new URLSearchParams(),
+  csrf = '',
+  platform?: Platform,
+  modeError?: string,
+): Promise<PanelContent> {
   const mode = await ctx.runnerMode();
   return {
     title: 'Reaper',
     lead: 'The reconciliation sweep that destroys orphaned and over-age machines, and the runner-mode toggle.',
-    body: html`${section(
-      'Runner mode',
-      html`<p>
-          Current runner mode: <strong>${mode}</strong> (RUNNER_MODE when set, otherwise the stored setting).
-        </p>
-        ${notAvailable('changing the runner mode here (POST /api/runner-mode)', 'the runner-mode API')}`,
-    )}
+    body: html`${
+      platform
+        ? await modeCard(query, csrf, platform, 'reaper', modeError)
+        : section('Runner mode', html`<p>Current runner mode: <strong>${mode}</strong>.</p>`)
+    }
     ${section(
       'Destructions',
       notAvailable(
@@ -96,29 +128,5 @@ export async function reaperPanel(ctx: OrchestratorContext): Promise<PanelConten
         `the reaper of ${FLY}`,
       ),
     )}`,
-  };
-}
-
-export function secretsPanel(): PanelContent {
-  return {
-    title: 'Secrets',
-    lead: 'Per-project and global Fly app secrets.',
-    body: html`${section(
-        'Per-project secrets',
-        notAvailable('per-project secrets (/api/mappings/:teamKey/secrets)', FLY),
-      )}
-      ${section('Global secrets', notAvailable('global secrets (/api/global-secrets)', FLY))}
-      <p class="muted">
-        Runs on GitHub Actions read their credentials from the target repository’s or organization’s secrets;
-        see the Secrets step of the New project stepper.
-      </p>`,
-  };
-}
-
-export function settingsPanel(): PanelContent {
-  return {
-    title: 'Settings',
-    lead: 'Orchestrator-level settings: the Fly sessions app and region.',
-    body: notAvailable('flySessionsApp and flySessionsRegion (GET/POST /api/settings)', FLY),
   };
 }

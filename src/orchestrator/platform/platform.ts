@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { FlyClient } from '../../fly/fly-client.ts';
+import type { Database } from '../../store/schema.ts';
+import type { RunnerModeOverride } from '../context.ts';
+import { loadFlySettings, type FlySettings, type SettingName } from './fly-settings.ts';
+import { createRunnerModeSetting, type RunnerModeSetting } from './runner-mode-setting.ts';
+import { createSecretsService, type SecretsService } from './secrets.ts';
+
+/** The Platform panels' backends (seed 002): runner mode, Fly settings, Fly secrets. */
+export interface Platform {
+  runnerMode: RunnerModeSetting;
+  settings: FlySettings;
+  secrets: SecretsService;
+}
+
+export interface PlatformOptions {
+  db: Kysely<Database>;
+  /** RUNNER_MODE when set in the environment. */
+  envRunnerMode?: RunnerModeOverride | undefined;
+  /** FLY_SESSIONS_APP / FLY_SESSIONS_REGION when set in the environment. */
+  envSettings?: Partial<Record<SettingName, string | undefined>>;
+  /** A Machines API client (FLY_SESSIONS_TOKEN set), else undefined. */
+  fly?: FlyClient | undefined;
+  clock: () => Date;
+  logger: Pick<Logger, 'info'>;
+}
+
+/** Builds the platform services; reads the stored settings once (their running values). */
+export async function createPlatform(options: PlatformOptions): Promise<Platform> {
+  const settings = await loadFlySettings(options.db, options.envSettings ?? {});
+  return {
+    runnerMode: createRunnerModeSetting(options.db, options.envRunnerMode),
+    settings,
+    secrets: createSecretsService({
+      db: options.db,
+      fly: options.fly,
+      app: () => settings.running('flySessionsApp'),
+      clock: options.clock,
+      logger: options.logger,
+    }),
+  };
+}

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFlyClient } from '../../src/fly/fly-client.ts';
+import { createHttpApp } from '../../src/http/app.ts';
+import { createPlatform } from '../../src/orchestrator/platform/platform.ts';
+import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
+import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
+
+/**
+ * The Platform forms in a real browser with JavaScript turned off (they are plain HTML posts):
+ * the runner-mode toggle on Reaper and Runners, the Settings form with inline validation, and
+ * adding and deleting per-project and global secrets against the fake Fly. A random secret
+ * value never appears in any page or log line.
+ */
+
+const CODE = 'platform-browser-code';
+const APP = 'ai-sessions';
+let h: Harness;
+let fly: FakeFly;
+let server: Awaited<ReturnType<typeof serveApp>>;
+let browser: Browser;
+let page: Page;
+let seen: ReturnType<typeof watchPage>;
+const logLines: string[] = [];
+const pages: string[] = [];
+
+beforeAll(async () => {
+  h = await createHarness();
+  // The session cookie expires by the harness clock: bring it to the browser's now.
+  h.advance(Date.now() - h.ctx.clock().getTime());
+  fly = await startFakeFly();
+  fly.addApp(APP);
+  await h.addMapping({ teamKey: 'ENG' });
+  await h.addMapping({ teamKey: 'OPS' });
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(chunk.toString('utf8'));
+        done();
+      },
+    }),
+  );
+  h.ctx.logger = logger;
+  const platform = await createPlatform({
+    db: h.store.db,
+    envSettings: { flySessionsApp: APP },
+    fly: createFlyClient({ apiUrl: fly.url, token: fly.token }),
+    clock: h.ctx.clock,
+    logger,
+  });
+  h.ctx.runnerMode = () => platform.runnerMode.effective();
+  server = await serveApp(
+    createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [], platform }),
+  );
+  browser = await launchChromium();
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    javaScriptEnabled: false,
+  });
+  page = await context.newPage();
+  page.on('response', (response) => {
+    if (response.headers()['content-type']?.startsWith('text/html')) {
+      void response.text().then(
+        (text) => pages.push(text),
+        () => undefined,
+      );
+    }
+  });
+  seen = watchPage(page);
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${server.url}/admin/secrets`);
+  await page.getByLabel('Access code').fill(CODE);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Secrets' }).waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await fly?.close();
+  await h?.close();
+});
+
+describe('Platform forms without JavaScript', () => {
+  it('adds, validates and deletes secrets; the value never comes back', async () => {
+    const value = `browser-${randomBytes(12).toString('hex')}`;
+    const eng = page.getByRole('form', { name: 'Add secret for ENG' });
+    await eng.getByLabel('Name of the secret for ENG').fill('BAD-NAME');
+    await eng.getByLabel('Value (write-only: never shown again)').fill(value);
+    await eng.getByRole('button', { name: 'Save secret for ENG' }).click();
+    await expect
+      .poll(() => page.locator('#secret-ENG-name-err').textContent())
+      .toMatch(/letters, digits and underscores/);
+    expect(await page.locator('#secret-ENG-name').inputValue()).toBe('BAD-NAME');
+    expect(await page.locator('#secret-ENG-value').inputValue()).toBe('');
+
+    await page.locator('#secret-ENG-name').fill('MY_TOKEN');
+    await page.locator('#secret-ENG-value').fill(value);
+    await page.getByRole('button', { name: 'Save secret for ENG' }).click();
+    await page.getByText('Secret ENG_MY_TOKEN saved.').waitFor();
+    await page.locator('tr[data-secret="ENG_MY_TOKEN"]').waitFor();
+    expect(fly.apps.get(APP)!.get('ENG_MY_TOKEN')!.value).toBe(value);
+
+    const global = page.getByRole('form', { name: 'Add global secret' });
+    await global.getByLabel('Name of the global secret').fill('OPS_SHARED');
+    await global.getByLabel('Value (write-only: never shown again)').fill(value);
+    await global.getByRole('button', { name: 'Save global secret' }).click();
+    await expect
+      .poll(() => page.locator('#secret-global-name-err').textContent())
+      .toMatch(/project mapping OPS/);
+    await page.locator('#secret-global-name').fill('SHARED');
+    await page.locator('#secret-global-value').fill(value);
+    await page.getByRole('button', { name: 'Save global secret' }).click();
+    await page.locator('tr[data-secret="SHARED"]').waitFor();
+    await screenshot(page, 'platform-secrets', true);
+
+    await page.getByRole('button', { name: 'Delete ENG_MY_TOKEN' }).click();
+    await page.getByText('Secret ENG_MY_TOKEN deleted.').waitFor();
+    expect(fly.apps.get(APP)!.has('ENG_MY_TOKEN')).toBe(false);
+    expect(await page.locator('table[aria-label="Recent secret changes"]').textContent()).toContain(
+      'ENG_MY_TOKEN',
+    );
+
+    for (const text of [...pages, ...logLines]) expect(text).not.toContain(value);
+    expect(fly.violations).toEqual([]);
+  });
+
+  it('saves settings, shows the env override and refuses a bad app name inline', async () => {
+    await page.goto(`${server.url}/admin/settings`);
+    await page.getByLabel('Fly sessions app (flySessionsApp)').fill('Bad_App');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect
+      .poll(() => page.locator('#setting-flySessionsApp-err').textContent())
+      .toMatch(/lowercase letters, digits and dashes/);
+    await page.getByLabel('Fly sessions app (flySessionsApp)').fill('stored-app');
+    await page.getByLabel('Default region (flySessionsRegion)').selectOption('fra');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    const app = page.locator('tr[data-setting="flySessionsApp"]');
+    expect(await app.textContent()).toMatch(
+      /ai-sessions[\s\S]*stored-app[\s\S]*env override[\s\S]*FLY_SESSIONS_APP/,
+    );
+    expect(await page.locator('tr[data-setting="flySessionsRegion"]').textContent()).toMatch(
+      /fra[\s\S]*restart required/,
+    );
+    await screenshot(page, 'platform-settings', true);
+  });
+
+  it('switches the runner mode from Reaper and Runners; the next dispatch uses it', async () => {
+    await page.goto(`${server.url}/admin/reaper`);
+    await page.getByRole('radio', { name: /gha — every run on GitHub Actions/ }).check();
+    expect(await page.getByRole('radio', { name: /fly — every run on Fly Machines/ }).isDisabled()).toBe(
+      true,
+    );
+    await page.getByRole('button', { name: 'Save runner mode' }).click();
+    await page.getByText('Runner mode saved').waitFor();
+    expect(await page.locator('[data-runner-mode]').getAttribute('data-runner-mode')).toBe('gha');
+    expect(await h.ctx.runnerMode()).toBe('gha');
+
+    await page.goto(`${server.url}/admin/runners`);
+    await page.getByRole('radio', { name: /shadow/ }).check();
+    await page.getByRole('button', { name: 'Save runner mode' }).click();
+    await page.getByText('Runner mode saved').waitFor();
+    expect(page.url()).toContain('/admin/runners');
+    expect(await h.ctx.runnerMode()).toBe('shadow');
+    await screenshot(page, 'platform-runners', true);
+    expect(seen.errors).toEqual([]);
+  });
+});

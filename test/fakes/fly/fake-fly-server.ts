@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadFlySwagger } from './fly-swagger.ts';
+
+/**
+ * A fake Fly Machines API on 127.0.0.1 for tests: apps and their secrets. Every request is matched
+ * and validated against Fly's Swagger description (fly-swagger.ts) and every response too; a
+ * mismatch is recorded in `violations` (tests assert none). Bearer `token` is required (401
+ * otherwise, as Fly answers). `failNext(status)` makes the next request fail with that status.
+ * Secret values are kept (a real Fly keeps them too) so tests can check what a run would see.
+ */
+
+export interface FakeFlySecret {
+  value: string;
+  digest: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakeFlyViolation {
+  kind: 'unknown-route' | 'invalid-request' | 'invalid-response';
+  method: string;
+  path: string;
+  errors: string[];
+}
+
+export interface FakeFly {
+  url: string;
+  token: string;
+  apps: Map<string, Map<string, FakeFlySecret>>;
+  violations: FakeFlyViolation[];
+  /** Every request as `METHOD /path`, for assertions on what was called. */
+  requests: string[];
+  /** Every raw request body, so tests can check what reached Fly. */
+  bodies: string[];
+  addApp(name: string): Map<string, FakeFlySecret>;
+  failNext(status: number, error?: string): void;
+  close(): Promise<void>;
+}
+
+type Reply = { status: number; body: unknown };
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startFakeFly(options: { token?: string } = {}): Promise<FakeFly> {
+  const swagger = loadFlySwagger();
+  const token = options.token ?? 'fake-fly-token';
+  const apps = new Map<string, Map<string, FakeFlySecret>>();
+  const violations: FakeFlyViolation[] = [];
+  const requests: string[] = [];
+  const bodies: string[] = [];
+  const failures: Reply[] = [];
+  let version = 1;
+  let tick = 0;
+  const now = () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString();
+  const digest = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 16);
+  const listed = (name: string, secret: FakeFlySecret) => ({
+    name,
+    digest: secret.digest,
+    created_at: secret.createdAt,
+    updated_at: secret.updatedAt,
+  });
+
+  function handle(operationId: string, params: Record<string, string>, body: unknown): Reply {
+    const secrets = apps.get(params.app_name ?? '');
+    if (!secrets) return { status: 404, body: { error: 'app not found' } };
+    const put = (name: string, value: string) => {
+      const existing = secrets.get(name);
+      const at = now();
+      secrets.set(name, {
+        value,
+        digest: digest(value),
+        createdAt: existing?.createdAt ?? at,
+        updatedAt: at,
+      });
+    };
+    switch (operationId) {
+      case 'Secrets_list':
+        return { status: 200, body: { secrets: [...secrets].map(([name, s]) => listed(name, s)) } };
+      case 'Secret_get': {
+        const secret = secrets.get(params.secret_name ?? '');
+        return secret
+          ? { status: 200, body: listed(params.secret_name!, secret) }
+          : { status: 404, body: { error: 'secret not found' } };
+      }
+      case 'Secret_create': {
+        put(params.secret_name!, (body as { value: string }).value);
+        const secret = secrets.get(params.secret_name!)!;
+        return { status: 201, body: { ...listed(params.secret_name!, secret), version: ++version } };
+      }
+      case 'Secret_delete':
+        if (!secrets.delete(params.secret_name ?? ''))
+          return { status: 404, body: { error: 'secret not found' } };
+        return { status: 200, body: { version: ++version } };
+      case 'Secrets_update': {
+        for (const [name, value] of Object.entries(
+          (body as { values?: Record<string, string | null> }).values ?? {},
+        )) {
+          if (value === null) secrets.delete(name);
+          else put(name, value);
+        }
+        return {
+          status: 200,
+          body: { version: ++version, secrets: [...secrets].map(([n, s]) => listed(n, s)) },
+        };
+      }
+      default:
+        return { status: 501, body: { error: `the fake does not implement ${operationId}` } };
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const url = new URL(req.url ?? '/', 'http://fake.invalid');
+      const text = await readBody(req);
+      requests.push(`${method} ${url.pathname}`);
+      bodies.push(text);
+      const send = (reply: Reply) => {
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(reply.body));
+      };
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        violations.push({
+          kind: 'invalid-request',
+          method,
+          path: url.pathname,
+          errors: ['body is not JSON'],
+        });
+        return send({ status: 400, body: { error: 'invalid JSON' } });
+      }
+      const matched = swagger.match(method, url.pathname, url.searchParams, body);
+      if (!matched) {
+        violations.push({ kind: 'unknown-route', method, path: url.pathname, errors: [] });
+        return send({ status: 404, body: { error: 'not found' } });
+      }
+      if (matched.errors.length > 0) {
+        violations.push({ kind: 'invalid-request', method, path: url.pathname, errors: matched.errors });
+        return send({ status: 400, body: { error: matched.errors.join('; ') } });
+      }
+      let reply: Reply;
+      if (req.headers.authorization !== `Bearer ${token}`)
+        reply = { status: 401, body: { error: 'unauthorized' } };
+      else reply = failures.shift() ?? handle(matched.operationId, matched.params, body);
+      const problems = swagger.validateResponse(matched.operationId, reply.status, reply.body);
+      if (problems.length > 0)
+        violations.push({ kind: 'invalid-response', method, path: url.pathname, errors: problems });
+      send(reply);
+    })().catch((error: unknown) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: String(error) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    apps,
+    violations,
+    requests,
+    bodies,
+    addApp(name) {
+      const secrets = new Map<string, FakeFlySecret>();
+      apps.set(name, secrets);
+      return secrets;
+    },
+    failNext(status, error = `injected ${status}`) {
+      failures.push({ status, body: { error } });
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
