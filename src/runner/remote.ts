@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Sandbox } from './agent/sandbox.ts';
+import { openRegularFile } from './checkout-file.ts';
 import { createGit, type Git } from './git.ts';
 
 /**
@@ -78,10 +79,9 @@ export function createRemote(options: {
  * a regular file (a symlink to a root-only file, a FIFO that would block).
  */
 async function copyRegularFile(from: string, to: string): Promise<void> {
-  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
-  const fd = fs.openSync(from, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+  const fd = openRegularFile(from);
+  if (fd === undefined) throw new Error(`${from} was not written`);
   try {
-    if (!fs.fstatSync(fd).isFile()) throw new Error(`${from} is not a regular file`);
     await pipeline(
       fs.createReadStream('', { fd, autoClose: false }),
       fs.createWriteStream(to, { mode: 0o600 }),

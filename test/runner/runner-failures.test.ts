@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -122,6 +123,38 @@ describe('a failing run reports the step, keeps its logs and marks the ticket fa
       script,
       step: 'load-workflow',
       reason: /WORKFLOW\.md line 4: invalid YAML front matter: Flow sequence/,
+    });
+  });
+
+  it('when WORKFLOW.md is a symbolic link (the runner never reads through one)', async () => {
+    world = await startRunnerWorld();
+    // A branch can carry a link to any file of the machine the runner runs on, e.g. its own environment.
+    const bare = world.git.repoPath('acme', 'api');
+    const git = (args: string[], input?: string) =>
+      execFileSync('git', args, { cwd: bare, input, encoding: 'utf8' }).trim();
+    const link = git(['hash-object', '-w', '--stdin'], '/proc/self/environ');
+    const tree = git(['ls-tree', 'main'])
+      .split('\n')
+      .map((line) => (line.endsWith('\tWORKFLOW.md') ? `120000 blob ${link}\tWORKFLOW.md` : line))
+      .join('\n');
+    const commit = git([
+      '-c',
+      'user.name=x',
+      '-c',
+      'user.email=x@example.com',
+      'commit-tree',
+      git(['mktree'], `${tree}\n`),
+      '-p',
+      'main',
+      '-m',
+      'link',
+    ]);
+    git(['update-ref', 'refs/heads/main', commit]);
+    const script = writeScript(scriptDir(), { rules: [] });
+    await expectFailedRun({
+      script,
+      step: 'load-workflow',
+      reason: /WORKFLOW\.md must be a regular file in the repository: .*WORKFLOW\.md is a symbolic link/,
     });
   });
 

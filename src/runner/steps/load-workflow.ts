@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { agentEnvironment, AgentAuthError } from '../agent/agent-env.ts';
 import { createAgentRunner } from '../agent/claude-cli.ts';
 import { addUsage } from '../agent/stream-json.ts';
+import { NotRegularFileError, readRegularFile } from '../checkout-file.ts';
 import { StepFailure, type StepOutcome } from '../pipeline.ts';
 import { DEFAULT_PLANNING_TEMPLATE, DEFAULT_WORKFLOW_TEMPLATE } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
@@ -25,9 +25,19 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
   const file = path.join(ctx.paths.repo, name);
   let workflow: WorkflowFile;
   const warnings: string[] = [];
+  let text: string | undefined;
   try {
-    if (fs.existsSync(file)) {
-      workflow = parseWorkflowFile(fs.readFileSync(file, 'utf8'), name);
+    text = readRegularFile(file);
+  } catch (error) {
+    if (error instanceof NotRegularFileError)
+      throw new StepFailure(`${name} must be a regular file in the repository: ${error.message}`, {
+        output: { file: name },
+      });
+    throw error;
+  }
+  try {
+    if (text !== undefined) {
+      workflow = parseWorkflowFile(text, name);
     } else {
       const fallback =
         ctx.payload.phase === 'planning' ? DEFAULT_PLANNING_TEMPLATE : DEFAULT_WORKFLOW_TEMPLATE;
@@ -79,7 +89,7 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
   });
   return {
     output: {
-      file: fs.existsSync(file) ? name : `built-in ${name}`,
+      file: text !== undefined ? name : `built-in ${name}`,
       model: ctx.state.models.main,
       reviewModel: ctx.state.models.review,
       gapAnalysisModel: ctx.state.models.gapAnalysis,
