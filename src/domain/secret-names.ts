@@ -49,3 +49,57 @@ export function owningTeam(storedName: string, teamKeys: readonly string[]): str
 export function globalNameClash(name: string, teamKeys: readonly string[]): string | undefined {
   return teamKeys.find((teamKey) => name.startsWith(secretPrefix(teamKey)));
 }
+
+/**
+ * Which secrets a run may see, carried in the dispatch payload (`secrets`): its own mapping's
+ * prefix and every other mapping's. The runner removes variables that belong to another mapping
+ * before anything runs, and serves names the repository's WORKFLOW.md asks for from its own
+ * prefix first, then from the global secrets.
+ */
+export interface RunSecretScope {
+  /** This run's mapping's prefix, e.g. `ENG_`. */
+  prefix: string;
+  /** Every other mapping's prefix. */
+  otherPrefixes: string[];
+}
+
+/** The scope of a run of `teamKey` among mappings `teamKeys`. */
+export function runSecretScope(teamKey: string, teamKeys: readonly string[]): RunSecretScope {
+  const prefix = secretPrefix(teamKey);
+  const otherPrefixes = [...new Set(teamKeys.filter((key) => key !== teamKey).map(secretPrefix))].filter(
+    (other) => other !== prefix,
+  );
+  return { prefix, otherPrefixes: otherPrefixes.sort() };
+}
+
+/** The prefix, among the run's own and the others, that owns `name` (the longest match), if any. */
+function owningPrefix(name: string, scope: RunSecretScope): string | undefined {
+  let owner: string | undefined;
+  for (const prefix of [scope.prefix, ...scope.otherPrefixes]) {
+    if (name.startsWith(prefix) && name.length > prefix.length && (!owner || prefix.length > owner.length)) {
+      owner = prefix;
+    }
+  }
+  return owner;
+}
+
+/** True when variable `name` is another mapping's secret (its longest matching prefix is not ours). */
+export function belongsToOtherTeam(name: string, scope: RunSecretScope): boolean {
+  const owner = owningPrefix(name, scope);
+  return owner !== undefined && owner !== scope.prefix;
+}
+
+/**
+ * The value a run gets for secret `name` asked for by WORKFLOW.md: its own team's `PREFIX_name`
+ * when set, else a global `name` that belongs to no mapping; undefined when neither is set.
+ */
+export function runSecretValue(
+  env: Readonly<Record<string, string | undefined>>,
+  scope: RunSecretScope,
+  name: string,
+): string | undefined {
+  const own = env[scope.prefix + name];
+  if (own !== undefined && !belongsToOtherTeam(scope.prefix + name, scope)) return own;
+  if (owningPrefix(name, scope) !== undefined) return undefined;
+  return env[name];
+}

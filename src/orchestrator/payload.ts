@@ -1,4 +1,5 @@
 import type { Mapping } from '../domain/mapping.ts';
+import { runSecretScope } from '../domain/secret-names.ts';
 import type { Phase } from '../domain/phases.ts';
 import type { Ticket, TicketSummary } from '../domain/ticket.ts';
 import type { DispatchPayload, RelatedIssue } from '../runners/types.ts';
@@ -14,6 +15,8 @@ export interface PayloadInput {
   image: string | undefined;
   pullRequest: { number: number; branch: string } | undefined;
   callback: { url: string; resultToken: string; progressToken: string } | undefined;
+  /** Every mapping's teamKey, for the run's secret scope (`secrets`); omitted → no `secrets`. */
+  teamKeys?: readonly string[];
 }
 
 /**
@@ -60,6 +63,7 @@ export function buildPayload(input: PayloadInput): DispatchPayload {
     ...(input.image ? { image: input.image } : {}),
     ...(input.pullRequest ? { pullRequest: input.pullRequest } : {}),
     ...(input.callback ? { callback: input.callback } : {}),
+    ...(input.teamKeys ? { secrets: runSecretScope(mapping.teamKey, input.teamKeys) } : {}),
   };
   return fitToLimit(payload);
 }

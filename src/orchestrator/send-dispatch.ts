@@ -1,3 +1,4 @@
+import { listMappings } from '../store/mappings.ts';
 import { IntegrationError } from '../domain/errors.ts';
 import type { Mapping } from '../domain/mapping.ts';
 import type { Phase } from '../domain/phases.ts';
@@ -48,6 +49,8 @@ export async function sendDispatch(ctx: OrchestratorContext, call: DispatchCall)
       image: call.image,
       pullRequest: call.pullRequest,
       callback: callbackUrl && tokens ? { url: callbackUrl, ...tokens } : undefined,
+      // The run removes the other mappings' secrets from its environment (issue 13).
+      teamKeys: (await listMappings(ctx.db)).map((mapping) => mapping.teamKey),
     });
     const receipt = await backend.dispatch({
       mapping: call.mapping,

@@ -34,6 +34,7 @@ export async function runHook(ctx: RunContext, kind: HookKind, commands: string[
       cwd: ctx.paths.repo,
       env: {
         ...ctx.sandbox.env,
+        ...ctx.state.secretEnv,
         AI_IMPLEMENT_PHASE: ctx.payload.phase,
         AI_IMPLEMENT_ISSUE: ctx.payload.issue.identifier,
         AI_IMPLEMENT_ITERATION: String(ctx.state.iteration),

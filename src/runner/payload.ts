@@ -47,6 +47,12 @@ const PayloadSchema = z.object({
   callback: z
     .object({ url: z.url(), resultToken: z.string().min(1), progressToken: z.string().min(1) })
     .optional(),
+  secrets: z
+    .object({
+      prefix: z.string().regex(/^[A-Za-z0-9_]+_$/, 'must be a secret prefix like ENG_'),
+      otherPrefixes: z.array(z.string().regex(/^[A-Za-z0-9_]+_$/, 'must be a secret prefix like OPS_')),
+    })
+    .optional(),
 }) satisfies z.ZodType<DispatchPayload>;
 
 /** The payload could not be read: `message` names the field and what is wrong with it. */

@@ -69,6 +69,8 @@ export interface RunState {
   /** Lines for the result's summary. */
   notes: string[];
   failure: { step: string; message: string } | undefined;
+  /** Secrets WORKFLOW.md asked for by name, as hooks and the agent see them (load-workflow). */
+  secretEnv: Record<string, string>;
 }
 
 export function initialState(usage: AgentUsage): RunState {
@@ -78,6 +80,7 @@ export function initialState(usage: AgentUsage): RunState {
     startSha: undefined,
     workflow: undefined,
     models: undefined,
+    secretEnv: {},
     planningContext: '',
     workUnits: [],
     priorGaps: '',

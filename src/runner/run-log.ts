@@ -11,6 +11,8 @@ export interface RunLog {
   error(message: string, fields?: Record<string, unknown>): void;
   /** Redacts secrets from any text that leaves the runner (callback bodies, comments). */
   redact(text: string): string;
+  /** Adds a value to redact from now on (a secret exposed to the hooks and the agent). */
+  addSecret(value: string): void;
 }
 
 /** Secrets shorter than this are not redacted by value: they would mangle ordinary words. */
@@ -21,7 +23,7 @@ export function createRunLog(options: {
   file?: string;
   write?: (line: string) => void;
 }): RunLog {
-  const secrets = options.secrets
+  let secrets = options.secrets
     .filter((secret): secret is string => secret !== undefined && secret.length >= MIN_SECRET_LENGTH)
     .sort((a, b) => b.length - a.length);
   const write = options.write ?? ((line: string) => process.stdout.write(line));
@@ -41,5 +43,9 @@ export function createRunLog(options: {
     warn: (message, fields) => emit('warn ', message, fields),
     error: (message, fields) => emit('error', message, fields),
     redact,
+    addSecret(value) {
+      if (value.length < MIN_SECRET_LENGTH || secrets.includes(value)) return;
+      secrets = [...secrets, value].sort((a, b) => b.length - a.length);
+    },
   };
 }

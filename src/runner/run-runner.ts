@@ -9,6 +9,8 @@ import { createGit } from './git.ts';
 import { createRepoApi } from './github-api.ts';
 import { prepareSandbox, SandboxError } from './agent/sandbox.ts';
 import { PayloadError, parsePayload } from './payload.ts';
+import { belongsToOtherTeam } from '../domain/secret-names.ts';
+import { isRunnerCredential } from './agent/agent-env.ts';
 import { maskCommands, readPayloadSource } from './payload-source.ts';
 import { phasePlan } from './phases.ts';
 import { runPipeline } from './pipeline.ts';
@@ -69,8 +71,10 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
   let settings;
   let caps;
   let sandbox;
+  let teamSecrets: string[];
   try {
     payload = parsePayload(text);
+    teamSecrets = removeOtherTeamsSecrets(env, payload, bootLog);
     settings = readRunnerSettings(env, invocation.cwd);
     caps = capsOf(payload, env);
     sandbox = await prepareSandbox({
@@ -101,6 +105,7 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
     file: path.join(paths.logs, 'runner.log'),
     write,
   });
+  for (const value of teamSecrets) log.addSecret(value);
   log.info(
     `AI-Implement runner: ${payload.phase} run of ${payload.issue.identifier} on ${settings.owner}/${settings.repo}`,
     {
@@ -207,4 +212,33 @@ function capsOf(payload: DispatchPayload, env: Record<string, string | undefined
 function keepFromOthers(file: string): void {
   const mode = fs.statSync(file).mode & 0o777;
   if (mode & 0o077) fs.chmodSync(file, mode & 0o700);
+}
+
+/**
+ * Before anything runs: deletes from `env` every variable that is another mapping's secret
+ * (payload `secrets`; a Fly sessions app holds every team's secrets as environment variables),
+ * except the runner's own credentials, which a teamKey like `GITHUB` must not take away.
+ * Returns the values of this team's own prefixed secrets, to redact from the log.
+ */
+function removeOtherTeamsSecrets(
+  env: Record<string, string | undefined>,
+  payload: DispatchPayload,
+  log: ReturnType<typeof createRunLog>,
+): string[] {
+  const scope = payload.secrets;
+  if (!scope) return [];
+  const own: string[] = [];
+  let removed = 0;
+  for (const name of Object.keys(env)) {
+    if (isRunnerCredential(name)) continue;
+    if (belongsToOtherTeam(name, scope)) {
+      delete env[name];
+      removed += 1;
+    } else if (name.startsWith(scope.prefix) && env[name]) {
+      log.addSecret(env[name]);
+      own.push(env[name]);
+    }
+  }
+  if (removed > 0) log.info(`removed ${removed} secrets of other projects from the run's environment`);
+  return own;
 }

@@ -1,4 +1,5 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { SECRET_NAME_PATTERN, SECRET_NAME_RULE } from '../domain/secret-names.ts';
 import { TEMPLATE_VARIABLES, unknownPlaceholders } from './prompt-template.ts';
 
 /**
@@ -13,6 +14,7 @@ import { TEMPLATE_VARIABLES, unknownPlaceholders } from './prompt-template.ts';
  * | `setup`, `verify`, `teardown` | command or list of commands (run with `sh -c` in the checkout) | none |
  * | `agent_timeout_minutes` | number > 0, one agent pass | 60, capped by the job's time left |
  * | `hook_timeout_minutes` | number > 0, one hook command | 20 |
+ * | `secrets` | list of secret names the hooks and the agent get (issue 13) | none |
  *
  * Unknown keys are reported as warnings (a newer template may carry keys this runner does not
  * know); a key with the wrong type, bad YAML, or an unknown `{{ placeholder }}` is an error that
@@ -27,6 +29,8 @@ export interface WorkflowSettings {
   teardown: string[];
   agentTimeoutMinutes: number | undefined;
   hookTimeoutMinutes: number | undefined;
+  /** Secret names (`^[A-Za-z0-9_]+$`) exposed to the hooks and the agent: the team's, else global. */
+  secrets: string[];
 }
 
 export interface WorkflowFile {
@@ -57,6 +61,7 @@ const EMPTY_SETTINGS: WorkflowSettings = {
   teardown: [],
   agentTimeoutMinutes: undefined,
   hookTimeoutMinutes: undefined,
+  secrets: [],
 };
 
 /** Reads one key into `settings`; a problem names what is wrong and, optionally, the node at fault. */
@@ -99,6 +104,20 @@ const minutes =
     return undefined;
   };
 
+const secretNames: KeyReader = (node, settings) => {
+  const items = (isSeq(node) ? node.items : [node]) as (Node | null)[];
+  const names: string[] = [];
+  for (const item of items) {
+    if (!isScalar(item) || typeof item.value !== 'string' || !SECRET_NAME_PATTERN.test(item.value.trim())) {
+      const problem = `must be a secret name or a list of them (${SECRET_NAME_RULE})`;
+      return item ? { problem, at: item } : problem;
+    }
+    names.push(item.value.trim());
+  }
+  settings.secrets = [...new Set(names)];
+  return undefined;
+};
+
 const KEYS: Record<string, KeyReader> = {
   model: text('model'),
   gap_analysis_model: text('gapAnalysisModel'),
@@ -108,6 +127,7 @@ const KEYS: Record<string, KeyReader> = {
   teardown: commands('teardown'),
   agent_timeout_minutes: minutes('agentTimeoutMinutes'),
   hook_timeout_minutes: minutes('hookTimeoutMinutes'),
+  secrets: secretNames,
 };
 
 /**

@@ -27,6 +27,11 @@ export interface DispatchPayload {
   image?: string;
   pullRequest?: { number: number; branch: string };
   callback?: { url: string; resultToken: string; progressToken: string };
+  /**
+   * Which secrets the run may see (issue 13, docs/decisions/secrets-and-settings.md): its
+   * mapping's prefix and the other mappings'. Runners that predate it ignore it.
+   */
+  secrets?: { prefix: string; otherPrefixes: string[] };
 }
 
 export interface RelatedIssue {

@@ -108,6 +108,24 @@ const AWS_CREDENTIAL_NAMES = [
   'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
 ];
 
+/**
+ * True for a credential or plumbing variable of the runner itself (by exact name, the Claude and
+ * AWS credentials, `AI_IMPLEMENT_*`, `GITHUB_*`, `ACTIONS_*`, `INPUT_*`, `GIT_CONFIG_*`): a
+ * repository's WORKFLOW.md `secrets:` list may not ask for one, and a run never removes one.
+ */
+export function isRunnerCredential(name: string): boolean {
+  const upper = name.toUpperCase();
+  return (
+    SECRET_NAMES.has(upper) ||
+    AWS_CREDENTIAL_NAMES.includes(upper) ||
+    upper === 'ANTHROPIC_API_KEY' ||
+    upper === 'CLAUDE_CODE_OAUTH_TOKEN' ||
+    ['AI_IMPLEMENT_', 'GITHUB_', 'ACTIONS_', 'RUNNER_', ...SECRET_PREFIXES].some((prefix) =>
+      upper.startsWith(prefix),
+    )
+  );
+}
+
 /** True for a variable name shaped like a credential (guards `AI_IMPLEMENT_AGENT_ENV`). */
 export function isSecretName(name: string): boolean {
   return (

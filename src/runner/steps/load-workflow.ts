@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { agentEnvironment, AgentAuthError } from '../agent/agent-env.ts';
+import { agentEnvironment, AgentAuthError, isRunnerCredential } from '../agent/agent-env.ts';
+import { runSecretValue } from '../../domain/secret-names.ts';
 import { createAgentRunner } from '../agent/claude-cli.ts';
 import { addUsage } from '../agent/stream-json.ts';
 import { NotRegularFileError, readRegularFile } from '../checkout-file.ts';
@@ -72,7 +73,10 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
 
   let agent;
   try {
-    agent = agentEnvironment(ctx.payload.provider, ctx.env, ctx.sandbox.env);
+    agent = agentEnvironment(ctx.payload.provider, ctx.env, {
+      ...ctx.sandbox.env,
+      ...exposeSecrets(ctx, settings.secrets),
+    });
   } catch (error) {
     if (error instanceof AgentAuthError) throw new StepFailure(error.message);
     throw error;
@@ -94,6 +98,7 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
       reviewModel: ctx.state.models.review,
       gapAnalysisModel: ctx.state.models.gapAnalysis,
       auth: agent.auth.kind,
+      ...(settings.secrets.length > 0 ? { secrets: Object.keys(ctx.state.secretEnv) } : {}),
       hooks: {
         setup: settings.setup.length,
         verify: settings.verify.length,
@@ -102,4 +107,33 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
       ...(warnings.length > 0 ? { warnings } : {}),
     },
   };
+}
+
+/**
+ * The secrets WORKFLOW.md asks for (`secrets:`), as the hooks and the agent see them: the run's
+ * own team's `PREFIX_NAME` under `NAME`, else a global `NAME` (runSecretValue). A name the runner
+ * itself uses as a credential (GITHUB_TOKEN, the tracker keys, …) is refused with a warning; a
+ * name with no value is warned about. Each value is redacted from the run's log from now on.
+ * Sets `ctx.state.secretEnv` and returns it.
+ */
+function exposeSecrets(ctx: RunContext, names: string[]): Record<string, string> {
+  const scope = ctx.payload.secrets ?? { prefix: '', otherPrefixes: [] };
+  const exposed: Record<string, string> = {};
+  for (const name of names) {
+    if (isRunnerCredential(name)) {
+      ctx.log.warn(
+        `secret ${name} is one of the runner's own credentials and is never given to hooks or the agent`,
+      );
+      continue;
+    }
+    const value = scope.prefix ? runSecretValue(ctx.env, scope, name) : ctx.env[name];
+    if (value === undefined) {
+      ctx.log.warn(`secret ${name} is asked for by the workflow file but is not set for this run`);
+      continue;
+    }
+    ctx.log.addSecret(value);
+    exposed[name] = value;
+  }
+  ctx.state.secretEnv = exposed;
+  return exposed;
 }
