@@ -74,13 +74,28 @@ export async function reconcileInFlight(ctx: OrchestratorContext): Promise<Recon
   return { timedOut, closed, tickets };
 }
 
-/** Cancels the backend run of a closed ticket's dispatch, when the backend knows it and can. */
+/**
+ * Cancels the backend run of a closed ticket's dispatch. Its id is known when the backend named
+ * it at dispatch; otherwise (a dispatch of unknown outcome, GHES) the run is looked up by its
+ * dispatch id first.
+ */
 async function cancelRun(ctx: OrchestratorContext, row: DispatchRow): Promise<void> {
   const backend = ctx.backends.get(row.runner_mode as ExecutionMode);
   const mapping = await getMapping(ctx.db, row.team_key);
-  if (!row.external_id || !backend?.cancel || !mapping) return;
+  if (!backend?.cancel || !mapping) return;
   try {
-    await backend.cancel({ mapping, externalId: row.external_id });
+    let externalId = row.external_id;
+    if (!externalId && backend.findRun) {
+      const found = await backend.findRun({
+        mapping,
+        workflowFile: row.workflow_file,
+        dispatchId: row.id,
+        since: new Date(Date.parse(row.created_at) - 2 * 60_000),
+      });
+      if (found.kind === 'found') externalId = found.externalId;
+    }
+    if (!externalId) return;
+    await backend.cancel({ mapping, externalId });
     ctx.logger.info(
       { issue: row.issue_identifier, dispatchId: row.id },
       'ticket closed: its run was cancelled',

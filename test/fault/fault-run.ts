@@ -45,9 +45,11 @@ export interface FaultRunReport {
     crashes: number;
     faultRate: number;
     runs: number;
+    /** Runs dispatched before faults stopped. */
+    runsUnderFaults: number;
     resultsPosted: number;
     requests: { linear: Record<string, number>; github: Record<string, number> };
-    /** From the first label to the last crash, and from faults off to settled, seconds. */
+    /** Faults on (crashes, then work under faults), and from faults off to settled, seconds. */
     faultPhaseSeconds: number;
     settleSeconds: number;
   };
@@ -287,23 +289,21 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
       log(`crash ${crash}/${options.crashes}: ${records.length} runs, ${resultsPosted} results so far`);
       orchestrator = await startOrchestrator(env, port);
     }
+    // Work on under faults, without crashes, until settled (or half the settle time), so most
+    // runs meet the faults; then faults stop and the world must settle.
+    const settled = () =>
+      eligible.every((issue) => linear.getIssue(issue.id)?.labels.join(',') === 'Ready for Review') &&
+      records.every((record) => record.resultAccepted);
+    await waitFor(settled, options.settleTimeoutMs / 2);
     const faultPhaseSeconds = (Date.now() - faultStart) / 1000;
+    const runsUnderFaults = records.length;
     linearProxy.setEnabled(false);
     githubProxy.setEnabled(false);
+    log(`faults off: ${records.length} runs, ${resultsPosted} results`);
 
-    // Settle: every eligible ticket Ready for Review with its result taken, then a few quiet ticks.
     const settleStart = Date.now();
-    for (;;) {
-      const done = eligible.every(
-        (issue) => linear.getIssue(issue.id)?.labels.join(',') === 'Ready for Review',
-      );
-      const allTaken = records.every((record) => record.resultAccepted);
-      if (done && allTaken) break;
-      if (Date.now() - settleStart > options.settleTimeoutMs) {
-        violations.push(`not settled ${options.settleTimeoutMs / 1000} s after faults stopped`);
-        break;
-      }
-      await sleep(250);
+    if (!(await waitFor(settled, options.settleTimeoutMs))) {
+      violations.push(`not settled ${options.settleTimeoutMs / 1000} s after faults stopped`);
     }
     const target = (await completedTicks(base)) + 3;
     while ((await completedTicks(base)) < target) await sleep(200);
@@ -322,6 +322,7 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
         crashes: options.crashes,
         faultRate: options.faultRate,
         runs: records.length,
+        runsUnderFaults,
         resultsPosted,
         requests: { linear: { ...linearProxy.counts }, github: { ...githubProxy.counts } },
         faultPhaseSeconds,
@@ -397,6 +398,16 @@ function checkInvariants(input: {
   ] as const) {
     if (value && logs.includes(value)) violations.push(`${name} appears in the logs`);
   }
+}
+
+/** Polls `done` every 250 ms; false when `timeoutMs` passed first. */
+async function waitFor(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) return false;
+    await sleep(250);
+  }
+  return true;
 }
 
 function sleep(ms: number): Promise<void> {

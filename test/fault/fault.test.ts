@@ -16,9 +16,9 @@ describe('exactly once under faults (fault proxy, SIGKILL, restart)', () => {
       blocked: 2,
       crashes: 4,
       faultRate: 0.2,
-      crashEveryMs: 4_000,
+      crashEveryMs: 3_500,
       stallMs: 2_000,
-      settleTimeoutMs: 25_000,
+      settleTimeoutMs: 24_000,
     });
     expect(report.violations).toEqual([]);
     expect(report.figures.runs).toBeGreaterThanOrEqual(12);
