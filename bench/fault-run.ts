@@ -7,7 +7,7 @@
  *
  * Options: --seed N (1), --tickets N (300), --blocked N (tickets / 30, at least 2), --crashes N
  * (30), --fault-rate 0–1 (0.2), --crash-every-ms N (6000), --stall-ms N (5000),
- * --settle-timeout-ms N (300000).
+ * --work-under-faults-ms N (120000), --settle-timeout-ms N (300000).
  */
 import { parseArgs } from 'node:util';
 import { runFaultScenario } from '../test/fault/fault-run.ts';
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     'fault-rate': { type: 'string', default: '0.2' },
     'crash-every-ms': { type: 'string', default: '6000' },
     'stall-ms': { type: 'string', default: '5000' },
+    'work-under-faults-ms': { type: 'string', default: '120000' },
     'settle-timeout-ms': { type: 'string', default: '300000' },
   },
 });
@@ -34,6 +35,7 @@ const report = await runFaultScenario({
   faultRate: Number(values['fault-rate']),
   crashEveryMs: Number(values['crash-every-ms']),
   stallMs: Number(values['stall-ms']),
+  workUnderFaultsMs: Number(values['work-under-faults-ms']),
   settleTimeoutMs: Number(values['settle-timeout-ms']),
   log: (line) => console.error(line),
 });

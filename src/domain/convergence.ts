@@ -42,10 +42,22 @@ export type MarkerTarget =
  * in flight → `AI-Planning` / `AI-Working`; planning succeeded → `Plan-Complete`; any other phase
  * succeeded → `Ready for Review`, or `AI-Working` cleared when no PR was needed; failed (result,
  * deadline or a final refusal) → `AI-Planning-Failed` / `AI-Failed`. A run closed because its
- * ticket went done or cancelled, and a refusal the next poll retries, enforce nothing.
+ * ticket went done or cancelled enforces nothing. A refusal the next attempt retries (a rate
+ * limit) puts back the marker the ask came from — `AI-Implement` for a pickup, `Plan-Complete`
+ * for the implementation of an approved plan, `Ready for Review` for a pass on a PR — since a
+ * dispatch of unknown outcome may have shown `AI-Working` meanwhile, and a pickup is only
+ * retried while the ticket asks for it.
  */
 export function expectedMarker(run: RunForMarker): MarkerTarget {
-  if (run.closeReason === 'ticket_closed' || run.closeReason === 'refused_retry') return { kind: 'none' };
+  if (run.closeReason === 'ticket_closed') return { kind: 'none' };
+  if (run.closeReason === 'refused_retry') {
+    const marker = run.startsJob
+      ? 'ready'
+      : run.phase === 'implementation'
+        ? 'planComplete'
+        : 'readyForReview';
+    return { kind: 'set', marker, moveToStarted: false };
+  }
   if (run.status === 'pending' || run.status === 'running') {
     return {
       kind: 'set',

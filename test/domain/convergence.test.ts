@@ -49,11 +49,19 @@ describe('the marker a ticket should carry', () => {
     });
   });
 
-  it('enforces nothing on a closed ticket or a refusal the next poll retries', () => {
+  it('enforces nothing on a closed ticket', () => {
     expect(expectedMarker(run({ status: 'succeeded', closeReason: 'ticket_closed' }))).toEqual({
       kind: 'none',
     });
-    expect(expectedMarker(run({ status: 'failed', closeReason: 'refused_retry' }))).toEqual({ kind: 'none' });
+  });
+
+  it('puts back the ask after a refusal the next attempt retries, so the poll picks the ticket up again', () => {
+    const retry = { status: 'failed', closeReason: 'refused_retry' } as const;
+    expect(expectedMarker(run(retry))).toMatchObject({ kind: 'set', marker: 'ready' });
+    expect(expectedMarker(run({ ...retry, startsJob: false }))).toMatchObject({ marker: 'planComplete' });
+    expect(expectedMarker(run({ ...retry, phase: 'gap-fill', startsJob: false }))).toMatchObject({
+      marker: 'readyForReview',
+    });
   });
 
   it('reads a person’s Plan-Approved as past Plan-Complete, and a leftover AI-Implement as not shown', () => {

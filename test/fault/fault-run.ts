@@ -31,6 +31,8 @@ export interface FaultRunOptions {
   /** Longest wait between two crashes, ms (each wait is drawn between a quarter of it and it). */
   crashEveryMs: number;
   stallMs: number;
+  /** After the crashes, how long work goes on under faults (less if it settles first), ms. */
+  workUnderFaultsMs: number;
   /** How long the world may take to settle once faults stop, ms. */
   settleTimeoutMs: number;
   /** Progress lines (bench); silent by default. */
@@ -289,12 +291,12 @@ export async function runFaultScenario(options: FaultRunOptions): Promise<FaultR
       log(`crash ${crash}/${options.crashes}: ${records.length} runs, ${resultsPosted} results so far`);
       orchestrator = await startOrchestrator(env, port);
     }
-    // Work on under faults, without crashes, until settled (or half the settle time), so most
+    // Work on under faults, without crashes, until settled (or `workUnderFaultsMs`), so most
     // runs meet the faults; then faults stop and the world must settle.
     const settled = () =>
       eligible.every((issue) => linear.getIssue(issue.id)?.labels.join(',') === 'Ready for Review') &&
       records.every((record) => record.resultAccepted);
-    await waitFor(settled, options.settleTimeoutMs / 2);
+    await waitFor(settled, options.workUnderFaultsMs);
     const faultPhaseSeconds = (Date.now() - faultStart) / 1000;
     const runsUnderFaults = records.length;
     linearProxy.setEnabled(false);

@@ -18,7 +18,9 @@ describe('exactly once under faults (fault proxy, SIGKILL, restart)', () => {
       faultRate: 0.2,
       crashEveryMs: 3_500,
       stallMs: 2_000,
-      settleTimeoutMs: 24_000,
+      workUnderFaultsMs: 8_000,
+      // An upper bound for a loaded machine; it settles in seconds.
+      settleTimeoutMs: 45_000,
     });
     expect(report.violations).toEqual([]);
     expect(report.figures.runs).toBeGreaterThanOrEqual(12);
@@ -26,5 +28,5 @@ describe('exactly once under faults (fault proxy, SIGKILL, restart)', () => {
       .filter(([kind]) => kind !== 'passed')
       .reduce((sum, [, count]) => sum + count, 0);
     expect(injected).toBeGreaterThan(0);
-  }, 90_000);
+  }, 150_000);
 });

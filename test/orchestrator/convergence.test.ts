@@ -200,6 +200,25 @@ describe('a dispatch whose outcome is unknown', () => {
     expect(h.backend.dispatched).toHaveLength(1);
   });
 
+  it('re-sent and refused by a rate limit, gives the ticket its AI-Implement back and is picked up again', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    const issue = label('Rate limited');
+    h.backend.failNext(new IntegrationError('github', 'transient', 'connection reset'));
+    await runTick(h.ctx);
+    await runTick(h.ctx);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Working']);
+
+    h.advance(h.ctx.policy.lostDispatchGraceMs);
+    h.backend.failNext(
+      new IntegrationError('github', 'rate_limited', 'GitHub answered 429', { retryAfterMs: 1000 }),
+    );
+    await runTick(h.ctx);
+    await runTick(h.ctx);
+    expect(h.backend.dispatched).toHaveLength(1);
+    expect(h.backend.dispatched[0]?.payload.issue.id).toBe(issue.id);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Working']);
+  });
+
   it('is left alone while the backend cannot be asked', async () => {
     await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
     label('Unknowable');
