@@ -213,7 +213,10 @@ export async function dispatchImplementation(
   const started = dispatches.some(
     (dispatch) =>
       dispatch.phase !== 'planning' &&
-      (dispatch.dispatched_at != null || dispatch.status === 'pending' || dispatch.status === 'running'),
+      (dispatch.dispatched_at != null ||
+        dispatch.result_received_at != null ||
+        dispatch.status === 'pending' ||
+        dispatch.status === 'running'),
   );
   if (started) return undefined;
   const mapping = await getMapping(ctx.db, planning.team_key);

@@ -142,6 +142,8 @@ export async function acceptResult(
       usage_json: result.usageJson,
       error: result.error,
       close_reason: sql<string>`coalesce(close_reason, 'result')`,
+      // A result proves the run started, even when the dispatch call's answer was lost.
+      dispatched_at: sql<string>`coalesce(dispatched_at, ${at})`,
       outcome_applied_at: sql<
         string | null
       >`case when close_reason = 'ticket_closed' then ${at} else null end`,
@@ -362,7 +364,11 @@ export async function listApprovedPlansAwaitingImplementation(db: Kysely<Databas
             .whereRef('later.job_id', '=', 'planning.job_id')
             .where('later.phase', '!=', 'planning')
             .where((eb) =>
-              eb.or([eb('later.dispatched_at', 'is not', null), eb('later.status', 'in', IN_FLIGHT)]),
+              eb.or([
+                eb('later.dispatched_at', 'is not', null),
+                eb('later.status', 'in', IN_FLIGHT),
+                eb('later.result_received_at', 'is not', null),
+              ]),
             ),
         ),
       ),

@@ -219,6 +219,24 @@ describe('a dispatch whose outcome is unknown', () => {
     expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Working']);
   });
 
+  it('whose result arrives before it is adopted counts as the job’s implementation: never a second one', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: true, autoApprovePlans: true });
+    label('Planned');
+    await runTick(h.ctx);
+    const planning = h.backend.dispatched[0]!.payload;
+    // The implementation call reaches GitHub, but its answer is lost: the intent stays pending.
+    h.backend.failNextAfterApplying(new IntegrationError('github', 'transient', 'GitHub answered 502'));
+    await handleRunResult(h.ctx, planning.dispatchId, { status: 'success', summary: 'plan' });
+    const implementation = h.backend.dispatched[1]!.payload;
+    expect((await getDispatch(h.store.db, implementation.dispatchId))?.status).toBe('pending');
+    // The run reports before any tick looked it up.
+    await handleRunResult(h.ctx, implementation.dispatchId, { status: 'success', prUrl: PR, branch: 'ai/p' });
+
+    await runTick(h.ctx);
+    await runTick(h.ctx);
+    expect(h.backend.dispatched.map((d) => d.payload.phase)).toEqual(['planning', 'implementation']);
+  });
+
   it('is left alone while the backend cannot be asked', async () => {
     await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
     label('Unknowable');
