@@ -22,20 +22,25 @@ export interface ProductProcess {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
+/**
+ * Starts the product with `npm start`; with `nodeArgs` (flags Node refuses in NODE_OPTIONS, such
+ * as `--cpu-prof`), runs what `npm start` runs — `node src/main.ts` — with those flags instead.
+ */
 export async function startProduct(
   checkout: string,
   env: Record<string, string>,
-  nodeOptions = '',
+  nodeArgs: string[] = [],
 ): Promise<ProductProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn('npm', ['start', '--silent'], {
+  const [command, args] =
+    nodeArgs.length > 0 ? [process.execPath, [...nodeArgs, 'src/main.ts']] : ['npm', ['start', '--silent']];
+  const child: ChildProcess = spawn(command, args, {
     cwd: checkout,
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       ...env,
       PORT: String(port),
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

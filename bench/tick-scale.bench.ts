@@ -13,8 +13,9 @@
  *
  * Run: `node bench/tick-scale.bench.ts [teams] [ticketsPerTeam] [steadyTicks]` (Node 24 from
  * node_modules/.bin). `BENCH_PRODUCT_DIR=/path/to/checkout` measures another checkout of the
- * product (e.g. an older commit) with this bench and these fakes; `BENCH_NODE_OPTIONS` passes
- * e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to the product. Results: bench/README.md.
+ * product (e.g. an older commit) with this bench and these fakes; `BENCH_NODE_ARGS` runs
+ * `node <args> src/main.ts` instead of `npm start`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * Results: bench/README.md.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -97,7 +98,7 @@ const product = await startProduct(
     RUNNER_TOKEN_SECRET: 'bench-runner-token-secret-0123456789abcdef',
     RUNNER_CALLBACK_BASE_URL: 'http://127.0.0.1:1',
   },
-  process.env.BENCH_NODE_OPTIONS ?? '',
+  (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
 );
 
 async function api(method: string, route: string, body?: unknown, token?: string) {

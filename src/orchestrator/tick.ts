@@ -57,6 +57,8 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   Object.assign(report, settled);
   await convergeLedger(ctx, readBack);
 
+  // One timestamp for the tick's inbox and blocker rows (not a Date per ticket).
+  const seenAt = ctx.clock().toISOString();
   const mappings = await listMappings(ctx.db);
   const state = await loadAdmissionState(ctx);
   const polled: { provider: TicketingProviderName; teamKey: string }[] = [];
@@ -92,7 +94,7 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
       const mapping = byTeam.get(ticket.teamKey.toUpperCase());
       if (!mapping || isTerminal(ticket.stateType)) continue;
       found.push({ ticket, mapping });
-      tracked.push(trackedRow(ticket, mapping, ctx.clock()));
+      tracked.push(trackedRow(ticket, mapping, seenAt));
     }
   }
 
@@ -116,7 +118,7 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
       identifier: request.ticket.identifier,
       reason: known ? 'dependency' : refusal.reason,
     });
-    return known ?? blockerRow(ctx, request, refusal);
+    return known ?? blockerRow(seenAt, request, refusal);
   });
   for (const request of admission.admitted) {
     const outcome = await requestRun(ctx, request);
@@ -124,7 +126,7 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
     else if (outcome.status === 'failed') report.failed.push(request.ticket.identifier);
     else {
       report.refused.push({ identifier: request.ticket.identifier, reason: outcome.refusal.reason });
-      blockers.push(blockerRow(ctx, request, outcome.refusal));
+      blockers.push(blockerRow(ctx.clock().toISOString(), request, outcome.refusal));
     }
   }
   // A provider whose details could not be read keeps its teams' last known blockers and inbox.
@@ -234,7 +236,7 @@ async function approvedPlanRequests(
   return requests;
 }
 
-function blockerRow(ctx: OrchestratorContext, request: RequestDraft, refusal: Refusal): BlockerRow {
+function blockerRow(at: string, request: RequestDraft, refusal: Refusal): BlockerRow {
   return {
     issue_id: request.ticket.id,
     issue_identifier: request.ticket.identifier,
@@ -244,7 +246,7 @@ function blockerRow(ctx: OrchestratorContext, request: RequestDraft, refusal: Re
     bucket: capacityBucket(request.mapping, request.ticket.teamKey),
     reason: refusal.reason,
     detail: refusal.detail,
-    recorded_at: ctx.clock().toISOString(),
+    recorded_at: at,
   };
 }
 
@@ -256,7 +258,7 @@ function groupByProvider(mappings: Mapping[]): Map<TicketingProviderName, Mappin
   return groups;
 }
 
-function trackedRow(ticket: TicketCandidate, mapping: Mapping, now: Date): TrackedIssueRow {
+function trackedRow(ticket: TicketCandidate, mapping: Mapping, seenAt: string): TrackedIssueRow {
   const stage = ticket.markers.includes('planApproved')
     ? 'plan_approved'
     : mapping.planningEnabled
@@ -273,6 +275,6 @@ function trackedRow(ticket: TicketCandidate, mapping: Mapping, now: Date): Track
     state_type: ticket.stateType,
     stage,
     priority: ticket.priority,
-    seen_at: now.toISOString(),
+    seen_at: seenAt,
   };
 }

@@ -308,9 +308,28 @@ export async function latestDispatchesOfIssues(
 }
 
 /** Dispatches dispatched since `since`, for the 24-hour trend and failure counts. */
-export async function listDispatchesSince(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
-  return db.selectFrom('dispatches').selectAll().where('created_at', '>=', since.toISOString()).execute();
+export async function listDispatchesSince(db: Kysely<Database>, since: Date): Promise<DispatchSummary[]> {
+  return db
+    .selectFrom('dispatches')
+    .select([...SUMMARY_COLUMNS])
+    .where('created_at', '>=', since.toISOString())
+    .execute();
 }
+
+/** The columns the Overview's trend and failure list read: no result or usage JSON. */
+const SUMMARY_COLUMNS = [
+  'job_id',
+  'status',
+  'phase',
+  'created_at',
+  'issue_identifier',
+  'issue_title',
+  'issue_url',
+  'error',
+] as const;
+
+/** A dispatch as the Overview's trend and failure list read it. */
+export type DispatchSummary = Pick<DispatchRow, (typeof SUMMARY_COLUMNS)[number]>;
 
 export async function listDispatchesOfJob(db: Kysely<Database>, jobId: string): Promise<DispatchRow[]> {
   return db.selectFrom('dispatches').selectAll().where('job_id', '=', jobId).orderBy('created_at').execute();

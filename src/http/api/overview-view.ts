@@ -1,4 +1,9 @@
-import { listDispatchesSince, listInFlight, type DispatchRow } from '../../store/dispatches.ts';
+import {
+  listDispatchesSince,
+  listInFlight,
+  type DispatchRow,
+  type DispatchSummary,
+} from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { capacityByMapping, countByBucket, type MappingCapacity } from './work-views.ts';
@@ -108,12 +113,12 @@ function runningJob(row: DispatchRow, now: Date): RunningJobView {
   };
 }
 
-function failedJobs(rows: DispatchRow[], now: Date): OverviewView['failedLast24h'] {
+function failedJobs(rows: DispatchSummary[], now: Date): OverviewView['failedLast24h'] {
   const since = new Date(now.getTime() - 24 * HOUR_MS).toISOString();
   const jobs = new Map<string, OverviewView['failedLast24h']['jobs'][number]>();
   const newestFirst = rows
     .filter((row) => row.status === 'failed' && row.created_at >= since)
-    .sort((a, b) => b.created_at.localeCompare(a.created_at));
+    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
   for (const row of newestFirst) {
     if (jobs.has(row.job_id)) continue;
     jobs.set(row.job_id, {
@@ -128,7 +133,7 @@ function failedJobs(rows: DispatchRow[], now: Date): OverviewView['failedLast24h
   return { count: jobs.size, jobs: [...jobs.values()].slice(0, FAILED_LISTED) };
 }
 
-function trend(rows: DispatchRow[], firstHour: number): TrendHour[] {
+function trend(rows: DispatchSummary[], firstHour: number): TrendHour[] {
   const hours: TrendHour[] = Array.from({ length: TREND_HOURS }, (_, index) => ({
     start: new Date(firstHour + index * HOUR_MS).toISOString(),
     total: 0,
