@@ -173,11 +173,13 @@ while (github.dispatches.length < TEAMS) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 const filled = performance.now();
-let seen = await nextTick(ticksAtMapped);
+progress(`slots filled ${Math.round(filled - mapped)} ms after the last mapping; waiting for that tick to end`);
+let seen = await nextTick(ticksAtMapped, 3_600_000);
 const firstTick = { ...seen.health.lastTick, requests: operations(requestsAtMapped) };
 const ticksToFill = seen.health.ticks - ticksAtMapped;
 
-progress(`slots filled in ${Math.round(filled - mapped)} ms; steady ticks`);
+progress(`first tick ended ${Math.round(seen.at - mapped)} ms after the last mapping; steady ticks`);
+const firstTickEndedMs = Math.round(seen.at - mapped);
 // Steady ticks: every slot taken, 10,000 tickets waiting.
 const steady: {
   requests: Record<string, number>;
@@ -185,11 +187,13 @@ const steady: {
   cpuMs: number;
   reportedCpuMs?: number;
   reportedMs?: number;
+  peakRssMb: number;
 }[] = [];
 for (let k = 0; k < STEADY_TICKS; k += 1) {
   const startCount = linear.requestCount;
   const cpuBefore = product.cpuMs();
-  const next = await nextTick(seen.health.ticks);
+  const next = await nextTick(seen.health.ticks, 3_600_000);
+  const peakNow = product.peakRssMb();
   steady.push({
     requests: operations(startCount),
     // The next tick starts POLL_INTERVAL_MS after the previous one ended.
@@ -197,6 +201,7 @@ for (let k = 0; k < STEADY_TICKS; k += 1) {
     cpuMs: Math.round(product.cpuMs() - cpuBefore),
     reportedCpuMs: next.health.lastTick?.cpuMs,
     reportedMs: next.health.lastTick?.durationMs,
+    peakRssMb: Math.round(peakNow),
   });
   seen = next;
   progress(`steady tick ${k + 1}: ${JSON.stringify(steady.at(-1))}`);
@@ -217,6 +222,7 @@ console.log(
       seededMs: seeded,
       mappingsCreatedMs: Math.round(mapped - mapStart),
       fillMs: Math.round(filled - mapped),
+      firstTickEndedMs,
       ticksToFill,
       teamsFilled,
       dispatches: dispatched.length,

@@ -35,8 +35,7 @@ import { openStore, type Store } from './store/database.ts';
 import { getMapping } from './store/mappings.ts';
 import { createFlyClient } from './fly/fly-client.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
-import { createJiraProvider, type JiraProvider } from './ticketing/jira/jira-provider.ts';
-import { checkJiraMapping } from './ticketing/jira/mapping-check.ts';
+import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
 import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
 import type { TicketingProvider } from './ticketing/types.ts';
 
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
     baseUrl: config.github.apiUrl,
     log: octokitLog(log),
   });
-  const ticketing = createTicketing(config, log, store.db);
+  const ticketing = await createTicketing(config, log, store.db);
   const jira = ticketing.get('jira') as JiraProvider | undefined;
   const backends = new Map<ExecutionMode, ExecutionBackend>([
     ['github-actions', createGitHubActionsBackend(github)],
@@ -185,11 +184,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-function createTicketing(
+async function createTicketing(
   config: Config,
   logger: Logger,
   db: Store['db'],
-): Map<TicketingProviderName, TicketingProvider> {
+): Promise<Map<TicketingProviderName, TicketingProvider>> {
   const providers = new Map<TicketingProviderName, TicketingProvider>();
   if (config.linear) {
     const linearLog = logger.child({ provider: 'linear' });
@@ -203,6 +202,8 @@ function createTicketing(
     );
   }
   if (config.jira) {
+    // Loaded only when Jira is configured: jira.js and its models take ~40 MB of memory.
+    const { createJiraProvider } = await import('./ticketing/jira/jira-provider.ts');
     const jiraLog = logger.child({ provider: 'jira' });
     providers.set(
       'jira',
@@ -228,6 +229,7 @@ async function checkMappingWithTracker(
 ): Promise<FieldError[]> {
   if (!jira || mapping.ticketingConfig.kind !== 'jira') return [];
   try {
+    const { checkJiraMapping } = await import('./ticketing/jira/mapping-check.ts');
     const check = await checkJiraMapping(jira.connection, mapping.ticketingConfig);
     return check.problems.map((message) => ({ field: 'ticketingConfig', message }));
   } catch (error) {

@@ -1,7 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { IntegrationError, describeError } from '../../domain/errors.ts';
-import { listJiraFieldOptions, listJiraFields, validateJql } from '../../ticketing/jira/jira-admin.ts';
 import type { JiraProvider } from '../../ticketing/jira/jira-provider.ts';
 import { badRequest, readJson } from '../validation.ts';
 
@@ -17,6 +16,8 @@ const ValidateJqlSchema = z.object({ jql: z.string().trim().min(1, 'is required'
  */
 export function jiraRoutes(jira: JiraProvider | undefined): Hono {
   const app = new Hono();
+  // jira.js (~40 MB of memory) is loaded only where Jira is configured and used.
+  const admin = () => import('../../ticketing/jira/jira-admin.ts');
   app.use('/api/jira/*', async (c, next) => {
     if (jira) return next();
     return badRequest(
@@ -29,9 +30,9 @@ export function jiraRoutes(jira: JiraProvider | undefined): Hono {
   app.post('/api/jira/validate-jql', async (c) => {
     const body = await readJson(c, ValidateJqlSchema);
     if (!body.ok) return body.response;
-    return answer(c, () => validateJql(jira.connection, body.value.jql));
+    return answer(c, async () => (await admin()).validateJql(jira.connection, body.value.jql));
   });
-  app.get('/api/jira/fields', (c) => answer(c, () => listJiraFields(jira.connection)));
+  app.get('/api/jira/fields', (c) => answer(c, async () => (await admin()).listJiraFields(jira.connection)));
   app.get('/api/jira/field-options', (c) => {
     const fieldId = c.req.query('fieldId') ?? '';
     if (!/^customfield_\d+$/.test(fieldId)) {
@@ -39,7 +40,7 @@ export function jiraRoutes(jira: JiraProvider | undefined): Hono {
         { field: 'fieldId', message: 'must look like customfield_10500' },
       ]);
     }
-    return answer(c, () => listJiraFieldOptions(jira.connection, fieldId));
+    return answer(c, async () => (await admin()).listJiraFieldOptions(jira.connection, fieldId));
   });
   return app;
 }
