@@ -173,7 +173,9 @@ while (github.dispatches.length < TEAMS) {
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
 const filled = performance.now();
-progress(`slots filled ${Math.round(filled - mapped)} ms after the last mapping; waiting for that tick to end`);
+progress(
+  `slots filled ${Math.round(filled - mapped)} ms after the last mapping; waiting for that tick to end`,
+);
 let seen = await nextTick(ticksAtMapped, 3_600_000);
 const firstTick = { ...seen.health.lastTick, requests: operations(requestsAtMapped) };
 const ticksToFill = seen.health.ticks - ticksAtMapped;

@@ -20,14 +20,30 @@ export async function recordInDedupWindow(db: Kysely<Database>, row: DedupRow): 
     .execute();
 }
 
-/** Rows whose dispatch is newer than `since` (the window's start), newest first. */
-export async function listDedupWindow(db: Kysely<Database>, since: Date): Promise<DedupRow[]> {
-  return db
+/**
+ * Rows whose dispatch is newer than `since` (the window's start), newest first:
+ * `(dispatched_at, issue_id)` descending, after `page.after` (keyset pagination over index
+ * `dedup_window_dispatched_at`); every row without a page.
+ */
+export async function listDedupWindow(
+  db: Kysely<Database>,
+  since: Date,
+  page?: { limit: number; after?: { dispatchedAt: string; issueId: string } },
+): Promise<DedupRow[]> {
+  let query = db
     .selectFrom('dedup_window')
     .selectAll()
     .where('dispatched_at', '>', since.toISOString())
     .orderBy('dispatched_at', 'desc')
-    .execute();
+    .orderBy('issue_id', 'desc');
+  if (page) query = query.limit(page.limit);
+  const after = page?.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb(eb.refTuple('dispatched_at', 'issue_id'), '<', eb.tuple(after.dispatchedAt, after.issueId)),
+    );
+  }
+  return query.execute();
 }
 
 /** One issue's window entry, if it has one (newer or older than the window's start). */

@@ -78,6 +78,10 @@ const HOT_QUERIES: [string, (db: Kysely<Database>) => Promise<unknown>][] = [
   ['in flight per bucket', (db) => countInFlightByBucket(db)],
   ['overdue runs', (db) => listOverdue(db, new Date(at))],
   ['dedup window', (db) => listDedupWindow(db, new Date(at))],
+  [
+    'dedup window page',
+    (db) => listDedupWindow(db, new Date(at), { limit: 101, after: { dispatchedAt: at, issueId: 'i' } }),
+  ],
 ];
 
 for (const dialect of storeDialects()) {

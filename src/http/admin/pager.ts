@@ -34,37 +34,3 @@ export function cursorPager(path: string, page: PageRequest, nextCursor: string 
     }
   </nav>`;
 }
-
-export interface Page<T> {
-  rows: T[];
-  /** 1-based. */
-  page: number;
-  pages: number;
-  total: number;
-  /** Index of the first row shown, 0-based. */
-  offset: number;
-}
-
-/** The `?page=` slice of `rows`; a missing, malformed or out-of-range page falls back to the nearest. */
-export function pageOf<T>(rows: T[], query: URLSearchParams, size = PAGE_SIZE): Page<T> {
-  const pages = Math.max(1, Math.ceil(rows.length / size));
-  const asked = Number.parseInt(query.get('page') ?? '1', 10);
-  const page = Number.isFinite(asked) ? Math.min(Math.max(1, asked), pages) : 1;
-  const offset = (page - 1) * size;
-  return { rows: rows.slice(offset, offset + size), page, pages, total: rows.length, offset };
-}
-
-/** "Showing 101–200 of 3,000" with Previous/Next links; nothing when everything fits on one page. */
-export function pager(path: string, page: Page<unknown>): Html | string {
-  if (page.pages <= 1) return '';
-  const link = (target: number, label: string, rel: string) =>
-    html`<a class="btn btn-small" href="${path}?page=${target}" rel="${rel}">${label}</a>`;
-  return html`<nav class="pager" aria-label="Pages">
-    <span
-      >Showing ${page.offset + 1}–${page.offset + page.rows.length} of ${page.total.toLocaleString('en-US')}
-      (page ${page.page} of ${page.pages})</span
-    >
-    ${page.page > 1 ? link(page.page - 1, '← Previous', 'prev') : ''}
-    ${page.page < page.pages ? link(page.page + 1, 'Next →', 'next') : ''}
-  </nav>`;
-}

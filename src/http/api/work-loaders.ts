@@ -34,6 +34,7 @@ export const LIST_PAGES = {
   issues: { defaultLimit: 100, max: 1_000, arity: 3 },
   blockers: { defaultLimit: 100, max: 1_000, arity: 3 },
   pulls: { defaultLimit: 100, max: 1_000, arity: 3 },
+  dedup: { defaultLimit: 100, max: 1_000, arity: 2 },
 } as const;
 
 const str = (value: string | number | undefined) => String(value ?? '');
@@ -177,10 +178,13 @@ export async function loadPulls(
   return { pulls, nextCursor };
 }
 
-/** `GET /api/dedup`: issues inside the dedup window (seed 003 step 2), newest dispatch first. */
-export async function loadDedupWindow(ctx: OrchestratorContext) {
+/** `GET /api/dedup`: one page of the issues inside the dedup window (seed 003 step 2), newest dispatch first. */
+export async function loadDedupWindow(ctx: OrchestratorContext, page?: PageRequest) {
   const windowStart = new Date(ctx.clock().getTime() - ctx.policy.dedupWindowMs);
-  const rows = await listDedupWindow(ctx.db, windowStart);
+  const limit = page?.limit ?? LIST_PAGES.dedup.defaultLimit;
+  const after = page?.after ? { dispatchedAt: str(page.after[0]), issueId: str(page.after[1]) } : undefined;
+  const read = await listDedupWindow(ctx.db, windowStart, { limit: limit + 1, after });
+  const { rows, nextCursor } = nextCursorOf(read, limit, (row) => [row.dispatched_at, row.issue_id]);
   return {
     windowHours: ctx.policy.dedupWindowMs / 3_600_000,
     entries: rows.map((row) => ({
@@ -191,6 +195,7 @@ export async function loadDedupWindow(ctx: OrchestratorContext) {
       dispatchedAt: row.dispatched_at,
       expiresAt: new Date(Date.parse(row.dispatched_at) + ctx.policy.dedupWindowMs).toISOString(),
     })),
+    nextCursor,
   };
 }
 

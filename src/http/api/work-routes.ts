@@ -57,7 +57,10 @@ export function workRoutes(ctx: OrchestratorContext): Hono {
     paged(LIST_PAGES.pulls, (page) => loadPulls(ctx, page)),
   );
 
-  app.get('/api/dedup', async (c) => c.json(await loadDedupWindow(ctx)));
+  app.get(
+    '/api/dedup',
+    paged(LIST_PAGES.dedup, (page) => loadDedupWindow(ctx, page)),
+  );
 
   app.delete('/api/dedup/:issueId', async (c) => {
     const issueId = c.req.param('issueId');

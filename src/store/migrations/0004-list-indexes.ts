@@ -54,6 +54,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('dedup_window_dispatched_at')
     .on('dedup_window')
-    .column('dispatched_at')
+    .columns(['dispatched_at', 'issue_id'])
     .execute();
 }

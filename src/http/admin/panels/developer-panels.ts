@@ -1,8 +1,8 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
-import { loadDedupWindow } from '../../api/work-loaders.ts';
+import { LIST_PAGES, loadDedupWindow } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
-import { pageOf, pager } from '../pager.ts';
+import { cursorPager, panelPage } from '../pager.ts';
 import { apiButton, emptyRow, notAvailable, timeCell } from '../render-helpers.ts';
 
 /**
@@ -11,13 +11,14 @@ import { apiButton, emptyRow, notAvailable, timeCell } from '../render-helpers.t
  * loader as `GET /api/dedup`; delete is `DELETE /api/dedup/:issueId`.
  */
 export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
-  const view = await loadDedupWindow(ctx);
-  const page = pageOf(view.entries, query);
+  const page = panelPage(query, LIST_PAGES.dedup.arity);
+  const view = await loadDedupWindow(ctx, page);
+  const pager = cursorPager('/admin/audit-log', page, view.nextCursor);
   const body = html`<p>
       An issue is not dispatched again within ${view.windowHours} hours of its last dispatch. Remove it here
       to let the next poll pick it up again.
     </p>
-    ${pager('/admin/audit-log', page)}
+    ${pager}
     <table>
       <thead>
         <tr>
@@ -30,9 +31,9 @@ export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchPa
       </thead>
       <tbody>
         ${
-          page.rows.length === 0
+          view.entries.length === 0
             ? emptyRow(5, 'The dedup window is empty.')
-            : page.rows.map(
+            : view.entries.map(
                 (entry) =>
                   html`<tr>
                     <td>${entry.identifier} <span class="muted">${entry.title}</span></td>
@@ -55,7 +56,7 @@ export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchPa
         }
       </tbody>
     </table>
-    ${pager('/admin/audit-log', page)}
+    ${pager}
     <p class="muted">
       Richer audit content (who changed what) is planned; today this panel is the dedup window.
     </p>`;
