@@ -36,6 +36,9 @@ const KEPT_OPERATIONS: Record<string, string[]> = {
   '/repos/{owner}/{repo}/issues/{issue_number}/comments': ['get', 'post'],
   '/repos/{owner}/{repo}/issues/comments/{comment_id}': ['patch'],
   '/repos/{owner}/{repo}/issues/{issue_number}/labels': ['post'],
+  // Writing a team secret into the repository's Actions secrets (issue 13).
+  '/repos/{owner}/{repo}/actions/secrets/public-key': ['get'],
+  '/repos/{owner}/{repo}/actions/secrets/{secret_name}': ['put'],
 };
 
 /**

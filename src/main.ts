@@ -110,6 +110,7 @@ async function main(): Promise<void> {
     fly: config.fly.sessionsToken
       ? createFlyClient({ apiUrl: config.fly.apiUrl, token: config.fly.sessionsToken })
       : undefined,
+    github,
     clock: () => new Date(),
     logger: log.child({ service: 'platform' }),
   });

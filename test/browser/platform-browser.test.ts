@@ -4,6 +4,9 @@ import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFlyClient } from '../../src/fly/fly-client.ts';
+import { createGitHubAppClient } from '../../src/github/github-app.ts';
+import { createFakeGitHub, type FakeGitHub } from '../fakes/github/fake-github-server.ts';
+import { APP_ID, APP_KEYS, silentLog } from '../github/github-test-setup.ts';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createPlatform } from '../../src/orchestrator/platform/platform.ts';
 import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
@@ -21,6 +24,7 @@ const CODE = 'platform-browser-code';
 const APP = 'ai-sessions';
 let h: Harness;
 let fly: FakeFly;
+let github: FakeGitHub;
 let server: Awaited<ReturnType<typeof serveApp>>;
 let browser: Browser;
 let page: Page;
@@ -35,7 +39,12 @@ beforeAll(async () => {
   fly = await startFakeFly();
   fly.addApp(APP);
   await h.addMapping({ teamKey: 'ENG' });
-  await h.addMapping({ teamKey: 'OPS' });
+  await h.addMapping({ teamKey: 'OPS', repo: 'ops' });
+  github = await createFakeGitHub({ appId: APP_ID, publicKey: APP_KEYS.publicKey });
+  github.addRepo({ owner: 'acme', repo: 'api' });
+  github.addRepo({ owner: 'acme', repo: 'ops' });
+  github.addInstallation({ id: 1, account: 'acme', repos: ['acme/api'], permissions: { secrets: 'write' } });
+  github.addInstallation({ id: 2, account: 'acme', repos: ['acme/ops'], permissions: { metadata: 'read' } });
   const logger = pino(
     { level: 'info' },
     new Writable({
@@ -50,6 +59,12 @@ beforeAll(async () => {
     db: h.store.db,
     envSettings: { flySessionsApp: APP },
     fly: createFlyClient({ apiUrl: fly.url, token: fly.token }),
+    github: createGitHubAppClient({
+      appId: APP_ID,
+      privateKey: APP_KEYS.privateKey,
+      baseUrl: github.url,
+      log: silentLog,
+    }),
     clock: h.ctx.clock,
     logger,
   });
@@ -83,6 +98,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await fly?.close();
+  await github?.close();
   await h?.close();
 });
 
@@ -128,6 +144,29 @@ describe('Platform forms without JavaScript', () => {
 
     for (const text of [...pages, ...logLines]) expect(text).not.toContain(value);
     expect(fly.violations).toEqual([]);
+  });
+
+  it('writes a team secret into the repository’s Actions secrets, or says the App lacks the permission', async () => {
+    const value = `gh-browser-${randomBytes(12).toString('hex')}`;
+    await page.goto(`${server.url}/admin/secrets`);
+    const eng = page.getByRole('form', { name: 'Write GitHub Actions secret for ENG' });
+    await eng.getByLabel('Name of the GitHub Actions secret for ENG').fill('DEPLOY_KEY');
+    await eng.getByLabel('Value (write-only: never shown again)').fill(value);
+    await eng.getByRole('button', { name: 'Write to GitHub' }).click();
+    await page.getByText('Secret DEPLOY_KEY written to the Actions secrets of acme/api.').waitFor();
+    expect(github.actionsSecret('acme', 'api', 'DEPLOY_KEY')).toBe(value);
+
+    const ops = page.getByRole('form', { name: 'Write GitHub Actions secret for OPS' });
+    await ops.getByLabel('Name of the GitHub Actions secret for OPS').fill('DEPLOY_KEY');
+    await ops.getByLabel('Value (write-only: never shown again)').fill(value);
+    await ops.getByRole('button', { name: 'Write to GitHub' }).click();
+    await page
+      .getByText(/Secrets: Read and write/)
+      .first()
+      .waitFor();
+    expect(await page.locator('#github-secret-OPS-name').inputValue()).toBe('DEPLOY_KEY');
+    for (const text of [...pages, ...logLines]) expect(text).not.toContain(value);
+    github.assertNoViolations();
   });
 
   it('saves settings, shows the env override and refuses a bad app name inline', async () => {

@@ -25,6 +25,7 @@ import { isCsrfTokenValid } from './session-cookie.ts';
  * - `POST /admin/settings` (flySessionsApp, flySessionsRegion; empty keeps the stored value)
  * - `POST /admin/secrets` (scope=global|teamKey, name, value)
  * - `POST /admin/secrets/delete` (scope, name)
+ * - `POST /admin/secrets/github` (scope=teamKey, name, value): into the repository's Actions secrets
  */
 export function platformFormRoutes(ctx: OrchestratorContext, platform: Platform): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
@@ -110,6 +111,29 @@ export function platformFormRoutes(ctx: OrchestratorContext, platform: Platform)
     }
   });
 
+  app.post('/admin/secrets/github', async (c) => {
+    const form = await c.req.parseBody();
+    const teamKey = typeof form.scope === 'string' ? form.scope : '';
+    const name = typeof form.name === 'string' ? form.name.trim() : '';
+    const value = typeof form.value === 'string' ? form.value : '';
+    try {
+      if (!platform.githubSecrets) throw new PlatformRefusal('unconfigured', 'no GitHub App client here');
+      const saved = await platform.githubSecrets.write(teamKey, name, value, 'admin UI');
+      const query = new URLSearchParams({ 'github-saved': saved.name, repository: saved.repository });
+      return c.redirect(`/admin/secrets?${query.toString()}`, 303);
+    } catch (error) {
+      if (!(error instanceof PlatformRefusal)) throw error;
+      const state = {
+        scope: `github:${teamKey}`,
+        name,
+        errors: error.field ? { [error.field]: error.message } : {},
+        ...(error.field ? {} : { message: error.message }),
+      };
+      const content = await secretsPanel(ctx, platform, c.get('session').csrf, new URLSearchParams(), state);
+      return page(c, content, 'secrets', 400);
+    }
+  });
+
   app.post('/admin/secrets/delete', async (c) => {
     const form = await c.req.parseBody();
     const scopeName = typeof form.scope === 'string' ? form.scope : '';
@@ -137,6 +161,7 @@ const FORM_PATHS = new Set([
   '/admin/settings',
   '/admin/secrets',
   '/admin/secrets/delete',
+  '/admin/secrets/github',
 ]);
 
 function scopeOf(scope: string): SecretScope {

@@ -17,6 +17,8 @@ import { badRequest, readJson, type FieldError } from '../validation.ts';
  *   `GET|POST /api/mappings/:teamKey/secrets`, `DELETE /api/mappings/:teamKey/secrets/:name`:
  *   list `{ secrets: [{ name, storedAs, updatedAt }] }`, set `{ name, value }` → 201
  *   `{ secret: { name, storedAs, updatedAt } }`, delete → 200 `{ deleted: name }`.
+ * - `POST /api/mappings/:teamKey/github-secrets { name, value }` → 201 `{ secret: { name,
+ *   repository, created } }`: the secret sealed into the mapping's repository's Actions secrets.
  * Bad input → 400 naming the field and the rule; unknown mapping or secret → 404; Fly not
  * configured → 503 saying what to set; Fly refusing or failing → 502 (503 + Retry-After for a
  * rate limit) with Fly's reason. A secret's value is never in any answer.
@@ -76,6 +78,20 @@ export function platformRoutes(platform: Platform): Hono {
       }),
     );
   };
+  // A team secret written into the mapping's repository's Actions secrets (GitHub Actions runs).
+  app.post('/api/mappings/:teamKey/github-secrets', async (c) => {
+    const body = await readJson(c, SecretBody);
+    if (!body.ok) return body.response;
+    const service = platform.githubSecrets;
+    if (!service) return c.json({ error: 'not_configured', message: 'no GitHub App client here' }, 503);
+    return answer(
+      c,
+      async () => ({
+        secret: await service.write(c.req.param('teamKey'), body.value.name, body.value.value, actorOf(c)),
+      }),
+      201,
+    );
+  });
   secretRoutes('/api/global-secrets', () => ({ kind: 'global' }));
   secretRoutes('/api/mappings/:teamKey/secrets', (c) => ({
     kind: 'team',

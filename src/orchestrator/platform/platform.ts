@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { FlyClient } from '../../fly/fly-client.ts';
+import type { GitHubAppClient } from '../../github/github-app.ts';
+import { createGitHubSecretsService, type GitHubSecretsService } from './github-secrets.ts';
 import type { Database } from '../../store/schema.ts';
 import type { RunnerModeOverride } from '../context.ts';
 import { loadFlySettings, type FlySettings, type SettingName } from './fly-settings.ts';
@@ -12,6 +14,8 @@ export interface Platform {
   runnerMode: RunnerModeSetting;
   settings: FlySettings;
   secrets: SecretsService;
+  /** Writing team secrets into a repository's Actions secrets; undefined without a GitHub App client. */
+  githubSecrets: GitHubSecretsService | undefined;
 }
 
 export interface PlatformOptions {
@@ -22,6 +26,8 @@ export interface PlatformOptions {
   envSettings?: Partial<Record<SettingName, string | undefined>>;
   /** A Machines API client (FLY_SESSIONS_TOKEN set), else undefined. */
   fly?: FlyClient | undefined;
+  /** The GitHub App client, for writing repository Actions secrets. */
+  github?: Pick<GitHubAppClient, 'repoOctokit'> | undefined;
   clock: () => Date;
   logger: Pick<Logger, 'info'>;
 }
@@ -39,5 +45,13 @@ export async function createPlatform(options: PlatformOptions): Promise<Platform
       clock: options.clock,
       logger: options.logger,
     }),
+    githubSecrets: options.github
+      ? createGitHubSecretsService({
+          db: options.db,
+          github: options.github,
+          clock: options.clock,
+          logger: options.logger,
+        })
+      : undefined,
   };
 }

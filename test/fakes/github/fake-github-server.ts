@@ -8,6 +8,7 @@ import type { FakeWorkflowRun } from './workflow-runs.ts';
 import { createFailureQueue, type FailureOptions } from './failure-injection.ts';
 import { loadGitHubOpenApi } from './github-openapi.ts';
 import { errorBody, type FakeAccount } from './github-objects.ts';
+import { actionsSecretOf } from './routes-secrets.ts';
 import { answerRequest, type FakeViolation, type PipelineResult } from './request-pipeline.ts';
 
 /**
@@ -77,6 +78,8 @@ export interface FakeGitHub {
   addRepo(input: AddRepoInput): FakeRepo;
   /** The repository's live state (files, refs, pulls, comments), to seed or inspect. */
   repo(owner: string, repo: string): FakeRepo;
+  /** The plaintext of a repository Actions secret the fake received (it opens the sealed box). */
+  actionsSecret(owner: string, repo: string, name: string): string | undefined;
   /** A person's comment on a pull request (for feedback-detection tests). */
   addIssueComment(input: {
     owner: string;
@@ -229,6 +232,7 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
       return created;
     },
     repo,
+    actionsSecret: (owner, name, secret) => actionsSecretOf(world, owner, name, secret),
     addIssueComment({ owner, repo: name, issueNumber, body, user }) {
       const at = new Date(world.now()).toISOString();
       const author: FakeAccount = { login: user, id: accountId(user), type: 'User' };

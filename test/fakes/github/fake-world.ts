@@ -105,6 +105,8 @@ const REQUIRED_PERMISSIONS: Record<string, [string, 'read' | 'write']> = {
   'issues/create-comment': ['issues', 'write'],
   'issues/update-comment': ['issues', 'write'],
   'issues/add-labels': ['issues', 'write'],
+  'actions/get-repo-public-key': ['secrets', 'read'],
+  'actions/create-or-update-repo-secret': ['secrets', 'write'],
 };
 
 /** 403 "Resource not accessible by integration" when the installation lacks the permission. */

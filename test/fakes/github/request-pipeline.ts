@@ -9,6 +9,7 @@ import { APP_JWT_OPERATIONS, APP_ROUTES } from './routes-app.ts';
 import { CONTENTS_ROUTES } from './routes-contents.ts';
 import { ISSUE_ROUTES } from './routes-issues.ts';
 import { PULL_ROUTES } from './routes-pulls.ts';
+import { SECRET_ROUTES } from './routes-secrets.ts';
 import { permissionDenied, type FakeResponse, type FakeWorld, type RouteHandler } from './fake-world.ts';
 
 /**
@@ -43,6 +44,7 @@ const ROUTES: Record<string, RouteHandler> = {
   ...CONTENTS_ROUTES,
   ...PULL_ROUTES,
   ...ISSUE_ROUTES,
+  ...SECRET_ROUTES,
 };
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -77,6 +77,14 @@ function flash(query: URLSearchParams, form?: SecretsFormState): Html | string {
   if (form) return '';
   const saved = query.get('saved');
   const deleted = query.get('deleted');
+  const github = query.get('github-saved');
+  const repository = query.get('repository') ?? '';
+  if (github && SECRET_NAME_PATTERN.test(github) && /^[\w.-]+\/[\w.-]+$/.test(repository)) {
+    return notice(
+      'info',
+      html`Secret <code>${github}</code> written to the Actions secrets of ${repository}.`,
+    );
+  }
   // Only names that pass the naming rule are echoed (still escaped): no free text from a link.
   if (saved && SECRET_NAME_PATTERN.test(saved))
     return notice('info', html`Secret <code>${saved}</code> saved.`);
@@ -107,9 +115,42 @@ function teamBlock(
           </p>`
         : ''
     }
+    ${mapping.executionMode === 'github-actions' ? githubForm(mapping, csrf, form) : ''}
     ${secretTable(mapping.teamKey, entries, csrf, mapping.teamKey)}
     ${writable ? addForm(mapping.teamKey, `secret for ${mapping.teamKey}`, csrf, form) : ''}
   </div>`;
+}
+
+/** Writes a team secret into the repository's Actions secrets through the GitHub App. */
+function githubForm(mapping: Mapping, csrf: string, form: SecretsFormState | undefined): Html {
+  const mine = form?.scope === `github:${mapping.teamKey}` ? form : undefined;
+  const id = `github-secret-${mapping.teamKey}`;
+  const what = `GitHub Actions secret for ${mapping.teamKey}`;
+  return html`<form
+    method="post"
+    action="/admin/secrets/github"
+    class="secret-form"
+    aria-label="Write ${what}"
+    novalidate
+  >
+    ${csrfField(csrf)}
+    <input type="hidden" name="scope" value="${mapping.teamKey}" />
+    <p class="help">
+      Write a secret into ${mapping.owner}/${mapping.repo}’s Actions secrets through the GitHub App (sealed
+      with the repository’s public key; the App needs the repository permission “Secrets: Read and write”).
+    </p>
+    ${mine?.message ? notice('error', mine.message) : ''}
+    ${inputField({ id: `${id}-name`, name: 'name', label: `Name of the ${what}`, value: mine?.name, error: mine?.errors.name, required: true })}
+    ${inputField({
+      id: `${id}-value`,
+      name: 'value',
+      label: 'Value (write-only: never shown again)',
+      type: 'password',
+      error: mine?.errors.value,
+      required: true,
+    })}
+    <button type="submit" class="btn">Write to GitHub</button>
+  </form>`;
 }
 
 function secretTable(scope: string, entries: SecretEntry[] | undefined, csrf: string, label: string): Html {
