@@ -102,7 +102,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-describe('Platform forms without JavaScript', () => {
+describe('Platform forms (plain HTML posts; the stepper with its script)', () => {
   it('adds, validates and deletes secrets; the value never comes back', async () => {
     const value = `browser-${randomBytes(12).toString('hex')}`;
     const eng = page.getByRole('form', { name: 'Add secret for ENG' });
@@ -167,6 +167,32 @@ describe('Platform forms without JavaScript', () => {
     expect(await page.locator('#github-secret-OPS-name').inputValue()).toBe('DEPLOY_KEY');
     for (const text of [...pages, ...logLines]) expect(text).not.toContain(value);
     github.assertNoViolations();
+  });
+
+  it('stores the stepper’s Secrets step rows once the project is saved (with JavaScript)', async () => {
+    const value = `stepper-${randomBytes(12).toString('hex')}`;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies(await page.context().cookies());
+    const js = await context.newPage();
+    js.setDefaultTimeout(10_000);
+    const jsSeen = watchPage(js);
+    await js.goto(`${server.url}/admin/projects/ENG/edit`);
+    const stepper = js.locator('#project-stepper');
+    // Each Next is checked by the API before the step changes: wait for it every time.
+    const next = async (step: number) => {
+      await js.getByRole('button', { name: 'Next' }).click();
+      await js.locator(`[data-nav-step="${step}"][aria-current="step"]`).waitFor();
+    };
+    let step = 0;
+    while (!(await stepper.locator('fieldset[data-step-id="secrets"]').isVisible())) await next(++step);
+    await js.getByLabel('Secret 1 name').fill('STEPPER_KEY');
+    await js.getByLabel('Secret 1 value').fill(value);
+    while (await js.getByRole('button', { name: 'Next' }).isVisible()) await next(++step);
+    await js.getByRole('button', { name: 'Save project' }).click();
+    await js.waitForURL(/\/admin\/projects\?saved=ENG/);
+    expect(fly.apps.get(APP)!.get('ENG_STEPPER_KEY')!.value).toBe(value);
+    expect(jsSeen.errors).toEqual([]);
+    await context.close();
   });
 
   it('saves settings, shows the env override and refuses a bad app name inline', async () => {

@@ -214,8 +214,16 @@ function setUpStepper(form) {
     try {
       const result = await api('POST', '/api/mappings', draft);
       if (result.ok) {
-        location.assign(`/admin/projects?saved=${encodeURIComponent(result.body.mapping.teamKey)}`);
-        return;
+        const teamKey = result.body.mapping.teamKey;
+        const failed = await saveSecrets(teamKey);
+        if (failed.length === 0) {
+          location.assign(`/admin/projects?saved=${encodeURIComponent(teamKey)}`);
+          return;
+        }
+        return stepProblem(
+          last,
+          `Project ${teamKey} saved, but not every secret: ${failed.join('; ')}. Add them on the Secrets panel.`,
+        );
       }
       const first = showErrors(result.body.fields ?? [], last);
       if (first === -1)
@@ -227,6 +235,23 @@ function setUpStepper(form) {
     } finally {
       submit.disabled = false;
     }
+  }
+
+  /** Stores the Secrets step's rows as the project's secrets; returns what failed, never a value. */
+  async function saveSecrets(teamKey) {
+    const failed = [];
+    for (const row of form.querySelectorAll('[data-secret-row]')) {
+      const name = row.querySelector('[data-secret-name]').value.trim();
+      const value = row.querySelector('[data-secret-value]').value;
+      if (name === '' && value === '') continue;
+      const answer = await api('POST', `/api/mappings/${encodeURIComponent(teamKey)}/secrets`, {
+        name,
+        value,
+      });
+      if (answer.ok) row.querySelector('[data-secret-value]').value = '';
+      else failed.push(`${name || '(no name)'}: ${answer.body.message ?? answer.status}`);
+    }
+    return failed;
   }
 
   form.addEventListener('change', applyShowWhen);

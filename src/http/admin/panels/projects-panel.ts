@@ -1,5 +1,6 @@
 import { html } from 'hono/html';
 import type { Mapping } from '../../../domain/mapping.ts';
+import { secretPrefix } from '../../../domain/secret-names.ts';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { listInFlight } from '../../../store/dispatches.ts';
 import { listMappings } from '../../../store/mappings.ts';
@@ -105,6 +106,17 @@ function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined): Ht
         tone: 'danger',
         then: 'remove-row',
         accessibleLabel: `Delete ${mapping.teamKey}`,
+      })}
+      ${apiButton({
+        label: 'Delete with secrets',
+        method: 'DELETE',
+        path: `/api/mappings/${key}?deleteSecrets=true`,
+        confirm:
+          `Delete project ${mapping.teamKey} and its Fly secrets (${secretPrefix(mapping.teamKey)}*)? ` +
+          'The secrets are deleted first; if Fly refuses, nothing is deleted.',
+        tone: 'danger',
+        then: 'remove-row',
+        accessibleLabel: `Delete ${mapping.teamKey} and its secrets`,
       })}
     </td>
   </tr>`;

@@ -63,7 +63,8 @@ export async function secretsPanel(
   ${section(
     'Global secrets',
     html`<p class="help">
-        Every run can read these. A global name may not start with a project’s prefix
+        A run gets a global secret when its WORKFLOW.md lists the name under <code>secrets:</code> (its
+        project’s own secret of that name wins). A global name may not start with a project’s prefix
         (${mappings.length === 0 ? 'none yet' : mappings.map((m) => secretPrefix(m.teamKey)).join(', ')}).
       </p>
       ${secretTable('global', listing?.global, csrf, 'Global')}

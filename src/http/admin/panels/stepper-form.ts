@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import type { Mapping } from '../../../domain/mapping.ts';
-import { notAvailable, type Html } from '../render-helpers.ts';
+import type { Html } from '../render-helpers.ts';
 import { STEPS, type StepField } from './stepper-steps.ts';
 
 /** Form values by field path: strings for inputs, booleans for checkboxes. */
@@ -180,7 +180,10 @@ ${typeof value === 'string' ? value : ''}</textarea>`
   </div>`;
 }
 
-/** The Secrets step: what to set where, by provider. No secret is ever typed into the UI. */
+/**
+ * The Secrets step: what to set where, by provider, and up to three project secrets that the
+ * page script stores with `POST /api/mappings/:teamKey/secrets` right after the project is saved.
+ */
 function secretsInfo(): Html {
   return html`<div data-show-when="provider=anthropic">
       <p>
@@ -195,5 +198,28 @@ function secretsInfo(): Html {
         for them.
       </p>
     </div>
-    ${notAvailable('per-project Fly secrets (/api/mappings/:teamKey/secrets)', 'the Fly Machines runner')}`;
+    <fieldset class="field-choice" data-secret-rows>
+      <legend>Project secrets (optional)</legend>
+      <p class="help">
+        Stored as Fly app secrets of the sessions app under <code>&lt;TEAMKEY&gt;_&lt;NAME&gt;</code> once the
+        project is saved (letters, digits and underscores); a run gets one when its WORKFLOW.md lists the name
+        under <code>secrets:</code>. Values are write-only. More on the Secrets panel, which can also write a
+        secret into the repository’s GitHub Actions secrets.
+      </p>
+      ${[1, 2, 3].map(
+        (row) =>
+          html`<div class="secret-row" data-secret-row>
+            <label for="stepper-secret-name-${row}">Secret ${row} name</label>
+            <input
+              id="stepper-secret-name-${row}"
+              type="text"
+              data-secret-name
+              autocomplete="off"
+              spellcheck="false"
+            />
+            <label for="stepper-secret-value-${row}">Secret ${row} value</label>
+            <input id="stepper-secret-value-${row}" type="password" data-secret-value autocomplete="off" />
+          </div>`,
+      )}
+    </fieldset>`;
 }
