@@ -2,6 +2,7 @@ import { describeProblem } from './config-error.ts';
 import type { EnvFields } from './config-schema.ts';
 import { ENV_HELP, type RawEnv } from './env-variables.ts';
 import { FLY_MODE_REFUSED, inertVariableWarnings } from './not-in-this-build.ts';
+import { FLY_REGIONS, isFlyRegion } from '../fly/regions.ts';
 
 /**
  * Rules that span several variables (CONTRACTS.md §1 and seed `000_…`). Errors look only at which
@@ -121,6 +122,11 @@ export function configWarnings(raw: RawEnv, fields: EnvFields): string[] {
   warn(
     fields.ADMIN_ACCESS_CODE !== undefined && fields.ADMIN_ACCESS_CODE.length < 12,
     'ADMIN_ACCESS_CODE is shorter than 12 characters: it guards the whole admin API, use a long random code',
+  );
+  warn(
+    fields.FLY_SESSIONS_REGION !== undefined && !isFlyRegion(fields.FLY_SESSIONS_REGION),
+    `FLY_SESSIONS_REGION=${fields.FLY_SESSIONS_REGION} is not a Fly region code for new Machines ` +
+      `(one of ${Object.keys(FLY_REGIONS).join(', ')}; https://fly.io/docs/reference/regions/)`,
   );
   warnings.push(...inertVariableWarnings(raw));
   return warnings;

@@ -190,6 +190,9 @@ describe('runner combinations', () => {
       FLY_API_URL: 'https://api.machines.dev',
     };
     expect(loadConfig(minimalEnv(fly)).warnings).toEqual([]);
+    expect(loadConfig(minimalEnv({ ...fly, FLY_SESSIONS_REGION: 'mars' })).warnings).toEqual([
+      expect.stringMatching(/^FLY_SESSIONS_REGION=mars is not a Fly region code .*one of ams/),
+    ]);
   });
 });
 
