@@ -253,3 +253,29 @@ describe('secrets', () => {
     expect([...fly.apps.get(APP)!.keys()]).toEqual(['OPS_A']);
   });
 });
+
+describe('admin forms', () => {
+  it('refuse a post without the session’s CSRF field, and store nothing', async () => {
+    await build();
+    const signIn = await app.request('/admin/sign-in', {
+      method: 'POST',
+      body: new URLSearchParams({ code: CODE, next: '/admin/secrets' }),
+    });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    for (const [path, fields] of [
+      ['/admin/secrets', { scope: 'global', name: 'SHARED', value: 'forged-value-123' }],
+      ['/admin/runner-mode', { mode: 'gha', back: 'reaper' }],
+      ['/admin/settings', { flySessionsApp: 'forged' }],
+    ] as const) {
+      const response = await app.request(path, {
+        method: 'POST',
+        headers: { cookie },
+        body: new URLSearchParams({ ...fields, csrf: 'wrong' }),
+      });
+      expect(response.status, path).toBe(403);
+    }
+    expect(fly.apps.get(APP)!.size).toBe(0);
+    expect((await call('GET', '/api/runner-mode')).json.databaseValue).toBeNull();
+    expect((await call('GET', '/api/settings')).json.flySessionsApp).toMatchObject({ databaseValue: null });
+  });
+});
