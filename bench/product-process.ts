@@ -20,6 +20,18 @@ export interface ProductProcess {
   stop(): Promise<void>;
 }
 
+/** Products still running: killed when the bench exits, even when it fails half-way. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const group of running) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
@@ -54,6 +66,8 @@ export async function startProduct(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  running.add(child.pid!);
+  void exited.then(() => running.delete(child.pid!));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
