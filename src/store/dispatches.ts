@@ -307,13 +307,43 @@ export async function latestDispatchesOfIssues(
   return latest;
 }
 
-/** Dispatches dispatched since `since`, for the 24-hour trend and failure counts. */
-export async function listDispatchesSince(db: Kysely<Database>, since: Date): Promise<DispatchSummary[]> {
+/**
+ * The failed dispatches created since `since` (any order), for the Overview's failure list.
+ * Only the failed rows travel, not the whole day; the caller orders the few it gets (an ORDER BY
+ * here would let SQLite pick the status index and sort in a temporary table).
+ */
+export async function listFailedSince(db: Kysely<Database>, since: Date): Promise<DispatchSummary[]> {
   return db
     .selectFrom('dispatches')
     .select([...SUMMARY_COLUMNS])
     .where('created_at', '>=', since.toISOString())
+    .where('status', '=', 'failed')
     .execute();
+}
+
+/** Dispatches of one hour and status: a cell of the Overview's trend. */
+export interface HourlyCount {
+  /** The hour as the ledger's ISO text cuts it: `YYYY-MM-DDTHH` (UTC). */
+  hour: string;
+  status: string;
+  count: number;
+}
+
+/**
+ * Dispatches created since `since`, counted per hour and status by the database (at most 24 ×
+ * four rows, however busy the day), for the Overview's trend. `created_at` is ISO 8601 text in
+ * UTC on both dialects, so its first 13 characters are the hour.
+ */
+export async function countDispatchesByHour(db: Kysely<Database>, since: Date): Promise<HourlyCount[]> {
+  const hour = sql<string>`substr(created_at, 1, 13)`;
+  const rows = await db
+    .selectFrom('dispatches')
+    .select((eb) => [hour.as('hour'), 'status', eb.fn.countAll<number | string>().as('count')])
+    .where('created_at', '>=', since.toISOString())
+    .groupBy([hour, 'status'])
+    .execute();
+  // PostgreSQL's count is a bigint, which pg hands back as a string.
+  return rows.map((row) => ({ hour: row.hour, status: row.status, count: Number(row.count) }));
 }
 
 /** The columns the Overview's trend and failure list read: no result or usage JSON. */

@@ -4,11 +4,12 @@ import { countBlockers, listBlockers } from '../../src/store/blockers.ts';
 import type { Store } from '../../src/store/database.ts';
 import { listDedupWindow } from '../../src/store/dedup-window.ts';
 import {
+  countDispatchesByHour,
   countInFlightByBucket,
   latestDispatchForIssue,
   latestDispatchesOfIssues,
   listDispatchesOfPullRequests,
-  listDispatchesSince,
+  listFailedSince,
   listInFlightClaims,
   listInFlightClaimsOf,
   listLedgerIssues,
@@ -49,7 +50,8 @@ const at = '2026-11-21T10:00:00.000Z';
 const HOT_QUERIES: [string, (db: Kysely<Database>) => Promise<unknown>][] = [
   ['dispatch log, first page', (db) => listRecentDispatches(db, 501)],
   ['dispatch log, next page', (db) => listRecentDispatches(db, 501, { createdAt: at, id: 'x' })],
-  ['overview: the last day', (db) => listDispatchesSince(db, new Date(at))],
+  ['overview: the last day’s failures', (db) => listFailedSince(db, new Date(at))],
+  ['overview: the last day per hour', (db) => countDispatchesByHour(db, new Date(at))],
   [
     'inbox: ledger issues page',
     (db) => listLedgerIssues(db, 101, { team_key: 'ENG', issue_identifier: 'ENG-1', issue_id: 'i' }),

@@ -1,8 +1,10 @@
 import {
-  listDispatchesSince,
+  countDispatchesByHour,
+  listFailedSince,
   listInFlight,
   type DispatchRow,
   type DispatchSummary,
+  type HourlyCount,
 } from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
@@ -64,15 +66,18 @@ export interface OverviewView {
 }
 
 /**
- * Builds the Overview from one read of in-flight dispatches, the last day's dispatches and the
- * mappings. Cost: three indexed queries and one pass over the day's rows.
+ * Builds the Overview from the in-flight dispatches, the last day's failed dispatches, the last
+ * day's counts per hour and status (counted by the database) and the mappings. Cost: four
+ * indexed queries; the day's other rows never leave the database.
  */
 export async function loadOverview(ctx: OrchestratorContext): Promise<OverviewView> {
   const now = ctx.clock();
   const firstHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (TREND_HOURS - 1) * HOUR_MS;
-  const [inFlight, recent, mappings] = await Promise.all([
+  const since = new Date(Math.min(firstHour, now.getTime() - 24 * HOUR_MS));
+  const [inFlight, failed, hourly, mappings] = await Promise.all([
     listInFlight(ctx.db),
-    listDispatchesSince(ctx.db, new Date(Math.min(firstHour, now.getTime() - 24 * HOUR_MS))),
+    listFailedSince(ctx.db, new Date(now.getTime() - 24 * HOUR_MS)),
+    countDispatchesByHour(ctx.db, since),
     listMappings(ctx.db),
   ]);
   const byMapping = capacityByMapping(mappings, countByBucket(inFlight));
@@ -89,10 +94,10 @@ export async function loadOverview(ctx: OrchestratorContext): Promise<OverviewVi
     runningJobs: inFlight
       .map((row) => runningJob(row, now))
       .sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
-    failedLast24h: failedJobs(recent, now),
+    failedLast24h: failedJobs(failed),
     capacity: { inProgress, cap, utilization: cap === 0 ? 0 : inProgress / cap, byMapping },
     projectsAtCap: byMapping.filter((entry) => entry.inProgress >= entry.cap),
-    trend: trend(recent, firstHour),
+    trend: trend(hourly, firstHour),
   };
 }
 
@@ -113,12 +118,12 @@ function runningJob(row: DispatchRow, now: Date): RunningJobView {
   };
 }
 
-function failedJobs(rows: DispatchSummary[], now: Date): OverviewView['failedLast24h'] {
-  const since = new Date(now.getTime() - 24 * HOUR_MS).toISOString();
+/** `rows`: the day's failed dispatches; a job counts once, at its newest failure. */
+function failedJobs(rows: DispatchSummary[]): OverviewView['failedLast24h'] {
   const jobs = new Map<string, OverviewView['failedLast24h']['jobs'][number]>();
-  const newestFirst = rows
-    .filter((row) => row.status === 'failed' && row.created_at >= since)
-    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
+  const newestFirst = rows.sort((a, b) =>
+    a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0,
+  );
   for (const row of newestFirst) {
     if (jobs.has(row.job_id)) continue;
     jobs.set(row.job_id, {
@@ -133,7 +138,7 @@ function failedJobs(rows: DispatchSummary[], now: Date): OverviewView['failedLas
   return { count: jobs.size, jobs: [...jobs.values()].slice(0, FAILED_LISTED) };
 }
 
-function trend(rows: DispatchSummary[], firstHour: number): TrendHour[] {
+function trend(counts: HourlyCount[], firstHour: number): TrendHour[] {
   const hours: TrendHour[] = Array.from({ length: TREND_HOURS }, (_, index) => ({
     start: new Date(firstHour + index * HOUR_MS).toISOString(),
     total: 0,
@@ -141,13 +146,13 @@ function trend(rows: DispatchSummary[], firstHour: number): TrendHour[] {
     failed: 0,
     inFlight: 0,
   }));
-  for (const row of rows) {
-    const hour = hours[Math.floor((Date.parse(row.created_at) - firstHour) / HOUR_MS)];
+  for (const { hour: key, status, count } of counts) {
+    const hour = hours[Math.floor((Date.parse(`${key}:00:00.000Z`) - firstHour) / HOUR_MS)];
     if (!hour) continue;
-    hour.total += 1;
-    if (row.status === 'succeeded') hour.succeeded += 1;
-    else if (row.status === 'failed') hour.failed += 1;
-    else hour.inFlight += 1;
+    hour.total += count;
+    if (status === 'succeeded') hour.succeeded += count;
+    else if (status === 'failed') hour.failed += count;
+    else hour.inFlight += count;
   }
   return hours;
 }
