@@ -36,6 +36,12 @@ const KEPT_OPERATIONS: Record<string, string[]> = {
   '/repos/{owner}/{repo}/issues/{issue_number}/comments': ['get', 'post'],
   '/repos/{owner}/{repo}/issues/comments/{comment_id}': ['patch'],
   '/repos/{owner}/{repo}/issues/{issue_number}/labels': ['post'],
+  // GitHub Issues as a tracker (issue 18): read and close issues, swap marker labels, create a
+  // missing marker label, read "blocked by" dependencies.
+  '/repos/{owner}/{repo}/issues/{issue_number}': ['get', 'patch'],
+  '/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}': ['delete'],
+  '/repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by': ['get'],
+  '/repos/{owner}/{repo}/labels': ['post'],
   // Writing a team secret into the repository's Actions secrets (issue 13).
   '/repos/{owner}/{repo}/actions/secrets/public-key': ['get'],
   '/repos/{owner}/{repo}/actions/secrets/{secret_name}': ['put'],

@@ -1,6 +1,6 @@
 import type { Marker } from './markers.ts';
 
-export type TicketingProviderName = 'linear' | 'jira';
+export type TicketingProviderName = 'linear' | 'jira' | 'github';
 
 /** Linear's workflow state types; Jira status categories are mapped onto the same set. */
 export type TicketStateType = 'triage' | 'backlog' | 'unstarted' | 'started' | 'completed' | 'canceled';

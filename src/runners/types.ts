@@ -1,5 +1,6 @@
 import type { Mapping } from '../domain/mapping.ts';
 import type { Phase } from '../domain/phases.ts';
+import type { TicketingProviderName } from '../domain/ticket.ts';
 
 /** Where runs execute (seed 001 `executionMode`, plus the development-only local modes). */
 export type ExecutionMode = 'github-actions' | 'fly-machines' | 'local';
@@ -15,7 +16,7 @@ export interface DispatchPayload {
     title: string;
     description: string;
     url: string;
-    provider: 'linear' | 'jira';
+    provider: TicketingProviderName;
   };
   related?: {
     parent?: RelatedIssue;

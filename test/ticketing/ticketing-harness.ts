@@ -40,6 +40,8 @@ export interface TicketingTraits {
   movesToStarted: boolean;
   /** Candidates carry the team key of the mapping that matched (Jira) rather than the tracker's. */
   teamKeyFromMapping: boolean;
+  /** Named workflow states (default true); false: open or closed only (GitHub Issues). */
+  workflowStates?: boolean;
 }
 
 export const LINEAR_TRAITS: TicketingTraits = {

@@ -52,7 +52,28 @@ export interface FakeComment {
   updatedAt: string;
 }
 
+/** A plain issue (GitHub Issues as a tracker); pulls and issues share the number sequence. */
+export interface FakeIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
+  user: FakeAccount;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  /** Parent issue (sub-issues), in this repository. */
+  parent?: number;
+  /** "Blocked by" dependencies: `owner/repo#n`, lower-case owner/repo. */
+  blockedBy: string[];
+}
+
 export interface FakeRepo extends FakeRepoInfo {
+  issues: FakeIssue[];
+  /** Repository label names (case kept; GitHub matches them case-insensitively). */
+  repoLabels: string[];
   workflows: FakeWorkflow[];
   commits: Map<string, FakeCommit>;
   /** Full ref name (`refs/heads/main`) → commit sha. */
@@ -111,6 +132,8 @@ export function createFakeRepo(
     pulls: [],
     comments: [],
     labels: new Map(),
+    issues: [],
+    repoLabels: [],
     readFile(branch, path) {
       return repo.resolve(branch)?.files.get(path);
     },

@@ -105,6 +105,11 @@ const REQUIRED_PERMISSIONS: Record<string, [string, 'read' | 'write']> = {
   'issues/create-comment': ['issues', 'write'],
   'issues/update-comment': ['issues', 'write'],
   'issues/add-labels': ['issues', 'write'],
+  'issues/get': ['issues', 'read'],
+  'issues/update': ['issues', 'write'],
+  'issues/remove-label': ['issues', 'write'],
+  'issues/create-label': ['issues', 'write'],
+  'issues/list-dependencies-blocked-by': ['issues', 'read'],
   'actions/get-repo-public-key': ['secrets', 'read'],
   'actions/create-or-update-repo-secret': ['secrets', 'write'],
 };

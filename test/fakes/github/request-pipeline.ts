@@ -10,6 +10,8 @@ import { CONTENTS_ROUTES } from './routes-contents.ts';
 import { ISSUE_ROUTES } from './routes-issues.ts';
 import { PULL_ROUTES } from './routes-pulls.ts';
 import { SECRET_ROUTES } from './routes-secrets.ts';
+import { answerGraphql } from './fake-graphql.ts';
+import { TRACKER_ISSUE_ROUTES } from './routes-tracker-issues.ts';
 import { permissionDenied, type FakeResponse, type FakeWorld, type RouteHandler } from './fake-world.ts';
 
 /**
@@ -45,6 +47,7 @@ const ROUTES: Record<string, RouteHandler> = {
   ...PULL_ROUTES,
   ...ISSUE_ROUTES,
   ...SECRET_ROUTES,
+  ...TRACKER_ISSUE_ROUTES,
 };
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -92,6 +95,14 @@ export async function answerRequest(deps: PipelineDeps, req: IncomingMessage): P
   const headers = Object.fromEntries(
     Object.entries(req.headers).filter((e): e is [string, string | string[]] => e[1] !== undefined),
   );
+  if (method === 'POST' && url.pathname === '/graphql') {
+    // GraphQL is not in the REST description: validated against GitHub's GraphQL schema instead.
+    const checked = world.tokens.check(req.headers.authorization, world.now());
+    if (!checked.ok) return { status: 401, body: errorBody(401, checked.message) };
+    const { invalid, ...answer } = answerGraphql(world, checked.value, body);
+    if (invalid) violation('invalid-request', invalid, 'graphql');
+    return { operationId: 'graphql', ...answer };
+  }
   const match = openapi.match({ method, path: url.pathname, query: url.search.slice(1), headers, body });
   if (!match) {
     violation('unknown-route', [`${method} ${url.pathname} is not an operation of the fixture`]);

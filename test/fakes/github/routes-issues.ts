@@ -2,12 +2,21 @@ import type { FakeComment, FakeRepo } from './fake-repo.ts';
 import { appBotAccount, integration, label, nodeId, simpleUser, type JsonObject } from './github-objects.ts';
 import { notFound, visibleRepo, type FakeWorld, type RouteContext, type RouteHandler } from './fake-world.ts';
 import { findPull } from './routes-pulls.ts';
+import { addIssueLabels, findIssue } from './routes-tracker-issues.ts';
 
 /**
  * Issue comments (https://docs.github.com/rest/issues/comments) and labels
  * (https://docs.github.com/rest/issues/labels#add-labels-to-an-issue) on the fake's pull
- * requests; the fake has no plain issues.
+ * requests and plain issues (routes-tracker-issues.ts).
  */
+
+/** The pull request or plain issue `issue_number` names, as its repository and number. */
+function findIssueOrPull(context: RouteContext) {
+  const pull = findPull(context, 'issue_number');
+  if (pull) return { repo: pull.repo, number: pull.pull.number };
+  const issue = findIssue(context);
+  return issue ? { repo: issue.repo, number: issue.issue.number } : undefined;
+}
 
 function comment(world: FakeWorld, repo: FakeRepo, c: FakeComment): JsonObject {
   const full = `${repo.owner.login}/${repo.name}`;
@@ -28,7 +37,7 @@ function comment(world: FakeWorld, repo: FakeRepo, c: FakeComment): JsonObject {
     id: c.id,
     node_id: nodeId('IC', c.id),
     url,
-    html_url: `https://github.com/${full}/pull/${c.issueNumber}#issuecomment-${c.id}`,
+    html_url: `https://github.com/${full}/${repo.issues.some((i) => i.number === c.issueNumber) ? 'issues' : 'pull'}/${c.issueNumber}#issuecomment-${c.id}`,
     body: c.body,
     user: simpleUser(world.api, c.user),
     created_at: c.createdAt,
@@ -41,20 +50,20 @@ function comment(world: FakeWorld, repo: FakeRepo, c: FakeComment): JsonObject {
 }
 
 function listComments(context: RouteContext) {
-  const found = findPull(context, 'issue_number');
+  const found = findIssueOrPull(context);
   if (!found) return notFound();
-  const items = found.repo.comments.filter((c) => c.issueNumber === found.pull.number);
+  const items = found.repo.comments.filter((c) => c.issueNumber === found.number);
   return { status: 200, body: items.map((c) => comment(context.world, found.repo, c)) };
 }
 
 function createComment(context: RouteContext) {
-  const found = findPull(context, 'issue_number');
+  const found = findIssueOrPull(context);
   if (!found) return notFound();
   const now = new Date(context.world.now()).toISOString();
   const body = (context.body as { body: string }).body;
   const created: FakeComment = {
     id: context.world.nextId(),
-    issueNumber: found.pull.number,
+    issueNumber: found.number,
     body,
     user: appBotAccount(context.world.app),
     viaApp: true,
@@ -75,13 +84,11 @@ function updateComment(context: RouteContext) {
 }
 
 function addLabels(context: RouteContext) {
-  const found = findPull(context, 'issue_number');
+  const found = findIssueOrPull(context);
   if (!found) return notFound();
   const raw = (context.body as { labels?: (string | { name: string })[] } | undefined)?.labels ?? [];
   const names = raw.map((l) => (typeof l === 'string' ? l : l.name));
-  const current = found.repo.labels.get(found.pull.number) ?? [];
-  const next = [...current, ...names.filter((n) => !current.includes(n))];
-  found.repo.labels.set(found.pull.number, next);
+  const next = addIssueLabels(found.repo, found.number, names);
   return { status: 200, body: next.map((name) => label(context.world.api, found.repo, name)) };
 }
 

@@ -145,7 +145,7 @@ function createPull(context: RouteContext) {
     return unprocessable('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message }]);
   }
   // Issues and pull requests share one number sequence per repository.
-  const number = Math.max(0, ...repo.pulls.map((p) => p.number)) + 1;
+  const number = Math.max(0, ...repo.pulls.map((p) => p.number), ...repo.issues.map((i) => i.number)) + 1;
   const now = new Date(context.world.now()).toISOString();
   const pull: FakePull = {
     id: context.world.nextId(),
