@@ -139,7 +139,7 @@ await h.store.db.transaction().execute(async (trx) => {
           issue_url: `https://linear.app/acme/issue/${team(issue)}-${issue}`,
           team_key: team(issue),
           bucket: `linear:${team(issue)}`,
-          reason: issue % 2 ? 'capacity' : 'dedup_window',
+          reason: issue % 2 ? 'capacity' : 'dedup',
           detail: 'held back',
           recorded_at: at(0),
         })),

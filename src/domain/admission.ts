@@ -5,14 +5,18 @@ import type { TicketDependency } from './ticket.ts';
  * dispatch path — poll, plan approval, gap-fill, review feedback, retry — asks this one gate.
  */
 
-/** Why a dispatch was refused; each becomes a blocker row with this reason. */
+/**
+ * Why a dispatch was refused; each becomes a blocker row with this reason. The names are the
+ * shared ones (CONTRACTS.md §10: `paused`, `breaker`, `dependency`, `in_flight`, `dedup`,
+ * `capacity`) plus this build's follow-up and closed-ticket reasons.
+ */
 export type RefusalReason =
   | 'paused'
   | 'dependency'
   | 'in_flight'
-  | 'dedup_window'
+  | 'dedup'
   | 'capacity'
-  | 'failure_breaker'
+  | 'breaker'
   | 'pr_budget'
   | 'pr_open'
   | 'ticket_closed';
@@ -65,7 +69,7 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
   if (request.paused) return { reason: 'paused', detail: 'the project mapping is paused' };
   if (state.parkedIssueIds.has(request.issueId)) {
     return {
-      reason: 'failure_breaker',
+      reason: 'breaker',
       detail: 'parked after repeated failed runs; an operator must clear it before it runs again',
     };
   }
@@ -84,7 +88,7 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
     if (last && state.now.getTime() - last.getTime() < state.dedupWindowMs) {
       const until = new Date(last.getTime() + state.dedupWindowMs);
       return {
-        reason: 'dedup_window',
+        reason: 'dedup',
         detail:
           `dispatched at ${last.toISOString()}; eligible again after ${until.toISOString()} ` +
           '(deleting its dedup entry lets it run now)',

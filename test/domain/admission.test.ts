@@ -32,9 +32,7 @@ describe('admission gate', () => {
 
   it('refuses for each rule with its reason', () => {
     expect(checkAdmission({ ...pickup, paused: true }, state())?.reason).toBe('paused');
-    expect(checkAdmission(pickup, state({ parkedIssueIds: new Set(['i1']) }))?.reason).toBe(
-      'failure_breaker',
-    );
+    expect(checkAdmission(pickup, state({ parkedIssueIds: new Set(['i1']) }))?.reason).toBe('breaker');
     const blocked = checkAdmission(
       {
         ...pickup,
@@ -48,7 +46,7 @@ describe('admission gate', () => {
     expect(blocked).toEqual({ reason: 'dependency', detail: 'blocked by unresolved ENG-9' });
     expect(checkAdmission(pickup, state({ inFlightIssueIds: new Set(['i1']) }))?.reason).toBe('in_flight');
     expect(checkAdmission(pickup, state({ dedupDispatchedAt: new Map([['i1', hours(23)]]) }))?.reason).toBe(
-      'dedup_window',
+      'dedup',
     );
     expect(checkAdmission(pickup, state({ inFlightByBucket: new Map([['linear:ENG', 3]]) }))?.detail).toBe(
       '3 of 3 runs in progress for linear:ENG',

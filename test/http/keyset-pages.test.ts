@@ -135,7 +135,7 @@ describe('keyset pages', () => {
           issue_url: 'u',
           team_key: i % 2 ? 'ENG' : 'OPS',
           bucket: 'linear:ENG',
-          reason: i % 3 ? 'capacity' : 'dedup_window',
+          reason: i % 3 ? 'capacity' : 'dedup',
           detail: 'd',
           recorded_at: h.ctx.clock().toISOString(),
         })),

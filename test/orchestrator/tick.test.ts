@@ -121,9 +121,7 @@ describe('the poll tick', () => {
       h.linear.updateIssue(issue.id, { labels: ['AI-Implement'] });
       await deleteFromDedupWindow(h.store.db, issue.id);
     }
-    expect((await runTick(h.ctx)).refused).toEqual([
-      { identifier: issue.identifier, reason: 'failure_breaker' },
-    ]);
+    expect((await runTick(h.ctx)).refused).toEqual([{ identifier: issue.identifier, reason: 'breaker' }]);
     await clearBreaker(h.store.db, issue.id);
     expect((await runTick(h.ctx)).dispatched).toEqual([issue.identifier]);
   });
@@ -137,9 +135,7 @@ describe('the poll tick', () => {
       error: 'tests fail',
     });
     h.linear.updateIssue(issue.id, { labels: ['AI-Implement'] });
-    expect((await runTick(h.ctx)).refused).toEqual([
-      { identifier: issue.identifier, reason: 'dedup_window' },
-    ]);
+    expect((await runTick(h.ctx)).refused).toEqual([{ identifier: issue.identifier, reason: 'dedup' }]);
     h.advance(24 * 60 * minutes(1) + 1);
     expect((await runTick(h.ctx)).dispatched).toEqual([issue.identifier]);
   });

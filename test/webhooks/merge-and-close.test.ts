@@ -100,12 +100,10 @@ describe('a ticket marked again while its PR is open', () => {
     const report = await runTick(bed.h.ctx);
 
     expect(report.dispatched).toEqual([]);
-    expect(report.refused).toEqual([{ identifier: opened.issue.identifier, reason: 'dedup_window' }]);
+    expect(report.refused).toEqual([{ identifier: opened.issue.identifier, reason: 'dedup' }]);
     expect(bed.dispatches('gap-fill')).toHaveLength(0);
     const blockers = await listBlockers(bed.h.store.db);
-    expect(blockers.map((b) => [b.issue_identifier, b.reason])).toEqual([
-      [opened.issue.identifier, 'dedup_window'],
-    ]);
+    expect(blockers.map((b) => [b.issue_identifier, b.reason])).toEqual([[opened.issue.identifier, 'dedup']]);
     expect(blockers[0]?.detail).toMatch(/eligible again after .*deleting its dedup entry lets it run now/);
 
     // Deleting the dedup row lets it run now: a pass on the open PR.

@@ -79,7 +79,8 @@ const BADGE_TONES: Record<string, string> = {
   awaiting_plan_approval: 'warn',
   planning_pending: 'warn',
   capacity: 'warn',
-  dedup_window: 'warn',
+  dedup: 'warn',
+  breaker: 'bad',
 };
 
 /** A status word in a coloured pill; the colour only repeats the word, never replaces it. */

@@ -92,7 +92,7 @@ export function blockersView(
     total: counts.total,
     teamsAffected: counts.teams,
     blockedByConcurrencyCap: byReason.capacity ?? 0,
-    blockedByDedupWindow: byReason.dedup_window ?? 0,
+    blockedByDedupWindow: byReason.dedup ?? 0,
     byReason,
     blockers: rows.map((row) => ({
       issueId: row.issue_id,

@@ -68,7 +68,7 @@ export async function blockersPanel(ctx: OrchestratorContext, query: URLSearchPa
 /** The operator's way out, where the reason has one. */
 function blockerAction(reason: string, issueId: string, identifier: string): Html | string {
   const id = encodeURIComponent(issueId);
-  if (reason === 'failure_breaker') {
+  if (reason === 'breaker') {
     return apiButton({
       label: 'Clear breaker',
       method: 'POST',
@@ -76,7 +76,7 @@ function blockerAction(reason: string, issueId: string, identifier: string): Htm
       accessibleLabel: `Clear the failure breaker of ${identifier}`,
     });
   }
-  if (reason === 'dedup_window') {
+  if (reason === 'dedup') {
     return apiButton({
       label: 'Remove from dedup window',
       method: 'DELETE',
