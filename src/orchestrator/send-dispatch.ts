@@ -1,4 +1,4 @@
-import { listMappings } from '../store/mappings.ts';
+import { listMappingTeamKeys } from '../store/mappings.ts';
 import { IntegrationError } from '../domain/errors.ts';
 import type { Mapping } from '../domain/mapping.ts';
 import type { Phase } from '../domain/phases.ts';
@@ -50,7 +50,7 @@ export async function sendDispatch(ctx: OrchestratorContext, call: DispatchCall)
       pullRequest: call.pullRequest,
       callback: callbackUrl && tokens ? { url: callbackUrl, ...tokens } : undefined,
       // The run removes the other mappings' secrets from its environment (issue 13).
-      teamKeys: (await listMappings(ctx.db)).map((mapping) => mapping.teamKey),
+      teamKeys: await listMappingTeamKeys(ctx.db),
     });
     const receipt = await backend.dispatch({
       mapping: call.mapping,

@@ -9,6 +9,15 @@ export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
   return rows.map((row) => JSON.parse(row.data) as Mapping);
 }
 
+/**
+ * The team key of every mapping, in order, without parsing the mappings: what a dispatch's
+ * secret scoping needs (per dispatch, so 500 mappings must not mean 500 JSON parses each).
+ */
+export async function listMappingTeamKeys(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('mappings').select('team_key').orderBy('team_key').execute();
+  return rows.map((row) => row.team_key);
+}
+
 export async function getMapping(db: Kysely<Database>, teamKey: string): Promise<Mapping | undefined> {
   const row = await db
     .selectFrom('mappings')

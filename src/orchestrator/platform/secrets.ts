@@ -8,7 +8,7 @@ import {
   teamSecretStoredName,
 } from '../../domain/secret-names.ts';
 import type { FlyAppSecret, FlyClient } from '../../fly/fly-client.ts';
-import { listMappings } from '../../store/mappings.ts';
+import { listMappingTeamKeys } from '../../store/mappings.ts';
 import type { Database } from '../../store/schema.ts';
 import {
   lastSetTimes,
@@ -91,7 +91,7 @@ export function createSecretsService(deps: SecretsDeps): SecretsService {
   }
 
   async function teamKeys(): Promise<string[]> {
-    return (await listMappings(db)).map((mapping) => mapping.teamKey);
+    return listMappingTeamKeys(db);
   }
 
   async function requireTeam(scope: SecretScope, keys: string[]): Promise<void> {
