@@ -32,10 +32,11 @@ import { createGitHubActionsBackend } from './runners/github-actions/github-acti
 import { createLocalBackend, passThroughEnv } from './runners/local/local-backend.ts';
 import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
 import { openStore, type Store } from './store/database.ts';
-import { getMapping } from './store/mappings.ts';
+import { getMapping, listMappings } from './store/mappings.ts';
 import { createFlyClient } from './fly/fly-client.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
 import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
+import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
 import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
 import type { TicketingProvider } from './ticketing/types.ts';
 
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     baseUrl: config.github.apiUrl,
     log: octokitLog(log),
   });
-  const ticketing = await createTicketing(config, log, store.db);
+  const ticketing = await createTicketing(config, log, store.db, github);
   const jira = ticketing.get('jira') as JiraProvider | undefined;
   const backends = new Map<ExecutionMode, ExecutionBackend>([
     ['github-actions', createGitHubActionsBackend(github)],
@@ -189,8 +190,11 @@ async function createTicketing(
   config: Config,
   logger: Logger,
   db: Store['db'],
+  github: GitHubAppClient,
 ): Promise<Map<TicketingProviderName, TicketingProvider>> {
   const providers = new Map<TicketingProviderName, TicketingProvider>();
+  // GitHub Issues needs nothing beyond the GitHub App every orchestrator has.
+  providers.set('github', createGitHubIssuesProvider({ github, listMappings: () => listMappings(db) }));
   if (config.linear) {
     const linearLog = logger.child({ provider: 'linear' });
     providers.set(

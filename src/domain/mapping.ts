@@ -44,9 +44,22 @@ export const JiraTicketingConfigSchema = z
   })
   .strict();
 
+/** GitHub Issues (docs/decisions/github-issues.md): the issues of `repository`, default the mapping's own. */
+export const GitHubTicketingConfigSchema = z
+  .object({
+    kind: z.literal('github'),
+    repository: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, 'must be owner/repo, e.g. acme/planning')
+      .optional(),
+  })
+  .strict();
+
 export const TicketingConfigSchema = z.discriminatedUnion('kind', [
   LinearTicketingConfigSchema,
   JiraTicketingConfigSchema,
+  GitHubTicketingConfigSchema,
 ]);
 
 /** What a client sends to create or replace a mapping; defaults fill what it leaves out. */
@@ -89,7 +102,7 @@ export const MappingInputSchema = z
       .trim()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2')
       .optional(),
-    ticketingProvider: z.enum(['linear', 'jira']).default('linear'),
+    ticketingProvider: z.enum(['linear', 'jira', 'github']).default('linear'),
     ticketingConfig: TicketingConfigSchema.optional(),
     paused: z.boolean().default(false),
     maxTurns: positiveInt(1000).optional(),
@@ -131,7 +144,9 @@ export const MappingInputSchema = z
   })
   .transform((value) => ({
     ...value,
-    ticketingConfig: value.ticketingConfig ?? { kind: 'linear' as const },
+    ticketingConfig:
+      value.ticketingConfig ??
+      (value.ticketingProvider === 'github' ? { kind: 'github' as const } : { kind: 'linear' as const }),
   }));
 
 export type MappingInput = z.input<typeof MappingInputSchema>;
@@ -161,7 +176,7 @@ export const DEFAULT_MAX_JOB_MINUTES = 90;
 
 /**
  * The capacity bucket a mapping's runs count against (seed 003, step 1): Linear groups by team
- * key — every mapping of one team shares a cap — while Jira groups by mapping.
+ * key — every mapping of one team shares a cap — while Jira and GitHub Issues group by mapping.
  */
 export function capacityBucket(
   mapping: Pick<Mapping, 'teamKey' | 'ticketingProvider'>,
@@ -169,5 +184,5 @@ export function capacityBucket(
 ): string {
   return mapping.ticketingProvider === 'linear'
     ? `linear:${(ticketTeamKey ?? mapping.teamKey).toUpperCase()}`
-    : `jira:${mapping.teamKey}`;
+    : `${mapping.ticketingProvider}:${mapping.teamKey}`;
 }

@@ -25,7 +25,7 @@ const PayloadSchema = z.object({
     title: z.string(),
     description: z.string(),
     url: z.string(),
-    provider: z.enum(['linear', 'jira']),
+    provider: z.enum(['linear', 'jira', 'github']),
   }),
   related: z
     .object({

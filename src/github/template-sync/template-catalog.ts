@@ -28,7 +28,7 @@ export interface TemplateSource {
 }
 
 /** The conditions a line tag may name. */
-const TEMPLATE_CONDITIONS = ['linear', 'jira', 'anthropic', 'bedrock'] as const;
+const TEMPLATE_CONDITIONS = ['linear', 'jira', 'github', 'anthropic', 'bedrock'] as const;
 export type TemplateCondition = (typeof TEMPLATE_CONDITIONS)[number];
 
 /** A trailing `# ai-implement:<condition>` comment (the stamp's `ai-implement-template:` never matches). */

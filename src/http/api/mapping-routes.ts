@@ -105,7 +105,11 @@ async function mappingProblems(
 function providerProblem(ctx: OrchestratorContext, mapping: Mapping) {
   if (ctx.ticketing.has(mapping.ticketingProvider)) return undefined;
   const variables =
-    mapping.ticketingProvider === 'linear' ? 'LINEAR_API_KEY' : 'JIRA_TOKEN and JIRA_CLOUD_ID';
+    mapping.ticketingProvider === 'linear'
+      ? 'LINEAR_API_KEY'
+      : mapping.ticketingProvider === 'jira'
+        ? 'JIRA_TOKEN and JIRA_CLOUD_ID'
+        : 'GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY';
   return {
     field: 'ticketingProvider',
     message: `${mapping.ticketingProvider} is not configured on this orchestrator: set ${variables} and restart`,

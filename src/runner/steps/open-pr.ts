@@ -1,5 +1,6 @@
 import type { RepoApi } from '../github-api.ts';
 import { StepFailure, skipped, type StepOutcome } from '../pipeline.ts';
+import { githubIssueReference } from '../../ticketing/github/github-issue-fields.ts';
 import type { RunContext } from '../run-context.ts';
 
 /** The agent's summary in the PR body is cut here; the commits and the diff say the rest. */
@@ -47,7 +48,9 @@ export function pullBody(ctx: RunContext): string {
   const link =
     issue.provider === 'linear'
       ? `Fixes ${issue.identifier}`
-      : `Resolves [${issue.identifier}](${issue.url})`;
+      : issue.provider === 'github'
+        ? `Fixes ${githubIssueReference(issue.identifier, ctx.settings.owner, ctx.settings.repo)}`
+        : `Resolves [${issue.identifier}](${issue.url})`;
   const summary = ctx.state.agentSummary.trim();
   const review = ctx.state.reviewApproved
     ? `Review approved after ${ctx.state.iteration} iteration(s).`

@@ -3,6 +3,7 @@ import type { DispatchPayload } from '../../runners/types.ts';
 import type { RunLog } from '../run-log.ts';
 import type { RunnerSettings } from '../settings.ts';
 import { jiraTicketClient, type JiraTicketOptions } from './jira-ticket.ts';
+import { githubTicketClient } from './github-ticket.ts';
 import { linearTicketClient } from './linear-ticket.ts';
 
 /**
@@ -40,6 +41,18 @@ export function ticketAccess(
   log: RunLog,
   options: TicketAccessOptions = {},
 ): TicketAccess {
+  if (issue.provider === 'github') {
+    const client = settings.githubToken
+      ? githubTicketClient(issue, { ...settings, githubToken: settings.githubToken })
+      : undefined;
+    if (client) return { client };
+    return {
+      client: undefined,
+      reason:
+        `${issue.identifier} is not an issue of ${settings.owner}/${settings.repo} the run's GITHUB_TOKEN can update; ` +
+        'the ticket gets no comments from this run and the orchestrator sets the marker',
+    };
+  }
   if (issue.provider === 'jira') {
     if (!settings.jira) {
       const why = settings.jiraProblem

@@ -78,3 +78,16 @@ export function toCandidate(issue: GraphqlIssueCandidate, teamKey: string): Tick
     markers: markersOf(names),
   };
 }
+
+/**
+ * How a pull request in `owner/repo` names the issue `identifier` (`owner/repo#n`) so that merging
+ * closes it: `#n` in the same repository, `owner/repo#n` across repositories.
+ * GitHub: https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue
+ */
+export function githubIssueReference(identifier: string, owner: string, repo: string): string {
+  const ref = parseIssueRef(identifier);
+  if (!ref) return identifier;
+  const same =
+    ref.owner.toLowerCase() === owner.toLowerCase() && ref.repo.toLowerCase() === repo.toLowerCase();
+  return same ? `#${ref.number}` : identifier;
+}

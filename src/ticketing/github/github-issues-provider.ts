@@ -17,6 +17,16 @@ import {
 } from './github-issue-fields.ts';
 import { candidatesQuery, issuesByNumberQuery } from './github-queries.ts';
 
+export interface GitHubIssuesProviderOptions {
+  /**
+   * An Octokit acting on a repository: the orchestrator's GitHub App client (installation token
+   * per account), or the runner's token for its own repository. `getApp` backs `checkConnection`.
+   */
+  github: Pick<GitHubAppClient, 'repoOctokit'> & Partial<Pick<GitHubAppClient, 'getApp'>>;
+  /** The saved mappings, to give a ticket read by id (after a restart) its mapping's team key. */
+  listMappings?: () => Promise<Mapping[]>;
+}
+
 /** A mapping whose tickets are GitHub issues: `ticketingConfig.repository` or the mapping's own repo. */
 interface GitHubTrackedMapping {
   teamKey: string;
@@ -48,8 +58,8 @@ const READY_LABELS = [LINEAR_LABELS.ready, LINEAR_LABELS.planApproved];
  * created on first use; done = closed as completed. Every failure is an `IntegrationError`.
  * GitHub: https://docs.github.com/rest/issues and https://docs.github.com/graphql
  */
-export function createGitHubIssuesProvider(options: { github: GitHubAppClient }): TicketingProvider {
-  const { github } = options;
+export function createGitHubIssuesProvider(options: GitHubIssuesProviderOptions): TicketingProvider {
+  const { github, listMappings } = options;
   /** Repository (lower case) → the teamKey of the mapping that last polled it (capacity bucket). */
   const teamKeys = new Map<string, string>();
   /** Repository labels known to exist (`owner/repo:name`, lower case): create each once. */
@@ -179,6 +189,14 @@ export function createGitHubIssuesProvider(options: { github: GitHubAppClient })
     return out;
   }
 
+  /** Fills the repository → team key cache from the saved mappings when it misses. */
+  async function learnTeamKeys(issues: GraphqlIssueSummary[]): Promise<void> {
+    if (!listMappings || issues.every((i) => teamKeys.has(i.repository.nameWithOwner.toLowerCase()))) return;
+    for (const mapping of (await listMappings()) as unknown as GitHubTrackedMapping[]) {
+      const key = issueRepositoryOf(mapping).toLowerCase();
+      if (mapping.ticketingProvider === 'github' && !teamKeys.has(key)) teamKeys.set(key, mapping.teamKey);
+    }
+  }
   const teamKeyOf = (issue: GraphqlIssueSummary) =>
     teamKeys.get(issue.repository.nameWithOwner.toLowerCase()) ?? issue.repository.nameWithOwner;
 
@@ -215,6 +233,7 @@ export function createGitHubIssuesProvider(options: { github: GitHubAppClient })
 
   async function getTickets(ids: string[]): Promise<Map<string, Ticket>> {
     const issues = await issuesByRef<GraphqlDetail>(ids, true);
+    await learnTeamKeys(issues);
     const tickets = new Map<string, Ticket>();
     for (const issue of issues) {
       const candidate = toCandidate(issue, teamKeyOf(issue));
@@ -232,6 +251,7 @@ export function createGitHubIssuesProvider(options: { github: GitHubAppClient })
 
   async function getTicketStates(ids: string[]): Promise<Map<string, TicketCandidate>> {
     const issues = await issuesByRef<GraphqlIssueCandidate>(ids, false);
+    await learnTeamKeys(issues);
     return new Map(
       issues.map((issue) => {
         const candidate = toCandidate(issue, teamKeyOf(issue));
@@ -353,6 +373,7 @@ export function createGitHubIssuesProvider(options: { github: GitHubAppClient })
     },
     async checkConnection() {
       try {
+        if (!github.getApp) return { ok: true, detail: 'no app client: nothing to check' };
         const app = await github.getApp();
         return { ok: true, detail: `GitHub App ${app.slug ?? app.name ?? ''} answers` };
       } catch (error) {

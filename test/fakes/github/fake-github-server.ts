@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appPublicKey, createTokenStore } from './fake-auth.ts';
-import { createFakeRepo, type FakeRepo } from './fake-repo.ts';
+import { createFakeRepo, type FakeIssue, type FakeRepo } from './fake-repo.ts';
+import { addIssueLabels } from './routes-tracker-issues.ts';
 import { repoKey, type FakeDispatch, type FakeWorld } from './fake-world.ts';
 import type { FakeWorkflowRun } from './workflow-runs.ts';
 import { createFailureQueue, type FailureOptions } from './failure-injection.ts';
@@ -88,6 +89,14 @@ export interface FakeGitHub {
     body: string;
     user: string;
   }): void;
+  /** A person opens a plain issue (GitHub Issues as a tracker), with labels; returns it. */
+  addIssue(input: {
+    owner: string;
+    repo: string;
+    title: string;
+    body?: string;
+    labels?: string[];
+  }): FakeIssue;
   /** Answers the next `count` matching requests with `status` (or drops the connection for 'network'). */
   failNext(count: number, status: number | 'network', options?: FailureOptions): void;
   assertNoViolations(): void;
@@ -245,6 +254,26 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
         createdAt: at,
         updatedAt: at,
       });
+    },
+    addIssue({ owner, repo: name, title, body, labels }) {
+      const target = repo(owner, name);
+      const at = new Date(world.now()).toISOString();
+      const issue: FakeIssue = {
+        id: world.nextId(),
+        number: Math.max(0, ...target.pulls.map((p) => p.number), ...target.issues.map((i) => i.number)) + 1,
+        title,
+        body: body ?? null,
+        state: 'open',
+        stateReason: null,
+        user: { login: 'octocat', id: accountId('octocat'), type: 'User' },
+        createdAt: at,
+        updatedAt: at,
+        closedAt: null,
+        blockedBy: [],
+      };
+      target.issues.push(issue);
+      addIssueLabels(target, issue.number, labels ?? []);
+      return issue;
     },
     failNext(count, status, failureOptions) {
       failures.add(count, status, failureOptions);
