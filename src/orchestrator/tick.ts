@@ -101,7 +101,12 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   const ledger = await loadTickLedger(ctx, found, state);
   const drafts: RequestDraft[] = [];
   for (const { ticket, mapping } of found) {
-    const draft = await requestFor(ctx, ticket, mapping, ledger);
+    // Most candidates are plain pickups; only approvals and open PRs need the ledger's awaits
+    // (10,000 awaited calls a tick otherwise, each a promise and a microtask turn).
+    const draft =
+      ticket.markers.includes('planApproved') || ledger.openPullRequestIssueIds.has(ticket.id)
+        ? await requestFor(ctx, ticket, mapping, ledger)
+        : pickupFor(ticket, mapping);
     if (draft) drafts.push(draft);
   }
   drafts.push(...(await approvedPlanRequests(ctx, mappings, found, drafts)));
@@ -188,6 +193,12 @@ async function requestFor(
     const open = await ctx.followUps?.openPullRequestFor(ticket, mapping);
     if (open) return { kind: 'gap-fill', phase: 'gap-fill', ticket, mapping, ...open, fromMarker: true };
   }
+  return pickupFor(ticket, mapping);
+}
+
+/** A `ready` ticket with no open PR: a pickup of its mapping's first phase. */
+function pickupFor(ticket: TicketCandidate, mapping: Mapping): RequestDraft | undefined {
+  if (!ticket.markers.includes('ready')) return undefined;
   return { kind: 'pickup', phase: mapping.planningEnabled ? 'planning' : 'implementation', ticket, mapping };
 }
 

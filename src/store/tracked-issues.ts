@@ -58,8 +58,20 @@ export async function replaceTrackedIssues(
   });
 }
 
+/** Every column but `seen_at` equal (spelled out: this runs for every inbox row of every tick). */
 function sameTrackedIssue(a: TrackedIssueRow, b: TrackedIssueRow): boolean {
-  return (Object.keys(b) as (keyof TrackedIssueRow)[]).every((key) => key === 'seen_at' || a[key] === b[key]);
+  return (
+    a.issue_id === b.issue_id &&
+    a.issue_identifier === b.issue_identifier &&
+    a.issue_title === b.issue_title &&
+    a.issue_url === b.issue_url &&
+    a.team_key === b.team_key &&
+    a.ticketing_provider === b.ticketing_provider &&
+    a.state_name === b.state_name &&
+    a.state_type === b.state_type &&
+    a.stage === b.stage &&
+    a.priority === b.priority
+  );
 }
 
 /**
