@@ -153,6 +153,8 @@ async function main(): Promise<void> {
     statusChecks: () => statusChecks(config, ticketing, github),
     pullRequestLoop,
     webhookSecret: config.github.webhookSecret,
+    // The poller logs a failing tick itself; the webhook only asks for one sooner.
+    tickNow: () => void poller.tickNow().catch(() => undefined),
     gapFillTriggerSecret: config.gapFill.triggerSecret,
     templateSync: createTemplateSync({ github, orchestratorUrl: config.runner.callbackBaseUrl }),
     jira,

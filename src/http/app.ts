@@ -32,6 +32,8 @@ export interface HttpDeps {
   pullRequestLoop?: PullRequestLoop;
   /** GITHUB_WEBHOOK_SECRET; unset → `POST /api/github/webhook` answers 503. */
   webhookSecret?: string;
+  /** Starts a tick now; the GitHub webhook's `issues` events call it (GitHub Issues as a tracker). */
+  tickNow?: () => void;
   /** GAP_FILL_TRIGGER_SECRET; unset → `POST /trigger/gap-fill` answers 503. */
   gapFillTriggerSecret?: string;
   /** Sync workflows and template status; unset → those routes answer 503. */
@@ -85,7 +87,15 @@ export function createHttpApp(deps: HttpDeps): Hono {
 
   app.route('/', runnerRoutes(ctx));
   // Their own secrets authenticate them, so they answer whether or not ADMIN_ACCESS_CODE is set.
-  app.route('/', webhookRoutes({ ctx, secret: deps.webhookSecret, loop: deps.pullRequestLoop }));
+  app.route(
+    '/',
+    webhookRoutes({
+      ctx,
+      secret: deps.webhookSecret,
+      loop: deps.pullRequestLoop,
+      ...(deps.tickNow ? { tickNow: deps.tickNow } : {}),
+    }),
+  );
   app.route('/', gapFillTriggerRoutes({ secret: deps.gapFillTriggerSecret, loop: deps.pullRequestLoop }));
 
   if (!deps.adminAccessCode) {

@@ -63,7 +63,12 @@ export interface DeliverOptions {
 }
 
 export async function startLoopTestBed(
-  options: { adminAccessCode?: string; webhookSecret?: string | null; triggerSecret?: string | null } = {},
+  options: {
+    adminAccessCode?: string;
+    webhookSecret?: string | null;
+    triggerSecret?: string | null;
+    tickNow?: () => void;
+  } = {},
 ): Promise<LoopTestBed> {
   const h = await createHarness();
   h.linear.addTeam({ key: 'ENG' });
@@ -79,6 +84,7 @@ export async function startLoopTestBed(
     adminAccessCode: options.adminAccessCode,
     statusChecks: async () => [],
     pullRequestLoop: loop,
+    ...(options.tickNow ? { tickNow: options.tickNow } : {}),
     ...(options.webhookSecret === null ? {} : { webhookSecret: options.webhookSecret ?? WEBHOOK_SECRET }),
     ...(options.triggerSecret === null
       ? {}

@@ -6,6 +6,7 @@ import { DELIVERY_STALE_MS } from '../../orchestrator/follow-ups/follow-up-polic
 import type { PullRequestLoop } from '../../orchestrator/follow-ups/pull-request-loop.ts';
 import { claimDelivery, finishDelivery } from '../../store/webhook-deliveries.ts';
 import { badRequest } from '../validation.ts';
+import { markerForLinearLabel } from '../../domain/markers.ts';
 import { parseWebhookEvent } from './webhook-events.ts';
 
 export interface WebhookDeps {
@@ -14,6 +15,21 @@ export interface WebhookDeps {
   secret: string | undefined;
   /** Unset → 503 as well: nothing would act on the events. */
   loop: PullRequestLoop | undefined;
+  /** Starts a tick now (GitHub Issues as a tracker: `issues` labeled with a marker, or closed). */
+  tickNow?: () => void;
+}
+
+/**
+ * An `issues` delivery that should start a tick now rather than wait for the poll: a marker label
+ * a person sets (`AI-Implement`, `Plan-Approved`…) or an issue closed (ends in-flight work's claim).
+ * https://docs.github.com/webhooks/webhook-events-and-payloads#issues
+ */
+function issueEventStartsTick(payload: unknown): boolean | string {
+  const { action, label } = (payload ?? {}) as { action?: unknown; label?: { name?: unknown } };
+  if (action === 'closed') return true;
+  if (action === 'labeled' && typeof label?.name === 'string' && markerForLinearLabel(label.name))
+    return true;
+  return `issues.${String(action)} is not a marker label or a close`;
 }
 
 /**
@@ -70,6 +86,13 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
       return badRequest(c, 'the body must be JSON: set the webhook’s content type to application/json', [
         { field: '(body)', message: 'is not valid JSON' },
       ]);
+    }
+    if (event === 'issues') {
+      const starts = issueEventStartsTick(payload);
+      if (starts !== true) return c.json({ ignored: starts, deliveryId });
+      // A tick is idempotent: a repeated delivery costs one more poll, never a second run.
+      deps.tickNow?.();
+      return c.json({ accepted: true, deliveryId, tick: true }, 202);
     }
     const now = ctx.clock();
     const parsed = parseWebhookEvent(event, payload, now);
