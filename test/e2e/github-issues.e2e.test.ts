@@ -11,6 +11,7 @@ beforeAll(async () => {
       { repo: 'api', workflows: ['claude-implement.yml'] },
       { repo: 'web', workflows: ['claude-implement.yml'] },
       { repo: 'planning', workflows: [] },
+      { repo: 'deps', workflows: ['claude-implement.yml'] },
     ],
   });
 }, 60_000);
@@ -87,6 +88,48 @@ describe('GitHub Issues as a tracker', () => {
     expect(blockers.blockers.map((b) => [b.mapping, b.reason, b.bucket])).toEqual([
       ['API', 'capacity', 'github:API'],
     ]);
+    w.github.assertNoViolations();
+  }, 90_000);
+
+  it('holds an issue blocked by an open issue with a dependency blocker until the blocker closes', async () => {
+    const mapping = {
+      owner: 'acme',
+      repo: 'deps',
+      teamKey: 'DEPS',
+      defaultBranch: 'main',
+      planningEnabled: false,
+      ticketingProvider: 'github',
+    };
+    expect((await w.api('POST', '/api/mappings', mapping)).status).toBe(201);
+    const schema = w.github.addIssue({ owner: 'acme', repo: 'deps', title: 'Schema first' });
+    const blocked = w.github.addIssue({
+      owner: 'acme',
+      repo: 'deps',
+      title: 'Use the schema',
+      labels: ['AI-Implement'],
+      blockedBy: [`acme/deps#${schema.number}`],
+    });
+    const before = w.github.dispatches.length;
+
+    const blocker = async () => {
+      const body = (await w.api('GET', '/api/blockers')).body as {
+        blockers: { mapping: string; reason: string }[];
+      };
+      return body.blockers.find((b) => b.mapping === 'DEPS');
+    };
+    await eventually('the dependency blocker', async () =>
+      (await blocker())?.reason === 'dependency' ? true : undefined,
+    );
+    await w.orchestrator.afterTicks(2); // ticks, not time: still held
+    expect(w.github.dispatches).toHaveLength(before);
+    expect(w.github.repo('acme', 'deps').labels.get(blocked.number)).toEqual(['AI-Implement']);
+
+    w.github.closeIssue('acme', 'deps', schema.number);
+    await eventually('dispatched once its blocker closed', async () =>
+      w.github.dispatches.length > before ? true : undefined,
+    );
+    expect(w.payloads().at(-1)?.issue.identifier).toBe(`acme/deps#${blocked.number}`);
+    expect(await blocker()).toBeUndefined();
     w.github.assertNoViolations();
   }, 90_000);
 });

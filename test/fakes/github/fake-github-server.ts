@@ -96,7 +96,11 @@ export interface FakeGitHub {
     title: string;
     body?: string;
     labels?: string[];
+    /** "Blocked by" dependencies, as `owner/repo#n`. */
+    blockedBy?: string[];
   }): FakeIssue;
+  /** A person closes an issue: as completed, or as not planned. */
+  closeIssue(owner: string, repo: string, number: number, reason?: 'completed' | 'not_planned'): void;
   /** Answers the next `count` matching requests with `status` (or drops the connection for 'network'). */
   failNext(count: number, status: number | 'network', options?: FailureOptions): void;
   assertNoViolations(): void;
@@ -255,7 +259,7 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
         updatedAt: at,
       });
     },
-    addIssue({ owner, repo: name, title, body, labels }) {
+    addIssue({ owner, repo: name, title, body, labels, blockedBy }) {
       const target = repo(owner, name);
       const at = new Date(world.now()).toISOString();
       const issue: FakeIssue = {
@@ -269,11 +273,17 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
         createdAt: at,
         updatedAt: at,
         closedAt: null,
-        blockedBy: [],
+        blockedBy: (blockedBy ?? []).map((ref) => ref.toLowerCase()),
       };
       target.issues.push(issue);
       addIssueLabels(target, issue.number, labels ?? []);
       return issue;
+    },
+    closeIssue(owner, name, number, reason = 'completed') {
+      const issue = repo(owner, name).issues.find((i) => i.number === number);
+      if (!issue) throw new Error(`fake GitHub has no issue ${owner}/${name}#${number}`);
+      const at = new Date(world.now()).toISOString();
+      Object.assign(issue, { state: 'closed', stateReason: reason, closedAt: at, updatedAt: at });
     },
     failNext(count, status, failureOptions) {
       failures.add(count, status, failureOptions);
