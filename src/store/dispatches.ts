@@ -309,16 +309,20 @@ export async function latestDispatchesOfIssues(
 
 /**
  * The failed dispatches created since `since` (any order), for the Overview's failure list.
- * Only the failed rows travel, not the whole day; the caller orders the few it gets (an ORDER BY
- * here would let SQLite pick the status index and sort in a temporary table).
+ * Only the failed rows travel, not the whole day; `dispatches_created_id` serves the range. The
+ * caller orders the few it gets (an ORDER BY here would sort in a temporary table on SQLite).
  */
 export async function listFailedSince(db: Kysely<Database>, since: Date): Promise<DispatchSummary[]> {
-  return db
-    .selectFrom('dispatches')
-    .select([...SUMMARY_COLUMNS])
-    .where('created_at', '>=', since.toISOString())
-    .where('status', '=', 'failed')
-    .execute();
+  return (
+    db
+      .selectFrom('dispatches')
+      .select([...SUMMARY_COLUMNS])
+      .where('created_at', '>=', since.toISOString())
+      // `status || ''` keeps the planner on the day's range: on the bare column SQLite picks
+      // `dispatches_status_bucket` and reads every failure in the ledger, not the day's.
+      .where(sql<string>`status || ''`, '=', 'failed')
+      .execute()
+  );
 }
 
 /** Dispatches of one hour and status: a cell of the Overview's trend. */

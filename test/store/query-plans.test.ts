@@ -134,6 +134,13 @@ for (const dialect of storeDialects()) {
       }
     });
 
+    it('the Overview’s failures read the day’s range, not every failure in the ledger', async () => {
+      const { db, queries } = capturing(store.db);
+      await listFailedSince(db, new Date(at));
+      const text = (await plan(queries[0]!)).join('\n');
+      expect(text, text).toContain('dispatches_created_id');
+    });
+
     it('blocker counts read the blockers index, not the table', async () => {
       const { db, queries } = capturing(store.db);
       await countBlockers(db);
