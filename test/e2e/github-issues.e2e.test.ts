@@ -1,12 +1,38 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookSchemaErrors } from '../webhooks/webhook-schemas.ts';
+import { pullRequestClosed } from '../webhooks/webhook-payloads.ts';
 import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
 import { eventually } from './orchestrator-process.ts';
 
 let w: E2eWorld;
+const APP_ID = 5252;
+const WEBHOOK_SECRET = 'e2e-github-issues-webhook-secret-0123';
+
+/** A delivery as GitHub sends it: the payload checked against GitHub's schema, signed with the secret. */
+async function deliver(event: string, payload: Record<string, unknown>) {
+  const schema = `webhook-${event.replace(/_/g, '-')}-${String(payload.action).replace(/_/g, '-')}`;
+  expect(webhookSchemaErrors(schema, payload)).toEqual([]);
+  const body = JSON.stringify(payload);
+  const response = await fetch(`${w.orchestrator.url}/api/github/webhook`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': event,
+      'x-github-delivery': randomUUID(),
+      'x-github-hook-installation-target-id': String(APP_ID),
+      'x-github-hook-installation-target-type': 'integration',
+      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
+    },
+    body,
+  });
+  return response.status;
+}
 
 beforeAll(async () => {
   w = await startE2eWorld({
-    appId: 5252,
+    appId: APP_ID,
+    env: { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET },
     repos: [
       { repo: 'api', workflows: ['claude-implement.yml'] },
       { repo: 'web', workflows: ['claude-implement.yml'] },
@@ -21,7 +47,7 @@ afterAll(async () => {
 });
 
 describe('GitHub Issues as a tracker', () => {
-  it('a labelled issue is dispatched in its mapping’s bucket, with markers as labels', async () => {
+  it('a labelled issue is dispatched in its mapping’s bucket, marked with labels, and closed when its PR merges', async () => {
     const base = { owner: 'acme', defaultBranch: 'main', planningEnabled: false, maxInProgressAiIssues: 1 };
     const badRepository = await w.api('POST', '/api/mappings', {
       ...base,
@@ -88,6 +114,43 @@ describe('GitHub Issues as a tracker', () => {
     expect(blockers.blockers.map((b) => [b.mapping, b.reason, b.bucket])).toEqual([
       ['API', 'capacity', 'github:API'],
     ]);
+
+    // The run opens a PR (the runner's side, played here) and reports it; the PR is merged.
+    const run = w.payloads().find((p) => p.issue.identifier === `acme/api#${first.number}`)!;
+    const repo = w.github.repo('acme', 'api');
+    const branch = `ai-implement/api-${first.number}`;
+    repo.refs.set(`refs/heads/${branch}`, repo.refs.get('refs/heads/main')!);
+    const head = repo.writeFile(branch, 'src/export.ts', 'export {};\n', 'CSV export').sha;
+    const number = Math.max(...repo.issues.map((i) => i.number)) + 1;
+    const now = new Date().toISOString();
+    repo.pulls.push({
+      id: 9001,
+      number,
+      title: 'Add CSV export',
+      body: `Fixes #${first.number}`,
+      state: 'open',
+      draft: false,
+      head: branch,
+      base: 'main',
+      user: { login: 'ai-implement[bot]', id: 41_005_252, type: 'Bot' },
+      createdAt: now,
+      updatedAt: now,
+    });
+    const reported = await w.post(
+      '/runner/result',
+      { status: 'success', prUrl: `https://github.com/acme/api/pull/${number}`, branch },
+      { authorization: `Bearer ${run.callback!.resultToken}` },
+    );
+    expect(reported.status).toBe(200);
+    expect(repo.labels.get(first.number)).toEqual(['Ready for Review']);
+    repo.pulls.at(-1)!.state = 'closed';
+    repo.pulls.at(-1)!.merged = true;
+    const pr = { owner: 'acme', repo: 'api', number, headRef: branch, headSha: head };
+    expect(await deliver('pull_request', pullRequestClosed(pr, true))).toBe(202);
+    await eventually('the issue closed as completed', async () =>
+      repo.issues.find((i) => i.number === first.number)?.stateReason === 'completed' ? true : undefined,
+    );
+    expect(repo.issues.find((i) => i.number === first.number)?.state).toBe('closed');
     w.github.assertNoViolations();
   }, 90_000);
 
@@ -109,7 +172,8 @@ describe('GitHub Issues as a tracker', () => {
       labels: ['AI-Implement'],
       blockedBy: [`acme/deps#${schema.number}`],
     });
-    const before = w.github.dispatches.length;
+    // Dispatches of this mapping's repository only: the API bucket's next issue may go meanwhile.
+    const depsDispatches = () => w.github.dispatches.filter((d) => d.repo === 'deps').length;
 
     const blocker = async () => {
       const body = (await w.api('GET', '/api/blockers')).body as {
@@ -121,14 +185,14 @@ describe('GitHub Issues as a tracker', () => {
       (await blocker())?.reason === 'dependency' ? true : undefined,
     );
     await w.orchestrator.afterTicks(2); // ticks, not time: still held
-    expect(w.github.dispatches).toHaveLength(before);
+    expect(depsDispatches()).toBe(0);
     expect(w.github.repo('acme', 'deps').labels.get(blocked.number)).toEqual(['AI-Implement']);
 
     w.github.closeIssue('acme', 'deps', schema.number);
     await eventually('dispatched once its blocker closed', async () =>
-      w.github.dispatches.length > before ? true : undefined,
+      depsDispatches() > 0 ? true : undefined,
     );
-    expect(w.payloads().at(-1)?.issue.identifier).toBe(`acme/deps#${blocked.number}`);
+    expect(w.payloads().map((p) => p.issue.identifier)).toContain(`acme/deps#${blocked.number}`);
     expect(await blocker()).toBeUndefined();
     w.github.assertNoViolations();
   }, 90_000);
