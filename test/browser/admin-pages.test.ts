@@ -197,6 +197,22 @@ describe('panels', () => {
     }
   });
 
+  it('shows a GitHub Issues mapping on Projects and in the stepper when editing it', async () => {
+    await h.addMapping({
+      teamKey: 'API',
+      ticketingProvider: 'github',
+      ticketingConfig: { kind: 'github', repository: 'acme/planning' },
+    });
+    const { cookie } = await signIn();
+    const projects = await (await app.request('/admin/projects', { headers: { cookie } })).text();
+    expect(projects).toContain('issues of acme/planning');
+    const edit = await (await app.request('/admin/projects/API/edit', { headers: { cookie } })).text();
+    expect(edit).toMatch(/value="github"[^>]*checked/);
+    expect(edit).toMatch(
+      /data-field="ticketingConfig.repository"[^>]*value="acme\/planning"|value="acme\/planning"[^>]*data-field="ticketingConfig.repository"/,
+    );
+  });
+
   it('renders ticket text as text, links only http(s) URLs, and runs no inline script', async () => {
     await h.addMapping({ teamKey: 'ENG', maxInProgressAiIssues: 1 });
     const hostile = '<img src=x onerror=alert(1)><script>alert("xss")</script>';

@@ -88,8 +88,8 @@ function setUpStepper(form) {
       for (const key of path.slice(0, -1)) target = target[key] ??= {};
       target[path.at(-1)] = value;
     }
-    if (draft.ticketingProvider === 'jira')
-      draft.ticketingConfig = { kind: 'jira', ...draft.ticketingConfig };
+    if (draft.ticketingProvider === 'jira' || draft.ticketingProvider === 'github')
+      draft.ticketingConfig = { kind: draft.ticketingProvider, ...draft.ticketingConfig };
     else delete draft.ticketingConfig;
     return { draft, problems };
   }

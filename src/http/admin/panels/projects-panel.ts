@@ -66,7 +66,12 @@ function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined): Ht
   const scope =
     mapping.ticketingConfig.kind === 'jira'
       ? html`jira <code class="muted">${mapping.ticketingConfig.jql}</code>`
-      : html`linear <span class="muted">team ${mapping.teamKey}</span>`;
+      : mapping.ticketingConfig.kind === 'github'
+        ? html`github
+            <span class="muted"
+              >issues of ${mapping.ticketingConfig.repository ?? `${mapping.owner}/${mapping.repo}`}</span
+            >`
+        : html`linear <span class="muted">team ${mapping.teamKey}</span>`;
   return html`<tr data-team-key="${mapping.teamKey}">
     <th scope="row">${mapping.teamKey}</th>
     <td>${scope}</td>

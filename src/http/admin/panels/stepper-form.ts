@@ -24,7 +24,7 @@ export function valuesOf(mapping: Mapping): StepperValues {
     if (key === 'ticketingConfig' || key === 'extraEnv' || value === undefined) continue;
     values[key] = typeof value === 'boolean' ? value : String(value);
   }
-  if (mapping.ticketingConfig.kind === 'jira') {
+  if (mapping.ticketingConfig.kind === 'jira' || mapping.ticketingConfig.kind === 'github') {
     for (const [key, value] of Object.entries(mapping.ticketingConfig)) {
       if (key !== 'kind' && value !== undefined) values[`ticketingConfig.${key}`] = String(value);
     }

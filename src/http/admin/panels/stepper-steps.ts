@@ -46,6 +46,7 @@ export const STEPS: Step[] = [
         options: [
           { value: 'linear', label: 'Linear' },
           { value: 'jira', label: 'Jira' },
+          { value: 'github', label: 'GitHub Issues' },
         ],
       },
       {
@@ -54,7 +55,14 @@ export const STEPS: Step[] = [
         kind: 'text',
         required: true,
         fixedOnEdit: true,
-        help: 'Linear: the team identifier shown in issue numbers (ENG in ENG-42). Jira: a label you choose for this mapping.',
+        help: 'Linear: the team identifier shown in issue numbers (ENG in ENG-42). Jira and GitHub Issues: a label you choose for this mapping.',
+      },
+      {
+        name: 'ticketingConfig.repository',
+        label: 'Issues repository (optional)',
+        kind: 'text',
+        showWhen: 'ticketingProvider=github',
+        help: 'owner/repo whose issues this project watches, e.g. acme/planning; empty: the code repository of the next step.',
       },
       {
         name: 'ticketingConfig.jql',
