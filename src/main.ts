@@ -259,6 +259,8 @@ async function statusChecks(
 ): Promise<StatusCheck[]> {
   const checks: StatusCheck[] = [];
   for (const [name, provider] of ticketing) {
+    // GitHub Issues goes through the GitHub App: the `github-app` check below is its check.
+    if (name === 'github') continue;
     const result = await provider
       .checkConnection()
       .catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
