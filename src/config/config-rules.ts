@@ -31,22 +31,14 @@ export function combinationProblems(raw: RawEnv): string[] {
 }
 
 /**
- * At least one ticketing provider, and a Jira configuration that names exactly what is missing.
- * JIRA_EMAIL selects Basic auth (email + token straight to the site); otherwise any Jira variable
- * means Bearer auth through the Atlassian gateway, which needs the cloud id unless JIRA_API_URL
- * names the REST base itself.
+ * A Jira configuration that names exactly what is missing. Linear and Jira are both optional:
+ * GitHub Issues works through the GitHub App every orchestrator has (see `configWarnings` for the
+ * warning when neither is set). JIRA_EMAIL selects Basic auth (email + token straight to the
+ * site); otherwise any Jira variable means Bearer auth through the Atlassian gateway, which needs
+ * the cloud id unless JIRA_API_URL names the REST base itself.
  */
 function ticketingProblems(raw: RawEnv): string[] {
-  if (!jiraTouched(raw)) {
-    if (raw.LINEAR_API_KEY) return [];
-    return [
-      'LINEAR_API_KEY or a Jira configuration (JIRA_TOKEN + JIRA_CLOUD_ID, or JIRA_EMAIL + JIRA_TOKEN + JIRA_SITE_URL) ' +
-        'is required: at least one ticketing provider must be configured. ' +
-        `LINEAR_API_KEY is ${ENV_HELP.LINEAR_API_KEY}; JIRA_TOKEN is ${ENV_HELP.JIRA_TOKEN}; ` +
-        `JIRA_CLOUD_ID is ${ENV_HELP.JIRA_CLOUD_ID}`,
-    ];
-  }
-  return jiraProblems(raw);
+  return jiraTouched(raw) ? jiraProblems(raw) : [];
 }
 
 /** True when any Jira variable is set: the Jira configuration must then be complete. */
@@ -96,6 +88,13 @@ export function configWarnings(raw: RawEnv, fields: EnvFields): string[] {
     `NOTIFY_TYPE=${fields.NOTIFY_TYPE} has no effect without NOTIFY_WEBHOOK_URL: notifications are skipped`,
   );
   warn(true, notifyTypeMismatch(fields));
+  warn(
+    !raw.LINEAR_API_KEY && !jiraTouched(raw),
+    'Neither LINEAR_API_KEY nor a Jira configuration is set: only GitHub Issues mappings ' +
+      '(ticketingProvider "github") can run. For Linear, LINEAR_API_KEY is ' +
+      `${ENV_HELP.LINEAR_API_KEY}; for Jira, JIRA_TOKEN is ${ENV_HELP.JIRA_TOKEN} and JIRA_CLOUD_ID is ` +
+      ENV_HELP.JIRA_CLOUD_ID,
+  );
   warn(
     raw.LINEAR_WORKSPACE_URL && !fields.LINEAR_API_KEY,
     'LINEAR_WORKSPACE_URL is set but LINEAR_API_KEY is not, so Linear is disabled: set LINEAR_API_KEY to use it',

@@ -100,12 +100,15 @@ describe('loadConfig required variables', () => {
     ]);
   });
 
-  it('asks for a ticketing provider, naming the variables and where to get them', () => {
-    const [problem, ...rest] = problemsOf(minimalEnv({ LINEAR_API_KEY: undefined }));
-    expect(rest).toEqual([]);
-    expect(problem).toMatch(/^LINEAR_API_KEY or a Jira configuration .* is required/);
-    expect(problem).toContain('Settings → API → Personal API keys');
-    expect(problem).toContain('_edge/tenant_info');
+  it('starts without Linear and Jira (GitHub Issues only), warning and naming where to get them', () => {
+    const env = minimalEnv({ LINEAR_API_KEY: undefined });
+    const config = loadConfig(env);
+    expect(config.linear).toBeUndefined();
+    const [warning] = config.warnings.filter((line) => line.startsWith('Neither LINEAR_API_KEY'));
+    expect(warning).toContain('only GitHub Issues mappings');
+    expect(warning).toContain('Settings → API → Personal API keys');
+    expect(warning).toContain('_edge/tenant_info');
+    expect(loadConfig(minimalEnv()).warnings.some((line) => line.startsWith('Neither'))).toBe(false);
   });
 
   it('rejects an App ID that is not numeric (the Client ID is the usual mix-up)', () => {
@@ -127,10 +130,9 @@ describe('loadConfig required variables', () => {
     };
     const message = messageOf(env);
     const lines = message.split('\n').slice(1);
-    expect(lines).toHaveLength(8);
+    expect(lines).toHaveLength(7);
     for (const name of [
       'GITHUB_APP_ID',
-      'LINEAR_API_KEY',
       'PORT',
       'POLL_INTERVAL_MS',
       'REAPER_DRY_RUN',
@@ -140,7 +142,7 @@ describe('loadConfig required variables', () => {
     ]) {
       expect(lines.filter((line) => line.startsWith(`- ${name} `))).toHaveLength(1);
     }
-    expect(message.split('\n')[0]).toContain('8 problems');
+    expect(message.split('\n')[0]).toContain('7 problems');
   });
 });
 
