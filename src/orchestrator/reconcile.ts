@@ -1,13 +1,8 @@
 import { describeError } from '../domain/errors.ts';
 import { isTerminal, type TicketCandidate, type TicketingProviderName } from '../domain/ticket.ts';
 import type { ExecutionMode } from '../runners/types.ts';
-import {
-  listInFlight,
-  listMarkersToConverge,
-  listOverdue,
-  markFailedWithoutResult,
-  type DispatchRow,
-} from '../store/dispatches.ts';
+import { listInFlight, listOverdue, markFailedWithoutResult, type DispatchRow } from '../store/dispatches.ts';
+import { listMarkersToConverge } from '../store/dispatch-convergence.ts';
 import { getMapping } from '../store/mappings.ts';
 import type { OrchestratorContext } from './context.ts';
 import { applyRunOutcome } from './run-results.ts';

@@ -4,13 +4,8 @@ import type { Phase } from '../domain/phases.ts';
 import { canonicalJson, pullRequestNumber, type RunProgress, type RunResult } from '../domain/run-result.ts';
 import type { NotifiedRun } from '../notify/types.ts';
 import { isTerminal } from '../domain/ticket.ts';
-import {
-  acceptResult,
-  getDispatch,
-  listDispatchesOfJob,
-  markOutcomeApplied,
-  type DispatchRow,
-} from '../store/dispatches.ts';
+import { acceptResult, getDispatch, listDispatchesOfJob, type DispatchRow } from '../store/dispatches.ts';
+import { markOutcomeApplied } from '../store/dispatch-convergence.ts';
 import { recordRunFailure, recordRunSuccess } from '../store/failure-breakers.ts';
 import { getMapping } from '../store/mappings.ts';
 import { approvePlan } from '../store/plan-approvals.ts';

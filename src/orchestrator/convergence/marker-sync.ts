@@ -9,7 +9,8 @@ import { describeError } from '../../domain/errors.ts';
 import type { Marker } from '../../domain/markers.ts';
 import type { DispatchStatus, Phase } from '../../domain/phases.ts';
 import type { TicketingProviderName } from '../../domain/ticket.ts';
-import { latestDispatchForIssue, markMarkerSynced, type DispatchRow } from '../../store/dispatches.ts';
+import { latestDispatchForIssue, type DispatchRow } from '../../store/dispatches.ts';
+import { markMarkerSynced } from '../../store/dispatch-convergence.ts';
 import type { OrchestratorContext } from '../context.ts';
 
 /** The marker rule's view of a ledger row. */

@@ -1,6 +1,7 @@
 import { describeError } from '../../domain/errors.ts';
 import { RunResultSchema } from '../../domain/run-result.ts';
-import { listOutcomesToApply, type DispatchRow } from '../../store/dispatches.ts';
+import { type DispatchRow } from '../../store/dispatches.ts';
+import { listOutcomesToApply } from '../../store/dispatch-convergence.ts';
 import type { OrchestratorContext } from '../context.ts';
 import { applyRunOutcome, type FinishedRun } from '../run-results.ts';
 

@@ -1,5 +1,5 @@
 import { isTerminal, type TicketCandidate } from '../../domain/ticket.ts';
-import { listMarkersToConverge, markMarkerSynced } from '../../store/dispatches.ts';
+import { listMarkersToConverge, markMarkerSynced } from '../../store/dispatch-convergence.ts';
 import type { OrchestratorContext } from '../context.ts';
 import { syncMarker } from './marker-sync.ts';
 import { applyRecordedOutcomes } from './outbox.ts';

@@ -9,13 +9,8 @@ import {
   type TicketingProviderName,
 } from '../../domain/ticket.ts';
 import type { ExecutionMode } from '../../runners/types.ts';
-import {
-  listPending,
-  markRunning,
-  noteDispatchAttempt,
-  notePendingProblem,
-  type DispatchRow,
-} from '../../store/dispatches.ts';
+import { markRunning, notePendingProblem, type DispatchRow } from '../../store/dispatches.ts';
+import { listPending, noteDispatchAttempt } from '../../store/dispatch-convergence.ts';
 import { getMapping } from '../../store/mappings.ts';
 import { findPullRequest } from '../../store/pull-requests.ts';
 import type { OrchestratorContext } from '../context.ts';

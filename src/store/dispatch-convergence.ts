@@ -1,0 +1,87 @@
+import type { Kysely } from 'kysely';
+import { IN_FLIGHT, type DispatchRow } from './dispatches.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * The convergence side of the dispatch ledger (docs/decisions/convergence.md): the result outbox,
+ * marker read-back and lost dispatches. Same table as dispatches.ts; split out so each file reads
+ * as one job.
+ */
+
+/** The outcome of a finished run was applied (markers, PR record, next phase, notification). */
+export async function markOutcomeApplied(db: Kysely<Database>, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('dispatches')
+    .set({ outcome_applied_at: at.toISOString() })
+    .where('id', '=', id)
+    .where('status', 'not in', IN_FLIGHT)
+    .execute();
+}
+
+/** The outbox: finished runs whose consequences are not applied yet, oldest first. */
+export async function listOutcomesToApply(db: Kysely<Database>): Promise<DispatchRow[]> {
+  return db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('status', 'not in', IN_FLIGHT)
+    .where('outcome_applied_at', 'is', null)
+    .orderBy('finished_at')
+    .execute();
+}
+
+/**
+ * The tracker shows the marker of `status` for this run. Conditional on the status, so a run
+ * that finished meanwhile keeps its newer marker to write.
+ */
+export async function markMarkerSynced(db: Kysely<Database>, id: string, status: string): Promise<void> {
+  await db
+    .updateTable('dispatches')
+    .set({ marker_synced_status: status })
+    .where('id', '=', id)
+    .where('status', '=', status)
+    .execute();
+}
+
+/**
+ * Each issue's latest dispatch whose marker the tracker is not known to show, among runs
+ * created or finished since `since` (older ones are left alone: a person owns the ticket again).
+ */
+export async function listMarkersToConverge(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
+  return db
+    .selectFrom('dispatches as d')
+    .selectAll('d')
+    .where((eb) =>
+      eb.or([
+        eb('d.marker_synced_status', 'is', null),
+        eb('d.marker_synced_status', '!=', eb.ref('d.status')),
+      ]),
+    )
+    .where((eb) => eb.fn.coalesce('d.finished_at', 'd.created_at'), '>=', since.toISOString())
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('dispatches as later')
+            .select('later.id')
+            .whereRef('later.issue_id', '=', 'd.issue_id')
+            .whereRef('later.dispatch_number', '>', 'd.dispatch_number'),
+        ),
+      ),
+    )
+    .execute();
+}
+
+/** Pending dispatches: intents whose backend call has not been confirmed. */
+export async function listPending(db: Kysely<Database>): Promise<DispatchRow[]> {
+  return db.selectFrom('dispatches').selectAll().where('status', '=', 'pending').execute();
+}
+
+/** A new backend call under the same dispatch id begins (a lost intent dispatched again). */
+export async function noteDispatchAttempt(db: Kysely<Database>, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('dispatches')
+    .set((eb) => ({ dispatch_attempts: eb('dispatch_attempts', '+', 1), last_attempt_at: at.toISOString() }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
