@@ -81,13 +81,40 @@ export function expectedMarker(run: RunForMarker): MarkerTarget {
  * Whether a ticket carrying `markers` already shows `target` (read back in the batched poll, so
  * a write that was applied upstream but answered with an error is not repeated). A person's
  * `Plan-Approved` on a ticket expected at `Plan-Complete` counts as shown: the person moved on.
+ * A ticket that also shows an in-flight marker the run does not call for does not show it (see
+ * `staleInFlightMarker`).
  */
 export function markerShown(target: MarkerTarget, markers: readonly Marker[]): boolean {
   if (target.kind === 'none') return true;
+  if (staleInFlightMarker(target, markers)) return false;
   if (target.kind === 'clear') return !markers.includes(target.marker);
   if (markers.includes(target.marker)) return true;
   return target.marker === 'planComplete' && markers.includes('planApproved');
 }
+
+/** The markers only the product writes, for a run in flight: a person never sets them. */
+const IN_FLIGHT_MARKERS: readonly Marker[] = ['planning', 'working'];
+
+/**
+ * Whether the ticket shows an in-flight marker (`AI-Planning`, `AI-Working`) its latest run does
+ * not call for. Only the product writes those, so one that is there anyway is a write that
+ * landed late — sent by a process killed while the request was on its way, or held up by a
+ * proxy — on top of the newer marker (Linear adds labels, it does not replace the set). Unlike
+ * any other difference, it is safe to correct after the marker was confirmed: it cannot be a
+ * person's choice.
+ */
+export function staleInFlightMarker(target: MarkerTarget, markers: readonly Marker[]): boolean {
+  if (target.kind === 'none') return false;
+  const wanted = target.kind === 'set' ? target.marker : undefined;
+  return markers.some((marker) => IN_FLIGHT_MARKERS.includes(marker) && marker !== wanted);
+}
+
+/**
+ * How long after a run's latest change its ticket is still read back for a late in-flight
+ * marker, ms. A write cannot reach the tracker much later than the request timeout of the
+ * process that sent it; ten minutes is far beyond any of them, and the read-back is batched.
+ */
+export const LATE_MARKER_WATCH_MS = 10 * 60_000;
 
 /** What one look-up of a dispatch of unknown outcome found. */
 export type RunLookup =

@@ -1,8 +1,9 @@
+import { LATE_MARKER_WATCH_MS } from '../domain/convergence.ts';
 import { describeError } from '../domain/errors.ts';
 import { isTerminal, type TicketCandidate, type TicketingProviderName } from '../domain/ticket.ts';
 import type { ExecutionMode } from '../runners/types.ts';
 import { listInFlight, listOverdue, markFailedWithoutResult, type DispatchRow } from '../store/dispatches.ts';
-import { listMarkersToConverge } from '../store/dispatch-convergence.ts';
+import { listMarkersToConverge, listMarkersToWatch } from '../store/dispatch-convergence.ts';
 import { getMapping } from '../store/mappings.ts';
 import type { OrchestratorContext } from './context.ts';
 import { applyRunOutcome } from './run-results.ts';
@@ -20,9 +21,10 @@ export interface Reconciled {
  * - A run past its deadline (maxJobMinutes + margin) with no result is failed — its slot is freed.
  * - A run whose ticket went terminal (done or cancelled) frees its slot without a failure marker,
  *   and its backend run, when known, is cancelled: a finished ticket gets no more work.
- * The tickets' states are read in one batched `getTicketStates` per provider over the in-flight tickets and
- * those whose marker the ledger has not seen on the tracker yet, so the convergence sweep can
- * compare without a request per ticket. A tracker error means "unknown, keep it".
+ * The tickets' states are read in one batched `getTicketStates` per provider over the in-flight tickets,
+ * those whose marker the ledger has not seen on the tracker yet, and those whose run changed in
+ * the last minutes (a late write may still land on them), so the convergence sweep can compare
+ * without a request per ticket. A tracker error means "unknown, keep it".
  */
 export async function reconcileInFlight(ctx: OrchestratorContext): Promise<Reconciled> {
   const now = ctx.clock();
@@ -39,8 +41,9 @@ export async function reconcileInFlight(ctx: OrchestratorContext): Promise<Recon
   let closed = 0;
   const inFlight = await listInFlight(ctx.db);
   const unsynced = await listMarkersToConverge(ctx.db, new Date(now.getTime() - ctx.policy.dedupWindowMs));
+  const watched = await listMarkersToWatch(ctx.db, new Date(now.getTime() - LATE_MARKER_WATCH_MS));
   const byProvider = new Map<TicketingProviderName, Set<string>>();
-  for (const row of [...inFlight, ...unsynced]) {
+  for (const row of [...inFlight, ...unsynced, ...watched]) {
     const name = row.ticketing_provider as TicketingProviderName;
     byProvider.set(name, (byProvider.get(name) ?? new Set()).add(row.issue_id));
   }

@@ -47,15 +47,31 @@ export async function markMarkerSynced(db: Kysely<Database>, id: string, status:
  * created or finished since `since` (older ones are left alone: a person owns the ticket again).
  */
 export async function listMarkersToConverge(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
-  return db
-    .selectFrom('dispatches as d')
-    .selectAll('d')
+  return latestDispatchesSince(db, since)
     .where((eb) =>
       eb.or([
         eb('d.marker_synced_status', 'is', null),
         eb('d.marker_synced_status', '!=', eb.ref('d.status')),
       ]),
     )
+    .execute();
+}
+
+/**
+ * Each issue's latest dispatch whose marker the tracker was seen to show, among runs created or
+ * finished since `since`: the ones whose tickets are still read back for a write that lands late
+ * (src/domain/convergence.ts, staleInFlightMarker).
+ */
+export async function listMarkersToWatch(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
+  return latestDispatchesSince(db, since)
+    .where((eb) => eb('d.marker_synced_status', '=', eb.ref('d.status')))
+    .execute();
+}
+
+function latestDispatchesSince(db: Kysely<Database>, since: Date) {
+  return db
+    .selectFrom('dispatches as d')
+    .selectAll('d')
     .where((eb) => eb.fn.coalesce('d.finished_at', 'd.created_at'), '>=', since.toISOString())
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -66,8 +82,7 @@ export async function listMarkersToConverge(db: Kysely<Database>, since: Date): 
             .whereRef('later.dispatch_number', '>', 'd.dispatch_number'),
         ),
       ),
-    )
-    .execute();
+    );
 }
 
 /** Pending dispatches: intents whose backend call has not been confirmed. */

@@ -3,6 +3,7 @@ import {
   expectedMarker,
   markerShown,
   resolveUnknownDispatch,
+  staleInFlightMarker,
   type RunForMarker,
 } from '../../src/domain/convergence.ts';
 
@@ -72,6 +73,18 @@ describe('the marker a ticket should carry', () => {
     );
     expect(markerShown({ kind: 'clear', marker: 'working' }, ['working'])).toBe(false);
     expect(markerShown({ kind: 'clear', marker: 'working' }, [])).toBe(true);
+  });
+
+  it('reads an in-flight marker the run does not call for as a late write, never a person’s', () => {
+    const review = { kind: 'set', marker: 'readyForReview', moveToStarted: false } as const;
+    const working = { kind: 'set', marker: 'working', moveToStarted: true } as const;
+    expect(markerShown(review, ['working', 'readyForReview'])).toBe(false);
+    expect(staleInFlightMarker(review, ['working', 'readyForReview'])).toBe(true);
+    expect(staleInFlightMarker(working, ['working'])).toBe(false);
+    expect(staleInFlightMarker(working, ['planning', 'working'])).toBe(true);
+    // A person's own markers (a new ask, an approval) are theirs to keep once the marker was confirmed.
+    expect(staleInFlightMarker(review, ['ready', 'readyForReview'])).toBe(false);
+    expect(staleInFlightMarker({ kind: 'none' }, ['working'])).toBe(false);
   });
 });
 

@@ -83,6 +83,27 @@ describe('markers converge to the ledger', () => {
     expect(writes.writes).toBe(1);
     expect((await getDispatch(h.store.db, run.dispatchId))?.marker_synced_status).toBe('failed');
   });
+
+  it('an AI-Working write that lands after the marker was confirmed is undone; a person’s new ask is not', async () => {
+    await h.addMapping({ teamKey: 'ENG', planningEnabled: false });
+    const issue = label('Late');
+    await runTick(h.ctx);
+    const run = h.backend.dispatched[0]!.payload;
+    await handleRunResult(h.ctx, run.dispatchId, { status: 'success', prUrl: PR, branch: 'ai/late' });
+    await runTick(h.ctx);
+    expect((await getDispatch(h.store.db, run.dispatchId))?.marker_synced_status).toBe('succeeded');
+
+    // The pickup's write, sent by a process killed while it was on its way, lands now.
+    h.linear.updateIssue(issue.id, { labels: ['Ready for Review', 'AI-Working'] });
+    await runTick(h.ctx);
+    expect(h.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
+
+    // A person's AI-Implement is theirs: the tick neither removes it nor dispatches again (dedup).
+    h.linear.updateIssue(issue.id, { labels: ['Ready for Review', 'AI-Implement'] });
+    const report = await runTick(h.ctx);
+    expect(h.linear.getIssue(issue.id)?.labels.toSorted()).toEqual(['AI-Implement', 'Ready for Review']);
+    expect(report.dispatched).toEqual([]);
+  });
 });
 
 describe('the outbox', () => {

@@ -31,16 +31,18 @@ export function runForMarker(row: DispatchRow): RunForMarker {
  * read back: when the ticket already shows the marker, nothing is written (a write applied
  * upstream but answered with an error is not repeated). A failed write is logged and left
  * unsynced: the next tick tries again. Returns whether the ticket now shows the marker.
+ * `recheck` compares with `shown` even when the ledger already saw the marker (a late write).
  */
 export async function syncMarker(
   ctx: OrchestratorContext,
   issueId: string,
   shown?: readonly Marker[],
+  options: { recheck?: boolean } = {},
 ): Promise<boolean> {
   return ctx.ticketLock.run(issueId, async () => {
     const row = await latestDispatchForIssue(ctx.db, issueId);
     if (!row) return true;
-    if (row.marker_synced_status === row.status) return true;
+    if (row.marker_synced_status === row.status && !options.recheck) return true;
     const target = expectedMarker(runForMarker(row));
     if (target.kind === 'none' || (shown && markerShown(target, shown))) {
       await markMarkerSynced(ctx.db, row.id, row.status);

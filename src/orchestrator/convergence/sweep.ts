@@ -1,7 +1,12 @@
+import { expectedMarker, LATE_MARKER_WATCH_MS, staleInFlightMarker } from '../../domain/convergence.ts';
 import { isTerminal, type TicketCandidate } from '../../domain/ticket.ts';
-import { listMarkersToConverge, markMarkerSynced } from '../../store/dispatch-convergence.ts';
+import {
+  listMarkersToConverge,
+  listMarkersToWatch,
+  markMarkerSynced,
+} from '../../store/dispatch-convergence.ts';
 import type { OrchestratorContext } from '../context.ts';
-import { syncMarker } from './marker-sync.ts';
+import { runForMarker, syncMarker } from './marker-sync.ts';
 import { applyRecordedOutcomes } from './outbox.ts';
 import { resolveLostDispatches } from './unknown-dispatches.ts';
 
@@ -20,6 +25,8 @@ export interface ConvergenceReport {
  * 3. Markers: for each ticket whose latest run's marker the tracker has not been seen to show,
  *    compare with `tickets` (read back in reconcile's batched reads) and write only when it
  *    differs. A ticket that is done or cancelled is left as it is; one not read is left for later.
+ * 4. Late writes: a ticket whose marker was confirmed in the last minutes but that shows an
+ *    in-flight marker its run does not call for gets its marker written again.
  */
 export async function convergeLedger(
   ctx: OrchestratorContext,
@@ -37,6 +44,17 @@ export async function convergeLedger(
       continue;
     }
     if (await syncMarker(ctx, row.issue_id, ticket.markers)) markersSettled += 1;
+  }
+  const watchSince = new Date(ctx.clock().getTime() - LATE_MARKER_WATCH_MS);
+  for (const row of await listMarkersToWatch(ctx.db, watchSince)) {
+    const ticket = tickets.get(row.issue_id);
+    if (!ticket || isTerminal(ticket.stateType)) continue;
+    if (!staleInFlightMarker(expectedMarker(runForMarker(row)), ticket.markers)) continue;
+    ctx.logger.info(
+      { issue: row.issue_identifier, dispatchId: row.id },
+      'a late in-flight marker write landed on the ticket; writing its marker again',
+    );
+    if (await syncMarker(ctx, row.issue_id, ticket.markers, { recheck: true })) markersSettled += 1;
   }
   return { outcomesApplied, ...lost, markersSettled };
 }
