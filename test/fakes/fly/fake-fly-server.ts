@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFakeMachines, type FakeMachines } from './fake-machines.ts';
 import { loadFlySwagger } from './fly-swagger.ts';
 
 /**
- * A fake Fly Machines API on 127.0.0.1 for tests: apps and their secrets. Every request is matched
- * and validated against Fly's Swagger description (fly-swagger.ts) and every response too; a
- * mismatch is recorded in `violations` (tests assert none). Bearer `token` is required (401
- * otherwise, as Fly answers). `failNext(status)` makes the next request fail with that status.
- * Secret values are kept (a real Fly keeps them too) so tests can check what a run would see.
+ * A fake Fly Machines API on 127.0.0.1 for tests: apps, their secrets and their Machines. Every
+ * request is matched and validated against Fly's Swagger description (fly-swagger.ts) and every
+ * response too; a mismatch is recorded in `violations` (tests assert none). Bearer `token` is
+ * required (401 otherwise, as Fly answers). `failNext(status)` makes the next request fail with
+ * that status. Secret values are kept (a real Fly keeps them too) so tests can check what a run
+ * would see. Machines: see fake-machines.ts (state machine, `wait`, hooks to age, stop, plant).
  */
 
 export interface FakeFlySecret {
@@ -36,6 +38,8 @@ export interface FakeFly {
   bodies: string[];
   addApp(name: string): Map<string, FakeFlySecret>;
   failNext(status: number, error?: string): void;
+  /** The Machines of every app, with the test hooks (fake-machines.ts). */
+  machines: FakeMachines;
   close(): Promise<void>;
 }
 
@@ -50,7 +54,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startFakeFly(options: { token?: string } = {}): Promise<FakeFly> {
+export async function startFakeFly(options: { token?: string; clock?: () => Date } = {}): Promise<FakeFly> {
   const swagger = loadFlySwagger();
   const token = options.token ?? 'fake-fly-token';
   const apps = new Map<string, Map<string, FakeFlySecret>>();
@@ -58,6 +62,7 @@ export async function startFakeFly(options: { token?: string } = {}): Promise<Fa
   const requests: string[] = [];
   const bodies: string[] = [];
   const failures: Reply[] = [];
+  const machines = createFakeMachines({ clock: options.clock ?? (() => new Date()) });
   let version = 1;
   let tick = 0;
   const now = () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString();
@@ -69,9 +74,17 @@ export async function startFakeFly(options: { token?: string } = {}): Promise<Fa
     updated_at: secret.updatedAt,
   });
 
-  function handle(operationId: string, params: Record<string, string>, body: unknown): Reply {
+  async function handle(
+    operationId: string,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    body: unknown,
+  ): Promise<Reply> {
     const secrets = apps.get(params.app_name ?? '');
     if (!secrets) return { status: 404, body: { error: 'app not found' } };
+    if (operationId.startsWith('Machines_')) {
+      return machines.handle(operationId, params.app_name!, params, query, body);
+    }
     const put = (name: string, value: string) => {
       const existing = secrets.get(name);
       const at = now();
@@ -152,7 +165,9 @@ export async function startFakeFly(options: { token?: string } = {}): Promise<Fa
       let reply: Reply;
       if (req.headers.authorization !== `Bearer ${token}`)
         reply = { status: 401, body: { error: 'unauthorized' } };
-      else reply = failures.shift() ?? handle(matched.operationId, matched.params, body);
+      else
+        reply =
+          failures.shift() ?? (await handle(matched.operationId, matched.params, url.searchParams, body));
       const problems = swagger.validateResponse(matched.operationId, reply.status, reply.body);
       if (problems.length > 0)
         violations.push({ kind: 'invalid-response', method, path: url.pathname, errors: problems });
@@ -171,6 +186,7 @@ export async function startFakeFly(options: { token?: string } = {}): Promise<Fa
     violations,
     requests,
     bodies,
+    machines,
     addApp(name) {
       const secrets = new Map<string, FakeFlySecret>();
       apps.set(name, secrets);
@@ -179,6 +195,9 @@ export async function startFakeFly(options: { token?: string } = {}): Promise<Fa
     failNext(status, error = `injected ${status}`) {
       failures.push({ status, body: { error } });
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      machines.close();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -19,6 +19,7 @@ interface SwaggerParameter {
   in: 'path' | 'query' | 'body' | 'header';
   required?: boolean;
   type?: string;
+  enum?: string[];
   schema?: JsonNode;
 }
 
@@ -123,6 +124,8 @@ function compile(): FlySwagger {
               errors.push(`query ${parameter.name} must be a boolean`);
             } else if (parameter.type === 'integer' && !/^-?\d+$/.test(value)) {
               errors.push(`query ${parameter.name} must be an integer`);
+            } else if (parameter.enum && !parameter.enum.includes(value)) {
+              errors.push(`query ${parameter.name} must be one of ${parameter.enum.join(', ')}`);
             }
           }
           if (parameter.in === 'body') {
