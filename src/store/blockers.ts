@@ -1,70 +1,40 @@
 import type { Kysely, Selectable } from 'kysely';
-import { chunks } from './chunks.ts';
 import type { Database, BlockersTable } from './schema.ts';
+import { replaceTeamRows, type TeamRowsTable } from './team-rows-diff.ts';
 
 /** Named queries for blockers: why each eligible issue was not dispatched on the last tick. */
 
 export type BlockerRow = Selectable<BlockersTable>;
 
+/** How the tick diffs blockers: `recorded_at` is when the issue was first refused for its reason. */
+const BLOCKERS: TeamRowsTable<BlockerRow> = {
+  table: 'blockers',
+  compared: {
+    issue_identifier: 'text',
+    issue_title: 'text',
+    issue_url: 'text',
+    team_key: 'text',
+    bucket: 'text',
+    reason: 'text',
+    detail: 'text',
+  },
+  since: 'recorded_at',
+  sinceKeptWhile: 'reason',
+};
+
 /**
- * Makes the blockers of the given team keys this tick's refusals, as a diff in one transaction:
- * rows no longer refused are deleted, new and changed rows are upserted, unchanged rows are not
- * written. `recorded_at` is when the issue was first refused for its current reason, so it stays
- * while the reason does. Teams whose fetch failed are not listed, so their last known blockers
- * stay. Rows are written 500 at a time to stay under the databases' parameter limits.
+ * Makes the blockers of the given team keys this tick's refusals, as a diff the database
+ * computes (team-rows-diff.ts): rows no longer refused are deleted, new and changed rows are
+ * upserted, unchanged rows are not written. `recorded_at` is when the issue was first refused
+ * for its current reason, so it stays while the reason does. Teams whose fetch failed are not
+ * listed, so their last known blockers stay.
  */
 export async function replaceBlockers(
   db: Kysely<Database>,
   teamKeys: string[],
   rows: BlockerRow[],
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const existing = new Map<string, BlockerRow>();
-    for (const keys of chunks(teamKeys, 500)) {
-      const found = await trx.selectFrom('blockers').selectAll().where('team_key', 'in', keys).execute();
-      for (const row of found) existing.set(row.issue_id, row);
-    }
-    const next = new Set(rows.map((row) => row.issue_id));
-    const gone = [...existing.keys()].filter((issueId) => !next.has(issueId));
-    for (const ids of chunks(gone, 500))
-      await trx.deleteFrom('blockers').where('issue_id', 'in', ids).execute();
-    const changed: BlockerRow[] = [];
-    for (const row of rows) {
-      const before = existing.get(row.issue_id);
-      if (before && sameBlocker(before, row)) continue;
-      changed.push(before?.reason === row.reason ? { ...row, recorded_at: before.recorded_at } : row);
-    }
-    for (const values of chunks(changed, 500)) {
-      await trx
-        .insertInto('blockers')
-        .values(values)
-        .onConflict((oc) =>
-          oc.column('issue_id').doUpdateSet((eb) => ({
-            issue_identifier: eb.ref('excluded.issue_identifier'),
-            issue_title: eb.ref('excluded.issue_title'),
-            issue_url: eb.ref('excluded.issue_url'),
-            team_key: eb.ref('excluded.team_key'),
-            bucket: eb.ref('excluded.bucket'),
-            reason: eb.ref('excluded.reason'),
-            detail: eb.ref('excluded.detail'),
-            recorded_at: eb.ref('excluded.recorded_at'),
-          })),
-        )
-        .execute();
-    }
-  });
-}
-
-function sameBlocker(a: BlockerRow, b: BlockerRow): boolean {
-  return (
-    a.issue_identifier === b.issue_identifier &&
-    a.issue_title === b.issue_title &&
-    a.issue_url === b.issue_url &&
-    a.team_key === b.team_key &&
-    a.bucket === b.bucket &&
-    a.reason === b.reason &&
-    a.detail === b.detail
-  );
+  await replaceTeamRows(db, BLOCKERS, teamKeys, rows);
 }
 
 /**

@@ -189,7 +189,7 @@ for (const dialect of storeDialects()) {
       expect(rows.get('b')).toMatchObject({ reason: 'dependency', recorded_at: minutes(1).toISOString() });
     });
 
-    it('writes the inbox as a diff, 500 rows at a time', async () => {
+    it('writes the inbox as a diff computed in the database', async () => {
       const row = (i: number, stage = 'ready') => ({
         issue_id: `issue-${i}`,
         issue_identifier: `ENG-${i}`,
@@ -217,6 +217,30 @@ for (const dialect of storeDialects()) {
         seen_at: minutes(1).toISOString(),
       });
       expect(byId.get('issue-3')?.seen_at).toBe(t0.toISOString());
+    });
+
+    it('counts a row given twice once, and empties a polled team that has nothing left', async () => {
+      const row = (id: string, team: string, title: string) => ({
+        issue_id: id,
+        issue_identifier: id,
+        issue_title: title,
+        issue_url: 'u',
+        team_key: team,
+        ticketing_provider: 'linear',
+        state_name: 'Todo',
+        state_type: 'unstarted',
+        stage: 'ready',
+        priority: 2,
+        seen_at: t0.toISOString(),
+      });
+      await replaceTrackedIssues(store.db, ['ENG', 'OPS'], [row('a', 'ENG', 'old'), row('a', 'ENG', 'new')]);
+      await replaceTrackedIssues(store.db, ['OPS'], [row('o', 'OPS', 'it\'s "quoted" — ünïcode')]);
+      expect(await listTrackedIssues(store.db)).toMatchObject([
+        { issue_id: 'a', issue_title: 'new', priority: 2 },
+        { issue_id: 'o', issue_title: 'it\'s "quoted" — ünïcode' },
+      ]);
+      await replaceTrackedIssues(store.db, ['ENG'], []);
+      expect((await listTrackedIssues(store.db)).map((r) => r.issue_id)).toEqual(['o']);
     });
 
     it('parks an issue after the threshold of consecutive failures until cleared', async () => {
