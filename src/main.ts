@@ -27,6 +27,7 @@ import { createPullRequestLoop } from './orchestrator/follow-ups/pull-request-lo
 import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
 import { createKeyedLock } from './orchestrator/keyed-lock.ts';
 import { startPoller } from './orchestrator/poller.ts';
+import { createWebhookHealth, type WebhookHealth } from './orchestrator/webhook-health.ts';
 import { createRunTokenSigner } from './orchestrator/run-tokens.ts';
 import { createGitHubActionsBackend } from './runners/github-actions/github-actions-backend.ts';
 import { createLocalBackend, passThroughEnv } from './runners/local/local-backend.ts';
@@ -146,13 +147,30 @@ async function main(): Promise<void> {
   });
   ctx.followUps = pullRequestLoop;
 
-  const poller = startPoller(ctx, config.pollIntervalMs, { retentionDays: config.retentionDays });
+  const webhookHealth = await createWebhookHealth({
+    db: store.db,
+    clock: ctx.clock,
+    configured: new Set([
+      ...(config.trackerWebhooks.linearSecret ? (['linear'] as const) : []),
+      ...(config.trackerWebhooks.jiraSecret ? (['jira'] as const) : []),
+      ...(config.github.webhookSecret ? (['github'] as const) : []),
+    ]),
+    pollIntervalMs: config.pollIntervalMs,
+    reconcileIntervalMs: config.trackerWebhooks.reconcileIntervalMs,
+  });
+  // The period is asked after every tick: RECONCILE_INTERVAL_MS while tracker webhooks deliver.
+  const poller = startPoller(ctx, async () => (await webhookHealth.pollMode()).intervalMs, {
+    retentionDays: config.retentionDays,
+  });
   const app = createHttpApp({
     orchestrator: ctx,
     adminAccessCode: config.admin.accessCode,
-    statusChecks: () => statusChecks(config, ticketing, github),
+    statusChecks: () => statusChecks(config, ticketing, github, webhookHealth),
     pullRequestLoop,
     webhookSecret: config.github.webhookSecret,
+    linearWebhookSecret: config.trackerWebhooks.linearSecret,
+    jiraWebhookSecret: config.trackerWebhooks.jiraSecret,
+    webhookHealth,
     // The poller logs a failing tick itself; the webhook only asks for one sooner.
     tickNow: () => void poller.tickNow().catch(() => undefined),
     gapFillTriggerSecret: config.gapFill.triggerSecret,
@@ -256,6 +274,7 @@ async function statusChecks(
   config: Config,
   ticketing: Map<TicketingProviderName, TicketingProvider>,
   github: GitHubAppClient,
+  webhookHealth: WebhookHealth,
 ): Promise<StatusCheck[]> {
   const checks: StatusCheck[] = [];
   for (const [name, provider] of ticketing) {
@@ -286,6 +305,29 @@ async function statusChecks(
     detail: config.github.webhookSecret
       ? '/api/github/webhook is enabled'
       : 'set GITHUB_WEBHOOK_SECRET so review feedback, /ai-implement comments and merges reach the orchestrator',
+  });
+  for (const [tracker, secret, name] of [
+    ['linear', config.trackerWebhooks.linearSecret, 'LINEAR_WEBHOOK_SECRET'],
+    ['jira', config.trackerWebhooks.jiraSecret, 'JIRA_WEBHOOK_SECRET'],
+  ] as const) {
+    if (!ticketing.has(tracker)) continue;
+    checks.push({
+      name: `${tracker}-webhook`,
+      ok: Boolean(secret),
+      detail: secret
+        ? `/api/${tracker}/webhook is enabled`
+        : `set ${name} so ticket changes start work at once instead of at the next poll`,
+    });
+  }
+  // Which mode the poller is in: ok either way (polling works), the detail says which and why.
+  const poll = await webhookHealth.pollMode();
+  checks.push({
+    name: 'polling',
+    ok: true,
+    detail:
+      poll.mode === 'webhooks'
+        ? `webhooks mode: ${poll.reason}, every ${poll.intervalMs / 1000} s`
+        : `polling mode: every ${poll.intervalMs / 1000} s (${poll.reason})`,
   });
   checks.push({
     name: 'gap-fill-trigger',

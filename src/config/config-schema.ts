@@ -157,6 +157,10 @@ export const EnvSchema = z.object({
   // An HTTP header name (RFC 9110 token characters that proxies use), e.g. Fly-Client-IP.
   TRUST_PROXY_HEADER: pattern(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name such as Fly-Client-IP'),
   RETENTION_DAYS: integer({ min: 1, default: 90 }),
+  LINEAR_WEBHOOK_SECRET: optionalText,
+  JIRA_WEBHOOK_SECRET: optionalText,
+  // Same 1 s floor as POLL_INTERVAL_MS; a value below it would poll faster than without webhooks.
+  RECONCILE_INTERVAL_MS: integer({ min: 1000, default: 300_000 }),
 });
 
 export type EnvFields = z.output<typeof EnvSchema>;

@@ -52,6 +52,12 @@ export const ENV_HELP = {
     'the header your proxy sets to the client address, e.g. Fly-Client-IP on Fly.io; unset when clients connect directly',
   RETENTION_DAYS:
     'days to keep finished dispatches, run steps, dedup rows and webhook deliveries (default 90)',
+  LINEAR_WEBHOOK_SECRET:
+    'the signing secret Linear shows for the webhook you create in Settings → API → Webhooks, pointing at /api/linear/webhook',
+  JIRA_WEBHOOK_SECRET:
+    'a random secret (e.g. `openssl rand -hex 32`) that you also enter on the Jira webhook (System → WebHooks) pointing at /api/jira/webhook',
+  RECONCILE_INTERVAL_MS:
+    'the poll period in milliseconds while tracker webhooks are healthy (default 300000); POLL_INTERVAL_MS applies otherwise',
 } as const;
 
 export type EnvName = keyof typeof ENV_HELP;
@@ -65,6 +71,8 @@ export const SECRET_ENV_NAMES = [
   'JIRA_TOKEN',
   'ADMIN_ACCESS_CODE',
   'GITHUB_WEBHOOK_SECRET',
+  'LINEAR_WEBHOOK_SECRET',
+  'JIRA_WEBHOOK_SECRET',
   'GAP_FILL_TRIGGER_SECRET',
   'RUNNER_TOKEN_SECRET',
   'FLY_SESSIONS_TOKEN',

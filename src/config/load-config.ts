@@ -98,6 +98,11 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
     claude: { anthropicApiKey: fields.ANTHROPIC_API_KEY, oauthToken: fields.CLAUDE_CODE_OAUTH_TOKEN },
     http: { trustProxyHeader: fields.TRUST_PROXY_HEADER },
     retentionDays: fields.RETENTION_DAYS,
+    trackerWebhooks: {
+      linearSecret: fields.LINEAR_WEBHOOK_SECRET,
+      jiraSecret: fields.JIRA_WEBHOOK_SECRET,
+      reconcileIntervalMs: fields.RECONCILE_INTERVAL_MS,
+    },
     warnings,
   };
 }

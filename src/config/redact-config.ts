@@ -13,7 +13,7 @@ function status(value: string | undefined): SecretStatus {
  * variable of CONTRACTS.md §1 by name. An unconfigured provider (`linear`, `jira`) is `null`.
  *
  * Shape: `Config` with `github.privateKey`, `github.webhookSecret`, `linear.apiKey`, `jira.token`,
- * `admin.accessCode`, `gapFill.triggerSecret`, `notify.webhookUrl` (a capability URL),
+ * `admin.accessCode`, `gapFill.triggerSecret`, `trackerWebhooks.linearSecret` / `jiraSecret`, `notify.webhookUrl` (a capability URL),
  * `runner.tokenSecret`, `fly.sessionsToken`, `claude.anthropicApiKey` and `claude.oauthToken`
  * as `SecretStatus`, plus `secrets: Record<SecretEnvName, SecretStatus>`.
  */
@@ -24,6 +24,8 @@ export function redactConfig(config: Config) {
     JIRA_TOKEN: status(config.jira?.token),
     ADMIN_ACCESS_CODE: status(config.admin.accessCode),
     GITHUB_WEBHOOK_SECRET: status(config.github.webhookSecret),
+    LINEAR_WEBHOOK_SECRET: status(config.trackerWebhooks.linearSecret),
+    JIRA_WEBHOOK_SECRET: status(config.trackerWebhooks.jiraSecret),
     GAP_FILL_TRIGGER_SECRET: status(config.gapFill.triggerSecret),
     RUNNER_TOKEN_SECRET: status(config.runner.tokenSecret),
     FLY_SESSIONS_TOKEN: status(config.fly.sessionsToken),
@@ -46,6 +48,11 @@ export function redactConfig(config: Config) {
     runner: { ...config.runner, tokenSecret: secrets.RUNNER_TOKEN_SECRET },
     fly: { ...config.fly, sessionsToken: secrets.FLY_SESSIONS_TOKEN },
     claude: { anthropicApiKey: secrets.ANTHROPIC_API_KEY, oauthToken: secrets.CLAUDE_CODE_OAUTH_TOKEN },
+    trackerWebhooks: {
+      ...config.trackerWebhooks,
+      linearSecret: secrets.LINEAR_WEBHOOK_SECRET,
+      jiraSecret: secrets.JIRA_WEBHOOK_SECRET,
+    },
     secrets,
   };
 }

@@ -110,6 +110,15 @@ export interface Config {
   };
   /** RETENTION_DAYS (CONTRACTS.md §10, default 90): finished history older than this is pruned. */
   readonly retentionDays: number;
+  /** Tracker webhooks (CONTRACTS.md §10; docs/decisions/tracker-webhooks.md). */
+  readonly trackerWebhooks: {
+    /** LINEAR_WEBHOOK_SECRET; unset: `POST /api/linear/webhook` answers 503. */
+    readonly linearSecret: string | undefined;
+    /** JIRA_WEBHOOK_SECRET; unset: `POST /api/jira/webhook` answers 503. */
+    readonly jiraSecret: string | undefined;
+    /** RECONCILE_INTERVAL_MS (default 300000): the poll period while webhooks are healthy. */
+    readonly reconcileIntervalMs: number;
+  };
   /** Operator mistakes that do not stop start-up; log each one at warn level. */
   readonly warnings: readonly string[];
 }

@@ -19,6 +19,9 @@ import type { Platform } from '../orchestrator/platform/platform.ts';
 import { runnerRoutes } from './runner-callbacks/runner-routes.ts';
 import { gapFillTriggerRoutes } from './trigger/gap-fill-routes.ts';
 import { webhookRoutes } from './webhooks/webhook-routes.ts';
+import { linearWebhookRoutes } from './webhooks/linear-webhook-routes.ts';
+import { jiraWebhookRoutes } from './webhooks/jira-webhook-routes.ts';
+import type { WebhookHealth } from '../orchestrator/webhook-health.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { apiAuthRefusal } from './admin/session-cookie.ts';
 import { bodyLimits } from './body-limits.ts';
@@ -34,6 +37,12 @@ export interface HttpDeps {
   webhookSecret?: string;
   /** Starts a tick now; the GitHub webhook's `issues` events call it (GitHub Issues as a tracker). */
   tickNow?: () => void;
+  /** LINEAR_WEBHOOK_SECRET; unset → `POST /api/linear/webhook` answers 503. */
+  linearWebhookSecret?: string;
+  /** JIRA_WEBHOOK_SECRET; unset → `POST /api/jira/webhook` answers 503. */
+  jiraWebhookSecret?: string;
+  /** Tracker webhook health: verified deliveries are reported to it; `/healthz` shows its mode. */
+  webhookHealth?: WebhookHealth;
   /** GAP_FILL_TRIGGER_SECRET; unset → `POST /trigger/gap-fill` answers 503. */
   gapFillTriggerSecret?: string;
   /** Sync workflows and template status; unset → those routes answer 503. */
@@ -56,7 +65,7 @@ export interface HttpDeps {
 }
 
 /** Routes outside the operator API: they carry their own authentication. */
-const OWN_AUTH = ['/api/auth', '/api/github/webhook'];
+const OWN_AUTH = ['/api/auth', '/api/github/webhook', '/api/linear/webhook', '/api/jira/webhook'];
 
 /**
  * The orchestrator's HTTP surface: `/healthz`, the admin JSON API under `/api/*` (bearer tokens
@@ -77,11 +86,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.get('/healthz', async (c) => {
     await sql`select 1`.execute(ctx.db);
     const lastTick = deps.lastTick?.();
+    const poll = await deps.webhookHealth?.pollMode();
     return c.json({
       status: 'ok',
       ok: true,
       ticks: deps.completedTicks?.() ?? 0,
       ...(lastTick ? { lastTick } : {}),
+      ...(poll ? { poll: { mode: poll.mode, intervalMs: poll.intervalMs } } : {}),
     });
   });
 
@@ -94,8 +105,12 @@ export function createHttpApp(deps: HttpDeps): Hono {
       secret: deps.webhookSecret,
       loop: deps.pullRequestLoop,
       ...(deps.tickNow ? { tickNow: deps.tickNow } : {}),
+      ...(deps.webhookHealth ? { health: deps.webhookHealth } : {}),
     }),
   );
+  const tracker = { ctx, tickNow: deps.tickNow, health: deps.webhookHealth };
+  app.route('/', linearWebhookRoutes({ ...tracker, secret: deps.linearWebhookSecret }));
+  app.route('/', jiraWebhookRoutes({ ...tracker, secret: deps.jiraWebhookSecret }));
   app.route('/', gapFillTriggerRoutes({ secret: deps.gapFillTriggerSecret, loop: deps.pullRequestLoop }));
 
   if (!deps.adminAccessCode) {

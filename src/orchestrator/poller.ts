@@ -24,20 +24,38 @@ export interface TickCost {
 }
 
 /**
- * Runs the tick every `intervalMs`, never two at once: the next tick is scheduled only after
+ * Runs the tick every `interval` ms, never two at once: the next tick is scheduled only after
  * the current one ends, so a slow tracker stretches the period instead of stacking ticks.
- * A tick that throws is logged and the schedule goes on. After a tick, history older than
- * `retentionDays` is pruned, at most hourly (retention.ts).
+ * `interval` is a number, or a function asked after each tick (the webhook health: the period
+ * stretches to RECONCILE_INTERVAL_MS while tracker webhooks deliver); when it throws, the
+ * previous period is kept. `tickNow` during a tick runs one more tick right after it, since
+ * the running tick may have fetched candidates before the event that asked. A tick that throws
+ * is logged and the schedule goes on. After a tick, history older than `retentionDays` is
+ * pruned, at most hourly (retention.ts).
  */
 export function startPoller(
   ctx: OrchestratorContext,
-  intervalMs: number,
+  interval: number | (() => Promise<number>),
   options: { retentionDays: number },
 ): Poller {
   const retention = createRetention(ctx, options.retentionDays);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<TickReport | undefined> | undefined;
+  let rerun: Promise<TickReport | undefined> | undefined;
   let stopped = false;
+  let intervalMs = typeof interval === 'number' ? interval : 0;
+  const schedule = async () => {
+    if (typeof interval !== 'number') {
+      intervalMs = await interval().catch((error: unknown) => {
+        ctx.logger.warn({ err: describeError(error) }, 'poll period unknown; keeping the last one');
+        return intervalMs;
+      });
+    }
+    // A tickNow while the period was being worked out has started a tick; its end schedules.
+    if (stopped || running) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, intervalMs);
+  };
   let completed = 0;
   let last: TickCost | undefined;
 
@@ -71,7 +89,7 @@ export function startPoller(
       })
       .finally(() => {
         running = undefined;
-        if (!stopped) timer = setTimeout(tick, intervalMs);
+        if (!stopped) void schedule();
       });
     return running;
   };
@@ -80,7 +98,14 @@ export function startPoller(
   return {
     tickNow: () => {
       clearTimeout(timer);
-      return tick();
+      if (!running) return tick();
+      // One more tick after the running one, shared by every request that arrives meanwhile.
+      rerun ??= running.then(() => {
+        rerun = undefined;
+        clearTimeout(timer);
+        return stopped ? undefined : tick();
+      });
+      return rerun;
     },
     completedTicks: () => completed,
     lastTick: () => last,

@@ -1,7 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, WebhookDeliveriesTable } from './schema.ts';
 
-/** Named queries for GitHub webhook deliveries, keyed by `X-GitHub-Delivery`. */
+/**
+ * Named queries for webhook deliveries, keyed by `X-GitHub-Delivery`; Linear and Jira deliveries
+ * share the table with their id prefixed by the tracker (`linear:<Linear-Delivery>`,
+ * `jira:<identifier>`), so ids from different senders can never collide.
+ */
 
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 
@@ -67,4 +71,20 @@ export async function pruneDeliveries(db: Kysely<Database>, before: Date): Promi
     .where('received_at', '<', before.toISOString())
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * When the last delivery from `tracker` (`linear` or `jira`) was received, or undefined: the
+ * start-up state of the webhook health (src/orchestrator/webhook-health.ts).
+ */
+export async function lastTrackerDelivery(
+  db: Kysely<Database>,
+  tracker: 'linear' | 'jira',
+): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('webhook_deliveries')
+    .select((eb) => eb.fn.max('received_at').as('last'))
+    .where('delivery_id', 'like', `${tracker}:%`)
+    .executeTakeFirst();
+  return row?.last ? new Date(row.last) : undefined;
 }

@@ -13,6 +13,8 @@ function everySecretSet(): Record<string, string> {
     JIRA_SITE_URL: 'https://acme.atlassian.net',
     ADMIN_ACCESS_CODE: 'SECRET_admin_code_0003',
     GITHUB_WEBHOOK_SECRET: 'SECRET_webhook_0004',
+    LINEAR_WEBHOOK_SECRET: 'SECRET_linear_webhook_0011',
+    JIRA_WEBHOOK_SECRET: 'SECRET_jira_webhook_0012',
     GAP_FILL_TRIGGER_SECRET: 'SECRET_gapfill_0005',
     RUNNER_CALLBACK_BASE_URL: 'https://orch.example',
     RUNNER_TOKEN_SECRET: 'SECRET_runner_token_0006_padded_to_32_chars',

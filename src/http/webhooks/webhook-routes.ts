@@ -8,6 +8,7 @@ import { claimDelivery, finishDelivery } from '../../store/webhook-deliveries.ts
 import { badRequest } from '../validation.ts';
 import { markerForLinearLabel } from '../../domain/markers.ts';
 import { parseWebhookEvent } from './webhook-events.ts';
+import type { WebhookHealth } from '../../orchestrator/webhook-health.ts';
 
 export interface WebhookDeps {
   ctx: OrchestratorContext;
@@ -17,6 +18,8 @@ export interface WebhookDeps {
   loop: PullRequestLoop | undefined;
   /** Starts a tick now (GitHub Issues as a tracker: `issues` labeled with a marker, or closed). */
   tickNow?: () => void;
+  /** Told of each verified `issues` delivery: GitHub Issues' webhook health. */
+  health?: WebhookHealth;
 }
 
 /**
@@ -88,6 +91,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
       ]);
     }
     if (event === 'issues') {
+      deps.health?.delivered('github', ctx.clock());
       const starts = issueEventStartsTick(payload);
       if (starts !== true) return c.json({ ignored: starts, deliveryId });
       // A tick is idempotent: a repeated delivery costs one more poll, never a second run.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execute, parse, validate, type DocumentNode, type GraphQLError } from 'graphql';
@@ -28,6 +29,7 @@ import {
 import { createRootValue } from './fake-linear-resolvers.ts';
 import { createFakeLinearData } from './fake-linear-data.ts';
 import { linearSchema } from './linear-schema.ts';
+import { createWebhookSender, type FakeLinearWebhooks } from './fake-linear-webhooks.ts';
 
 export interface FakeLinearOptions {
   /** The personal API key the fake accepts, sent raw in `Authorization` (no "Bearer"). */
@@ -85,6 +87,8 @@ export interface FakeLinear {
   updateIssue(idOrIdentifier: string, patch: IssuePatch): IssueRefs;
   getIssue(idOrIdentifier: string): IssueSnapshot | undefined;
   teamLabels(teamKey: string): string[];
+  /** Signed `Issue` / `IssueLabel` webhooks to the orchestrator, once `configure`d. */
+  readonly webhooks: FakeLinearWebhooks;
   close(): Promise<void>;
 }
 
@@ -101,6 +105,14 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
   const schema = linearSchema();
   const data = createFakeLinearData(options.workspaceUrlKey ?? 'acme');
   const rootValue = createRootValue(data);
+  const webhooks = createWebhookSender(data, schema, data.viewer, randomUUID());
+  /** Runs a change and sends the webhook events it causes, as Linear does after every change. */
+  const changing = <T>(change: () => T): T => {
+    const before = webhooks.snapshot();
+    const result = change();
+    webhooks.emitChanges(before);
+    return result;
+  };
   const requests: RecordedRequest[] = [];
   const rejectedDocuments: RejectedDocument[] = [];
   const injected: { kind: InjectedFailure; options: InjectOptions }[] = [];
@@ -132,7 +144,12 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
     if (complexity > MAX_QUERY_COMPLEXITY) {
       return reject([`complexity ${complexity}`], complexityError(complexity, MAX_QUERY_COMPLEXITY));
     }
-    const result = execute({ schema, document, rootValue, variableValues: variables, operationName });
+    const mutation = document.definitions.some(
+      (definition) => definition.kind === 'OperationDefinition' && definition.operation === 'mutation',
+    );
+    const result = mutation
+      ? changing(() => execute({ schema, document, rootValue, variableValues: variables, operationName }))
+      : execute({ schema, document, rootValue, variableValues: variables, operationName });
     if ('then' in result) throw new Error('fake Linear: resolvers must be synchronous');
     if (result.data === undefined) {
       const messages = (result.errors ?? []).map((error) => error.message);
@@ -227,13 +244,15 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
       for (let i = 0; i < count; i += 1) injected.push({ kind, options: inject });
     },
     addTeam: (seed) => addTeam(data, seed),
-    addLabel: (seed) => addLabel(data, seed),
+    addLabel: (seed) => changing(() => addLabel(data, seed)),
     deleteLabel: (name, team) => deleteLabel(data, name, team),
-    addIssue: (seed) => addIssue(data, seed),
-    updateIssue: (id, patch) => updateIssue(data, id, patch),
+    addIssue: (seed) => changing(() => addIssue(data, seed)),
+    updateIssue: (id, patch) => changing(() => updateIssue(data, id, patch)),
     getIssue: (id) => getIssue(data, id),
     teamLabels: (teamKey) => teamLabels(data, teamKey),
+    webhooks,
     async close() {
+      await webhooks.settled();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
+
+/**
+ * Which verified Jira deliveries start a tick now. Only the fields read here are validated; the
+ * full shape is Jira's issue webhook payload (`webhookEvent`, `issue`, `changelog.items[]` with
+ * `field`, `fieldtype`, `from`/`fromString`, `to`/`toString`).
+ * https://developer.atlassian.com/cloud/jira/platform/webhooks/
+ */
+
+/** The marker values a person sets to ask for work (`AI-Implement Status` = Ready / Plan Approved). */
+const REQUEST_VALUES = [JIRA_STATUS_VALUES.ready, JIRA_STATUS_VALUES.planApproved].map((v) =>
+  v.toLowerCase(),
+);
+
+const Payload = z.object({
+  webhookEvent: z.string(),
+  issue: z.object({ key: z.string() }).optional(),
+  changelog: z
+    .object({
+      items: z.array(
+        z.object({
+          field: z.string(),
+          fieldtype: z.string().optional(),
+          toString: z.string().nullish(),
+        }),
+      ),
+    })
+    .nullish(),
+});
+
+export type JiraDecision = { tick: boolean; event: string; reason: string } | { invalid: string };
+
+/**
+ * `jira:issue_created` → tick (the marker field may be set at creation). `jira:issue_updated`
+ * → tick when the changelog sets a custom field to a request value (the marker field's id is
+ * per mapping, so any custom field set to `Ready` / `Plan Approved` counts), changes `status`
+ * (a ticket may have ended, or its blocker), or changes an issue `Link` (a blocker removed).
+ * Anything else is acknowledged without a tick, including the orchestrator's own writes.
+ */
+export function decideJiraEvent(payload: unknown): JiraDecision {
+  const parsed = Payload.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { invalid: `${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'is invalid'}` };
+  }
+  const { webhookEvent: event, issue, changelog } = parsed.data;
+  const key = issue?.key ?? '(no issue)';
+  if (event === 'jira:issue_created') return { tick: true, event, reason: `${key} created` };
+  if (event !== 'jira:issue_updated') return { tick: false, event, reason: `${event} is not used` };
+  for (const item of changelog?.items ?? []) {
+    const to = item.toString?.toLowerCase();
+    if (item.fieldtype === 'custom' && to && REQUEST_VALUES.includes(to)) {
+      return { tick: true, event, reason: `${item.field} set to ${item.toString} on ${key}` };
+    }
+    if (item.field === 'status') return { tick: true, event, reason: `${key} moved to ${item.toString}` };
+    if (item.field === 'Link') return { tick: true, event, reason: `an issue link of ${key} changed` };
+  }
+  return { tick: false, event, reason: `${key} changed without a request value, status or link change` };
+}
