@@ -35,6 +35,8 @@ import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
 import { openStore, type Store } from './store/database.ts';
 import { getMapping, listMappings } from './store/mappings.ts';
 import { createFlyClient } from './fly/fly-client.ts';
+import { createFlyMachinesClient } from './fly/machines.ts';
+import { createFlyBackend } from './runners/fly/fly-backend.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
 import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
 import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
@@ -86,6 +88,18 @@ async function main(): Promise<void> {
   });
   const ticketing = await createTicketing(config, log, store.db, github);
   const jira = ticketing.get('jira') as JiraProvider | undefined;
+  const flyClient = config.fly.sessionsToken
+    ? createFlyClient({ apiUrl: config.fly.apiUrl, token: config.fly.sessionsToken })
+    : undefined;
+  const platform = await createPlatform({
+    db: store.db,
+    envRunnerMode: config.runner.modeFromEnv ? config.runner.mode : undefined,
+    envSettings: { flySessionsApp: config.fly.sessionsApp, flySessionsRegion: config.fly.sessionsRegion },
+    fly: flyClient,
+    github,
+    clock: () => new Date(),
+    logger: log.child({ service: 'platform' }),
+  });
   const backends = new Map<ExecutionMode, ExecutionBackend>([
     ['github-actions', createGitHubActionsBackend(github)],
     [
@@ -105,17 +119,28 @@ async function main(): Promise<void> {
       }),
     ],
   ]);
-  const platform = await createPlatform({
-    db: store.db,
-    envRunnerMode: config.runner.modeFromEnv ? config.runner.mode : undefined,
-    envSettings: { flySessionsApp: config.fly.sessionsApp, flySessionsRegion: config.fly.sessionsRegion },
-    fly: config.fly.sessionsToken
-      ? createFlyClient({ apiUrl: config.fly.apiUrl, token: config.fly.sessionsToken })
-      : undefined,
-    github,
-    clock: () => new Date(),
-    logger: log.child({ service: 'platform' }),
-  });
+  const flyMachines = flyClient ? createFlyMachinesClient(flyClient) : undefined;
+  if (flyMachines) {
+    // Fly Machines runs (docs/decisions/fly-machines.md): the sessions app and region are the
+    // running settings (FLY_SESSIONS_* wins over the stored value read at start-up).
+    backends.set(
+      'fly-machines',
+      createFlyBackend({
+        machines: flyMachines,
+        app: () => platform.settings.running('flySessionsApp'),
+        region: () => platform.settings.running('flySessionsRegion'),
+        defaultImage: config.runner.image,
+        github,
+        githubApiUrl: config.github.apiUrl,
+        gitServerUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
+        claude: { oauthToken: config.claude.oauthToken, anthropicApiKey: config.claude.anthropicApiKey },
+        linear: config.linear ? { apiKey: config.linear.apiKey, apiUrl: config.linear.apiUrl } : undefined,
+        jira: config.jira,
+        tenant: config.tenant.clientSlug,
+        logger: log.child({ runner: 'fly' }),
+      }),
+    );
+  }
   const ctx: OrchestratorContext = {
     db: store.db,
     ticketing,
@@ -125,9 +150,8 @@ async function main(): Promise<void> {
     callback: config.runner.tokenSecret
       ? { baseUrl: config.runner.callbackBaseUrl, signer: createRunTokenSigner(config.runner.tokenSecret) }
       : undefined,
-    // AI_IMPLEMENT_RUNNER_IMAGE is for Fly and local Docker runs, which this build does not have:
-    // it is warned about at start-up, and no dispatch records an image nothing uses.
-    defaultImage: undefined,
+    // AI_IMPLEMENT_RUNNER_IMAGE: the image of Fly Machines runs unless the mapping names one.
+    defaultImage: config.runner.image,
     notifier: createNotifier(config, log),
     logger: log,
     clock: () => new Date(),
@@ -176,7 +200,10 @@ async function main(): Promise<void> {
     gapFillTriggerSecret: config.gapFill.triggerSecret,
     templateSync: createTemplateSync({ github, orchestratorUrl: config.runner.callbackBaseUrl }),
     jira,
-    checkMapping: (mapping) => checkMappingWithTracker(jira, mapping, log),
+    checkMapping: async (mapping) => [
+      ...flyMappingProblems(mapping, flyMachines !== undefined),
+      ...(await checkMappingWithTracker(jira, mapping, log)),
+    ],
     completedTicks: () => poller.completedTicks(),
     lastTick: () => poller.lastTick(),
     trustProxyHeader: config.http.trustProxyHeader,
@@ -240,6 +267,18 @@ async function createTicketing(
     );
   }
   return providers;
+}
+
+/** A Fly Machines mapping needs the Fly backend, which exists only with FLY_SESSIONS_TOKEN set. */
+function flyMappingProblems(mapping: Mapping, flyAvailable: boolean): FieldError[] {
+  if (mapping.executionMode !== 'fly-machines' || flyAvailable) return [];
+  return [
+    {
+      field: 'executionMode',
+      message:
+        'fly-machines needs the Fly Machines backend: set FLY_SESSIONS_TOKEN (and FLY_SESSIONS_APP or the flySessionsApp setting) on the orchestrator and restart, or use github-actions',
+    },
+  ];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describeProblem } from './config-error.ts';
 import type { EnvFields } from './config-schema.ts';
 import { ENV_HELP, type RawEnv } from './env-variables.ts';
-import { FLY_MODE_REFUSED, inertVariableWarnings } from './not-in-this-build.ts';
+import { inertVariableWarnings } from './not-in-this-build.ts';
 import { FLY_REGIONS, isFlyRegion } from '../fly/regions.ts';
 
 /**
@@ -18,8 +18,16 @@ export function combinationProblems(raw: RawEnv): string[] {
   if (raw.RUNNER_CALLBACK_BASE_URL && !raw.RUNNER_TOKEN_SECRET) {
     problems.push(describeProblem('RUNNER_TOKEN_SECRET', 'is required when RUNNER_CALLBACK_BASE_URL is set'));
   }
-  if (mode === 'fly') problems.push(FLY_MODE_REFUSED);
-  if (mode === 'local' && !raw.CLAUDE_CODE_OAUTH_TOKEN && !raw.ANTHROPIC_API_KEY) {
+  if (mode === 'fly' && !raw.FLY_SESSIONS_TOKEN) {
+    problems.push(
+      describeProblem(
+        'FLY_SESSIONS_TOKEN',
+        'is required when RUNNER_MODE=fly: runs are Fly Machines of the sessions app, created with this token ' +
+          '(fly tokens create deploy -a <app>)',
+      ),
+    );
+  }
+  if ((mode === 'local' || mode === 'fly') && !raw.CLAUDE_CODE_OAUTH_TOKEN && !raw.ANTHROPIC_API_KEY) {
     problems.push(
       describeProblem(
         'CLAUDE_CODE_OAUTH_TOKEN',

@@ -150,6 +150,7 @@ export const EnvSchema = z.object({
   LOCAL_RUNNER_ORCHESTRATOR_URL: httpUrl(),
   REAPER_DRY_RUN: boolean(false),
   REAPER_ALERT_THRESHOLD: integer({ min: 0, default: 10 }),
+  REAPER_INTERVAL_MS: integer({ min: 10_000, default: 300_000 }),
   CLIENT_SLUG: optionalText,
   FLY_APP_NAME: optionalText,
   ANTHROPIC_API_KEY: optionalText,

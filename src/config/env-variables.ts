@@ -44,6 +44,7 @@ export const ENV_HELP = {
     'the base URL local runners call back to, e.g. http://host.docker.internal:8080',
   REAPER_DRY_RUN: 'true to have the reaper only log what it would destroy',
   REAPER_ALERT_THRESHOLD: 'destructions in 24 h above which the reaper sends an alert (default 10)',
+  REAPER_INTERVAL_MS: 'the period of the reaper sweep in milliseconds, at least 10000 (default 300000)',
   CLIENT_SLUG: 'the clients/<slug>.toml name of this tenant',
   FLY_APP_NAME: "this instance's Fly.io app name",
   ANTHROPIC_API_KEY: 'an API key from the Anthropic Console (console.anthropic.com → API keys)',

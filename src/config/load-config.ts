@@ -93,7 +93,11 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
       sessionsToken: fields.FLY_SESSIONS_TOKEN,
       apiUrl: fields.FLY_API_URL,
     },
-    reaper: { dryRun: fields.REAPER_DRY_RUN, alertThreshold: fields.REAPER_ALERT_THRESHOLD },
+    reaper: {
+      dryRun: fields.REAPER_DRY_RUN,
+      alertThreshold: fields.REAPER_ALERT_THRESHOLD,
+      intervalMs: fields.REAPER_INTERVAL_MS,
+    },
     tenant: { clientSlug: fields.CLIENT_SLUG, flyAppName: fields.FLY_APP_NAME },
     claude: { anthropicApiKey: fields.ANTHROPIC_API_KEY, oauthToken: fields.CLAUDE_CODE_OAUTH_TOKEN },
     http: { trustProxyHeader: fields.TRUST_PROXY_HEADER },

@@ -90,6 +90,8 @@ export interface Config {
     readonly dryRun: boolean;
     /** Destructions in 24 h above which an alert is sent. */
     readonly alertThreshold: number;
+    /** REAPER_INTERVAL_MS: the sweep period (default 300 000). */
+    readonly intervalMs: number;
   };
   /** Multi-tenant labels for logs and notifications. */
   readonly tenant: {

@@ -68,12 +68,17 @@ export interface FlyMachinesClient {
   getMachine(app: string, id: string): Promise<FlyMachine | undefined>;
   /**
    * `GET /apps/{app}/machines` (Machines_list), then kept to `states` (default: every state but
-   * destroyed) and to Machines whose metadata has every `metadata` pair. Filtered here: the
+   * destroyed, or every state with `includeDestroyed`, which asks Fly for `include_deleted`) and
+   * to Machines whose metadata has every `metadata` pair. Filtered here: the
    * description this project validates against (test/fixtures/fly) has no server-side filter.
    */
   listMachines(
     app: string,
-    filter?: { states?: readonly FlyMachineState[]; metadata?: Record<string, string> },
+    filter?: {
+      states?: readonly FlyMachineState[];
+      metadata?: Record<string, string>;
+      includeDestroyed?: boolean;
+    },
   ): Promise<FlyMachine[]>;
   /**
    * `GET /apps/{app}/machines/{id}/wait` (Machines_wait): resolves true once the Machine is in
@@ -207,7 +212,11 @@ export function createFlyMachinesClient(fly: FlyClient, options: FlyMachinesOpti
       const body = await retry(
         () =>
           fly.request(
-            { method: 'GET', path: `${app(appName)}/machines` },
+            {
+              method: 'GET',
+              path: `${app(appName)}/machines`,
+              ...(filter.includeDestroyed ? { query: { include_deleted: 'true' } } : {}),
+            },
             { action, notFound: noApp(appName) },
           ),
         isRetryable,
@@ -220,7 +229,9 @@ export function createFlyMachinesClient(fly: FlyClient, options: FlyMachinesOpti
       return parsed.data
         .map(toMachine)
         .filter((machine) =>
-          filter.states ? filter.states.includes(machine.state) : machine.state !== 'destroyed',
+          filter.states
+            ? filter.states.includes(machine.state)
+            : filter.includeDestroyed || machine.state !== 'destroyed',
         )
         .filter((machine) => wanted.every(([key, value]) => machine.metadata[key] === value));
     },

@@ -93,7 +93,8 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
         (mapping.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES) * 60_000 +
         ctx.policy.deadlineMarginMs,
     );
-    const image = mode === 'github-actions' ? undefined : (mapping.runnerImage ?? ctx.defaultImage);
+    // Only a Fly Machine runs an image; a GitHub Actions or local child-process run has none.
+    const image = mode === 'fly-machines' ? (mapping.runnerImage ?? ctx.defaultImage) : undefined;
     const dispatchNumber = await insertPendingDispatch(ctx.db, {
       id: dispatchId,
       job_id: jobId,

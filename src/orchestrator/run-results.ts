@@ -51,6 +51,7 @@ export async function handleRunResult(
       { issue: row.issue_identifier, dispatchId },
       'late result of a run whose ticket was closed: recorded, no follow-ups',
     );
+    await releaseRun(ctx, row);
     return 'accepted';
   }
   if (row) {
@@ -67,8 +68,35 @@ export async function handleRunResult(
         'result recorded; applying it failed, the next tick finishes it',
       );
     }
+    await releaseRun(ctx, row);
   }
   return 'accepted';
+}
+
+/**
+ * A Fly Machines run that reported its result has nothing left to do: its Machine, if still
+ * there (the runner has not exited yet, or auto-destroy failed), is destroyed now so it costs
+ * nothing more (CONTRACTS.md §8). Other backends' runs end by themselves. Failures are logged:
+ * the reaper's `stale-terminal-job` rule destroys a Machine left behind.
+ */
+async function releaseRun(ctx: OrchestratorContext, row: DispatchRow): Promise<void> {
+  if (row.runner_mode !== 'fly-machines' || !row.external_id) return;
+  const backend = ctx.backends.get('fly-machines');
+  const mapping = await getMapping(ctx.db, row.team_key);
+  if (!backend?.cancel || !mapping) return;
+  try {
+    await backend.cancel({ mapping, externalId: row.external_id });
+  } catch (error) {
+    ctx.logger.warn(
+      {
+        issue: row.issue_identifier,
+        dispatchId: row.id,
+        machineId: row.external_id,
+        err: describeError(error),
+      },
+      'result recorded, but its Fly Machine could not be destroyed; the reaper will',
+    );
+  }
 }
 
 /** Stores one progress report; false when the dispatch is unknown. */

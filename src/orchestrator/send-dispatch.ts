@@ -32,7 +32,13 @@ export interface DispatchCall {
 export async function sendDispatch(ctx: OrchestratorContext, call: DispatchCall): Promise<DispatchReceipt> {
   const backend = ctx.backends.get(call.mode);
   if (!backend) {
-    throw new IntegrationError(call.mode, 'invalid', `no execution backend is configured for ${call.mode}`);
+    throw new IntegrationError(
+      call.mode,
+      'invalid',
+      call.mode === 'fly-machines'
+        ? 'no execution backend is configured for fly-machines: set FLY_SESSIONS_TOKEN and FLY_SESSIONS_APP (or the flySessionsApp setting) on the orchestrator and restart, or use github-actions'
+        : `no execution backend is configured for ${call.mode}`,
+    );
   }
   ctx.callsInProgress.add(call.dispatchId);
   try {

@@ -137,12 +137,17 @@ describe('runner combinations', () => {
     ]);
   });
 
-  it('refuses RUNNER_MODE=fly: this build has no Fly Machines backend, so every pickup would fail', () => {
-    expect(problemsOf(minimalEnv({ RUNNER_MODE: 'fly', FLY_SESSIONS_TOKEN: 'fo1_x' }))).toEqual([
+  it('requires FLY_SESSIONS_TOKEN and a Claude credential for RUNNER_MODE=fly', () => {
+    expect(problemsOf(minimalEnv({ RUNNER_MODE: 'fly' }))).toEqual([
+      expect.stringMatching(/^FLY_SESSIONS_TOKEN is required when RUNNER_MODE=fly/),
       expect.stringMatching(
-        /^RUNNER_MODE=fly is not available in this build: it does not run Fly Machines yet/,
+        /^CLAUDE_CODE_OAUTH_TOKEN \(preferred\) or ANTHROPIC_API_KEY is required when RUNNER_MODE=fly/,
       ),
     ]);
+    const config = loadConfig(
+      minimalEnv({ RUNNER_MODE: 'fly', FLY_SESSIONS_TOKEN: 'fo1_x', CLAUDE_CODE_OAUTH_TOKEN: 'o' }),
+    );
+    expect(config.runner.mode).toBe('fly');
   });
 
   it('requires Claude credentials for RUNNER_MODE=local, either one will do', () => {
@@ -165,11 +170,8 @@ describe('runner combinations', () => {
 
   it('warns once per variable that has no effect in this build, naming it and why', () => {
     const inert = {
-      REAPER_DRY_RUN: 'true',
-      REAPER_ALERT_THRESHOLD: '5',
       LOCAL_RUNNER_IMAGE: 'runner:local',
       LOCAL_RUNNER_ORCHESTRATOR_URL: 'http://host.docker.internal:8080',
-      AI_IMPLEMENT_RUNNER_IMAGE: 'ghcr.io/acme/runner:1',
     };
     const warnings = loadConfig(minimalEnv(inert)).warnings;
     expect(warnings).toHaveLength(Object.keys(inert).length);
@@ -178,7 +180,14 @@ describe('runner combinations', () => {
         warnings.filter((line) => line.startsWith(`${name} has no effect in this build: `)),
       ).toHaveLength(1);
     }
-    expect(warnings.find((line) => line.startsWith('REAPER_DRY_RUN'))).toMatch(/Fly Machine sessions/);
+    expect(warnings.find((line) => line.startsWith('LOCAL_RUNNER_IMAGE'))).toMatch(/child process/);
+    // The Fly backend uses these (docs/decisions/fly-machines.md).
+    const fly = {
+      REAPER_DRY_RUN: 'true',
+      REAPER_ALERT_THRESHOLD: '5',
+      AI_IMPLEMENT_RUNNER_IMAGE: 'ghcr.io/acme/runner:1',
+    };
+    expect(loadConfig(minimalEnv(fly)).warnings).toEqual([]);
     expect(loadConfig(minimalEnv()).warnings).toEqual([]);
   });
 

@@ -37,7 +37,7 @@ describe('loadConfig defaults (CONTRACTS.md §1)', () => {
     expect(config.fly.apiUrl).toBe('https://api.machines.dev');
     expect(config.runner.localImage).toBe('ai-implement-runner:local');
     expect(config.runner.localOrchestratorUrl).toBe('http://host.docker.internal:8080');
-    expect(config.reaper).toEqual({ dryRun: false, alertThreshold: 10 });
+    expect(config.reaper).toEqual({ dryRun: false, alertThreshold: 10, intervalMs: 300_000 });
     expect(config.jira).toBeUndefined();
     expect(config.admin.accessCode).toBeUndefined();
     expect(config.warnings).toEqual([]);

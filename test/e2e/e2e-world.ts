@@ -7,6 +7,7 @@ import {
   generateTestAppKeyPair,
   type FakeGitHub,
 } from '../fakes/github/fake-github-server.ts';
+import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
 import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
 import { freePort } from '../support/free-port.ts';
 import { startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
@@ -22,12 +23,19 @@ export interface E2eWorldOptions {
   linearTeams?: string[];
   /** More environment for the orchestrator (Jira, webhook secrets, …). */
   env?: Record<string, string>;
+  /**
+   * Start a fake Fly with this sessions app and point the orchestrator at it (FLY_SESSIONS_TOKEN,
+   * FLY_API_URL, FLY_SESSIONS_APP).
+   */
+  flyApp?: string;
 }
 
 /** Fake GitHub (App installed) and Linear, and the orchestrator started with `npm start` against them. */
 export interface E2eWorld {
   github: FakeGitHub;
   linear: FakeLinear;
+  /** Present with `flyApp`. */
+  fly: FakeFly | undefined;
   orchestrator: OrchestratorProcess;
   /** The environment and port it was started with, to restart it on the same database. */
   env: Record<string, string>;
@@ -70,6 +78,8 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
   });
   const linear = await startFakeLinear({ apiKey: `lin_api_${options.appId}` });
   for (const key of options.linearTeams ?? ['ENG']) linear.addTeam({ key });
+  const fly = options.flyApp ? await startFakeFly() : undefined;
+  if (fly && options.flyApp) fly.addApp(options.flyApp);
   const port = await freePort();
   const accessCode = `e2e-access-code-${options.appId}`;
   const env = {
@@ -84,11 +94,15 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
     DEDUP_DB_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-e2e-')), 'dedup.sqlite'),
     RUNNER_TOKEN_SECRET: `e2e-runner-token-secret-${options.appId}-0123456789abcdef`,
     RUNNER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
+    ...(fly && options.flyApp
+      ? { FLY_SESSIONS_TOKEN: fly.token, FLY_API_URL: fly.url, FLY_SESSIONS_APP: options.flyApp }
+      : {}),
     ...options.env,
   };
   const world: E2eWorld = {
     github,
     linear,
+    fly,
     orchestrator: await startOrchestrator(env, port),
     env,
     port,
@@ -117,7 +131,7 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
     },
     async close() {
       await world.orchestrator.stop();
-      await Promise.all([github.close(), linear.close()]);
+      await Promise.all([github.close(), linear.close(), fly?.close()]);
     },
   };
   world.adminToken = String((await world.post('/api/auth', { code: accessCode })).body.token);

@@ -14,7 +14,11 @@ function runner(route: '/runner/result' | '/runner/progress', token: string, bod
 
 beforeAll(async () => {
   // A variable this build parses but cannot act on: it must say so at start-up.
-  w = await startE2eWorld({ appId: 4242, repos: [{ repo: 'api' }], env: { REAPER_DRY_RUN: 'true' } });
+  w = await startE2eWorld({
+    appId: 4242,
+    repos: [{ repo: 'api' }],
+    env: { LOCAL_RUNNER_IMAGE: 'runner:local' },
+  });
 }, 60_000);
 
 afterAll(() => w?.close());
@@ -169,7 +173,7 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
     await w.restart();
     expect(first.output()).toContain('shutting down');
     // Start-up says what it ignores and logs the configuration with its secrets as set/unset only.
-    expect(first.output()).toContain('REAPER_DRY_RUN has no effect in this build');
+    expect(first.output()).toContain('LOCAL_RUNNER_IMAGE has no effect in this build');
     expect(first.output()).toMatch(/"secrets":\{[^}]*"LINEAR_API_KEY":"set"/);
     expect(first.output()).not.toContain(w.env.LINEAR_API_KEY);
     expect(first.output()).not.toContain(w.env.RUNNER_TOKEN_SECRET);

@@ -136,15 +136,9 @@ describe('mappings API', () => {
         f.message,
       ]),
     );
+    // The Fly Machines fields are accepted (docs/decisions/fly-machines.md); sessions are not.
     expect(fields).toEqual({
-      executionMode: expect.stringMatching(
-        /^fly-machines is not available in this build: .*use github-actions$/,
-      ),
       sessionMode: expect.stringMatching(/^interactive is not available in this build: .*use autonomous$/),
-      machineCpus: 'applies to Fly Machines runs, which this build does not run yet; leave it unset',
-      machineMemoryMb: 'applies to Fly Machines runs, which this build does not run yet; leave it unset',
-      extraEnv: 'applies to Fly Machines runs, which this build does not run yet; leave it unset',
-      runnerImage: expect.stringMatching(/^applies to Fly Machines and local Docker runs/),
     });
     expect((await call('GET', '/api/mappings', { token })).status).toBe(200);
     // The defaults are what this build does: a mapping read back can be sent again as it is.

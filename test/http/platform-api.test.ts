@@ -94,8 +94,8 @@ describe('runner mode', () => {
     expect(await h.ctx.runnerMode()).toBe('local');
   });
 
-  it('refuses an unknown mode and fly (not in this build) with 400 naming the field', async () => {
-    await build();
+  it('refuses an unknown mode, and fly without a Fly token, with 400 naming the field', async () => {
+    await build({ fly: undefined });
     const unknown = await call('POST', '/api/runner-mode', { mode: 'turbo' });
     expect(unknown.status).toBe(400);
     expect(unknown.json.fields).toEqual([
@@ -103,8 +103,20 @@ describe('runner mode', () => {
     ]);
     const flyMode = await call('POST', '/api/runner-mode', { mode: 'fly' });
     expect(flyMode.status).toBe(400);
-    expect(flyMode.json.fields).toEqual([{ field: 'mode', message: expect.stringMatching(/not available/) }]);
+    expect(flyMode.json.fields).toEqual([
+      {
+        field: 'mode',
+        message: expect.stringMatching(/needs the Fly Machines backend: set FLY_SESSIONS_TOKEN/),
+      },
+    ]);
     expect((await call('GET', '/api/runner-mode')).json.databaseValue).toBeNull();
+  });
+
+  it('stores fly when the Fly backend is configured', async () => {
+    await build();
+    const flyMode = await call('POST', '/api/runner-mode', { mode: 'fly' });
+    expect(flyMode.status).toBe(200);
+    expect(await h.ctx.runnerMode()).toBe('fly');
   });
 });
 

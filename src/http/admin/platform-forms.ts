@@ -5,7 +5,7 @@ import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { SETTING_NAMES, settingProblem, type SettingName } from '../../orchestrator/platform/fly-settings.ts';
 import type { Platform } from '../../orchestrator/platform/platform.ts';
 import { PlatformRefusal } from '../../orchestrator/platform/platform-refusal.ts';
-import { RUNNER_MODES, UNAVAILABLE_RUNNER_MODES } from '../../orchestrator/platform/runner-mode-setting.ts';
+import { RUNNER_MODES } from '../../orchestrator/platform/runner-mode-setting.ts';
 import type { RunnerModeOverride } from '../../orchestrator/context.ts';
 import type { SecretScope } from '../../orchestrator/platform/secrets.ts';
 import type { AdminEnv } from './admin-env.ts';
@@ -50,7 +50,7 @@ export function platformFormRoutes(ctx: OrchestratorContext, platform: Platform)
     const mode = String(form.mode ?? '');
     const problem = !(RUNNER_MODES as readonly string[]).includes(mode)
       ? `mode must be one of ${RUNNER_MODES.join(', ')}`
-      : UNAVAILABLE_RUNNER_MODES[mode as RunnerModeOverride];
+      : platform.runnerMode.unavailable(mode as RunnerModeOverride);
     if (problem) {
       const csrf = c.get('session').csrf;
       const content =

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Platform } from '../../orchestrator/platform/platform.ts';
 import { PlatformRefusal } from '../../orchestrator/platform/platform-refusal.ts';
-import { RUNNER_MODES, UNAVAILABLE_RUNNER_MODES } from '../../orchestrator/platform/runner-mode-setting.ts';
+import { RUNNER_MODES } from '../../orchestrator/platform/runner-mode-setting.ts';
 import { SETTING_NAMES, settingProblem, type SettingName } from '../../orchestrator/platform/fly-settings.ts';
 import type { SecretScope } from '../../orchestrator/platform/secrets.ts';
 import { badRequest, readJson, type FieldError } from '../validation.ts';
@@ -30,7 +30,7 @@ export function platformRoutes(platform: Platform): Hono {
   app.post('/api/runner-mode', async (c) => {
     const body = await readJson(c, RunnerModeBody);
     if (!body.ok) return body.response;
-    const unavailable = UNAVAILABLE_RUNNER_MODES[body.value.mode];
+    const unavailable = platform.runnerMode.unavailable(body.value.mode);
     if (unavailable) return badRequest(c, `mode: ${unavailable}`, [{ field: 'mode', message: unavailable }]);
     const state = await platform.runnerMode.set(body.value.mode, new Date());
     return c.json({

@@ -24,7 +24,7 @@ export interface PlatformOptions {
   envRunnerMode?: RunnerModeOverride | undefined;
   /** FLY_SESSIONS_APP / FLY_SESSIONS_REGION when set in the environment. */
   envSettings?: Partial<Record<SettingName, string | undefined>>;
-  /** A Machines API client (FLY_SESSIONS_TOKEN set), else undefined. */
+  /** A Machines API client (FLY_SESSIONS_TOKEN set), else undefined: runner mode `fly` is refused. */
   fly?: FlyClient | undefined;
   /** The GitHub App client, for writing repository Actions secrets. */
   github?: Pick<GitHubAppClient, 'repoOctokit'> | undefined;
@@ -36,7 +36,7 @@ export interface PlatformOptions {
 export async function createPlatform(options: PlatformOptions): Promise<Platform> {
   const settings = await loadFlySettings(options.db, options.envSettings ?? {});
   return {
-    runnerMode: createRunnerModeSetting(options.db, options.envRunnerMode),
+    runnerMode: createRunnerModeSetting(options.db, options.envRunnerMode, options.fly !== undefined),
     settings,
     secrets: createSecretsService({
       db: options.db,

@@ -11,10 +11,17 @@ import type { RunnerModeOverride } from '../context.ts';
 
 export const RUNNER_MODES: readonly RunnerModeOverride[] = ['default', 'gha', 'fly', 'local', 'shadow'];
 
-/** Modes this build refuses to store, with why (docs/decisions/not-in-this-build.md). */
-export const UNAVAILABLE_RUNNER_MODES: Partial<Record<RunnerModeOverride, string>> = {
-  fly: 'fly is not available in this build: it does not run Fly Machines yet, so every pickup would fail; use default, gha, local or shadow',
-};
+/**
+ * Modes that cannot run here, with why: `fly` (and the Fly half of `shadow`) needs the Fly
+ * Machines backend, which exists only with FLY_SESSIONS_TOKEN set.
+ */
+export function unavailableRunnerModes(flyAvailable: boolean): Partial<Record<RunnerModeOverride, string>> {
+  return flyAvailable
+    ? {}
+    : {
+        fly: 'fly needs the Fly Machines backend: set FLY_SESSIONS_TOKEN (and FLY_SESSIONS_APP or the flySessionsApp setting) and restart; until then use default, gha, local or shadow',
+      };
+}
 
 /** `GET /api/runner-mode`. */
 export interface RunnerModeState {
@@ -33,6 +40,8 @@ export interface RunnerModeSetting {
   describe(): Promise<RunnerModeState>;
   /** Stores `mode`; returns the new state (`envLock` says whether it takes effect). */
   set(mode: RunnerModeOverride, now: Date): Promise<RunnerModeState>;
+  /** Why `mode` cannot be stored here, or undefined when it can (see `unavailableRunnerModes`). */
+  unavailable(mode: RunnerModeOverride): string | undefined;
 }
 
 const KEY = 'runnerMode';
@@ -45,7 +54,9 @@ function isMode(value: string | undefined): value is RunnerModeOverride {
 export function createRunnerModeSetting(
   db: Kysely<Database>,
   envMode: RunnerModeOverride | undefined,
+  flyAvailable = false,
 ): RunnerModeSetting {
+  const refused = unavailableRunnerModes(flyAvailable);
   async function describe(): Promise<RunnerModeState> {
     const stored = await getSetting(db, KEY);
     const databaseValue = isMode(stored) ? stored : null;
@@ -57,6 +68,7 @@ export function createRunnerModeSetting(
   return {
     describe,
     effective: async () => (await describe()).mode,
+    unavailable: (mode) => refused[mode],
     async set(mode, now) {
       await setSetting(db, KEY, mode, now);
       return describe();

@@ -101,7 +101,7 @@ async function modeCard(
   return section(
     'Runner mode',
     html`${query.get('saved') === 'runner-mode' && !error ? notice('info', 'Runner mode saved: it applies to the next dispatch.') : ''}
-    ${runnerModeForm(state, csrf, back, error)}`,
+    ${runnerModeForm(state, csrf, back, error, (mode) => platform.runnerMode.unavailable(mode))}`,
   );
 }
 

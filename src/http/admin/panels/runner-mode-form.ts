@@ -1,9 +1,6 @@
 import { html } from 'hono/html';
-import {
-  RUNNER_MODES,
-  UNAVAILABLE_RUNNER_MODES,
-  type RunnerModeState,
-} from '../../../orchestrator/platform/runner-mode-setting.ts';
+import type { RunnerModeOverride } from '../../../orchestrator/context.ts';
+import { RUNNER_MODES, type RunnerModeState } from '../../../orchestrator/platform/runner-mode-setting.ts';
 import type { Html } from '../render-helpers.ts';
 import { csrfField, notice } from './form-parts.ts';
 
@@ -25,6 +22,7 @@ export function runnerModeForm(
   csrf: string,
   back: 'reaper' | 'runners',
   error?: string,
+  unavailableMode: (mode: RunnerModeOverride) => string | undefined = () => undefined,
 ): Html {
   return html`<form
     method="post"
@@ -55,7 +53,7 @@ export function runnerModeForm(
     <fieldset class="field-choice">
       <legend>Stored runner mode</legend>
       ${RUNNER_MODES.map((mode) => {
-        const unavailable = UNAVAILABLE_RUNNER_MODES[mode];
+        const unavailable = unavailableMode(mode);
         const checked = (state.databaseValue ?? 'default') === mode;
         return html`<label class="choice">
           <input
@@ -65,7 +63,7 @@ export function runnerModeForm(
             ${checked ? 'checked' : ''}
             ${unavailable ? 'disabled' : ''}
           />
-          ${LABELS[mode] ?? mode}${unavailable ? html` <span class="muted">(not available in this build)</span>` : ''}
+          ${LABELS[mode] ?? mode}${unavailable ? html` <span class="muted">(needs FLY_SESSIONS_TOKEN)</span>` : ''}
         </label>`;
       })}
     </fieldset>

@@ -147,14 +147,46 @@ export const STEPS: Step[] = [
     title: 'Runner',
     intro: 'Where runs execute and how the Claude session behaves.',
     fields: [
-      // Fly Machines runs, interactive sessions, machine sizes, images and extra environment
-      // are refused by this build (docs/decisions/not-in-this-build.md): not offered here.
+      // Interactive sessions are refused by this build (docs/decisions/not-in-this-build.md):
+      // not offered here. The Fly Machines fields show only for that mode.
       {
         name: 'executionMode',
         label: 'Execution mode',
         kind: 'select',
-        options: [{ value: 'github-actions', label: 'GitHub Actions' }],
-        help: 'Fly Machines runs are not available in this build.',
+        options: [
+          { value: 'github-actions', label: 'GitHub Actions' },
+          { value: 'fly-machines', label: 'Fly Machines' },
+        ],
+        help: 'Fly Machines runs need FLY_SESSIONS_TOKEN and the sessions app on the orchestrator (docs/fly-machines.md).',
+      },
+      {
+        name: 'machineCpus',
+        label: 'machineCpus — vCPUs per Machine',
+        kind: 'number',
+        placeholder: '2',
+        showWhen: 'executionMode=fly-machines',
+      },
+      {
+        name: 'machineMemoryMb',
+        label: 'machineMemoryMb — memory per Machine (MB)',
+        kind: 'number',
+        placeholder: '4096',
+        showWhen: 'executionMode=fly-machines',
+      },
+      {
+        name: 'runnerImage',
+        label: 'Runner image',
+        kind: 'text',
+        placeholder: 'AI_IMPLEMENT_RUNNER_IMAGE',
+        help: 'Leave blank for the orchestrator’s AI_IMPLEMENT_RUNNER_IMAGE.',
+        showWhen: 'executionMode=fly-machines',
+      },
+      {
+        name: 'extraEnv',
+        label: 'Extra environment',
+        kind: 'env',
+        help: 'NAME=value, one per line, set on every Machine of this project. Not for secrets: use the Secrets panel.',
+        showWhen: 'executionMode=fly-machines',
       },
       {
         name: 'sessionMode',

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DispatchPayload } from '../../src/runners/types.ts';
+import type { FakeMachine } from '../fakes/fly/fake-machines.ts';
+import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
+import { eventually } from './orchestrator-process.ts';
+
+const APP = 'ai-sessions';
+const IMAGE = 'registry.fly.io/ai-implement-runner:e2e';
+const OAUTH = 'sk-ant-oat-e2e-oauth-token';
+
+let w: E2eWorld;
+
+beforeAll(async () => {
+  w = await startE2eWorld({
+    appId: 5151,
+    repos: [{ repo: 'api' }],
+    flyApp: APP,
+    env: {
+      AI_IMPLEMENT_RUNNER_IMAGE: IMAGE,
+      FLY_SESSIONS_REGION: 'fra',
+      CLAUDE_CODE_OAUTH_TOKEN: OAUTH,
+      CLIENT_SLUG: 'acme',
+    },
+  });
+}, 60_000);
+
+afterAll(() => w?.close());
+
+function payloadOf(machine: FakeMachine): DispatchPayload {
+  return JSON.parse(machine.config.env!.AI_IMPLEMENT_PAYLOAD!) as DispatchPayload;
+}
+
+function result(payload: DispatchPayload, body: unknown) {
+  return w.post('/runner/result', body, { authorization: `Bearer ${payload.callback!.resultToken}` });
+}
+
+describe('a ticket on Fly Machines (npm start, fake Fly, GitHub and Linear)', () => {
+  it('runs planning and implementation each on its own Machine, which is gone once the run reports', async () => {
+    const fly = w.fly!;
+    const mapping = await w.api('POST', '/api/mappings', {
+      teamKey: 'ENG',
+      owner: 'acme',
+      repo: 'api',
+      defaultBranch: 'main',
+      executionMode: 'fly-machines',
+      machineCpus: 4,
+      machineMemoryMb: 8192,
+      extraEnv: { FEATURE_FLAGS: 'beta' },
+    });
+    expect(mapping.status).toBe(201);
+    const issue = w.linear.addIssue({
+      team: 'ENG',
+      title: 'Export users',
+      state: 'Todo',
+      labels: ['AI-Implement'],
+    });
+
+    const planning = await eventually('the planning Machine', async () => fly.machines.all(APP)[0]);
+    expect(w.github.dispatches).toHaveLength(0);
+    expect(planning.config).toMatchObject({
+      image: IMAGE,
+      guest: { cpus: 4, memory_mb: 8192 },
+      auto_destroy: true,
+      restart: { policy: 'no' },
+      metadata: {
+        ai_implement_issue_id: issue.id,
+        ai_implement_issue: issue.identifier,
+        ai_implement_team: 'ENG',
+        ai_implement_phase: 'planning',
+        ai_implement_repo: 'acme/api',
+        ai_implement_tenant: 'acme',
+      },
+    });
+    expect(planning.region).toBe('fra');
+    const env = planning.config.env!;
+    expect(env).toMatchObject({
+      FEATURE_FLAGS: 'beta',
+      CLAUDE_CODE_OAUTH_TOKEN: OAUTH,
+      GITHUB_REPOSITORY: 'acme/api',
+      LINEAR_API_KEY: w.env.LINEAR_API_KEY,
+    });
+    expect(env.ANTHROPIC_API_KEY).toBeUndefined();
+    expect(env.GITHUB_TOKEN).toBeTruthy();
+    const planPayload = payloadOf(planning);
+    expect(planPayload).toMatchObject({ phase: 'planning', image: IMAGE, issue: { id: issue.id } });
+    expect(planning.config.metadata!.ai_implement_dispatch_id).toBe(planPayload.dispatchId);
+
+    await eventually('the planning marker', async () =>
+      w.linear.getIssue(issue.id)?.labels.join() === 'AI-Planning' ? true : undefined,
+    );
+    expect((await result(planPayload, { status: 'success', summary: 'plan' })).status).toBe(200);
+    // The result destroys the Machine that is still there.
+    expect(fly.machines.get(planning.id)?.state).toBe('destroyed');
+
+    const implementation = await eventually('the implementation Machine', async () =>
+      fly.machines.all(APP).find((m) => m.config.metadata?.ai_implement_phase === 'implementation'),
+    );
+    const implPayload = payloadOf(implementation);
+    expect(implPayload.phase).toBe('implementation');
+    expect(implementation.config).toMatchObject({ image: IMAGE, guest: { cpus: 4, memory_mb: 8192 } });
+    // The runner exits on its own before reporting: auto_destroy removed the Machine already.
+    fly.machines.exit(implementation.id);
+    const done = await result(implPayload, {
+      status: 'success',
+      prUrl: 'https://github.com/acme/api/pull/7',
+      branch: 'ai-implement/eng-1',
+      summary: 'Added export',
+    });
+    expect(done.status).toBe(200);
+    expect(w.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
+    expect(fly.machines.live(APP)).toEqual([]);
+    expect(fly.violations).toEqual([]);
+    // Credentials went to Fly only: never into the orchestrator's log.
+    expect(w.orchestrator.output()).not.toContain(OAUTH);
+    expect(w.orchestrator.output()).not.toContain(String(env.GITHUB_TOKEN));
+  }, 90_000);
+});
