@@ -36,7 +36,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * Starts the product with `npm start`; with `nodeArgs` (flags Node refuses in NODE_OPTIONS, such
- * as `--cpu-prof`), runs what `npm start` runs — `node src/main.ts` — with those flags instead.
+ * as `--cpu-prof`), runs what `npm start` runs — `node scripts/start.mjs` (`src/main.ts` in a
+ * checkout without it) — with those flags instead.
  */
 export async function startProduct(
   checkout: string,
@@ -44,8 +45,10 @@ export async function startProduct(
   nodeArgs: string[] = [],
 ): Promise<ProductProcess> {
   const port = await freePort();
+  // An older checkout (BENCH_PRODUCT_DIR) may predate the bundle's launcher.
+  const entry = fs.existsSync(path.join(checkout, 'scripts/start.mjs')) ? 'scripts/start.mjs' : 'src/main.ts';
   const [command, args] =
-    nodeArgs.length > 0 ? [process.execPath, [...nodeArgs, 'src/main.ts']] : ['npm', ['start', '--silent']];
+    nodeArgs.length > 0 ? [process.execPath, [...nodeArgs, entry]] : ['npm', ['start', '--silent']];
   const child: ChildProcess = spawn(command, args, {
     cwd: checkout,
     env: {

@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../../config/project-root.ts';
 import { readStamp } from './template-stamp.ts';
 
 /**
@@ -44,7 +47,7 @@ const TEMPLATE_KINDS: Readonly<Record<string, TemplateKind>> = {
   '.ai-implement/config.yml': 'starter',
 };
 
-const TEMPLATES_DIR = new URL('../../../templates/', import.meta.url);
+const TEMPLATES_DIR = pathToFileURL(path.join(PROJECT_ROOT, 'templates/'));
 
 /**
  * Checks one template's text: a stamp naming this template with a version, and only known

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { Hono } from 'hono';
+import { PROJECT_ROOT } from '../../config/project-root.ts';
 
 /**
  * The admin UI's static files (two stylesheets, two small scripts), read once at start-up and
@@ -15,6 +17,8 @@ interface Asset {
   version: string;
 }
 
+const ASSETS_DIR = path.join(PROJECT_ROOT, 'src/http/admin/assets');
+
 const FILES: Record<string, string> = {
   'admin.css': 'text/css; charset=utf-8',
   'admin-forms.css': 'text/css; charset=utf-8',
@@ -24,7 +28,7 @@ const FILES: Record<string, string> = {
 
 const assets = new Map<string, Asset>(
   Object.entries(FILES).map(([name, type]) => {
-    const body = fs.readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+    const body = fs.readFileSync(path.join(ASSETS_DIR, name), 'utf8');
     const version = createHash('sha256').update(body).digest('hex').slice(0, 12);
     return [name, { body, type, version }];
   }),

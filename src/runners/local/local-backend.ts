@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { jiraEnv } from '../../config/jira-env.ts';
+import { PROJECT_ROOT } from '../../config/project-root.ts';
 import type { JiraConfig } from '../../config/types.ts';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { Phase } from '../../domain/phases.ts';
@@ -87,7 +88,7 @@ export function passThroughEnv(env: Record<string, string | undefined>): Record<
   return Object.fromEntries(PASS_THROUGH.flatMap((name) => (env[name] ? [[name, env[name]]] : [])));
 }
 
-const RUNNER_ENTRY = path.resolve(import.meta.dirname, '../../runner/cli.ts');
+const RUNNER_ENTRY = path.join(PROJECT_ROOT, 'src/runner/cli.ts');
 
 /** `https://api.github.com` → `https://github.com`; GHES `https://host/api/v3` → `https://host`. */
 function gitServerFor(apiUrl: string): string {
