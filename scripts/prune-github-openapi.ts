@@ -45,6 +45,16 @@ const KEPT_OPERATIONS: Record<string, string[]> = {
   // Writing a team secret into the repository's Actions secrets (issue 13).
   '/repos/{owner}/{repo}/actions/secrets/public-key': ['get'],
   '/repos/{owner}/{repo}/actions/secrets/{secret_name}': ['put'],
+  // CI results of the orchestrator's PRs drive the ci-fix loop (issue 17): the head's check runs,
+  // check suites and combined status, a failed check's annotations and job log, the base branch's
+  // required checks, and re-running a workflow run's failed jobs.
+  '/repos/{owner}/{repo}/commits/{ref}/check-runs': ['get'],
+  '/repos/{owner}/{repo}/commits/{ref}/check-suites': ['get'],
+  '/repos/{owner}/{repo}/commits/{ref}/status': ['get'],
+  '/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations': ['get'],
+  '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs': ['get'],
+  '/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs': ['post'],
+  '/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks': ['get'],
 };
 
 /**

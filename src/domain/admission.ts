@@ -28,7 +28,7 @@ export interface Refusal {
 }
 
 /** What is asked: a new pickup from the poll, or a follow-up of work already under way. */
-export type AdmissionKind = 'pickup' | 'plan-approval' | 'gap-fill' | 'review-fix';
+export type AdmissionKind = 'pickup' | 'plan-approval' | 'gap-fill' | 'review-fix' | 'ci-fix';
 
 export interface AdmissionRequest {
   kind: AdmissionKind;

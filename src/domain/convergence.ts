@@ -1,3 +1,4 @@
+import type { ChecksState } from './ci-checks.ts';
 import type { Marker } from './markers.ts';
 import type { Phase } from './phases.ts';
 
@@ -29,6 +30,8 @@ export interface RunForMarker {
   hasPullRequest: boolean;
   /** The run started a job (planning, or implementation without planning): it moves the ticket to started. */
   startsJob: boolean;
+  /** What the ledger knows of the checks on the head of the ticket's open PR (issue 17). */
+  checks?: ChecksState | null;
 }
 
 /** What the tracker should show for a run: one marker set, one cleared, or nothing to enforce. */
@@ -38,9 +41,11 @@ export type MarkerTarget =
   | { kind: 'none' };
 
 /**
- * The marker a ticket should carry given its latest run (CONTRACTS.md §2):
- * in flight → `AI-Planning` / `AI-Working`; planning succeeded → `Plan-Complete`; any other phase
- * succeeded → `Ready for Review`, or `AI-Working` cleared when no PR was needed; failed (result,
+ * The marker a ticket should carry given its latest run (CONTRACTS.md §2, §10):
+ * in flight → `AI-Planning` / `AI-Working` / `CI Fixing` (ci-fix); planning succeeded →
+ * `Plan-Complete`; any other phase succeeded → `Ready for Review` (`CI Fixing` while the PR's
+ * checks fail or a ci-fix push is not green yet, `AI-Failed` once the ci-fix budget is spent),
+ * or `AI-Working` cleared when no PR was needed; failed (result,
  * deadline or a final refusal) → `AI-Planning-Failed` / `AI-Failed`. A run closed because its
  * ticket went done or cancelled enforces nothing. A refusal the next attempt retries (a rate
  * limit) puts back the marker the ask came from — `AI-Implement` for a pickup, `Plan-Complete`
@@ -61,9 +66,13 @@ export function expectedMarker(run: RunForMarker): MarkerTarget {
   if (run.status === 'pending' || run.status === 'running') {
     return {
       kind: 'set',
-      marker: run.phase === 'planning' ? 'planning' : 'working',
+      marker: run.phase === 'planning' ? 'planning' : run.phase === 'ci-fix' ? 'ciFixing' : 'working',
       moveToStarted: run.startsJob,
     };
+  }
+  // The ci-fix budget is spent and the head still fails: a person takes over.
+  if (run.checks === 'exhausted' && run.phase !== 'planning') {
+    return { kind: 'set', marker: 'failed', moveToStarted: false };
   }
   if (run.status === 'failed') {
     return {
@@ -74,7 +83,18 @@ export function expectedMarker(run: RunForMarker): MarkerTarget {
   }
   if (run.phase === 'planning') return { kind: 'set', marker: 'planComplete', moveToStarted: false };
   if (run.phase === 'implementation' && !run.hasPullRequest) return { kind: 'clear', marker: 'working' };
-  return { kind: 'set', marker: 'readyForReview', moveToStarted: false };
+  return { kind: 'set', marker: checksHoldReview(run) ? 'ciFixing' : 'readyForReview', moveToStarted: false };
+}
+
+/**
+ * Whether a PR's checks keep its ticket at `CI Fixing` rather than `Ready for Review`: they
+ * failed and a re-run or a ci-fix run is on its way, or a ci-fix run pushed and the checks of its
+ * push have not passed yet. Unknown checks (none reported yet, or a repository without checks)
+ * never hold the ticket back: nothing says they will ever come (docs/decisions/ci-fix.md).
+ */
+function checksHoldReview(run: RunForMarker): boolean {
+  if (run.checks === 'failing') return true;
+  return run.phase === 'ci-fix' && run.checks !== 'passed' && run.checks !== 'none';
 }
 
 /**
@@ -93,7 +113,7 @@ export function markerShown(target: MarkerTarget, markers: readonly Marker[]): b
 }
 
 /** The markers only the product writes, for a run in flight: a person never sets them. */
-const IN_FLIGHT_MARKERS: readonly Marker[] = ['planning', 'working'];
+const IN_FLIGHT_MARKERS: readonly Marker[] = ['planning', 'working', 'ciFixing'];
 
 /**
  * Whether the ticket shows an in-flight marker (`AI-Planning`, `AI-Working`) its latest run does

@@ -108,6 +108,21 @@ export const MappingInputSchema = z
     maxTurns: positiveInt(1000).optional(),
     maxIterations: positiveInt(20).optional(),
     maxJobMinutes: positiveInt(360).optional(),
+    /**
+     * Checks whose failure never starts a ci-fix run (flaky or advisory ones), by check-run name
+     * or status context; used when the base branch's required checks cannot be read (issue 17).
+     */
+    ignoredChecks: z
+      .array(z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'))
+      .max(100, 'may list at most 100 checks')
+      .default([]),
+    /** ci-fix runs one PR may have before it is handed to a person (issue 17); 0 turns ci-fix off. */
+    maxCiFixAttempts: z
+      .number()
+      .int('must be a whole number')
+      .min(0, 'must be at least 0')
+      .max(10)
+      .default(2),
     /** A custom runner image for Fly and local runs; otherwise AI_IMPLEMENT_RUNNER_IMAGE. */
     runnerImage: z.string().trim().min(1).optional(),
   })

@@ -1,6 +1,7 @@
 /**
  * Ticket markers: how a ticket shows where it is in the lifecycle (CONTRACTS.md §2).
  * Linear shows them as labels, Jira as values of the `AI-Implement Status` select field.
+ * `ciFixing` (`CI Fixing` in both, CONTRACTS.md §10): a ci-fix run is repairing the PR's checks.
  */
 export const MARKERS = [
   'ready',
@@ -9,6 +10,7 @@ export const MARKERS = [
   'planApproved',
   'working',
   'readyForReview',
+  'ciFixing',
   'planningFailed',
   'failed',
 ] as const;
@@ -23,6 +25,7 @@ export const LINEAR_LABELS: Record<Marker, string> = {
   planApproved: 'Plan-Approved',
   working: 'AI-Working',
   readyForReview: 'Ready for Review',
+  ciFixing: 'CI Fixing',
   planningFailed: 'AI-Planning-Failed',
   failed: 'AI-Failed',
 };
@@ -35,6 +38,7 @@ export const JIRA_STATUS_VALUES: Record<Marker, string> = {
   planApproved: 'Plan Approved',
   working: 'Implementing',
   readyForReview: 'PR Ready',
+  ciFixing: 'CI Fixing',
   planningFailed: 'Planning Failed',
   failed: 'Failed',
 };

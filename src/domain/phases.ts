@@ -1,5 +1,6 @@
 /** The kinds of run a dispatch can start (CONTRACTS.md §3 `phase`). */
-export const PHASES = ['planning', 'implementation', 'gap-fill', 'review-fix'] as const;
+/** `ci-fix` (issue 17): a pass on a PR whose required checks failed, with the failures in its payload. */
+export const PHASES = ['planning', 'implementation', 'gap-fill', 'review-fix', 'ci-fix'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /**

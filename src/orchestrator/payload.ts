@@ -1,3 +1,4 @@
+import type { CiFailure } from '../domain/ci-failure.ts';
 import type { Mapping } from '../domain/mapping.ts';
 import { runSecretScope } from '../domain/secret-names.ts';
 import type { Phase } from '../domain/phases.ts';
@@ -17,6 +18,8 @@ export interface PayloadInput {
   callback: { url: string; resultToken: string; progressToken: string } | undefined;
   /** Every mapping's teamKey, for the run's secret scope (`secrets`); omitted → no `secrets`. */
   teamKeys?: readonly string[];
+  /** A ci-fix run's failure (already fitted to `MAX_CI_FAILURE_CHARS`). */
+  ciFailure?: CiFailure;
 }
 
 /**
@@ -64,6 +67,7 @@ export function buildPayload(input: PayloadInput): DispatchPayload {
     ...(input.pullRequest ? { pullRequest: input.pullRequest } : {}),
     ...(input.callback ? { callback: input.callback } : {}),
     ...(input.teamKeys ? { secrets: runSecretScope(mapping.teamKey, input.teamKeys) } : {}),
+    ...(input.ciFailure ? { ciFailure: input.ciFailure } : {}),
   };
   return fitToLimit(payload);
 }

@@ -7,6 +7,7 @@ import {
 } from '../domain/admission.ts';
 import { IntegrationError, describeError, isRetryable } from '../domain/errors.ts';
 import { capacityBucket, DEFAULT_MAX_JOB_MINUTES, type Mapping } from '../domain/mapping.ts';
+import type { CiFailure } from '../domain/ci-failure.ts';
 import type { Phase } from '../domain/phases.ts';
 import { isTerminal, type Ticket, type TicketDependency, type TicketStateType } from '../domain/ticket.ts';
 import { deleteBlocker } from '../store/blockers.ts';
@@ -30,6 +31,8 @@ export interface RunRequest {
   pullRequest?: { key: string; number: number; branch: string; runsUsed: number; budget: number };
   /** The ask is the ticket's `AI-Implement` marker (see `AdmissionRequest.fromMarker`); default: pickups. */
   fromMarker?: boolean;
+  /** ci-fix runs: the failure the payload carries (kept in the ledger for a re-sent dispatch). */
+  ciFailure?: CiFailure;
 }
 
 export type RunOutcome =
@@ -114,6 +117,7 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
       created_at: now.toISOString(),
       deadline_at: deadline.toISOString(),
       pull_request_key: request.pullRequest?.key ?? null,
+      ci_failure_json: request.ciFailure ? JSON.stringify(request.ciFailure) : null,
     });
     await recordInDedupWindow(ctx.db, {
       issue_id: ticket.id,
@@ -142,6 +146,7 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
       pullRequest: request.pullRequest
         ? { number: request.pullRequest.number, branch: request.pullRequest.branch }
         : undefined,
+      ciFailure: request.ciFailure,
     });
   } catch (error) {
     if (!(error instanceof IntegrationError && error.category === 'transient')) {

@@ -1,5 +1,6 @@
 import { listMappingTeamKeys } from '../store/mappings.ts';
 import { IntegrationError } from '../domain/errors.ts';
+import type { CiFailure } from '../domain/ci-failure.ts';
 import type { Mapping } from '../domain/mapping.ts';
 import type { Phase } from '../domain/phases.ts';
 import type { Ticket } from '../domain/ticket.ts';
@@ -20,6 +21,8 @@ export interface DispatchCall {
   /** The run's deadline: its callback tokens expire then. */
   deadline: Date;
   pullRequest?: { number: number; branch: string };
+  /** ci-fix runs: what failed (issue 17). */
+  ciFailure?: CiFailure;
 }
 
 /**
@@ -57,6 +60,7 @@ export async function sendDispatch(ctx: OrchestratorContext, call: DispatchCall)
       callback: callbackUrl && tokens ? { url: callbackUrl, ...tokens } : undefined,
       // The run removes the other mappings' secrets from its environment (issue 13).
       teamKeys: await listMappingTeamKeys(ctx.db),
+      ciFailure: call.ciFailure,
     });
     const receipt = await backend.dispatch({
       mapping: call.mapping,

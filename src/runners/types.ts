@@ -1,3 +1,4 @@
+import type { CiFailure } from '../domain/ci-failure.ts';
 import type { Mapping } from '../domain/mapping.ts';
 import type { Phase } from '../domain/phases.ts';
 import type { TicketingProviderName } from '../domain/ticket.ts';
@@ -33,6 +34,11 @@ export interface DispatchPayload {
    * mapping's prefix and the other mappings'. Runners that predate it ignore it.
    */
   secrets?: { prefix: string; otherPrefixes: string[] };
+  /**
+   * ci-fix runs only (issue 17, docs/decisions/ci-fix.md): the failed checks of the PR's head —
+   * names, conclusions, annotations and the tail of each failed job's log.
+   */
+  ciFailure?: CiFailure;
 }
 
 export interface RelatedIssue {

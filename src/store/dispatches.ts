@@ -27,7 +27,8 @@ export type NewDispatch = Omit<
   | 'marker_synced_status'
   | 'dispatch_attempts'
   | 'last_attempt_at'
->;
+  | 'ci_failure_json'
+> & { ci_failure_json?: string | null };
 
 /** Statuses of a dispatch that still holds its slot. */
 export const IN_FLIGHT = ['pending', 'running'];

@@ -73,6 +73,8 @@ export interface DispatchesTable {
   outcome_applied_at: string | null;
   /** The status whose marker the tracker is known to show; differs from `status`: to converge. */
   marker_synced_status: string | null;
+  /** A ci-fix run's `ciFailure` payload member as JSON (migration 0009); null for other phases. */
+  ci_failure_json: string | null;
   /** Backend calls made under this dispatch id (1, or more after a lost intent was re-dispatched). */
   dispatch_attempts: number;
   /** When the last backend call under this id began; null before the first. */
@@ -130,6 +132,16 @@ export interface PullRequestsTable {
   closed_at: string | null;
   /** When the follow-up budget ran out and the PR was labelled for a person. */
   handed_over_at: string | null;
+  /** `ChecksState` (src/domain/ci-checks.ts) of `checks_head_sha`; null: not looked at yet (migration 0009). */
+  checks_state: string | null;
+  checks_head_sha: string | null;
+  /** One line for the Pull requests panel: `3 checks passed`, `test failed`, … */
+  checks_summary: string | null;
+  checks_seen_at: string | null;
+  /** The head whose failed Actions jobs were re-run once (an infrastructural failure). */
+  ci_rerun_head_sha: string | null;
+  /** The head a ci-fix run was started for: one per head. */
+  ci_fix_head_sha: string | null;
 }
 
 export interface RunStepsTable {

@@ -49,6 +49,7 @@ function dispatch(id: string, job: string, extra: Partial<DispatchInsert> = {}):
     marker_synced_status: 'succeeded',
     dispatch_attempts: 1,
     last_attempt_at: daysAgo(120),
+    ci_failure_json: null,
     ...extra,
   };
 }

@@ -7,7 +7,8 @@ import { fieldErrors, type FieldError } from '../validation.ts';
  * Turns a verified GitHub webhook delivery into the loop's `PullRequestActivity`, validating
  * only the fields the loop reads (the full shapes are GitHub's, in @octokit/openapi-webhooks:
  * `webhook-pull-request-review-submitted`, `webhook-pull-request-review-comment-created`,
- * `webhook-issue-comment-created`, `webhook-pull-request-closed`, …). Events and actions the
+ * `webhook-issue-comment-created`, `webhook-pull-request-closed`, `webhook-check-suite-completed`,
+ * `webhook-check-run-completed`, `webhook-workflow-run-completed`, …). Events and actions the
  * loop has no use for are `ignored`; edits and deletions of comments are among them — a pass
  * reads the PR as it is anyway. https://docs.github.com/webhooks/webhook-events-and-payloads
  */
@@ -71,6 +72,36 @@ const PullRequestEvent = z.object({
 
 const Action = z.object({ action: z.string() });
 
+/** `pull_requests` of a check suite, check run or workflow run: the PRs whose head it ran on. */
+const CheckPulls = z.array(z.object({ number: z.number().int().positive() }));
+
+const CheckSuiteCompleted = z.object({
+  repository: Repository,
+  check_suite: z.object({
+    head_sha: z.string().min(1),
+    head_branch: z.string().nullable(),
+    pull_requests: CheckPulls,
+  }),
+});
+
+const CheckRunCompleted = z.object({
+  repository: Repository,
+  check_run: z.object({
+    head_sha: z.string().min(1),
+    pull_requests: CheckPulls,
+    check_suite: z.object({ head_branch: z.string().nullable().optional() }).nullable().optional(),
+  }),
+});
+
+const WorkflowRunCompleted = z.object({
+  repository: Repository,
+  workflow_run: z.object({
+    head_sha: z.string().min(1),
+    head_branch: z.string().nullable(),
+    pull_requests: CheckPulls,
+  }),
+});
+
 export type ParsedEvent =
   | { kind: 'activity'; activity: PullRequestActivity; action: string }
   | { kind: 'ignored'; reason: string }
@@ -127,6 +158,30 @@ export function parseWebhookEvent(event: string, payload: unknown, now: Date): P
       }));
     case 'issue_comment.created':
       return parseIssueComment(payload, name);
+    case 'check_suite.completed':
+      return parse(CheckSuiteCompleted, payload, name, (p) => ({
+        type: 'checks',
+        repo: p.repository.full_name,
+        headSha: p.check_suite.head_sha,
+        headBranch: p.check_suite.head_branch,
+        numbers: p.check_suite.pull_requests.map((pull) => pull.number),
+      }));
+    case 'check_run.completed':
+      return parse(CheckRunCompleted, payload, name, (p) => ({
+        type: 'checks',
+        repo: p.repository.full_name,
+        headSha: p.check_run.head_sha,
+        headBranch: p.check_run.check_suite?.head_branch ?? null,
+        numbers: p.check_run.pull_requests.map((pull) => pull.number),
+      }));
+    case 'workflow_run.completed':
+      return parse(WorkflowRunCompleted, payload, name, (p) => ({
+        type: 'checks',
+        repo: p.repository.full_name,
+        headSha: p.workflow_run.head_sha,
+        headBranch: p.workflow_run.head_branch,
+        numbers: p.workflow_run.pull_requests.map((pull) => pull.number),
+      }));
     case 'pull_request.closed':
     case 'pull_request.reopened':
     case 'pull_request.synchronize':

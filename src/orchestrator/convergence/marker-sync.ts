@@ -6,16 +6,19 @@ import {
   type RunForMarker,
 } from '../../domain/convergence.ts';
 import { describeError } from '../../domain/errors.ts';
+import type { ChecksState } from '../../domain/ci-checks.ts';
 import type { Marker } from '../../domain/markers.ts';
 import type { DispatchStatus, Phase } from '../../domain/phases.ts';
 import type { TicketingProviderName } from '../../domain/ticket.ts';
 import { latestDispatchForIssue, type DispatchRow } from '../../store/dispatches.ts';
 import { markMarkerSynced } from '../../store/dispatch-convergence.ts';
+import { checksStateOfRun } from '../../store/pull-request-checks.ts';
 import type { OrchestratorContext } from '../context.ts';
 
-/** The marker rule's view of a ledger row. */
-export function runForMarker(row: DispatchRow): RunForMarker {
+/** The marker rule's view of a ledger row (and of its PR's checks, when known). */
+export function runForMarker(row: DispatchRow, checks?: ChecksState | null): RunForMarker {
   return {
+    checks,
     phase: row.phase as Phase,
     status: row.status as DispatchStatus,
     closeReason: row.close_reason as RunCloseReason | null,
@@ -43,7 +46,8 @@ export async function syncMarker(
     const row = await latestDispatchForIssue(ctx.db, issueId);
     if (!row) return true;
     if (row.marker_synced_status === row.status && !options.recheck) return true;
-    const target = expectedMarker(runForMarker(row));
+    const checks = row.phase === 'planning' ? null : await checksStateOfRun(ctx.db, row);
+    const target = expectedMarker(runForMarker(row, checks));
     if (target.kind === 'none' || (shown && markerShown(target, shown))) {
       await markMarkerSynced(ctx.db, row.id, row.status);
       return true;

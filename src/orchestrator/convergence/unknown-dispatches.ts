@@ -1,3 +1,4 @@
+import type { CiFailure } from '../../domain/ci-failure.ts';
 import { resolveUnknownDispatch, type RunLookup } from '../../domain/convergence.ts';
 import { IntegrationError, describeError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
@@ -85,6 +86,7 @@ export async function resolveLostDispatches(
         image: row.image ?? undefined,
         deadline: new Date(row.deadline_at ?? now.getTime()),
         pullRequest: await pullRequestOf(ctx, row),
+        ...(row.ci_failure_json ? { ciFailure: JSON.parse(row.ci_failure_json) as CiFailure } : {}),
       });
       log.warn(
         { attempt: row.dispatch_attempts + 1 },

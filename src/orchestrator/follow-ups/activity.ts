@@ -46,7 +46,21 @@ interface OnPullRequest {
   headSha?: string;
 }
 
+/**
+ * A check suite, check run or workflow run completed on commit `headSha` (issue 17): the PRs
+ * GitHub lists for it (`numbers`, may be empty), else the PR whose branch is `headBranch`.
+ */
+export interface ChecksActivity {
+  type: 'checks';
+  repo: string;
+  number?: undefined;
+  headSha: string;
+  headBranch: string | null;
+  numbers: number[];
+}
+
 export type PullRequestActivity =
+  | ChecksActivity
   | (OnPullRequest & { type: 'feedback'; item: FeedbackItem })
   | (OnPullRequest & { type: 'command'; commentId: number; author: Author; body: string })
   | (OnPullRequest & { type: 'closed'; merged: boolean })

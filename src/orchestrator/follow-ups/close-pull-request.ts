@@ -8,7 +8,7 @@ import type { TicketRef } from '../../ticketing/types.ts';
 import type { LoopDeps } from './loop-deps.ts';
 
 /** The lifecycle markers a merged ticket no longer needs (CONTRACTS.md §2). */
-const CLEARED_ON_MERGE: Marker[] = ['ready', 'working', 'readyForReview', 'failed'];
+const CLEARED_ON_MERGE: Marker[] = ['ready', 'working', 'ciFixing', 'readyForReview', 'failed'];
 
 /**
  * The PR was closed on GitHub. Either way its job is closed: the PR is recorded `merged` or

@@ -70,7 +70,9 @@ export function renderSection(runs: DispatchRow[], feedback: FeedbackRow[]): str
       (item) => item.dispatch_id === run.id && item.status === 'addressed' && item.kind !== 'command',
     );
     for (const item of items) lines.push(`- ${describeItem(item)}`);
-    if (items.length === 0) lines.push('- no review feedback was queued for this pass');
+    const checks = failedChecksOf(run);
+    if (checks) lines.push(`- failing checks it fixed: ${checks}`);
+    else if (items.length === 0) lines.push('- no review feedback was queued for this pass');
     lines.push('');
   }
   lines.push(SECTION_END);
@@ -85,6 +87,18 @@ function resultSummary(run: DispatchRow): string | undefined {
     return typeof summary === 'string' && summary.trim() !== ''
       ? summary.trim().replace(/\s+/g, ' ').slice(0, 300)
       : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A ci-fix pass's failed check names (its `ciFailure`), joined; undefined for other passes. */
+function failedChecksOf(run: DispatchRow): string | undefined {
+  if (run.phase !== 'ci-fix' || !run.ci_failure_json) return undefined;
+  try {
+    const { checks } = JSON.parse(run.ci_failure_json) as { checks?: { name?: unknown }[] };
+    const names = (checks ?? []).map((check) => String(check.name ?? '')).filter(Boolean);
+    return names.length > 0 ? names.join(', ') : undefined;
   } catch {
     return undefined;
   }

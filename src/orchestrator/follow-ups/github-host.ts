@@ -1,6 +1,7 @@
 import { describeError } from '../../domain/errors.ts';
 import type { GitHubAppClient } from '../../github/github-app.ts';
 import { toGitHubError } from '../../github/errors.ts';
+import { createGitHubChecksHost } from './github-checks.ts';
 import type { HostComment, LivePullRequest, PullRequestHost } from './pull-request-host.ts';
 
 /**
@@ -13,7 +14,11 @@ import type { HostComment, LivePullRequest, PullRequestHost } from './pull-reque
 export function createGitHubPullRequestHost(client: GitHubAppClient): PullRequestHost {
   let login: Promise<string | undefined> | undefined;
 
-  async function call<T>(repo: string, action: string, run: (owner: string, name: string) => Promise<T>) {
+  async function call<T>(
+    repo: string,
+    action: string,
+    run: (owner: string, name: string) => Promise<T>,
+  ): Promise<T> {
     const [owner = '', name = ''] = repo.split('/');
     try {
       return await run(owner, name);
@@ -23,6 +28,7 @@ export function createGitHubPullRequestHost(client: GitHubAppClient): PullReques
   }
 
   return {
+    ...createGitHubChecksHost(client, call),
     getPullRequest: (repo, number) =>
       call(repo, `read pull request #${number}`, async (owner, name): Promise<LivePullRequest> => {
         const octokit = await client.repoOctokit(owner, name);

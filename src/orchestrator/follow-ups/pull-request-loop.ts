@@ -15,8 +15,14 @@ import {
   setPullRequestStatus,
 } from '../../store/pull-requests.ts';
 import { pruneDeliveries } from '../../store/webhook-deliveries.ts';
+import {
+  findOpenPullRequestByBranch,
+  listPullRequestsWithPendingChecks,
+  releaseCiHead,
+} from '../../store/pull-request-checks.ts';
 import type { FollowUpHooks, OrchestratorContext } from '../context.ts';
-import type { PullRequestActivity } from './activity.ts';
+import type { ChecksActivity, PullRequestActivity } from './activity.ts';
+import { reviewHeadChecks } from './ci-checks-review.ts';
 import { settleClosedPullRequest } from './close-pull-request.ts';
 import { dispatchPendingFeedback, readLive } from './dispatch-pending.ts';
 import {
@@ -96,7 +102,23 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
 
   const deps: LoopDeps = { ctx, host, appId: options.appId, queue, repoConfig };
 
+  /** The PRs a checks delivery is about that the orchestrator opened, each looked at in turn. */
+  async function handleChecks(activity: ChecksActivity): Promise<string> {
+    const numbers = [...activity.numbers];
+    if (numbers.length === 0 && activity.headBranch) {
+      const byBranch = await findOpenPullRequestByBranch(ctx.db, activity.repo, activity.headBranch);
+      if (byBranch) numbers.push(byBranch.number);
+    }
+    const outcomes: string[] = [];
+    for (const number of numbers) {
+      if (!(await findPullRequest(ctx.db, activity.repo, number))) continue;
+      outcomes.push(`#${number}: ${await reviewHeadChecks(deps, activity.repo, number, activity.headSha)}`);
+    }
+    return outcomes.length > 0 ? outcomes.join('; ') : 'not_ours';
+  }
+
   async function handleActivity(activity: PullRequestActivity): Promise<string> {
+    if (activity.type === 'checks') return handleChecks(activity);
     const found = await findPullRequest(ctx.db, activity.repo, activity.number);
     if (!found) return 'not_ours';
     const pr = found;
@@ -139,11 +161,35 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
     row: Parameters<FollowUpHooks['afterRun']>[0],
     outcome: Parameters<FollowUpHooks['afterRun']>[1],
   ): Promise<void> {
-    if ((row.phase !== 'gap-fill' && row.phase !== 'review-fix') || !row.pull_request_key) return;
+    if (row.phase === 'implementation' && outcome.ok && row.pr_number !== null) {
+      // A new PR: its checks may have finished before the result came (webhooks get lost).
+      const { repo: prRepo, pr_number: prNumber } = row;
+      queue.push(`checks of ${prRepo}#${prNumber}`, async () => {
+        await reviewHeadChecks(deps, prRepo, prNumber);
+      });
+      return;
+    }
+    if (!isFollowUp(row.phase) || !row.pull_request_key) return;
     const cut = row.pull_request_key.lastIndexOf('#');
     const repo = row.pull_request_key.slice(0, cut);
     const number = Number(row.pull_request_key.slice(cut + 1));
     const now = ctx.clock();
+    if (row.phase === 'ci-fix') {
+      const pr = await findPullRequest(ctx.db, repo, number);
+      // A ci-fix run that failed did not fix the head: it may be tried again (the attempts bound it).
+      if (!outcome.ok && pr?.ci_fix_head_sha) {
+        await releaseCiHead(ctx.db, repo, number, 'ci_fix_head_sha', pr.ci_fix_head_sha);
+      }
+      await setPullRequestStatus(ctx.db, repo, number, outcome.ok ? 'completed' : 'ci_fix_failed', now);
+      queue.push(`after ci-fix on ${repo}#${number}`, async () => {
+        const current = await findPullRequest(ctx.db, repo, number);
+        if (!current) return;
+        if (outcome.ok) await updateGapAnalysis(deps, current);
+        await reviewHeadChecks(deps, repo, number);
+        await dispatchPendingFeedback(deps, repo, number);
+      });
+      return;
+    }
     // Feedback that was on the PR when the run started was there for it to read, even when the
     // run came from a path that does not claim (a re-marked ticket).
     await claimFeedback(ctx.db, repo, number, row.id, new Date(row.created_at));
@@ -154,6 +200,8 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
       if (!pr) return;
       if (outcome.ok) await updateGapAnalysis(deps, pr);
       await dispatchPendingFeedback(deps, repo, number);
+      // The pass pushed (or not): the head's checks decide whether a ci-fix comes next.
+      await reviewHeadChecks(deps, repo, number);
     });
   }
 
@@ -183,6 +231,10 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
     for (const { repo, pr_number: number } of await listPullRequestsWithPendingFeedback(ctx.db)) {
       lines.push(`${repo}#${number}: ${await dispatchPendingFeedback(deps, repo, number)}`);
     }
+    // Check webhooks get lost: heads last seen with checks running are looked at again.
+    for (const { repo, number } of await listPullRequestsWithPendingChecks(ctx.db)) {
+      lines.push(`${repo}#${number} checks: ${await reviewHeadChecks(deps, repo, number)}`);
+    }
     await pruneDeliveries(ctx.db, new Date(ctx.clock().getTime() - DELIVERY_RETENTION_MS));
     return lines;
   }
@@ -195,4 +247,8 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
     openPullRequestFor,
     sweep,
   };
+}
+
+function isFollowUp(phase: string): boolean {
+  return phase === 'gap-fill' || phase === 'review-fix' || phase === 'ci-fix';
 }

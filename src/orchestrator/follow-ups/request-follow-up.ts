@@ -1,4 +1,5 @@
 import type { Refusal } from '../../domain/admission.ts';
+import type { CiFailure } from '../../domain/ci-failure.ts';
 import { describeError } from '../../domain/errors.ts';
 import { capacityBucket } from '../../domain/mapping.ts';
 import { isTerminal, type Ticket, type TicketingProviderName } from '../../domain/ticket.ts';
@@ -19,11 +20,15 @@ export type FollowUpOutcome =
   | { status: 'skipped'; reason: string; detail: string };
 
 export interface FollowUpRequest {
-  phase: 'gap-fill' | 'review-fix';
+  phase: 'gap-fill' | 'review-fix' | 'ci-fix';
   /** The PR's current head branch, when GitHub was asked; the recorded branch otherwise. */
   branch?: string;
   /** Who asked, for the PR comment: `@login` of a `/ai-implement` comment or a trigger. */
   requestedBy?: string;
+  /** ci-fix: the failure the run's payload carries (issue 17). */
+  ciFailure?: CiFailure;
+  /** Lines the PR comment announcing the run adds (ci-fix: the failed checks). */
+  announce?: string[];
 }
 
 /**
@@ -59,6 +64,7 @@ export async function requestFollowUp(
     mapping,
     jobId: pr.job_id,
     pullRequest: { key, number: pr.number, branch: request.branch ?? pr.branch, runsUsed, budget },
+    ...(request.ciFailure ? { ciFailure: request.ciFailure } : {}),
   });
   if (outcome.status === 'failed') {
     return skipped('dispatch_failed', outcome.error);
@@ -67,7 +73,8 @@ export async function requestFollowUp(
     await noteRefusal(deps, pr, loaded.ticket, outcome.refusal);
     return skipped(outcome.refusal.reason, outcome.refusal.detail);
   }
-  await claimFeedback(ctx.db, pr.repo, pr.number, outcome.dispatchId);
+  // A ci-fix run repairs checks; the review feedback waiting on the PR stays for a review-fix pass.
+  if (request.phase !== 'ci-fix') await claimFeedback(ctx.db, pr.repo, pr.number, outcome.dispatchId);
   await announce(deps, pr, request, outcome.dispatchId, runsUsed + 1, budget);
   return { status: 'dispatched', dispatchId: outcome.dispatchId, runsUsed: runsUsed + 1, budget };
 }
@@ -167,6 +174,7 @@ async function announce(
     lines.push('', 'Feedback it will address:');
     for (const item of items) lines.push(`- ${describeItem(item)}`);
   }
+  if (request.announce && request.announce.length > 0) lines.push('', ...request.announce);
   try {
     await deps.host.createComment(pr.repo, pr.number, lines.join('\n'));
   } catch (error) {

@@ -10,6 +10,8 @@ import { createFailureQueue, type FailureOptions } from './failure-injection.ts'
 import { loadGitHubOpenApi } from './github-openapi.ts';
 import { errorBody, type FakeAccount } from './github-objects.ts';
 import { actionsSecretOf } from './routes-secrets.ts';
+import { checksOf } from './routes-checks.ts';
+import type { FakeAnnotation, FakeCheckRun, FakeRepoChecks, FakeStatus } from './fake-checks.ts';
 import { answerRequest, type FakeViolation, type PipelineResult } from './request-pipeline.ts';
 
 /**
@@ -101,6 +103,34 @@ export interface FakeGitHub {
   }): FakeIssue;
   /** A person closes an issue: as completed, or as not planned. */
   closeIssue(owner: string, repo: string, number: number, reason?: 'completed' | 'not_planned'): void;
+  /**
+   * A check run on `sha` (CI reporting, issue 17). GitHub Actions jobs (the default app) belong to
+   * workflow run `workflowRunId` (one per call unless given) and may carry a `log`.
+   */
+  addCheckRun(input: {
+    owner: string;
+    repo: string;
+    sha: string;
+    name: string;
+    status?: FakeCheckRun['status'];
+    conclusion?: string | null;
+    app?: string;
+    workflowRunId?: number;
+    annotations?: FakeAnnotation[];
+    log?: string;
+  }): FakeCheckRun;
+  /** A commit status (`POST /repos/{owner}/{repo}/statuses/{sha}` by some CI). */
+  addStatus(input: {
+    owner: string;
+    repo: string;
+    sha: string;
+    context: string;
+    state: FakeStatus['state'];
+  }): void;
+  /** Branch protection's required status checks of `branch`; undefined removes the protection. */
+  setRequiredChecks(owner: string, repo: string, branch: string, contexts: string[] | undefined): void;
+  /** The repository's CI state (check runs, statuses, re-runs), to inspect or change. */
+  checks(owner: string, repo: string): FakeRepoChecks;
   /** Answers the next `count` matching requests with `status` (or drops the connection for 'network'). */
   failNext(count: number, status: number | 'network', options?: FailureOptions): void;
   assertNoViolations(): void;
@@ -110,6 +140,8 @@ export interface FakeGitHub {
 
 const DEFAULT_PERMISSIONS = {
   actions: 'write',
+  checks: 'read',
+  statuses: 'read',
   contents: 'write',
   pull_requests: 'write',
   issues: 'write',
@@ -146,6 +178,7 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
     runs: [],
     refuseRunDetails: false,
     tokens: createTokenStore(),
+    checks: new Map(),
     tokenTtlMs: options.tokenTtlMs ?? 3_600_000,
     nextId: () => ++lastId,
     now: () => Date.now(),
@@ -182,7 +215,9 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
       ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
       ...result.headers,
     });
-    res.end(result.body === undefined ? undefined : JSON.stringify(result.body));
+    // A job log is plain text (served at the URL GitHub redirects to), everything else JSON.
+    const text = typeof result.body === 'string' && result.headers?.['content-type']?.startsWith('text/');
+    res.end(result.body === undefined ? undefined : text ? result.body : JSON.stringify(result.body));
   }
 
   const server = createServer((req, res) => void onRequest(req, res));
@@ -285,6 +320,49 @@ export async function createFakeGitHub(options: CreateFakeGitHubOptions): Promis
       const at = new Date(world.now()).toISOString();
       Object.assign(issue, { state: 'closed', stateReason: reason, closedAt: at, updatedAt: at });
     },
+    addCheckRun(input) {
+      const target = repo(input.owner, input.repo);
+      const state = checksOf(world, target);
+      const appSlug = input.app ?? 'github-actions';
+      const sameSuite = state.runs.find(
+        (run) => run.sha === input.sha && run.app === appSlug && run.workflowRunId === input.workflowRunId,
+      );
+      const actions = appSlug === 'github-actions';
+      const run: FakeCheckRun = {
+        id: world.nextId(),
+        sha: input.sha,
+        name: input.name,
+        status: input.status ?? 'completed',
+        conclusion:
+          input.conclusion === undefined
+            ? input.status && input.status !== 'completed'
+              ? null
+              : 'success'
+            : input.conclusion,
+        app: appSlug,
+        workflowRunId: actions ? (input.workflowRunId ?? world.nextId()) : undefined,
+        suiteId: sameSuite?.suiteId ?? world.nextId(),
+        annotations: input.annotations ?? [],
+        log: actions ? input.log : undefined,
+      };
+      state.runs.push(run);
+      return run;
+    },
+    addStatus(input) {
+      checksOf(world, repo(input.owner, input.repo)).statuses.push({
+        id: world.nextId(),
+        sha: input.sha,
+        context: input.context,
+        state: input.state,
+        targetUrl: `https://ci.example.com/${input.owner}/${input.repo}/${input.context}`,
+      });
+    },
+    setRequiredChecks(owner, name, branch, contexts) {
+      const { required } = checksOf(world, repo(owner, name));
+      if (contexts) required.set(branch, contexts);
+      else required.delete(branch);
+    },
+    checks: (owner, name) => checksOf(world, repo(owner, name)),
     failNext(count, status, failureOptions) {
       failures.add(count, status, failureOptions);
     },

@@ -1,4 +1,5 @@
 import type { FakeInstallationToken, TokenStore } from './fake-auth.ts';
+import type { FakeRepoChecks } from './fake-checks.ts';
 import type { FakeRepo } from './fake-repo.ts';
 import type { FakeWorkflowRun } from './workflow-runs.ts';
 import { errorBody, type FakeAppInfo, type FakeInstallationInfo } from './github-objects.ts';
@@ -34,6 +35,8 @@ export interface FakeWorld {
   refuseRunDetails: boolean;
   tokens: TokenStore;
   tokenTtlMs: number;
+  /** `owner/repo` (lower case) → CI results of its commits (fake-checks.ts). */
+  checks: Map<string, FakeRepoChecks>;
   /** A fresh id for repos, pulls, comments, labels, workflow runs. */
   nextId(): number;
   now(): number;
@@ -110,6 +113,13 @@ const REQUIRED_PERMISSIONS: Record<string, [string, 'read' | 'write']> = {
   'issues/remove-label': ['issues', 'write'],
   'issues/create-label': ['issues', 'write'],
   'issues/list-dependencies-blocked-by': ['issues', 'read'],
+  'checks/list-for-ref': ['checks', 'read'],
+  'checks/list-suites-for-ref': ['checks', 'read'],
+  'checks/list-annotations': ['checks', 'read'],
+  'repos/get-combined-status-for-ref': ['statuses', 'read'],
+  'actions/download-job-logs-for-workflow-run': ['actions', 'read'],
+  'actions/re-run-workflow-failed-jobs': ['actions', 'write'],
+  'repos/get-status-checks-protection': ['administration', 'read'],
   'actions/get-repo-public-key': ['secrets', 'read'],
   'actions/create-or-update-repo-secret': ['secrets', 'write'],
 };

@@ -54,6 +54,11 @@ function adaptForAjv(node: unknown): unknown {
   if (typeof node !== 'object' || node === null) return node;
   const out: JsonNode = {};
   for (const [key, value] of Object.entries(node)) out[key === 'oneOf' ? 'anyOf' : key] = adaptForAjv(value);
+  // OpenAPI 3.0's `nullable: true` admits null even beside an `enum` (a check run's `conclusion`
+  // while it runs); ajv's `nullable` keyword does not extend the enum, so null is added to it.
+  if (out.nullable === true && Array.isArray(out.enum) && !out.enum.includes(null)) {
+    out.enum = [...(out.enum as unknown[]), null];
+  }
   if (out.nullable === true && out.type === undefined) {
     const { nullable: _nullable, ...rest } = out;
     if (Array.isArray(rest.anyOf)) return { ...rest, anyOf: [...rest.anyOf, { type: 'null' }] };

@@ -6,6 +6,7 @@ import type { GitHubOpenApi } from './github-openapi.ts';
 import { errorBody } from './github-objects.ts';
 import { ACTIONS_ROUTES } from './routes-actions.ts';
 import { APP_JWT_OPERATIONS, APP_ROUTES } from './routes-app.ts';
+import { CHECK_ROUTES, JOB_LOG_PATH, jobLogText } from './routes-checks.ts';
 import { CONTENTS_ROUTES } from './routes-contents.ts';
 import { ISSUE_ROUTES } from './routes-issues.ts';
 import { PULL_ROUTES } from './routes-pulls.ts';
@@ -48,6 +49,7 @@ const ROUTES: Record<string, RouteHandler> = {
   ...ISSUE_ROUTES,
   ...SECRET_ROUTES,
   ...TRACKER_ISSUE_ROUTES,
+  ...CHECK_ROUTES,
 };
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -102,6 +104,18 @@ export async function answerRequest(deps: PipelineDeps, req: IncomingMessage): P
     const { invalid, ...answer } = answerGraphql(world, checked.value, body);
     if (invalid) violation('invalid-request', invalid, 'graphql');
     return { operationId: 'graphql', ...answer };
+  }
+  if (method === 'GET' && url.pathname.startsWith(JOB_LOG_PATH)) {
+    // The log URL GitHub redirects to (blob storage, signed, no API auth): not in the description.
+    const text = jobLogText(world, url.pathname);
+    return text === undefined
+      ? { operationId: 'job-log', status: 404, body: errorBody(404, 'Not Found') }
+      : {
+          operationId: 'job-log',
+          status: 200,
+          body: text,
+          headers: { 'content-type': 'text/plain; charset=utf-8' },
+        };
   }
   const match = openapi.match({ method, path: url.pathname, query: url.search.slice(1), headers, body });
   if (!match) {

@@ -1,0 +1,300 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MappingInput } from '../../src/domain/mapping.ts';
+import { findPullRequest } from '../../src/store/pull-requests.ts';
+import { INSTALLATION_ID } from '../github/github-test-setup.ts';
+import { checkRunCompleted, checkSuiteCompleted, workflowRunCompleted } from './check-payloads.ts';
+import { startLoopTestBed, type LoopTestBed, type OpenedPullRequest } from './loop-test-bed.ts';
+
+let bed: LoopTestBed;
+let opened: OpenedPullRequest;
+
+async function open(mapping: Partial<MappingInput> = {}) {
+  opened = await bed.openPullRequest({ mapping });
+  // The implementation's result looks at the new PR's checks (none yet): let that finish first.
+  await bed.loop.queue.idle();
+}
+
+beforeEach(async () => {
+  bed = await startLoopTestBed();
+});
+afterEach(() => bed.close());
+
+const LOG = [
+  '2026-12-06T00:00:01Z Run npm test',
+  ...Array.from({ length: 400 }, (_, i) => `2026-12-06T00:00:02Z ok ${i} - some passing test`),
+  '2026-12-06T00:00:03Z not ok 401 - exportUsers handles an empty list',
+  "2026-12-06T00:00:03Z   TypeError: Cannot read properties of undefined (reading 'map')",
+  '2026-12-06T00:00:03Z       at exportUsers (src/export.ts:3:17)',
+  '##[error]Process completed with exit code 1.',
+].join('\n');
+
+/** A failing `test` job of GitHub Actions (annotated, with a log) and a passing `lint`, on `sha`. */
+function failingTest(sha: string, workflowRunId = 9100) {
+  bed.github.fake.addCheckRun({ owner: 'acme', repo: 'api', sha, name: 'lint', workflowRunId });
+  return bed.github.fake.addCheckRun({
+    owner: 'acme',
+    repo: 'api',
+    sha,
+    name: 'test',
+    conclusion: 'failure',
+    workflowRunId,
+    annotations: [
+      {
+        path: 'src/export.ts',
+        line: 3,
+        level: 'failure',
+        message: "TypeError: Cannot read properties of undefined (reading 'map')",
+      },
+    ],
+    log: LOG,
+  });
+}
+
+const suiteDone = (sha: string, conclusion = 'failure', deliveryId?: string) =>
+  bed.deliver(
+    'check_suite',
+    checkSuiteCompleted(opened.pr, { sha, conclusion }),
+    deliveryId ? { deliveryId } : {},
+  );
+const labels = () => bed.h.linear.getIssue(opened.issue.id)?.labels;
+const prComments = () =>
+  bed.repo.comments.filter((c) => c.issueNumber === opened.pr.number).map((c) => c.body);
+const pr = () => findPullRequest(bed.h.store.db, 'acme/api', opened.pr.number);
+
+describe('CI results on a PR the orchestrator opened', () => {
+  it('queues one ci-fix run carrying the failing checks and log tail; redeliveries start nothing', async () => {
+    await open();
+    failingTest(opened.pr.headSha);
+    const response = await suiteDone(opened.pr.headSha, 'failure', 'delivery-ci-1');
+    expect(response.status).toBe(202);
+
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+    const payload = bed.dispatches('ci-fix')[0]!.payload;
+    expect(payload).toMatchObject({
+      phase: 'ci-fix',
+      issue: { id: opened.issue.id },
+      pullRequest: { number: opened.pr.number, branch: opened.pr.headRef },
+      ciFailure: {
+        headSha: opened.pr.headSha,
+        checks: [
+          {
+            name: 'test',
+            conclusion: 'failure',
+            annotations: ["src/export.ts:3: TypeError: Cannot read properties of undefined (reading 'map')"],
+          },
+        ],
+      },
+    });
+    expect(payload.ciFailure!.checks[0]!.logTail).toContain('not ok 401 - exportUsers handles an empty list');
+    expect(payload.ciFailure!.checks[0]!.logTail!.endsWith('Process completed with exit code 1.')).toBe(true);
+    expect(labels()).toEqual(['CI Fixing']);
+    expect(prComments().at(-1)).toMatch(
+      /started a \*\*ci-fix\*\* pass[\s\S]*CI fix attempt 1 of 2[\s\S]*\*\*test\*\* \(failure\)/,
+    );
+
+    // The same delivery, and the same event under a new delivery id (a redelivery): nothing more.
+    expect(await (await suiteDone(opened.pr.headSha, 'failure', 'delivery-ci-1')).json()).toMatchObject({
+      duplicate: true,
+    });
+    await suiteDone(opened.pr.headSha);
+    await bed.deliver(
+      'check_run',
+      checkRunCompleted(opened.pr, { sha: opened.pr.headSha, conclusion: 'failure' }),
+    );
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+  });
+
+  it('goes to Ready for Review once the fix is pushed and the new head passes; the old head starts nothing', async () => {
+    await open();
+    const failedHead = opened.pr.headSha;
+    failingTest(failedHead);
+    await suiteDone(failedHead);
+    const [fix] = bed.dispatches('ci-fix');
+
+    // The run pushes its fix to the same branch and reports; the new head's checks are running.
+    const fixedHead = bed.push(opened.pr);
+    bed.github.fake.addCheckRun({
+      owner: 'acme',
+      repo: 'api',
+      sha: fixedHead,
+      name: 'test',
+      status: 'in_progress',
+    });
+    await bed.finishRun(fix!.payload.dispatchId, {
+      status: 'success',
+      prUrl: `https://github.com/acme/api/pull/${opened.pr.number}`,
+      branch: opened.pr.headRef,
+      summary: 'exportUsers accepts an empty list.',
+    });
+    expect(labels()).toEqual(['CI Fixing']);
+    expect((await pr())?.checks_state).toBe('pending');
+
+    // A late result for the old head changes nothing.
+    await bed.deliver(
+      'workflow_run',
+      workflowRunCompleted(opened.pr, { sha: failedHead, conclusion: 'failure' }),
+    );
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+
+    const running = bed.github.fake.checks('acme', 'api').runs.find((r) => r.sha === fixedHead)!;
+    Object.assign(running, { status: 'completed', conclusion: 'success' });
+    await suiteDone(fixedHead, 'success');
+    expect(labels()).toEqual(['Ready for Review']);
+    expect(await pr()).toMatchObject({ checks_state: 'passed', checks_head_sha: fixedHead });
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+    const gap = bed.repo.comments.find((c) => c.body.includes('ai-implement:gap-analysis'))!.body;
+    expect(gap).toMatch(
+      /ci-fix pass \d+\*\* .*exportUsers accepts an empty list[\s\S]*failing checks it fixed: test/,
+    );
+  });
+
+  it('re-runs an infrastructural failure once without an agent run, then treats a second failure as real', async () => {
+    await open();
+    const head = opened.pr.headSha;
+    bed.github.fake.addCheckRun({
+      owner: 'acme',
+      repo: 'api',
+      sha: head,
+      name: 'test',
+      conclusion: 'failure',
+      workflowRunId: 9200,
+      annotations: [
+        {
+          path: '.github',
+          line: 1,
+          level: 'failure',
+          message:
+            'The runner has received a shutdown signal. This can happen when the runner service is stopped.',
+        },
+      ],
+      log: 'shutdown',
+    });
+    const first = await bed.deliver(
+      'workflow_run',
+      workflowRunCompleted(opened.pr, { sha: head, conclusion: 'failure', runId: 9200 }),
+    );
+    expect(first.status).toBe(202);
+    expect(bed.github.fake.checks('acme', 'api').reruns).toEqual([9200]);
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+    expect(labels()).toEqual(['CI Fixing']);
+
+    // The re-run is queued: a redelivery of the first failure neither re-runs again nor fixes.
+    await bed.deliver(
+      'workflow_run',
+      workflowRunCompleted(opened.pr, { sha: head, conclusion: 'failure', runId: 9200 }),
+    );
+    expect(bed.github.fake.checks('acme', 'api').reruns).toEqual([9200]);
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+
+    // The re-run fails the same way: now a ci-fix run.
+    const rerun = bed.github.fake.checks('acme', 'api').runs.at(-1)!;
+    Object.assign(rerun, { status: 'completed', conclusion: 'cancelled' });
+    await bed.deliver(
+      'check_run',
+      checkRunCompleted(opened.pr, { sha: head, conclusion: 'cancelled', checkRunId: rerun.id }),
+    );
+    expect(bed.github.fake.checks('acme', 'api').reruns).toEqual([9200]);
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+  });
+
+  it('stops after maxCiFixAttempts with the needs-a-person label and comments on the PR and the ticket', async () => {
+    await open({ maxCiFixAttempts: 1 });
+    failingTest(opened.pr.headSha);
+    await suiteDone(opened.pr.headSha);
+    const [fix] = bed.dispatches('ci-fix');
+    const second = bed.push(opened.pr);
+    failingTest(second, 9300);
+    await bed.finishRun(fix!.payload.dispatchId, {
+      status: 'success',
+      prUrl: `https://github.com/acme/api/pull/${opened.pr.number}`,
+      branch: opened.pr.headRef,
+      summary: 'Tried.',
+    });
+
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+    expect(bed.repo.labels.get(opened.pr.number)).toContain('AI-Implement: needs a person');
+    expect(prComments().at(-1)).toMatch(
+      /stops fixing CI[\s\S]*after 1 ci-fix run[\s\S]*\*\*test\*\* \(failure\)/,
+    );
+    expect(bed.h.linear.getIssue(opened.issue.id)?.comments.at(-1)).toMatch(/stops fixing CI[\s\S]*pull\/1/);
+    expect(labels()).toEqual(['AI-Failed']);
+    expect(await pr()).toMatchObject({ checks_state: 'exhausted' });
+
+    // Told once: the same failure again adds no comment.
+    const count = prComments().length;
+    await suiteDone(second);
+    expect(prComments()).toHaveLength(count);
+  });
+
+  it('counts only the required checks when branch protection names them, else all but ignoredChecks', async () => {
+    await open({ ignoredChecks: ['coverage'] });
+    const head = opened.pr.headSha;
+    bed.github.fake.addCheckRun({ owner: 'acme', repo: 'api', sha: head, name: 'build' });
+    bed.github.fake.addCheckRun({
+      owner: 'acme',
+      repo: 'api',
+      sha: head,
+      name: 'coverage',
+      conclusion: 'failure',
+    });
+    await suiteDone(head, 'failure');
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+    expect(await pr()).toMatchObject({ checks_state: 'passed' });
+
+    // Branch protection is read only with the Administration read permission; without it the
+    // failing legacy status would count (the mapping's ignoredChecks do not name it).
+    bed.github.fake.addStatus({
+      owner: 'acme',
+      repo: 'api',
+      sha: head,
+      context: 'ci/legacy',
+      state: 'failure',
+    });
+    bed.github.fake.setRequiredChecks('acme', 'api', 'main', ['build']);
+    bed.github.fake.addInstallation({
+      id: INSTALLATION_ID,
+      account: 'acme',
+      repos: ['acme/api'],
+      permissions: {
+        actions: 'write',
+        checks: 'read',
+        statuses: 'read',
+        contents: 'write',
+        pull_requests: 'write',
+        issues: 'write',
+        metadata: 'read',
+        administration: 'read',
+      },
+    });
+    await suiteDone(head, 'failure');
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+
+    bed.github.fake.setRequiredChecks('acme', 'api', 'main', ['build', 'ci/legacy']);
+    await suiteDone(head, 'failure');
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+  });
+
+  it('waits while a check still runs, and ignores checks of branches it did not open', async () => {
+    await open();
+    const head = opened.pr.headSha;
+    failingTest(head);
+    bed.github.fake.addCheckRun({
+      owner: 'acme',
+      repo: 'api',
+      sha: head,
+      name: 'e2e',
+      status: 'in_progress',
+    });
+    await suiteDone(head);
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+    expect(await pr()).toMatchObject({ checks_state: 'pending' });
+
+    const other = { ...opened.pr, number: 99, headRef: 'someone-else' };
+    const response = await bed.deliver(
+      'check_suite',
+      checkSuiteCompleted(other, { sha: head, conclusion: 'failure' }),
+    );
+    expect(response.status).toBe(202);
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+  });
+});
