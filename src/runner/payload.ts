@@ -47,6 +47,20 @@ const PayloadSchema = z.object({
   callback: z
     .object({ url: z.url(), resultToken: z.string().min(1), progressToken: z.string().min(1) })
     .optional(),
+  ciFailure: z
+    .object({
+      headSha: z.string(),
+      checks: z.array(
+        z.object({
+          name: z.string(),
+          conclusion: z.string(),
+          url: z.string().optional(),
+          annotations: z.array(z.string()),
+          logTail: z.string().optional(),
+        }),
+      ),
+    })
+    .optional(),
   secrets: z
     .object({
       prefix: z.string().regex(/^[A-Za-z0-9_]+_$/, 'must be a secret prefix like ENG_'),
@@ -63,7 +77,7 @@ export class PayloadError extends Error {
 /**
  * Parses the payload JSON text. Throws `PayloadError` naming every failing field
  * ("payload.issue.identifier: …"), or saying the text is not JSON. Gap-fill and review-fix runs
- * need `pullRequest` (they work on an existing PR), and Bedrock runs need `provider.awsRegion`.
+ * (and ci-fix) need `pullRequest` (they work on an existing PR), and Bedrock runs need `provider.awsRegion`.
  */
 export function parsePayload(text: string): DispatchPayload {
   let raw: unknown;
@@ -80,7 +94,7 @@ export function parsePayload(text: string): DispatchPayload {
     throw new PayloadError(`the payload is invalid — ${fields.join('; ')}`);
   }
   const payload = parsed.data as DispatchPayload;
-  if ((payload.phase === 'gap-fill' || payload.phase === 'review-fix') && !payload.pullRequest) {
+  if (payload.phase !== 'planning' && payload.phase !== 'implementation' && !payload.pullRequest) {
     throw new PayloadError(
       `the payload is invalid — payload.pullRequest: is required for ${payload.phase} runs`,
     );

@@ -9,6 +9,7 @@ import { implement } from './steps/implement.ts';
 import { loadWorkflow } from './steps/load-workflow.ts';
 import { openPr } from './steps/open-pr.ts';
 import { plan } from './steps/plan.ts';
+import { reproduce } from './steps/reproduce.ts';
 import { review } from './steps/review.ts';
 import { setupHook } from './steps/setup-hook.ts';
 import { teardown } from './steps/teardown.ts';
@@ -24,6 +25,7 @@ import { verify } from './steps/verify.ts';
  *                  (implement → verify → review) × up to maxIterations →
  *                  commit-push → open-pr → gap-analysis | teardown, update-ticket
  * gap-fill, review-fix: the same on the existing PR branch; open-pr only looks the PR up.
+ * ci-fix:          the same with `reproduce` (the verify hook on the failing head) before the loop.
  */
 const step = (name: string, run: Step['run']): Step => ({ name, run });
 
@@ -82,7 +84,28 @@ const IMPLEMENTATION: PhasePlan = {
   }),
 };
 
+/**
+ * ci-fix (issue 17): on the PR's branch, the verify hook first reproduces the failure CI reported
+ * (`reproduce`, never fatal), then the usual fix → verify → review iterations, the push to the
+ * same branch, and the gap analysis comment updated with what was fixed.
+ */
+const CI_FIX: PhasePlan = {
+  ...IMPLEMENTATION,
+  main: [
+    CHECKOUT,
+    LOAD_WORKFLOW,
+    step('context', loadContext),
+    SETUP,
+    step('reproduce', reproduce),
+    ITERATIONS,
+    step('commit-push', commitPush),
+    step('open-pr', openPr),
+    step('gap-analysis', gapAnalysis),
+  ],
+};
+
 /** The steps of a phase. */
 export function phasePlan(phase: Phase): PhasePlan {
+  if (phase === 'ci-fix') return CI_FIX;
   return phase === 'planning' ? PLANNING : IMPLEMENTATION;
 }

@@ -108,6 +108,12 @@ export function implementPrompt(ctx: RunContext, unit?: WorkUnit): string {
     parts.push(
       `This pull request exists already. Address the reviewers' feedback:\n\n${templateValues(ctx).feedback}`,
     );
+  } else if (phase === 'ci-fix') {
+    parts.push(
+      `This pull request exists already and its CI checks fail. Find the cause and fix it so the ` +
+        `checks pass, without weakening or skipping tests and without unrelated changes:\n\n${templateValues(ctx).feedback}`,
+    );
+    if (ctx.state.reproduction) parts.push(ctx.state.reproduction);
   }
   if (unit) {
     parts.push(

@@ -50,8 +50,10 @@ export interface RunState {
   workUnits: WorkUnit[];
   /** The pull request's previous gap analysis (gap-fill). */
   priorGaps: string;
-  /** Reviewers' comments on the pull request (review-fix). */
+  /** Reviewers' comments on the pull request (review-fix); the failed checks (ci-fix). */
   feedback: string;
+  /** ci-fix: what the verify hook said on the failing head before any change (reproduce step). */
+  reproduction: string;
   /** Planning output, posted to the ticket by `update-ticket`. */
   planSections: PlanSection[];
   iteration: number;
@@ -85,6 +87,7 @@ export function initialState(usage: AgentUsage): RunState {
     workUnits: [],
     priorGaps: '',
     feedback: '',
+    reproduction: '',
     planSections: [],
     iteration: 0,
     verifyPassed: undefined,

@@ -142,6 +142,64 @@ describe('a review-fix run', () => {
   });
 });
 
+describe('a ci-fix run', () => {
+  it('reproduces with the verify hook, fixes from the CI failure it was sent, and pushes to the same branch', async () => {
+    const script = writeScript(dir, {
+      rules: [
+        {
+          when: 'its CI checks fail',
+          actions: [{ append: { path: 'src/farewell.js', content: '// handles an empty name\n' } }],
+          result: 'farewell() handles an empty name.',
+        },
+        { when: 'VERDICT: APPROVE', result: 'VERDICT: APPROVE' },
+        { when: '## Gaps / Partial Implementation', result: gaps('None') },
+        {
+          actions: [{ write: { path: 'src/farewell.js', content: FAREWELL_FILES['src/farewell.js'] } }],
+          result: 'Added.',
+        },
+      ],
+    });
+    expect((await runInProcess(world, await world.dispatch('implementation'), { script })).code).toBe(0);
+    const repo = world.github.repo('acme', 'api');
+    const pull = repo.pulls[0]!;
+    const before = world.git.git('acme', 'api', ['rev-parse', pull.head]).trim();
+    const payload = await world.dispatch('ci-fix', {
+      pullRequest: { number: pull.number, branch: pull.head },
+      ciFailure: {
+        headSha: before,
+        checks: [
+          {
+            name: 'test',
+            conclusion: 'failure',
+            annotations: ['test/farewell.test.js:4: expected "Goodbye "'],
+            logTail: 'not ok 1 - farewell of an empty name\n##[error]Process completed with exit code 1.',
+          },
+        ],
+      },
+    });
+    const run = await runInProcess(world, payload, { script });
+    expect(run.code, run.output).toBe(0);
+    const fix = readCalls(dir).find((call) => call.prompt.includes('its CI checks fail'));
+    expect(fix?.prompt).toContain('### test (failure)');
+    expect(fix?.prompt).toContain('not ok 1 - farewell of an empty name');
+    expect(fix?.prompt).toContain('test/farewell.test.js:4: expected "Goodbye "');
+    // The verify hook passed on the failing head: the prompt says so, and the CI log decides.
+    expect(fix?.prompt).toContain('did not reproduce locally');
+    expect(world.git.git('acme', 'api', ['log', '-1', '--format=%s', pull.head])).toMatch(
+      /fix failing checks/,
+    );
+    expect(world.git.git('acme', 'api', ['rev-list', '--count', `${before}..${pull.head}`]).trim()).toBe('1');
+    expect(repo.pulls).toHaveLength(1);
+    const steps = await world.h.store.db
+      .selectFrom('run_steps')
+      .select(['step', 'status'])
+      .where('dispatch_id', '=', payload.dispatchId)
+      .execute();
+    expect(steps).toContainEqual({ step: 'reproduce', status: 'succeeded' });
+    expect(world.linear.getIssue(world.issue.id)!.labels).toContain('CI Fixing');
+  });
+});
+
 describe('planning, then implementation with work units', () => {
   it('posts the plan to the ticket and runs independent units in parallel, then the dependent one', async () => {
     const plan = [

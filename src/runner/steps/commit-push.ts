@@ -40,7 +40,13 @@ function commitMessage(ctx: RunContext): string {
   const subject =
     phase === 'implementation'
       ? `${issue.identifier}: ${issue.title}`
-      : `${issue.identifier}: ${phase === 'gap-fill' ? 'close gaps from the gap analysis' : 'address review feedback'}`;
+      : `${issue.identifier}: ${
+          phase === 'gap-fill'
+            ? 'close gaps from the gap analysis'
+            : phase === 'ci-fix'
+              ? 'fix failing checks'
+              : 'address review feedback'
+        }`;
   const body = ctx.state.agentSummary.trim().slice(0, 4_000);
   return `${subject}\n\n${body ? `${body}\n\n` : ''}${issue.url}\nAI-Implement-Dispatch: ${dispatchId}`;
 }

@@ -1,3 +1,4 @@
+import { ciFailureMarkdown } from '../ci-failure-text.ts';
 import { GAP_ANALYSIS_MARKER } from '../gap-analysis.ts';
 import { skipped, type StepOutcome } from '../pipeline.ts';
 import { parseWorkUnits, planAsMarkdown, planFromComments } from '../planning-output.ts';
@@ -45,7 +46,11 @@ export async function loadContext(ctx: RunContext): Promise<StepOutcome> {
   if (number !== undefined && ctx.github) {
     try {
       const comments = await ctx.github.listComments(number);
-      if (phase === 'gap-fill') {
+      if (phase === 'ci-fix') {
+        // The failure comes in the payload (issue 17); the PR's comments are for review-fix.
+        ctx.state.feedback = ciFailureMarkdown(ctx.payload.ciFailure);
+        output.failedChecks = ctx.payload.ciFailure?.checks.map((check) => check.name) ?? [];
+      } else if (phase === 'gap-fill') {
         const previous = comments.find((c) => c.authorType === 'Bot' && c.body.includes(GAP_ANALYSIS_MARKER));
         ctx.state.priorGaps = previous?.body.replace(GAP_ANALYSIS_MARKER, '').trim() ?? '';
         output.previousGapAnalysis = Boolean(previous);

@@ -10,6 +10,7 @@ const MAX_REASON_CHARS = 2_000;
  * Tells the ticket how the run went, before the result is reported (seed 003 steps 3 and 7):
  * - planning: the plan's sections as up to four comments, then `Plan-Complete`;
  * - implementation, gap-fill, review-fix: a comment with the PR link, then `Ready for Review`;
+ * - ci-fix: the same comment, then `CI Fixing` until the orchestrator sees the checks pass;
  * - a failed run: a comment naming the step and the reason, then the failure marker — so the
  *   ticket is never left marked as working.
  * Runs whatever happened before. When the plan cannot be posted, the planning run fails (the plan
@@ -50,6 +51,8 @@ export async function updateTicket(ctx: RunContext): Promise<StepOutcome> {
   ];
   if (ctx.state.gapCommentUrl) lines.push(`Gap analysis: ${ctx.state.gapCommentUrl}`);
   await ticket.postComment(lines.join('\n\n'));
-  await ticket.setMarker('readyForReview');
-  return { output: { comments: 1, marker: 'readyForReview' } };
+  // A ci-fix push is not green yet: the orchestrator moves the ticket on when the checks pass.
+  const marker: Marker = phase === 'ci-fix' ? 'ciFixing' : 'readyForReview';
+  await ticket.setMarker(marker);
+  return { output: { comments: 1, marker } };
 }

@@ -1,3 +1,4 @@
+import type { CiFailure } from '../../../src/domain/ci-failure.ts';
 import { serve, type ServerType } from '@hono/node-server';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -35,7 +36,7 @@ export interface RunnerWorld {
   /** Dispatches a run through the orchestrator's one path (`requestRun`) and returns its payload. */
   dispatch(
     phase: Phase,
-    options?: { pullRequest?: { number: number; branch: string } },
+    options?: { pullRequest?: { number: number; branch: string }; ciFailure?: CiFailure },
   ): Promise<DispatchPayload>;
   installationToken(): Promise<string>;
   /** The environment a run gets, as the local backend would set it. */
@@ -134,11 +135,12 @@ export async function startRunnerWorld(
       const mapping = (await getMapping(h.store.db, 'ENG'))!;
       const pr = dispatchOptions.pullRequest;
       const outcome = await requestRun(h.ctx, {
-        kind: phase === 'gap-fill' || phase === 'review-fix' ? phase : 'pickup',
+        kind: phase === 'gap-fill' || phase === 'review-fix' || phase === 'ci-fix' ? phase : 'pickup',
         phase,
         ticket,
         mapping,
         ...(pr ? { pullRequest: { key: `acme/api#${pr.number}`, ...pr, runsUsed: 0, budget: 5 } } : {}),
+        ...(dispatchOptions.ciFailure ? { ciFailure: dispatchOptions.ciFailure } : {}),
       });
       if (outcome.status !== 'dispatched') throw new Error(`dispatch refused: ${JSON.stringify(outcome)}`);
       return h.backend.dispatched.at(-1)!.payload;
