@@ -112,7 +112,7 @@ export async function startProduct(
   };
 }
 
-/** The node process in npm's process group that runs src/main.ts. */
+/** The node process in npm's process group that runs the product (its launcher, or src/main.ts). */
 function nodePid(group: number): number {
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -121,12 +121,13 @@ function nodePid(group: number): number {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[2]) !== group) continue;
       const argv = fs.readFileSync(path.join('/proc', entry, 'cmdline'), 'utf8').split('\0');
-      if (path.basename(argv[0] ?? '') === 'node' && argv.includes('src/main.ts')) return Number(entry);
+      const product = argv.includes('scripts/start.mjs') || argv.includes('src/main.ts');
+      if (path.basename(argv[0] ?? '') === 'node' && product) return Number(entry);
     } catch {
       // the process ended while we looked
     }
   }
-  throw new Error(`no node process running src/main.ts in process group ${group}`);
+  throw new Error(`no node process running the product in process group ${group}`);
 }
 
 /** The `q`-quantile of `values` (nearest rank), e.g. 0.5 or 0.99. */

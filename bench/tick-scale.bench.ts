@@ -14,7 +14,7 @@
  * Run: `node bench/tick-scale.bench.ts [teams] [ticketsPerTeam] [steadyTicks]` (Node 24 from
  * node_modules/.bin). `BENCH_PRODUCT_DIR=/path/to/checkout` measures another checkout of the
  * product (e.g. an older commit) with this bench and these fakes; `BENCH_NODE_ARGS` runs
- * `node <args> src/main.ts` instead of `npm start`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * `node <args> scripts/start.mjs` instead of `npm start`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  * Results: bench/README.md.
  */
 import fs from 'node:fs';

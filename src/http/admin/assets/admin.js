@@ -169,16 +169,29 @@ function jobLink(job) {
   return link;
 }
 
+/** The row under a cut running-jobs table, as the server renders it. */
+function moreRunning(count) {
+  const link = el('a', 'all under Pipelines');
+  link.href = '/admin/jobs';
+  const td = el('td', `${count} more running — `, 'muted');
+  td.colSpan = 7;
+  td.append(link);
+  const tr = el('tr', undefined, 'more');
+  tr.append(td);
+  return tr;
+}
+
 const runningTable = document.querySelector('table[data-live="running-jobs"]');
 if (runningTable) {
   every(async () => {
     const { ok, body } = await api('GET', runningTable.getAttribute('data-src'));
     if (!ok) return;
     const tbody = runningTable.tBodies[0];
+    const shown = Number(runningTable.getAttribute('data-shown') ?? Infinity);
     tbody.replaceChildren(
       ...(body.runningJobs.length === 0
         ? [emptyRow(7, 'No runs in flight.')]
-        : body.runningJobs.map((job) => {
+        : body.runningJobs.slice(0, shown).map((job) => {
             const since = el('span', formatDuration(job.durationSeconds));
             since.setAttribute('data-since', job.startedAt);
             return row([
@@ -191,6 +204,7 @@ if (runningTable) {
               since,
             ]);
           })),
+      ...(body.runningJobs.length > shown ? [moreRunning(body.runningJobs.length - shown)] : []),
     );
     const kpis = {
       running: body.runningJobs.length,

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { loadOverview, type RunningJobView } from '../../api/overview-view.ts';
+import type { MappingCapacity } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
 import {
   badge,
@@ -98,7 +99,7 @@ export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelCont
         ${
           view.capacity.byMapping.length === 0
             ? emptyRow(4, 'No project mappings yet — create one under Configure → Projects.')
-            : view.capacity.byMapping.map(
+            : mostUtilized(view.capacity.byMapping).map(
                 (entry) =>
                   html`<tr>
                     <td>${entry.teamKey}</td>
@@ -111,6 +112,7 @@ export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelCont
                   </tr>`,
               )
         }
+        ${moreRow(4, view.capacity.byMapping.length, 'projects', '/admin/projects', 'Projects')}
       </tbody>
     </table>`,
   )}
@@ -134,9 +136,36 @@ export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelCont
   };
 }
 
-/** The running-jobs table; the page script rebuilds its body from `GET /api/overview`. */
+/**
+ * Rows a table of the Overview shows: it is the first look, not the list — with hundreds of
+ * runs or projects the rest is one link away (and the page stays small: docs/decisions/tick-at-scale.md).
+ */
+const SHOWN_ROWS = 50;
+
+/** The projects nearest their cap first (utilization, then team key), at most `SHOWN_ROWS`. */
+function mostUtilized(entries: MappingCapacity[]): MappingCapacity[] {
+  const utilization = (entry: MappingCapacity) => (entry.cap === 0 ? 1 : entry.inProgress / entry.cap);
+  return [...entries]
+    .sort((a, b) => utilization(b) - utilization(a) || (a.teamKey < b.teamKey ? -1 : 1))
+    .slice(0, SHOWN_ROWS);
+}
+
+/** "N more …" with a link to the full list, when a table was cut at `SHOWN_ROWS`. */
+function moreRow(columns: number, total: number, what: string, href: string, panel: string): Html {
+  if (total <= SHOWN_ROWS) return html``;
+  return html`<tr class="more">
+    <td colspan="${columns}" class="muted">
+      ${total - SHOWN_ROWS} more ${what} — <a href="${href}">all under ${panel}</a>
+    </td>
+  </tr>`;
+}
+
+/**
+ * The running-jobs table, longest running first and cut at `SHOWN_ROWS`; the page script
+ * rebuilds its body from `GET /api/overview` with the same cut (`data-shown`).
+ */
 function runningJobsTable(jobs: RunningJobView[]): Html {
-  return html`<table data-live="running-jobs" data-src="/api/overview">
+  return html`<table data-live="running-jobs" data-src="/api/overview" data-shown="${SHOWN_ROWS}">
     <thead>
       <tr>
         <th scope="col">Issue</th>
@@ -152,7 +181,7 @@ function runningJobsTable(jobs: RunningJobView[]): Html {
       ${
         jobs.length === 0
           ? emptyRow(7, 'No runs in flight.')
-          : jobs.map(
+          : jobs.slice(0, SHOWN_ROWS).map(
               (job) =>
                 html`<tr>
                   <td>
@@ -168,6 +197,7 @@ function runningJobsTable(jobs: RunningJobView[]): Html {
                 </tr>`,
             )
       }
+      ${moreRow(7, jobs.length, 'running', '/admin/jobs', 'Pipelines')}
     </tbody>
   </table>`;
 }
