@@ -37,6 +37,7 @@ import { getMapping, listMappings } from './store/mappings.ts';
 import { createFlyClient } from './fly/fly-client.ts';
 import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
+import { createSessionsService } from './orchestrator/sessions/sessions.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
 import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
 import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
@@ -164,6 +165,12 @@ async function main(): Promise<void> {
     ticketLock: createKeyedLock(),
     callsInProgress: new Set(),
   };
+  // Answers 503 "set FLY_SESSIONS_TOKEN" without Fly, rather than 404: the panel says what to do.
+  platform.sessions = createSessionsService({
+    ctx,
+    machines: flyMachines,
+    app: () => platform.settings.running('flySessionsApp'),
+  });
   const pullRequestLoop = createPullRequestLoop({
     ctx,
     host: createGitHubPullRequestHost(github),

@@ -19,7 +19,12 @@ export type RunCloseReason =
   /** The backend refused the dispatch for good (missing workflow, bad credentials). */
   | 'refused'
   /** The backend refused for now (rate limit): the ticket keeps its ask, the next poll retries. */
-  | 'refused_retry';
+  | 'refused_retry'
+  /**
+   * An operator (Sessions panel) or the reaper destroyed the run's Fly Machine: like a refusal
+   * the next poll retries, the ticket gets its ask back and no failure is counted.
+   */
+  | 'session_destroyed';
 
 /** A run as the marker rule sees it: the latest dispatch of the ticket. */
 export interface RunForMarker {
@@ -55,7 +60,7 @@ export type MarkerTarget =
  */
 export function expectedMarker(run: RunForMarker): MarkerTarget {
   if (run.closeReason === 'ticket_closed') return { kind: 'none' };
-  if (run.closeReason === 'refused_retry') {
+  if (run.closeReason === 'refused_retry' || run.closeReason === 'session_destroyed') {
     const marker = run.startsJob
       ? 'ready'
       : run.phase === 'implementation'

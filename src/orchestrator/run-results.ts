@@ -236,6 +236,7 @@ export async function dispatchImplementation(
   const started = dispatches.some(
     (dispatch) =>
       dispatch.phase !== 'planning' &&
+      dispatch.close_reason !== 'session_destroyed' &&
       (dispatch.dispatched_at != null ||
         dispatch.result_received_at != null ||
         dispatch.status === 'pending' ||

@@ -156,6 +156,25 @@ export async function acceptResult(
   return Number(update.numUpdatedRows) > 0;
 }
 
+/** The run a backend knows by `externalId` (a Fly Machine id, a GitHub run id), newest first. */
+export async function findDispatchByExternalId(
+  db: Kysely<Database>,
+  externalId: string,
+): Promise<DispatchRow | undefined> {
+  return db
+    .selectFrom('dispatches')
+    .selectAll()
+    .where('external_id', '=', externalId)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
+/** The ledger rows of these dispatch ids (at most a few hundred: one query). */
+export async function getDispatches(db: Kysely<Database>, ids: readonly string[]): Promise<DispatchRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('dispatches').selectAll().where('id', 'in', ids).execute();
+}
+
 export async function getDispatch(db: Kysely<Database>, id: string): Promise<DispatchRow | undefined> {
   return db.selectFrom('dispatches').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -418,6 +437,13 @@ export async function listApprovedPlansAwaitingImplementation(db: Kysely<Databas
             .select('later.id')
             .whereRef('later.job_id', '=', 'planning.job_id')
             .where('later.phase', '!=', 'planning')
+            // A run whose session was destroyed is to be run again (sessions.ts).
+            .where((eb) =>
+              eb.or([
+                eb('later.close_reason', 'is', null),
+                eb('later.close_reason', '!=', 'session_destroyed'),
+              ]),
+            )
             .where((eb) =>
               eb.or([
                 eb('later.dispatched_at', 'is not', null),

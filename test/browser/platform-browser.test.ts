@@ -9,6 +9,8 @@ import { createFakeGitHub, type FakeGitHub } from '../fakes/github/fake-github-s
 import { APP_ID, APP_KEYS, silentLog } from '../github/github-test-setup.ts';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createPlatform } from '../../src/orchestrator/platform/platform.ts';
+import { createFlyMachinesClient } from '../../src/fly/machines.ts';
+import { createSessionsService } from '../../src/orchestrator/sessions/sessions.ts';
 import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
 import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
@@ -69,6 +71,13 @@ beforeAll(async () => {
     logger,
   });
   h.ctx.runnerMode = () => platform.runnerMode.effective();
+  platform.sessions = createSessionsService({
+    ctx: h.ctx,
+    machines: createFlyMachinesClient(createFlyClient({ apiUrl: fly.url, token: fly.token }), {
+      minDelayMs: 1,
+    }),
+    app: () => APP,
+  });
   server = await serveApp(
     createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [], platform }),
   );
@@ -235,6 +244,37 @@ describe('Platform forms (plain HTML posts; the stepper with its script)', () =>
     expect(page.url()).toContain('/admin/runners');
     expect(await h.ctx.runnerMode()).toBe('shadow');
     await screenshot(page, 'platform-runners', true);
+    expect(seen.errors).toEqual([]);
+  });
+});
+
+describe('Sessions (plain HTML, destroy asks first)', () => {
+  it('lists live Machines on Sessions and Runners, and destroys one after confirmation', async () => {
+    const keep = fly.machines.plant(APP, {
+      ageMs: 5 * 60_000,
+      metadata: { ai_implement_issue: 'ENG-41', ai_implement_repo: 'acme/api' },
+    });
+    const doomed = fly.machines.plant(APP, { ageMs: 60_000, metadata: { ai_implement_issue: 'ENG-42' } });
+    fly.machines.plant(APP, { state: 'stopped' });
+
+    await page.goto(`${server.url}/admin/runners`);
+    expect(await page.locator('[data-kpi="live-sessions"]').textContent()).toBe('2');
+    expect(await page.locator(`tr[data-machine-id="${keep.id}"]`).textContent()).toContain('acme/api');
+
+    await page.goto(`${server.url}/admin/sessions`);
+    const row = page.locator(`tr[data-machine-id="${doomed.id}"]`);
+    expect(await row.textContent()).toContain('ENG-42');
+    await row.getByRole('link', { name: `Destroy ${doomed.id}` }).click();
+    const confirm = page.getByRole('form', { name: 'Confirm destroy' });
+    expect(await confirm.textContent()).toContain('session destroyed');
+    // Nothing is destroyed until the confirmation is submitted.
+    expect(fly.machines.get(doomed.id)?.state).toBe('started');
+    await confirm.getByRole('button', { name: `Destroy ${doomed.id}` }).click();
+    await page.getByText(`destroyed; its ticket is asked again`).waitFor();
+    expect(fly.machines.get(doomed.id)?.state).toBe('destroyed');
+    expect(await page.locator(`tr[data-machine-id="${doomed.id}"]`).count()).toBe(0);
+    expect(await page.locator(`tr[data-machine-id="${keep.id}"]`).count()).toBe(1);
+    await screenshot(page, 'platform-sessions', true);
     expect(seen.errors).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import { issuesPanel } from './panels/issues-panel.ts';
 import { jobDetailPanel, jobsPanel } from './panels/jobs-panel.ts';
 import { modelsPanel } from './panels/models-panel.ts';
 import { overviewPanel } from './panels/overview-panel.ts';
-import { reaperPanel, runnersPanel, sessionsPanel } from './panels/platform-panels.ts';
+import { reaperPanel, runnersPanel } from './panels/platform-panels.ts';
+import { sessionsPanel } from './panels/sessions-panel.ts';
 import { secretsPanel } from './panels/secrets-panel.ts';
 import { settingsPanel } from './panels/settings-panel.ts';
 import type { Platform } from '../../orchestrator/platform/platform.ts';
@@ -34,7 +35,7 @@ function panels(
     'pipelines-steps': sync(pipelinesStepsPanel()),
     models: () => modelsPanel(ctx),
     runners: (query, csrf) => runnersPanel(ctx, query, csrf, platform),
-    sessions: sync(sessionsPanel()),
+    sessions: (query, csrf) => sessionsPanel(platform, query, csrf),
     reaper: (query, csrf) => reaperPanel(ctx, query, csrf, platform),
     secrets: (query, csrf) => secretsPanel(ctx, platform, csrf, query),
     settings: (query, csrf) => settingsPanel(platform, csrf, query),

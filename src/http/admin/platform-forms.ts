@@ -12,6 +12,7 @@ import type { AdminEnv } from './admin-env.ts';
 import { renderPage, type PanelContent } from './layout.ts';
 import { reaperPanel, runnersPanel } from './panels/platform-panels.ts';
 import { secretsPanel } from './panels/secrets-panel.ts';
+import { sessionsPanel } from './panels/sessions-panel.ts';
 import { settingsPanel } from './panels/settings-panel.ts';
 import { isCsrfTokenValid } from './session-cookie.ts';
 
@@ -26,11 +27,16 @@ import { isCsrfTokenValid } from './session-cookie.ts';
  * - `POST /admin/secrets` (scope=global|teamKey, name, value)
  * - `POST /admin/secrets/delete` (scope, name)
  * - `POST /admin/secrets/github` (scope=teamKey, name, value): into the repository's Actions secrets
+ * - `POST /admin/sessions/destroy` (machineId): the confirmation form of the Sessions panel
  */
 export function platformFormRoutes(ctx: OrchestratorContext, platform: Platform): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
-  const page = (c: Context<AdminEnv>, content: PanelContent, active: string, status: 200 | 400 | 403 = 200) =>
-    c.html(renderPage({ ...content, active, csrf: c.get('session').csrf }), status);
+  const page = (
+    c: Context<AdminEnv>,
+    content: PanelContent,
+    active: string,
+    status: 200 | 400 | 403 | 404 = 200,
+  ) => c.html(renderPage({ ...content, active, csrf: c.get('session').csrf }), status);
 
   app.use('/admin/*', async (c, next) => {
     if (c.req.method !== 'POST' || !FORM_PATHS.has(c.req.path)) return next();
@@ -153,10 +159,36 @@ export function platformFormRoutes(ctx: OrchestratorContext, platform: Platform)
       return page(c, content, 'secrets', 400);
     }
   });
+  app.post('/admin/sessions/destroy', async (c) => {
+    const form = await c.req.parseBody();
+    const machineId = typeof form.machineId === 'string' ? form.machineId : '';
+    try {
+      if (!platform.sessions)
+        throw new PlatformRefusal('unconfigured', 'Fly Machine sessions are not wired here');
+      if (!/^[a-z0-9]{1,40}$/.test(machineId)) {
+        throw new PlatformRefusal(
+          'invalid',
+          'machineId must be a Fly Machine id: lowercase letters and digits',
+        );
+      }
+      await platform.sessions.destroy(machineId);
+      return c.redirect(`/admin/sessions?destroyed=${encodeURIComponent(machineId)}`, 303);
+    } catch (error) {
+      if (!(error instanceof PlatformRefusal)) throw error;
+      const content = await sessionsPanel(
+        platform,
+        new URLSearchParams(),
+        c.get('session').csrf,
+        error.message,
+      );
+      return page(c, content, 'sessions', error.kind === 'not_found' ? 404 : 400);
+    }
+  });
   return app;
 }
 
 const FORM_PATHS = new Set([
+  '/admin/sessions/destroy',
   '/admin/runner-mode',
   '/admin/settings',
   '/admin/secrets',

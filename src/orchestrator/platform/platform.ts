@@ -8,6 +8,7 @@ import type { RunnerModeOverride } from '../context.ts';
 import { loadFlySettings, type FlySettings, type SettingName } from './fly-settings.ts';
 import { createRunnerModeSetting, type RunnerModeSetting } from './runner-mode-setting.ts';
 import { createSecretsService, type SecretsService } from './secrets.ts';
+import type { SessionsService } from '../sessions/sessions.ts';
 
 /** The Platform panels' backends (seed 002): runner mode, Fly settings, Fly secrets. */
 export interface Platform {
@@ -16,6 +17,11 @@ export interface Platform {
   secrets: SecretsService;
   /** Writing team secrets into a repository's Actions secrets; undefined without a GitHub App client. */
   githubSecrets: GitHubSecretsService | undefined;
+  /**
+   * Fly Machine sessions (Sessions panel, `/api/sessions`), set by the composition root once the
+   * orchestrator context exists; unset → those routes answer 404 and the panel says so.
+   */
+  sessions?: SessionsService;
 }
 
 export interface PlatformOptions {

@@ -10,6 +10,7 @@ import { runnerModeOf } from './models-panel.ts';
 import type { Platform } from '../../../orchestrator/platform/platform.ts';
 import { notice } from './form-parts.ts';
 import { runnerModeForm } from './runner-mode-form.ts';
+import { liveSessionsTable, readSessions } from './sessions-panel.ts';
 
 /**
  * The Platform group (seed 002): Runners, Sessions, Reaper, Secrets, Settings. What this
@@ -28,10 +29,11 @@ export async function runnersPanel(
   platform?: Platform,
   modeError?: string,
 ): Promise<PanelContent> {
-  const [mappings, inFlight, override] = await Promise.all([
+  const [mappings, inFlight, override, live] = await Promise.all([
     listMappings(ctx.db),
     listInFlight(ctx.db),
     ctx.runnerMode(),
+    readSessions(platform),
   ]);
   const capacity = capacityByMapping(mappings, countByBucket(inFlight));
   const used = capacity.reduce((sum, entry) => sum + entry.inProgress, 0);
@@ -43,12 +45,22 @@ export async function runnersPanel(
       hint: override === 'default' ? 'each project’s own mode' : '',
       key: 'runner-mode',
     },
-    { label: 'Live Fly sessions', value: '—', hint: 'not available yet' },
+    {
+      label: 'Live Fly sessions',
+      value: live.problem ? '—' : live.sessions.length,
+      hint: live.problem ? 'Fly not configured' : 'created, starting or started',
+      key: 'live-sessions',
+    },
     { label: 'Capacity utilization', value: `${used} / ${cap}`, hint: 'runs in flight / total cap' },
     { label: 'Reaper destructions, 24 h', value: '—', hint: 'not available yet' },
   ])}
   ${platform ? modeCard(query, csrf, platform, 'runners', modeError) : ''}
-  ${section('Live sessions', notAvailable('the live Fly Machine sessions (top 8)', FLY))}
+  ${section(
+    'Live sessions',
+    html`${live.problem ? html`<p class="muted">${live.problem}</p>` : ''}
+    ${liveSessionsTable(live.sessions.slice(0, 8), { destroy: false })}
+    ${live.sessions.length > 8 ? html`<p><a href="/admin/sessions">All ${live.sessions.length} sessions</a></p>` : ''}`,
+  )}
   ${section(
     'Projects',
     html`<table>
@@ -79,14 +91,6 @@ export async function runnersPanel(
     </table>`,
   )}`;
   return { title: 'Runners', lead: 'Where runs execute, and how full each project is.', body };
-}
-
-export function sessionsPanel(): PanelContent {
-  return {
-    title: 'Sessions',
-    lead: 'Fly Machine sessions in started, starting or created state, and destroying a stuck one.',
-    body: notAvailable('listing and destroying Fly Machine sessions (GET/DELETE /api/sessions)', FLY),
-  };
 }
 
 /** The runner-mode card: the toggle form, with a confirmation after a save. */
