@@ -15,6 +15,7 @@ import { describeError, IntegrationError } from './domain/errors.ts';
 import type { Mapping } from './domain/mapping.ts';
 import type { TicketingProviderName } from './domain/ticket.ts';
 import { createGitHubAppClient, type GitHubAppClient } from './github/github-app.ts';
+import { ciPermissionsStatus } from './github/ci-permissions.ts';
 import { createTemplateSync } from './github/template-sync/template-sync.ts';
 import { createHttpApp } from './http/app.ts';
 import { shutDownInOrder } from './http/graceful-shutdown.ts';
@@ -331,11 +332,14 @@ async function statusChecks(
       .catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
     checks.push({ name: `ticketing:${name}`, ...result });
   }
-  const app = await github
-    .getApp()
-    .then((info) => ({ ok: true, detail: `authenticated as ${info.slug ?? info.name}` }))
-    .catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
-  checks.push({ name: 'github-app', ...app });
+  try {
+    const info = await github.getApp();
+    checks.push({ name: 'github-app', ok: true, detail: `authenticated as ${info.slug ?? info.name}` });
+    // Checks and statuses read, and a CI event: without them failing CI goes unseen (issue 17).
+    checks.push({ name: 'github-ci', ...ciPermissionsStatus(info) });
+  } catch (error) {
+    checks.push({ name: 'github-app', ok: false, detail: describeError(error) });
+  }
   const { callbackBaseUrl, tokenSecret } = config.runner;
   checks.push({
     name: 'runner-callback',

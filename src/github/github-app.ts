@@ -87,6 +87,8 @@ export interface GitHubAppInfo {
   htmlUrl: string;
   /** Permissions the app requests, e.g. `{ actions: 'write', contents: 'write' }`. */
   permissions: Record<string, string | undefined>;
+  /** Webhook events the app subscribes to (`check_suite`, `pull_request`, …). */
+  events: string[];
 }
 
 export interface GitHubAppClient {
@@ -290,6 +292,7 @@ export function createGitHubAppClient(options: GitHubAppClientOptions): GitHubAp
         name: data.name,
         htmlUrl: data.html_url,
         permissions: { ...data.permissions },
+        events: [...(data.events ?? [])],
       };
     } catch (error) {
       throw toGitHubError(error, {

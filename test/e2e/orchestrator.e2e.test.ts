@@ -188,6 +188,7 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
     expect(Object.fromEntries(status.body.checks.map((check) => [check.name, check.ok]))).toEqual({
       'ticketing:linear': true,
       'github-app': true,
+      'github-ci': true,
       'runner-callback': true,
       'github-webhook': false,
       'gap-fill-trigger': false,

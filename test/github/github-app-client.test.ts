@@ -1,3 +1,4 @@
+import { ciPermissionsStatus } from '../../src/github/ci-permissions.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IntegrationError } from '../../src/domain/errors.ts';
 import { createGitHubAppClient } from '../../src/github/github-app.ts';
@@ -69,6 +70,16 @@ describe('GitHub App client', () => {
     const app = await bed.client.getApp();
     expect(app).toMatchObject({ id: APP_ID, slug: 'ai-implement', name: 'AI-Implement' });
     expect(app.permissions.actions).toBe('write');
+    // The ci-fix loop's environment check (issue 17) reads the same answer.
+    expect(ciPermissionsStatus(app)).toMatchObject({ ok: true });
+    expect(ciPermissionsStatus({ ...app, permissions: { ...app.permissions, checks: undefined } })).toEqual({
+      ok: false,
+      detail:
+        'give the GitHub App the Checks: read permission so failing CI on its pull requests starts ci-fix runs',
+    });
+    expect(ciPermissionsStatus({ ...app, events: ['pull_request'] }).detail).toMatch(
+      /subscribe it to the Check suite, Check run and Workflow run events/,
+    );
     bed.fake.assertNoViolations();
   });
 

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MappingInput } from '../../src/domain/mapping.ts';
+import { pullsPanel } from '../../src/http/admin/panels/pulls-panel.ts';
+import { loadPulls } from '../../src/http/api/work-loaders.ts';
 import { findPullRequest } from '../../src/store/pull-requests.ts';
 import { INSTALLATION_ID } from '../github/github-test-setup.ts';
 import { checkRunCompleted, checkSuiteCompleted, workflowRunCompleted } from './check-payloads.ts';
@@ -219,6 +221,16 @@ describe('CI results on a PR the orchestrator opened', () => {
     expect(bed.h.linear.getIssue(opened.issue.id)?.comments.at(-1)).toMatch(/stops fixing CI[\s\S]*pull\/1/);
     expect(labels()).toEqual(['AI-Failed']);
     expect(await pr()).toMatchObject({ checks_state: 'exhausted' });
+    // The Pull requests panel (and GET /api/pulls) shows the head's checks and the attempts.
+    expect((await loadPulls(bed.h.ctx)).pulls).toMatchObject([
+      {
+        checks: { state: 'exhausted', headSha: second, summary: 'test failed' },
+        ciFixRuns: { used: 1, max: 1 },
+      },
+    ]);
+    const panel = String((await pullsPanel(bed.h.ctx, new URLSearchParams())).body);
+    expect(panel).toContain('CI fixes 1 of 1');
+    expect(panel).toMatch(/badge-bad">exhausted/);
 
     // Told once: the same failure again adds no comment.
     const count = prComments().length;

@@ -9,12 +9,19 @@ import { followUpBudget, followUpRunsUsed } from './follow-up-policy.ts';
 export interface PullRequestLoopSummary {
   /** `open`, `merged` or `closed` (without merge). */
   state: string;
-  /** Follow-up runs (gap-fill, review-fix) used, of the PR's budget. */
+  /** Follow-up runs (gap-fill, review-fix, ci-fix) used, of the PR's budget. */
   followUpRuns: { used: number; budget: number };
   /** Feedback waiting for the next pass. */
   pendingFeedback: number;
   /** The budget ran out and the PR was labelled for a person. */
   handedOver: boolean;
+  /**
+   * The head's checks as last seen (issue 17): `state` is `pending`, `passed`, `failing`,
+   * `exhausted` or `none` (null: not looked at yet), with the commit and a one-line summary.
+   */
+  checks: { state: string | null; headSha: string | null; summary: string | null };
+  /** ci-fix runs the PR had, of the mapping's `maxCiFixAttempts`. */
+  ciFixRuns: { used: number; max: number };
   /** When the newest run on the PR was dispatched: its follow-ups, else the run that opened it. */
   lastDispatchAt: string;
   links: { pullRequest: string; issue: string; branch: string };
@@ -35,6 +42,7 @@ export async function summarizePullRequestLoops(
     countPendingFeedback(ctx.db),
   ]);
   const budgets = new Map(mappings.map((mapping) => [mapping.teamKey, followUpBudget(mapping)]));
+  const ciFixMax = new Map(mappings.map((mapping) => [mapping.teamKey, mapping.maxCiFixAttempts]));
   const byKey = new Map<string, DispatchRow[]>();
   for (const dispatch of followUps) {
     const key = dispatch.pull_request_key ?? '';
@@ -51,6 +59,11 @@ export async function summarizePullRequestLoops(
       followUpRuns: { used: followUpRunsUsed(runs), budget: budgets.get(row.team_key) ?? 0 },
       pendingFeedback: pending.get(key) ?? 0,
       handedOver: row.handed_over_at !== null,
+      checks: { state: row.checks_state, headSha: row.checks_head_sha, summary: row.checks_summary },
+      ciFixRuns: {
+        used: followUpRunsUsed(runs.filter((run) => run.phase === 'ci-fix')),
+        max: ciFixMax.get(row.team_key) ?? 0,
+      },
       lastDispatchAt: newestAt && newestAt > row.last_dispatch_at ? newestAt : row.last_dispatch_at,
       links: {
         pullRequest: row.url,

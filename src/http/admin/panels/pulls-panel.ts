@@ -5,9 +5,19 @@ import type { PanelContent } from '../layout.ts';
 import { cursorPager, panelPage } from '../pager.ts';
 import { badge, emptyRow, externalLink, formatDuration } from '../render-helpers.ts';
 
+/** The badge tone of a head's checks state (`badge` knows the job statuses). */
+const CHECK_BADGES: Record<string, string> = {
+  pending: 'pending',
+  passed: 'succeeded',
+  failing: 'failed',
+  exhausted: 'failed',
+  none: 'skipped',
+};
+
 /**
  * Pull requests (seed 002): every bot-opened PR the orchestrator tracks, with its job status,
- * iteration (dispatch number) and time since the last dispatch. Same loader as `GET /api/pulls`.
+ * head's checks and ci-fix attempts (issue 17), iteration (dispatch number) and time since the
+ * last dispatch. Same loader as `GET /api/pulls`.
  */
 export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
   const page = panelPage(query, LIST_PAGES.pulls.arity);
@@ -21,6 +31,7 @@ export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParam
           <th scope="col">Issue</th>
           <th scope="col">Repo</th>
           <th scope="col">Status</th>
+          <th scope="col">Checks</th>
           <th scope="col">Iteration</th>
           <th scope="col">Since last dispatch</th>
           <th scope="col">Cost</th>
@@ -29,7 +40,7 @@ export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParam
       <tbody>
         ${
           pulls.length === 0
-            ? emptyRow(7, 'No pull requests yet: they appear when an implementation run reports one.')
+            ? emptyRow(8, 'No pull requests yet: they appear when an implementation run reports one.')
             : pulls.map(
                 (pr) =>
                   html`<tr>
@@ -40,6 +51,19 @@ export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParam
                     </td>
                     <td>${pr.repo}</td>
                     <td>${badge(pr.status)}</td>
+                    <td>
+                      ${pr.checks.state ? badge(CHECK_BADGES[pr.checks.state] ?? pr.checks.state, pr.checks.state) : '—'}
+                      ${pr.checks.summary ? html`<span class="muted">${pr.checks.summary}</span>` : ''}
+                      ${
+                        pr.ciFixRuns.used > 0 ||
+                        pr.checks.state === 'failing' ||
+                        pr.checks.state === 'exhausted'
+                          ? html`<br /><span class="muted"
+                                >CI fixes ${pr.ciFixRuns.used} of ${pr.ciFixRuns.max}</span
+                              >`
+                          : ''
+                      }
+                    </td>
                     <td>${pr.iteration}</td>
                     <td>${formatDuration(pr.secondsSinceLastDispatch)}</td>
                     <td>${pr.costUsd === null ? '—' : `$${pr.costUsd.toFixed(2)}`}</td>
