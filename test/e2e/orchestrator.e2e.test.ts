@@ -192,6 +192,8 @@ describe('orchestrator end to end (npm start against fake Linear and GitHub)', (
       'runner-callback': true,
       'github-webhook': false,
       'gap-fill-trigger': false,
+      'linear-webhook': false,
+      polling: true,
     });
 
     w.github.assertNoViolations();
