@@ -1,21 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeJira, type FakeJira } from '../fakes/jira/fake-jira-server.ts';
+import { pullRequestClosed } from '../webhooks/webhook-payloads.ts';
 import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
+import { deliverGitHubWebhook } from './github-delivery.ts';
 import { eventually } from './orchestrator-process.ts';
 
 let w: E2eWorld;
 let jira: FakeJira;
+const APP_ID = 5151;
+const WEBHOOK_SECRET = 'e2e-mixed-trackers-webhook-secret-0123';
 
 beforeAll(async () => {
   jira = await startFakeJira({ auth: 'bearer', repoOptions: ['jira-repo'] });
   jira.addProject({ key: 'OPS' });
   w = await startE2eWorld({
-    appId: 5151,
+    appId: APP_ID,
     repos: [
       { repo: 'api', workflows: ['claude-implement.yml'] },
       { repo: 'jira-repo', workflows: ['claude-implement.yml'] },
+      { repo: 'gh-repo', workflows: ['claude-implement.yml'] },
     ],
-    env: { JIRA_TOKEN: jira.token, JIRA_API_URL: jira.apiUrl, JIRA_SITE_URL: jira.siteUrl },
+    env: {
+      JIRA_TOKEN: jira.token,
+      JIRA_API_URL: jira.apiUrl,
+      JIRA_SITE_URL: jira.siteUrl,
+      GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
   });
 }, 60_000);
 
@@ -24,8 +34,8 @@ afterAll(async () => {
   await jira?.close();
 });
 
-describe('one orchestrator, a Linear and a Jira mapping', () => {
-  it('dispatches from both, each within its own bucket, and moves markers in both trackers', async () => {
+describe('one orchestrator, a Linear, a Jira and a GitHub Issues mapping', () => {
+  it('dispatches from all three, each within its own bucket, moves markers in each tracker, and closes the GitHub issue when its PR merges', async () => {
     const base = { owner: 'acme', defaultBranch: 'main', planningEnabled: false, maxInProgressAiIssues: 1 };
     expect((await w.api('POST', '/api/mappings', { ...base, teamKey: 'ENG', repo: 'api' })).status).toBe(201);
     const badJql = await w.api('POST', '/api/mappings', {
@@ -44,6 +54,8 @@ describe('one orchestrator, a Linear and a Jira mapping', () => {
       ticketingConfig: { kind: 'jira', jql: 'project = OPS', repoFieldValue: 'jira-repo' },
     };
     expect((await w.api('POST', '/api/mappings', jiraMapping)).status).toBe(201);
+    const githubMapping = { ...base, teamKey: 'GH', repo: 'gh-repo', ticketingProvider: 'github' };
+    expect((await w.api('POST', '/api/mappings', githubMapping)).status).toBe(201);
     expect((await w.api('POST', '/api/jira/validate-jql', { jql: 'project = OPS' })).body).toMatchObject({
       valid: true,
     });
@@ -53,9 +65,21 @@ describe('one orchestrator, a Linear and a Jira mapping', () => {
     const ready = { 'AI-Implement Status': 'Ready', 'AI-Implement Repo': 'jira-repo' };
     const j1 = jira.addIssue({ project: 'OPS', summary: 'Jira one', priority: 'Highest', fields: ready });
     const j2 = jira.addIssue({ project: 'OPS', summary: 'Jira two', priority: 'Low', fields: ready });
+    const g1 = w.github.addIssue({
+      owner: 'acme',
+      repo: 'gh-repo',
+      title: 'GitHub one',
+      labels: ['AI-Implement'],
+    });
+    const g2 = w.github.addIssue({
+      owner: 'acme',
+      repo: 'gh-repo',
+      title: 'GitHub two',
+      labels: ['AI-Implement'],
+    });
 
     await eventually('one dispatch per bucket', async () =>
-      w.github.dispatches.length >= 2 ? true : undefined,
+      w.github.dispatches.length >= 3 ? true : undefined,
     );
     await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
     expect(
@@ -65,11 +89,13 @@ describe('one orchestrator, a Linear and a Jira mapping', () => {
         .sort(),
     ).toEqual(
       [
+        ['github', `acme/gh-repo#${g1.number}`],
         ['jira', j1.key],
         ['linear', l1.identifier],
       ].sort(),
     );
-    expect(w.github.dispatches.map((d) => d.repo).sort()).toEqual(['api', 'jira-repo']);
+    expect(w.github.dispatches.map((d) => d.repo).sort()).toEqual(['api', 'gh-repo', 'jira-repo']);
+    expect(w.github.repo('acme', 'gh-repo').labels.get(g1.number)).toEqual(['AI-Working']);
     expect(jira.fieldValue(j1.key, jira.statusField!.id)).toBe('Implementing');
     expect(w.linear.getIssue(l1.id)?.labels).toEqual(['AI-Working']);
 
@@ -79,6 +105,7 @@ describe('one orchestrator, a Linear and a Jira mapping', () => {
     expect(blockers.blockers.map((b) => [b.mapping, b.reason, b.bucket]).sort()).toEqual(
       [
         ['ENG', 'capacity', 'linear:ENG'],
+        ['GH', 'capacity', 'github:GH'],
         ['OPS', 'capacity', 'jira:OPS'],
       ].sort(),
     );
@@ -93,11 +120,54 @@ describe('one orchestrator, a Linear and a Jira mapping', () => {
     expect(result.status).toBe(200);
     expect(jira.fieldValue(j1.key, jira.statusField!.id)).toBe('PR Ready');
     await eventually('the second Jira issue', async () =>
-      w.github.dispatches.length >= 3 ? true : undefined,
+      w.github.dispatches.length >= 4 ? true : undefined,
     );
-    expect(w.payloads()[2]!.issue.identifier).toBe(j2.key);
+    expect(w.payloads()[3]!.issue.identifier).toBe(j2.key);
+
+    // The GitHub run opens a PR (the runner's side, played here) and reports it; the PR merges:
+    // the issue closes as completed and the GitHub bucket's next issue goes.
+    const githubRun = w.payloads().find((p) => p.issue.provider === 'github')!;
+    const repo = w.github.repo('acme', 'gh-repo');
+    const branch = `ai-implement/gh-${g1.number}`;
+    repo.refs.set(`refs/heads/${branch}`, repo.refs.get('refs/heads/main')!);
+    const head = repo.writeFile(branch, 'src/one.ts', 'export {};\n', 'GitHub one').sha;
+    const number = Math.max(...repo.issues.map((i) => i.number)) + 1;
+    const now = new Date().toISOString();
+    repo.pulls.push({
+      id: 9101,
+      number,
+      title: 'GitHub one',
+      body: `Fixes #${g1.number}`,
+      state: 'open',
+      draft: false,
+      head: branch,
+      base: 'main',
+      user: { login: 'ai-implement[bot]', id: 41_005_151, type: 'Bot' },
+      createdAt: now,
+      updatedAt: now,
+    });
+    const reported = await w.post(
+      '/runner/result',
+      { status: 'success', prUrl: `https://github.com/acme/gh-repo/pull/${number}`, branch },
+      { authorization: `Bearer ${githubRun.callback!.resultToken}` },
+    );
+    expect(reported.status).toBe(200);
+    expect(repo.labels.get(g1.number)).toEqual(['Ready for Review']);
+    repo.pulls.at(-1)!.state = 'closed';
+    repo.pulls.at(-1)!.merged = true;
+    const pr = { owner: 'acme', repo: 'gh-repo', number, headRef: branch, headSha: head };
+    const target = { baseUrl: w.orchestrator.url, secret: WEBHOOK_SECRET, appId: APP_ID };
+    expect(await deliverGitHubWebhook(target, 'pull_request', pullRequestClosed(pr, true))).toBe(202);
+    await eventually('the GitHub issue closed as completed', async () =>
+      repo.issues.find((i) => i.number === g1.number)?.stateReason === 'completed' ? true : undefined,
+    );
+    await eventually('the second GitHub issue', async () =>
+      w.payloads().some((p) => p.issue.identifier === `acme/gh-repo#${g2.number}`) ? true : undefined,
+    );
     await w.orchestrator.afterTicks(2); // ticks, not time: nothing more happens
-    expect(w.github.dispatches).toHaveLength(3);
+    expect(w.github.dispatches).toHaveLength(5);
+    // The Linear bucket never moved: its second issue still waits behind the first.
+    expect(w.payloads().filter((p) => p.issue.provider === 'linear')).toHaveLength(1);
 
     w.github.assertNoViolations();
     w.linear.assertNoRejections();
