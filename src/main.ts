@@ -39,6 +39,7 @@ import { createFlyClient } from './fly/fly-client.ts';
 import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
 import { createSessionsService } from './orchestrator/sessions/sessions.ts';
+import { createReaper, startReaper } from './orchestrator/reaper/reaper.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
 import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
 import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
@@ -172,6 +173,14 @@ async function main(): Promise<void> {
     machines: flyMachines,
     app: () => platform.settings.running('flySessionsApp'),
   });
+  platform.reaper = createReaper({
+    ctx,
+    machines: flyMachines,
+    app: () => platform.settings.running('flySessionsApp'),
+    dryRun: config.reaper.dryRun,
+    alertThreshold: config.reaper.alertThreshold,
+    tenant: config.tenant.clientSlug,
+  });
   const pullRequestLoop = createPullRequestLoop({
     ctx,
     host: createGitHubPullRequestHost(github),
@@ -221,6 +230,7 @@ async function main(): Promise<void> {
     log.info({ port: info.port }, `AI-Implement listening on http://localhost:${info.port}`),
   );
   const sweeper = startFollowUpSweeper(pullRequestLoop, config.pollIntervalMs, log);
+  const reaperLoop = startReaper(platform.reaper, config.reaper.intervalMs, log.child({ service: 'reaper' }));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -232,6 +242,7 @@ async function main(): Promise<void> {
       drain: async () => {
         await poller.stop();
         await sweeper.stop();
+        await reaperLoop.stop();
       },
       closeStore: () => store.close(),
     });

@@ -16,6 +16,7 @@ import { templateRoutes } from './api/template-routes.ts';
 import { workRoutes } from './api/work-routes.ts';
 import { platformRoutes } from './api/platform-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
+import { reaperRoutes } from './api/reaper-routes.ts';
 import type { Platform } from '../orchestrator/platform/platform.ts';
 import { runnerRoutes } from './runner-callbacks/runner-routes.ts';
 import { gapFillTriggerRoutes } from './trigger/gap-fill-routes.ts';
@@ -137,6 +138,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.route('/', mappingRoutes(ctx, deps.checkMapping, deps.platform?.secrets));
     if (deps.platform) app.route('/', platformRoutes(deps.platform));
     if (deps.platform?.sessions) app.route('/', sessionRoutes(deps.platform.sessions));
+    if (deps.platform?.reaper) app.route('/', reaperRoutes(deps.platform.reaper));
     app.route('/', jiraRoutes(deps.jira));
     app.route('/', workRoutes(ctx));
     app.route('/', overviewRoutes(ctx));

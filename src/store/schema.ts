@@ -19,6 +19,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   pull_request_feedback: PullRequestFeedbackTable;
   secret_changes: SecretChangesTable;
+  reaper_actions: ReaperActionsTable;
 }
 
 export interface MappingsTable {
@@ -260,4 +261,23 @@ export interface SecretChangesTable {
   stored_as: string;
   /** Where the secret lives: `fly` (sessions app) or `github:owner/repo` (Actions secrets). */
   target: string;
+}
+
+/** What the reaper did, or in dry-run would have done (migration 0008, CONTRACTS.md §8). */
+export interface ReaperActionsTable {
+  id: string;
+  at: string;
+  /** `orphan`, `stale-terminal-job`, `max-age-exceeded` or `issue-terminal`. */
+  rule: string;
+  /** `machine` (destroyed) or `actions-run` (cancelled). */
+  target: 'machine' | 'actions-run';
+  machine_id: string | null;
+  /** The GitHub Actions run id. */
+  run_id: string | null;
+  dispatch_id: string | null;
+  tenant: string | null;
+  issue_identifier: string | null;
+  age_seconds: number;
+  /** 1: recorded only (REAPER_DRY_RUN); 0: carried out. */
+  dry_run: number;
 }

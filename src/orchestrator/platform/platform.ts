@@ -9,6 +9,7 @@ import { loadFlySettings, type FlySettings, type SettingName } from './fly-setti
 import { createRunnerModeSetting, type RunnerModeSetting } from './runner-mode-setting.ts';
 import { createSecretsService, type SecretsService } from './secrets.ts';
 import type { SessionsService } from '../sessions/sessions.ts';
+import type { Reaper } from '../reaper/reaper.ts';
 
 /** The Platform panels' backends (seed 002): runner mode, Fly settings, Fly secrets. */
 export interface Platform {
@@ -22,6 +23,8 @@ export interface Platform {
    * orchestrator context exists; unset → those routes answer 404 and the panel says so.
    */
   sessions?: SessionsService;
+  /** The reaper (Reaper panel, `/api/reaper/*`), set like `sessions`. */
+  reaper?: Reaper;
 }
 
 export interface PlatformOptions {

@@ -4,6 +4,7 @@ import * as pullRequestFeedback from './0002-pull-request-feedback.ts';
 import * as convergence from './0003-convergence.ts';
 import * as listIndexes from './0004-list-indexes.ts';
 import * as secretChanges from './0006-secret-changes.ts';
+import * as reaper from './0008-reaper.ts';
 import * as ciFix from './0009-ci-fix.ts';
 
 /**
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0003-convergence': convergence,
   '0004-list-indexes': listIndexes,
   '0006-secret-changes': secretChanges,
+  '0008-reaper': reaper,
   '0009-ci-fix': ciFix,
 };
