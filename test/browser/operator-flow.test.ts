@@ -155,6 +155,7 @@ describe('the admin UI in a real browser against npm start', () => {
     await expect.poll(() => page.locator('#err-maxTurns').textContent()).toMatch(/at least 1/);
     await page.getByLabel(/maxTurns/).fill('40');
     await page.getByLabel(/maxJobMinutes/).fill('60');
+    await page.getByLabel(/ignoredChecks/).fill('coverage,  preview-deploy ,');
     await next.click();
 
     await expect.poll(() => current.textContent()).toBe('Secrets');
@@ -172,7 +173,16 @@ describe('the admin UI in a real browser against npm start', () => {
       await bearer(),
     );
     expect(mappings).toMatchObject([
-      { teamKey: 'ENG', owner: 'acme', repo: 'api', defaultBranch: 'main', maxTurns: 40, maxJobMinutes: 60 },
+      {
+        teamKey: 'ENG',
+        owner: 'acme',
+        repo: 'api',
+        defaultBranch: 'main',
+        maxTurns: 40,
+        maxJobMinutes: 60,
+        ignoredChecks: ['coverage', 'preview-deploy'],
+        maxCiFixAttempts: 2,
+      },
     ]);
   });
 

@@ -78,6 +78,11 @@ function setUpStepper(form) {
             problems.push({ field: name, message: 'write each variable as NAME=value, one per line' });
           else value[line.slice(0, at).trim()] = line.slice(at + 1);
         }
+      } else if (kind === 'list') {
+        value = input.value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean);
       } else {
         const text = input.value.trim();
         if (text === '') continue;

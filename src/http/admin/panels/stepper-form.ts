@@ -22,7 +22,8 @@ export function valuesOf(mapping: Mapping): StepperValues {
   const values: StepperValues = {};
   for (const [key, value] of Object.entries(mapping)) {
     if (key === 'ticketingConfig' || key === 'extraEnv' || value === undefined) continue;
-    values[key] = typeof value === 'boolean' ? value : String(value);
+    values[key] =
+      typeof value === 'boolean' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
   if (mapping.ticketingConfig.kind === 'jira' || mapping.ticketingConfig.kind === 'github') {
     for (const [key, value] of Object.entries(mapping.ticketingConfig)) {

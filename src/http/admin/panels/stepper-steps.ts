@@ -5,7 +5,8 @@
  * `POST /api/mappings/validate`), so the UI can never drift from the API's rules.
  */
 
-export type FieldKind = 'text' | 'number' | 'checkbox' | 'select' | 'radio' | 'env';
+/** `list`: a comma-separated text field sent as an array of strings (`ignoredChecks`). */
+export type FieldKind = 'text' | 'number' | 'checkbox' | 'select' | 'radio' | 'env' | 'list';
 
 export interface StepField {
   /** The mapping field's path as the API reports it in errors (`ticketingConfig.jql`). */
@@ -234,6 +235,20 @@ export const STEPS: Step[] = [
         placeholder: '3 (Anthropic), 2 (Bedrock)',
       },
       { name: 'maxJobMinutes', label: 'maxJobMinutes — job timeout', kind: 'number', placeholder: '90' },
+      {
+        name: 'maxCiFixAttempts',
+        label: 'maxCiFixAttempts — ci-fix runs per pull request',
+        kind: 'number',
+        placeholder: '2',
+        help: 'When a pull request’s checks fail, this many runs try to fix them before a person is asked; 0 turns it off.',
+      },
+      {
+        name: 'ignoredChecks',
+        label: 'ignoredChecks — checks whose failure starts no ci-fix run',
+        kind: 'list',
+        placeholder: 'e.g. coverage, preview-deploy',
+        help: 'Comma-separated check names. Used when the base branch’s required checks cannot be read.',
+      },
     ],
   },
   {
