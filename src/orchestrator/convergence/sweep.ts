@@ -5,6 +5,7 @@ import {
   listMarkersToWatch,
   markMarkerSynced,
 } from '../../store/dispatch-convergence.ts';
+import { checksStateOfRun } from '../../store/pull-request-checks.ts';
 import type { OrchestratorContext } from '../context.ts';
 import { runForMarker, syncMarker } from './marker-sync.ts';
 import { applyRecordedOutcomes } from './outbox.ts';
@@ -49,7 +50,10 @@ export async function convergeLedger(
   for (const row of await listMarkersToWatch(ctx.db, watchSince)) {
     const ticket = tickets.get(row.issue_id);
     if (!ticket || isTerminal(ticket.stateType)) continue;
-    if (!staleInFlightMarker(expectedMarker(runForMarker(row)), ticket.markers)) continue;
+    // The PR's checks decide between `CI Fixing` and `Ready for Review` (issue 17); a handful of
+    // rows are watched at a time, so one look-up each is cheap.
+    const checks = row.phase === 'planning' ? null : await checksStateOfRun(ctx.db, row);
+    if (!staleInFlightMarker(expectedMarker(runForMarker(row, checks)), ticket.markers)) continue;
     ctx.logger.info(
       { issue: row.issue_identifier, dispatchId: row.id },
       'a late in-flight marker write landed on the ticket; writing its marker again',
