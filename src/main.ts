@@ -29,6 +29,12 @@ import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
 import { createKeyedLock } from './orchestrator/keyed-lock.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createWebhookHealth, type WebhookHealth } from './orchestrator/webhook-health.ts';
+import { createAppTokens } from './orchestrator/linear-agent/app-token.ts';
+import { withAgentActivities } from './orchestrator/linear-agent/agent-notifier.ts';
+import { createAgentSessions } from './orchestrator/linear-agent/agent-sessions.ts';
+import { createAgentClient } from './ticketing/linear/agent/agent-client.ts';
+import { createLinearOAuth } from './ticketing/linear/agent/linear-oauth.ts';
+import { createTokenCipher } from './ticketing/linear/agent/token-crypto.ts';
 import { createRunTokenSigner } from './orchestrator/run-tokens.ts';
 import { createGitHubActionsBackend } from './runners/github-actions/github-actions-backend.ts';
 import { createLocalBackend, passThroughEnv } from './runners/local/local-backend.ts';
@@ -144,6 +150,30 @@ async function main(): Promise<void> {
       }),
     );
   }
+  // AI-Implement as a Linear agent: needs the OAuth app and Linear itself (the label path).
+  const agent =
+    config.linearAgent && config.linear
+      ? (() => {
+          const oauth = createLinearOAuth({
+            clientId: config.linearAgent.clientId,
+            clientSecret: config.linearAgent.clientSecret,
+            apiUrl: config.linear.apiUrl,
+            redirectUri: `${config.runner.callbackBaseUrl ?? `http://localhost:${config.port}`}/api/linear/oauth/callback`,
+          });
+          const tokens = createAppTokens({
+            db: store.db,
+            oauth,
+            cipher: createTokenCipher(config.linearAgent.clientSecret),
+            clock: () => new Date(),
+          });
+          return {
+            oauth,
+            tokens,
+            client: createAgentClient(config.linear.apiUrl, () => tokens.accessToken()),
+          };
+        })()
+      : undefined;
+  const notifier = createNotifier(config, log);
   const ctx: OrchestratorContext = {
     db: store.db,
     ticketing,
@@ -155,7 +185,9 @@ async function main(): Promise<void> {
       : undefined,
     // AI_IMPLEMENT_RUNNER_IMAGE: the image of Fly Machines runs unless the mapping names one.
     defaultImage: config.runner.image,
-    notifier: createNotifier(config, log),
+    notifier: agent
+      ? withAgentActivities(notifier, { db: store.db, client: agent.client, logger: log })
+      : notifier,
     logger: log,
     clock: () => new Date(),
     // One poll, within 2–30 s: a lost intent is found or re-dispatched within two ticks (issue 9).
@@ -212,6 +244,16 @@ async function main(): Promise<void> {
     linearWebhookSecret: config.trackerWebhooks.linearSecret,
     jiraWebhookSecret: config.trackerWebhooks.jiraSecret,
     webhookHealth,
+    ...(agent
+      ? {
+          linearAgent: agent,
+          agentSessions: createAgentSessions({
+            ctx,
+            client: agent.client,
+            tickNow: () => void poller.tickNow().catch(() => undefined),
+          }),
+        }
+      : {}),
     // The poller logs a failing tick itself; the webhook only asks for one sooner.
     tickNow: () => void poller.tickNow().catch(() => undefined),
     gapFillTriggerSecret: config.gapFill.triggerSecret,

@@ -160,6 +160,8 @@ export const EnvSchema = z.object({
   RETENTION_DAYS: integer({ min: 1, default: 90 }),
   LINEAR_WEBHOOK_SECRET: optionalText,
   JIRA_WEBHOOK_SECRET: optionalText,
+  LINEAR_OAUTH_CLIENT_ID: optionalText,
+  LINEAR_OAUTH_CLIENT_SECRET: optionalText,
   // Same 1 s floor as POLL_INTERVAL_MS; a value below it would poll faster than without webhooks.
   RECONCILE_INTERVAL_MS: integer({ min: 1000, default: 300_000 }),
 });

@@ -57,6 +57,9 @@ export const ENV_HELP = {
     'the signing secret Linear shows for the webhook you create in Settings → API → Webhooks, pointing at /api/linear/webhook',
   JIRA_WEBHOOK_SECRET:
     'a random secret (e.g. `openssl rand -hex 32`) that you also enter on the Jira webhook (System → WebHooks) pointing at /api/jira/webhook',
+  LINEAR_OAUTH_CLIENT_ID:
+    'the client ID of your Linear OAuth application (Settings → API → OAuth applications), for AI-Implement as a Linear agent',
+  LINEAR_OAUTH_CLIENT_SECRET: 'the client secret of the same Linear OAuth application',
   RECONCILE_INTERVAL_MS:
     'the poll period in milliseconds while tracker webhooks are healthy (default 300000); POLL_INTERVAL_MS applies otherwise',
 } as const;
@@ -74,6 +77,7 @@ export const SECRET_ENV_NAMES = [
   'GITHUB_WEBHOOK_SECRET',
   'LINEAR_WEBHOOK_SECRET',
   'JIRA_WEBHOOK_SECRET',
+  'LINEAR_OAUTH_CLIENT_SECRET',
   'GAP_FILL_TRIGGER_SECRET',
   'RUNNER_TOKEN_SECRET',
   'FLY_SESSIONS_TOKEN',

@@ -107,6 +107,10 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
       jiraSecret: fields.JIRA_WEBHOOK_SECRET,
       reconcileIntervalMs: fields.RECONCILE_INTERVAL_MS,
     },
+    linearAgent:
+      fields.LINEAR_OAUTH_CLIENT_ID && fields.LINEAR_OAUTH_CLIENT_SECRET
+        ? { clientId: fields.LINEAR_OAUTH_CLIENT_ID, clientSecret: fields.LINEAR_OAUTH_CLIENT_SECRET }
+        : undefined,
     warnings,
   };
 }

@@ -26,6 +26,7 @@ export function redactConfig(config: Config) {
     GITHUB_WEBHOOK_SECRET: status(config.github.webhookSecret),
     LINEAR_WEBHOOK_SECRET: status(config.trackerWebhooks.linearSecret),
     JIRA_WEBHOOK_SECRET: status(config.trackerWebhooks.jiraSecret),
+    LINEAR_OAUTH_CLIENT_SECRET: status(config.linearAgent?.clientSecret),
     GAP_FILL_TRIGGER_SECRET: status(config.gapFill.triggerSecret),
     RUNNER_TOKEN_SECRET: status(config.runner.tokenSecret),
     FLY_SESSIONS_TOKEN: status(config.fly.sessionsToken),
@@ -53,6 +54,9 @@ export function redactConfig(config: Config) {
       linearSecret: secrets.LINEAR_WEBHOOK_SECRET,
       jiraSecret: secrets.JIRA_WEBHOOK_SECRET,
     },
+    linearAgent: config.linearAgent
+      ? { clientId: config.linearAgent.clientId, clientSecret: secrets.LINEAR_OAUTH_CLIENT_SECRET }
+      : null,
     secrets,
   };
 }

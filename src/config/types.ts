@@ -121,6 +121,11 @@ export interface Config {
     /** RECONCILE_INTERVAL_MS (default 300000): the poll period while webhooks are healthy. */
     readonly reconcileIntervalMs: number;
   };
+  /**
+   * AI-Implement as a Linear agent (LINEAR_OAUTH_CLIENT_ID / _SECRET); unset when either is,
+   * and then the install routes answer 503 and agent session events are acknowledged only.
+   */
+  readonly linearAgent: { readonly clientId: string; readonly clientSecret: string } | undefined;
   /** Operator mistakes that do not stop start-up; log each one at warn level. */
   readonly warnings: readonly string[];
 }

@@ -24,6 +24,8 @@ import { webhookRoutes } from './webhooks/webhook-routes.ts';
 import { linearWebhookRoutes } from './webhooks/linear-webhook-routes.ts';
 import { jiraWebhookRoutes } from './webhooks/jira-webhook-routes.ts';
 import type { WebhookHealth } from '../orchestrator/webhook-health.ts';
+import type { AgentSessions } from '../orchestrator/linear-agent/agent-sessions.ts';
+import { linearAgentRoutes, type LinearAgentInstall } from './api/linear-agent-routes.ts';
 import { adminRoutes } from './admin/admin-routes.ts';
 import { apiAuthRefusal } from './admin/session-cookie.ts';
 import { bodyLimits } from './body-limits.ts';
@@ -45,6 +47,10 @@ export interface HttpDeps {
   jiraWebhookSecret?: string;
   /** Tracker webhook health: verified deliveries are reported to it; `/healthz` shows its mode. */
   webhookHealth?: WebhookHealth;
+  /** The Linear agent's install (OAuth); unset → its routes answer 503. */
+  linearAgent?: LinearAgentInstall;
+  /** Handles Linear `AgentSessionEvent` deliveries; unset → they are acknowledged only. */
+  agentSessions?: AgentSessions;
   /** GAP_FILL_TRIGGER_SECRET; unset → `POST /trigger/gap-fill` answers 503. */
   gapFillTriggerSecret?: string;
   /** Sync workflows and template status; unset → those routes answer 503. */
@@ -111,7 +117,14 @@ export function createHttpApp(deps: HttpDeps): Hono {
     }),
   );
   const tracker = { ctx, tickNow: deps.tickNow, health: deps.webhookHealth };
-  app.route('/', linearWebhookRoutes({ ...tracker, secret: deps.linearWebhookSecret }));
+  app.route(
+    '/',
+    linearWebhookRoutes({
+      ...tracker,
+      secret: deps.linearWebhookSecret,
+      ...(deps.agentSessions ? { agent: deps.agentSessions } : {}),
+    }),
+  );
   app.route('/', jiraWebhookRoutes({ ...tracker, secret: deps.jiraWebhookSecret }));
   app.route('/', gapFillTriggerRoutes({ secret: deps.gapFillTriggerSecret, loop: deps.pullRequestLoop }));
 
@@ -140,6 +153,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (deps.platform?.sessions) app.route('/', sessionRoutes(deps.platform.sessions));
     if (deps.platform?.reaper) app.route('/', reaperRoutes(deps.platform.reaper));
     app.route('/', jiraRoutes(deps.jira));
+    app.route('/', linearAgentRoutes(deps.linearAgent, ctx.clock));
     app.route('/', workRoutes(ctx));
     app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));

@@ -17,6 +17,8 @@ export interface Database {
   admin_sessions: AdminSessionsTable;
   settings: SettingsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  linear_app_tokens: LinearAppTokensTable;
+  linear_agent_sessions: LinearAgentSessionsTable;
   pull_request_feedback: PullRequestFeedbackTable;
   secret_changes: SecretChangesTable;
   reaper_actions: ReaperActionsTable;
@@ -280,4 +282,29 @@ export interface ReaperActionsTable {
   age_seconds: number;
   /** 1: recorded only (REAPER_DRY_RUN); 0: carried out. */
   dry_run: number;
+}
+
+/** The Linear OAuth app's token per workspace (migration 0010); tokens encrypted (token-crypto.ts). */
+export interface LinearAppTokensTable {
+  organization_id: string;
+  access_token: string;
+  refresh_token: string | null;
+  /** ISO time the access token expires; null when Linear gave no expiry. */
+  expires_at: string | null;
+  scope: string;
+  /** The app's own user in that workspace (the delegate of issues given to the agent). */
+  app_user_id: string | null;
+  updated_at: string;
+}
+
+/** An agent session Linear opened for the app (migration 0010). */
+export interface LinearAgentSessionsTable {
+  session_id: string;
+  issue_id: string;
+  /** e.g. `ENG-12`: run events name tickets by identifier. */
+  issue_identifier: string;
+  /** `active`, `stopped`. */
+  status: string;
+  created_at: string;
+  updated_at: string;
 }

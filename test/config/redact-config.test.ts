@@ -15,6 +15,8 @@ function everySecretSet(): Record<string, string> {
     GITHUB_WEBHOOK_SECRET: 'SECRET_webhook_0004',
     LINEAR_WEBHOOK_SECRET: 'SECRET_linear_webhook_0011',
     JIRA_WEBHOOK_SECRET: 'SECRET_jira_webhook_0012',
+    LINEAR_OAUTH_CLIENT_ID: 'linear-client-id',
+    LINEAR_OAUTH_CLIENT_SECRET: 'SECRET_linear_oauth_0013',
     GAP_FILL_TRIGGER_SECRET: 'SECRET_gapfill_0005',
     RUNNER_CALLBACK_BASE_URL: 'https://orch.example',
     RUNNER_TOKEN_SECRET: 'SECRET_runner_token_0006_padded_to_32_chars',

@@ -26,11 +26,34 @@ const IssueEvent = z.object({
   updatedFrom: z.record(z.string(), z.unknown()).nullish(),
 });
 
+const AgentSessionEvent = z.object({
+  action: z.string(),
+  agentSession: z.object({
+    id: z.string(),
+    issue: z
+      .object({ id: z.string(), identifier: z.string(), team: z.object({ key: z.string() }) })
+      .nullish(),
+  }),
+  agentActivity: z
+    .object({ signal: z.string().nullish(), content: z.record(z.string(), z.unknown()) })
+    .nullish(),
+});
+
+/** An `AgentSessionEvent` (delegation, mention, follow-up prompt, stop) for the agent handler. */
+export interface LinearAgentEvent {
+  /** `created` (delegated or mentioned) or `prompted` (a follow-up message or a signal). */
+  action: string;
+  sessionId: string;
+  issue: { id: string; identifier: string; teamKey: string } | undefined;
+  /** `stop`, … (`AgentActivitySignal`) on a `prompted` event. */
+  signal: string | undefined;
+  /** The person's message on a `prompted` event. */
+  prompt: string | undefined;
+}
+
 /** What to do with a delivery: tick (with why, for the log and the stored outcome) or not (why not). */
 export type LinearDecision =
-  | { tick: true; event: string; reason: string }
-  | { tick: false; event: string; reason: string }
-  | { invalid: string };
+  { tick: boolean; event: string; reason: string; agent?: LinearAgentEvent } | { invalid: string };
 
 /**
  * `Issue` create with a request label, `Issue` update that adds one (`updatedFrom.labelIds`
@@ -44,6 +67,7 @@ export function decideLinearEvent(payload: unknown): LinearDecision {
   const envelope = Envelope.safeParse(payload);
   if (!envelope.success) return { invalid: 'the body lacks type or action' };
   const event = `${envelope.data.type}.${envelope.data.action}`;
+  if (envelope.data.type === 'AgentSessionEvent') return decideAgentEvent(payload, event);
   if (envelope.data.type !== 'Issue')
     return { tick: false, event, reason: `${event} does not change a ticket` };
   const parsed = IssueEvent.safeParse(payload);
@@ -73,4 +97,28 @@ export function decideLinearEvent(payload: unknown): LinearDecision {
     return { tick: true, event, reason: `${where} moved to ${data.state.name}` };
   }
   return { tick: false, event, reason: `${where} changed without a request label or an end state` };
+}
+
+/** An agent session event is handed to the agent handler, which labels the ticket and asks for the tick. */
+function decideAgentEvent(payload: unknown, event: string): LinearDecision {
+  const parsed = AgentSessionEvent.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { invalid: `${issue?.path.join('.') ?? '(body)'}: ${issue?.message ?? 'is invalid'}` };
+  }
+  const { action, agentSession, agentActivity } = parsed.data;
+  const ticket = agentSession.issue;
+  const body = agentActivity?.content.body;
+  return {
+    tick: false,
+    event,
+    reason: `agent session ${agentSession.id} ${action}${ticket ? ` on ${ticket.identifier}` : ''}`,
+    agent: {
+      action,
+      sessionId: agentSession.id,
+      issue: ticket ? { id: ticket.id, identifier: ticket.identifier, teamKey: ticket.team.key } : undefined,
+      signal: agentActivity?.signal ?? undefined,
+      prompt: typeof body === 'string' ? body : undefined,
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { LINEAR_WEBHOOK_SIGNATURE_HEADER, LinearWebhookClient } from '@linear/sdk/webhooks';
 import { Hono } from 'hono';
+import type { AgentSessions } from '../../orchestrator/linear-agent/agent-sessions.ts';
 import { badRequest } from '../validation.ts';
 import { decideLinearEvent } from './linear-webhook-events.ts';
 import { acceptTrackerDelivery, type TrackerDeliveryDeps } from './tracker-deliveries.ts';
@@ -7,6 +8,8 @@ import { acceptTrackerDelivery, type TrackerDeliveryDeps } from './tracker-deliv
 export interface LinearWebhookDeps extends TrackerDeliveryDeps {
   /** LINEAR_WEBHOOK_SECRET; unset → 503. */
   secret: string | undefined;
+  /** Handles `AgentSessionEvent`s after the answer; unset (no OAuth app) → they are stored only. */
+  agent?: AgentSessions;
 }
 
 /**
@@ -55,7 +58,11 @@ export function linearWebhookRoutes(deps: LinearWebhookDeps): Hono {
         { field: decision.invalid.split(':')[0]!, message: decision.invalid },
       ]);
     }
-    return c.json(await acceptTrackerDelivery(deps, { tracker: 'linear', deliveryId, ...decision }));
+    const { agent, ...delivery } = decision;
+    const answer = await acceptTrackerDelivery(deps, { tracker: 'linear', deliveryId, ...delivery });
+    // After the answer: the first activity is due within Linear's 10 s, well after our 200.
+    if (agent && 'accepted' in answer) setImmediate(() => void deps.agent?.handle(agent));
+    return c.json(answer);
   });
   return app;
 }

@@ -16,6 +16,8 @@ export interface FakeLinearData extends Workspace {
   viewer: FakeUser;
   /** Mutations so far; Linear returns it as `lastSyncId`. */
   syncId: number;
+  /** The workspace's organization id (webhook payloads, `organization { id }`). */
+  organizationId: string;
 }
 
 export function createFakeLinearData(urlKey: string): FakeLinearData {
@@ -23,6 +25,7 @@ export function createFakeLinearData(urlKey: string): FakeLinearData {
     ...createWorkspace(urlKey),
     viewer: { id: randomUUID(), name: 'AI-Implement Bot', email: 'bot@example.com' },
     syncId: 1000,
+    organizationId: randomUUID(),
   };
 }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execute, parse, validate, type DocumentNode, type GraphQLError } from 'graphql';
@@ -30,6 +29,7 @@ import { createRootValue } from './fake-linear-resolvers.ts';
 import { createFakeLinearData } from './fake-linear-data.ts';
 import { linearSchema } from './linear-schema.ts';
 import { createWebhookSender, type FakeLinearWebhooks } from './fake-linear-webhooks.ts';
+import { createFakeAgent, type FakeAgent } from './fake-linear-agent.ts';
 
 export interface FakeLinearOptions {
   /** The personal API key the fake accepts, sent raw in `Authorization` (no "Bearer"). */
@@ -87,8 +87,10 @@ export interface FakeLinear {
   updateIssue(idOrIdentifier: string, patch: IssuePatch): IssueRefs;
   getIssue(idOrIdentifier: string): IssueSnapshot | undefined;
   teamLabels(teamKey: string): string[];
-  /** Signed `Issue` / `IssueLabel` webhooks to the orchestrator, once `configure`d. */
+  /** Signed `Issue` / `IssueLabel` / `AgentSessionEvent` webhooks to the orchestrator, once `configure`d. */
   readonly webhooks: FakeLinearWebhooks;
+  /** The agent app (OAuth client, tokens, sessions and their activities). */
+  readonly agent: FakeAgent;
   close(): Promise<void>;
 }
 
@@ -104,8 +106,11 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
   const requestsLimit = options.requestsLimit ?? 2_500;
   const schema = linearSchema();
   const data = createFakeLinearData(options.workspaceUrlKey ?? 'acme');
-  const rootValue = createRootValue(data);
-  const webhooks = createWebhookSender(data, schema, data.viewer, randomUUID());
+  const agent = createFakeAgent(data);
+  /** Whether the request being answered came with the app's OAuth token (the app actor). */
+  let asApp = false;
+  const rootValue = { ...createRootValue(data), ...agent.resolvers(() => asApp) };
+  const webhooks = createWebhookSender(data, schema, data.viewer, data.organizationId, agent);
   /** Runs a change and sends the webhook events it causes, as Linear does after every change. */
   const changing = <T>(change: () => T): T => {
     const before = webhooks.snapshot();
@@ -195,6 +200,13 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname === '/oauth/token' && request.method === 'POST') {
+        const result = agent.tokenEndpoint(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+        response
+          .writeHead(result.status, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify(result.body));
+        return;
+      }
       if (url.pathname !== '/graphql' || request.method !== 'POST') {
         response
           .writeHead(404, { 'Content-Type': 'application/json' })
@@ -203,7 +215,9 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
       }
       const body = Buffer.concat(chunks).toString('utf8');
       const payload = parsePayload(body);
-      const authorized = request.headers.authorization === apiKey;
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      asApp = bearer !== undefined && agent.isAppToken(bearer);
+      const authorized = request.headers.authorization === apiKey || asApp;
       const recorded: RecordedRequest = {
         operationName: payload?.operationName ?? nameOf(payload?.query ?? ''),
         query: payload?.query ?? body,
@@ -251,6 +265,7 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
     getIssue: (id) => getIssue(data, id),
     teamLabels: (teamKey) => teamLabels(data, teamKey),
     webhooks,
+    agent,
     async close() {
       await webhooks.settled();
       server.closeAllConnections();

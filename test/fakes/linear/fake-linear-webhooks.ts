@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Workspace, WorkspaceIssue } from '../../../src/ticketing/memory/workspace.ts';
+import type { FakeAgent, FakeAgentSession } from './fake-linear-agent.ts';
 import type { FakeUser } from './fake-linear-data.ts';
 import {
   issueLabelWebhookData,
@@ -38,19 +39,28 @@ export interface FakeLinearWebhooks {
   sendStale(issueId: string, ageMs: number): Promise<SentDelivery>;
   /** An `Issue` update event for `issueId` signed with the wrong secret. */
   sendForged(issueId: string): Promise<SentDelivery>;
+  /**
+   * Delegates `issueId` to the agent app (needs `configureAgent`): opens an agent session and
+   * sends `AgentSessionEvent` `created`, as Linear does. Returns the session id.
+   */
+  delegate(issueId: string): string;
+  /** A follow-up in a session: `AgentSessionEvent` `prompted` with a prompt activity (or a signal such as `stop`). */
+  prompt(sessionId: string, message: { body: string; signal?: 'stop' }): void;
 }
 
 export interface WebhookTarget {
   url: string;
   secret: string;
-  /** Default both. */
-  resourceTypes?: ('Issue' | 'IssueLabel')[];
+  /** Default all three (an OAuth app's webhook with data change and agent session events). */
+  resourceTypes?: EventType[];
 }
+
+type EventType = 'Issue' | 'IssueLabel' | 'AgentSessionEvent';
 
 export interface SentDelivery {
   deliveryId: string;
-  type: 'Issue' | 'IssueLabel';
-  action: 'create' | 'update' | 'remove';
+  type: EventType;
+  action: string;
   /** 1 for the first send, 2… for duplicates, retries and replays. */
   attempt: number;
   body: string;
@@ -64,8 +74,8 @@ export interface SentDelivery {
 /** What the sender keeps of an event: enough to send it again (same id, new timestamp). */
 interface Event {
   deliveryId: string;
-  type: 'Issue' | 'IssueLabel';
-  action: 'create' | 'update' | 'remove';
+  type: EventType;
+  action: string;
   envelope: Record<string, unknown>;
 }
 
@@ -98,6 +108,7 @@ export function createWebhookSender(
   schema: GraphQLSchema,
   actor: FakeUser,
   organizationId: string,
+  agent: FakeAgent,
 ): WebhookSender {
   let target: WebhookTarget | undefined;
   const deliveries: SentDelivery[] = [];
@@ -193,21 +204,69 @@ export function createWebhookSender(
   }
 
   function emit(
-    type: Event['type'],
-    action: Event['action'],
+    type: 'Issue' | 'IssueLabel',
+    action: string,
     data: Record<string, unknown>,
     updatedFrom?: Record<string, unknown>,
   ) {
-    if (!target || !(target.resourceTypes ?? ['Issue', 'IssueLabel']).includes(type)) return;
-    const event = {
-      deliveryId: randomUUID(),
-      type,
-      action,
-      envelope: envelopeFor(type, action, data, updatedFrom),
-    };
+    if (!wanted(type)) return;
+    send_(type, action, envelopeFor(type, action, data, updatedFrom));
+  }
+
+  function wanted(type: EventType): boolean {
+    return (
+      target !== undefined &&
+      (target.resourceTypes ?? ['Issue', 'IssueLabel', 'AgentSessionEvent']).includes(type)
+    );
+  }
+
+  /** Sends a new event (twice when `duplicate`), keeping it for redeliveries. */
+  function send_(type: EventType, action: string, envelope: Record<string, unknown>) {
+    const event = { deliveryId: randomUUID(), type, action, envelope };
     events.set(event.deliveryId, event);
     void send(event, 1);
     if (sender.duplicate) void send(event, 2);
+  }
+
+  /** `AgentSessionEventWebhookPayload`, checked against Linear's schema like the others. */
+  function agentEnvelope(action: string, session: FakeAgentSession, activity?: Record<string, unknown>) {
+    const issue = workspace.issues.find((i) => i.id === session.issueId)!;
+    const team = workspace.teams.find((t) => t.id === issue.teamId)!;
+    const now = new Date().toISOString();
+    const agentSession = {
+      id: session.id,
+      appUserId: agent.app.appUserId,
+      organizationId,
+      createdAt: session.createdAt,
+      updatedAt: now,
+      status: action === 'created' ? 'pending' : 'active',
+      type: 'issue',
+      issueId: issue.id,
+      issue: {
+        id: issue.id,
+        identifier: issue.identifier,
+        title: issue.title,
+        teamId: team.id,
+        team: { id: team.id, key: team.key, name: team.name },
+        url: issueWebhookData(workspace, issue).url,
+      },
+    };
+    const envelope = {
+      type: 'AgentSessionEvent',
+      action,
+      agentSession,
+      ...(activity ? { agentActivity: activity } : {}),
+      appUserId: agent.app.appUserId,
+      oauthClientId: agent.app.clientId,
+      organizationId,
+      createdAt: now,
+      webhookId,
+      webhookTimestamp: Date.now(),
+    };
+    const errors = webhookShapeErrors(schema, 'AgentSessionEventWebhookPayload', envelope);
+    if (errors.length > 0)
+      throw new Error(`fake Linear built a webhook Linear would not send: ${errors.join('; ')}`);
+    return envelope;
   }
 
   function attempts(deliveryId: string): number {
@@ -250,6 +309,34 @@ export function createWebhookSender(
       const event = issueEvent(issueId);
       events.set(event.deliveryId, event);
       return send(event, 1, { ageMs });
+    },
+    delegate(issueId) {
+      const session = agent.openSession(issueId);
+      if (wanted('AgentSessionEvent'))
+        send_('AgentSessionEvent', 'created', agentEnvelope('created', session));
+      return session.id;
+    },
+    prompt(sessionId, message) {
+      const session = agent.sessions.find((s) => s.id === sessionId);
+      if (!session) throw new Error(`fake Linear: no agent session ${sessionId}`);
+      const now = new Date().toISOString();
+      const activity = {
+        id: randomUUID(),
+        agentSessionId: session.id,
+        content: { type: 'prompt', body: message.body },
+        createdAt: now,
+        updatedAt: now,
+        ...(message.signal ? { signal: message.signal } : {}),
+        user: {
+          id: actor.id,
+          name: actor.name,
+          email: actor.email,
+          url: `https://linear.app/${workspace.urlKey}/profiles/bot`,
+        },
+        userId: actor.id,
+      };
+      if (wanted('AgentSessionEvent'))
+        send_('AgentSessionEvent', 'prompted', agentEnvelope('prompted', session, activity));
     },
     sendForged(issueId) {
       const event = issueEvent(issueId);

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { describeError } from '../../domain/errors.ts';
+import type { NotificationEvent, Notifier } from '../../notify/types.ts';
+import { activeSessionFor } from '../../store/linear-agent.ts';
+import type { Database } from '../../store/schema.ts';
+import type { AgentActivityContent, AgentClient } from '../../ticketing/linear/agent/agent-client.ts';
+
+/**
+ * Wraps the Slack/Teams notifier: the run events it is told about also go, as activities, to the
+ * Linear agent session of their ticket, when one is open — a dispatch as a `thought` ("planning
+ * started"), a PR as the session's external URL plus a `response`, a failure as an `error`.
+ * Best effort like every notification: never throws, never delays the caller.
+ */
+export function withAgentActivities(
+  inner: Notifier,
+  deps: { db: Kysely<Database>; client: AgentClient; logger: Logger },
+): Notifier {
+  const report = async (event: NotificationEvent) => {
+    if (event.type === 'reaper_alert') return;
+    const session = await activeSessionFor(deps.db, event.issue.identifier);
+    if (!session) return;
+    const id = session.session_id;
+    const phase = event.phase;
+    const activity = (content: AgentActivityContent) => deps.client.createActivity(id, content);
+    if (event.type === 'dispatch_succeeded') {
+      await activity({
+        type: 'thought',
+        body: `${phase} started on ${event.repo} (run ${event.dispatchNumber}).`,
+      });
+    } else if (event.type === 'dispatch_failed') {
+      await activity({ type: 'error', body: `Could not start ${phase}: ${event.error}` });
+    } else if (event.result.status === 'failure') {
+      await activity({ type: 'error', body: `${phase} failed: ${event.result.error}` });
+    } else if (event.result.prUrl) {
+      await deps.client.addExternalUrl(id, 'Pull request', event.result.prUrl);
+      await activity({ type: 'response', body: `${phase} finished: pull request ${event.result.prUrl}` });
+    } else {
+      await activity({ type: 'response', body: `${phase} finished.` });
+    }
+  };
+  return {
+    kind: inner.kind,
+    async notify(event) {
+      void report(event).catch((error: unknown) =>
+        deps.logger.warn({ err: describeError(error) }, 'Linear agent activity not sent'),
+      );
+      await inner.notify(event);
+    },
+  };
+}
