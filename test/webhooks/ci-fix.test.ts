@@ -5,6 +5,7 @@ import { loadPulls } from '../../src/http/api/work-loaders.ts';
 import { findPullRequest } from '../../src/store/pull-requests.ts';
 import { INSTALLATION_ID } from '../github/github-test-setup.ts';
 import { checkRunCompleted, checkSuiteCompleted, workflowRunCompleted } from './check-payloads.ts';
+import { reviewSubmitted } from './webhook-payloads.ts';
 import { startLoopTestBed, type LoopTestBed, type OpenedPullRequest } from './loop-test-bed.ts';
 
 let bed: LoopTestBed;
@@ -307,6 +308,69 @@ describe('CI results on a PR the orchestrator opened', () => {
       checkSuiteCompleted(other, { sha: head, conclusion: 'failure' }),
     );
     expect(response.status).toBe(202);
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+  });
+
+  it('finds a failure whose webhook was lost on the next sweep', async () => {
+    await open();
+    const head = opened.pr.headSha;
+    const test = bed.github.fake.addCheckRun({
+      owner: 'acme',
+      repo: 'api',
+      sha: head,
+      name: 'test',
+      status: 'in_progress',
+    });
+    await suiteDone(head, 'success');
+    expect(await pr()).toMatchObject({ checks_state: 'pending' });
+
+    // The check fails; GitHub's delivery never arrives.
+    Object.assign(test, { status: 'completed', conclusion: 'failure' });
+    expect(await bed.loop.sweep()).toContainEqual(
+      expect.stringMatching(/acme\/api#1 checks: ci-fix dispatched/),
+    );
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+  });
+
+  it('waits for a review-fix pass in flight on the PR, then starts the ci-fix run when it ends', async () => {
+    await open();
+    const head = opened.pr.headSha;
+    await bed.deliver(
+      'pull_request_review',
+      reviewSubmitted(opened.pr, {
+        id: 77,
+        reviewer: { login: 'alice' },
+        state: 'changes_requested',
+        body: 'Rename it.',
+      }),
+    );
+    expect(bed.dispatches('review-fix')).toHaveLength(1);
+    failingTest(head);
+    await suiteDone(head);
+    // One writer per PR: the gate refuses while the review-fix runs.
+    expect(bed.dispatches('ci-fix')).toHaveLength(0);
+    expect((await pr())?.ci_fix_head_sha).toBeNull();
+
+    // The review-fix ends without a push: the same failing head now gets its ci-fix run.
+    await bed.finishRun(bed.dispatches('review-fix')[0]!.payload.dispatchId, {
+      status: 'success',
+      summary: 'Renamed.',
+    });
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+    expect(bed.dispatches('ci-fix')[0]!.payload.ciFailure?.headSha).toBe(head);
+  });
+
+  it('answers 400 naming the field when a used CI event lacks it, and ignores other actions', async () => {
+    await open();
+    const payload = checkSuiteCompleted(opened.pr, { sha: opened.pr.headSha, conclusion: 'failure' });
+    const broken = structuredClone(payload) as { check_suite: Record<string, unknown> };
+    delete broken.check_suite.head_sha;
+    const response = await bed.deliver('check_suite', payload, { rawBody: JSON.stringify(broken) });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain('check_suite.head_sha');
+
+    const requested = await bed.deliver('check_suite', { ...payload, action: 'requested' });
+    expect(await requested.json()).toMatchObject({ ignored: 'check_suite.requested is not used' });
     expect(bed.dispatches('ci-fix')).toHaveLength(0);
   });
 });
