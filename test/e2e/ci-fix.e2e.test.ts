@@ -253,11 +253,18 @@ describe('a PR whose CI fails gets a bounded ci-fix loop (npm start against fake
     await eventually('the failure marker', async () =>
       labelsOf(issue.id)?.includes('AI-Failed') ? true : undefined,
     );
-    const prComment = repo()
-      .comments.filter((c) => c.issueNumber === 2)
-      .at(-1)!.body;
+    // Label, PR comment, ticket comment: one after the other, so each is waited for.
+    const prComment = await eventually('the PR comment', async () =>
+      repo()
+        .comments.filter((c) => c.issueNumber === 2)
+        .map((c) => c.body)
+        .find((body) => body.includes('stops fixing CI')),
+    );
     expect(prComment).toMatch(/stops fixing CI[\s\S]*after 2 ci-fix runs[\s\S]*\*\*test\*\* \(failure\)/);
-    expect(w.linear.getIssue(issue.id)!.comments.at(-1)).toMatch(/stops fixing CI[\s\S]*pull\/2/);
+    const ticketComment = await eventually('the ticket comment', async () =>
+      w.linear.getIssue(issue.id)!.comments.find((body) => body.includes('stops fixing CI')),
+    );
+    expect(ticketComment).toMatch(/stops fixing CI[\s\S]*pull\/2/);
     await w.orchestrator.afterTicks(2);
     expect(dispatchCount()).toBe(before + 2);
     expect(phases().filter((p) => p === 'ci-fix')).toHaveLength(3);
