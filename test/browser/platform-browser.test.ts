@@ -11,6 +11,7 @@ import { createHttpApp } from '../../src/http/app.ts';
 import { createPlatform } from '../../src/orchestrator/platform/platform.ts';
 import { createFlyMachinesClient } from '../../src/fly/machines.ts';
 import { createSessionsService } from '../../src/orchestrator/sessions/sessions.ts';
+import { createReaper, type Reaper } from '../../src/orchestrator/reaper/reaper.ts';
 import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
 import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
@@ -32,6 +33,9 @@ let browser: Browser;
 let page: Page;
 let seen: ReturnType<typeof watchPage>;
 const logLines: string[] = [];
+let dryReaper: Reaper;
+const platformMachines = () =>
+  createFlyMachinesClient(createFlyClient({ apiUrl: fly.url, token: fly.token }), { minDelayMs: 1 });
 const pages: string[] = [];
 
 beforeAll(async () => {
@@ -73,11 +77,18 @@ beforeAll(async () => {
   h.ctx.runnerMode = () => platform.runnerMode.effective();
   platform.sessions = createSessionsService({
     ctx: h.ctx,
-    machines: createFlyMachinesClient(createFlyClient({ apiUrl: fly.url, token: fly.token }), {
-      minDelayMs: 1,
-    }),
+    machines: platformMachines(),
     app: () => APP,
   });
+  const reaperOptions = {
+    ctx: h.ctx,
+    machines: platformMachines(),
+    app: () => APP,
+    alertThreshold: 10,
+    tenant: 'acme',
+  };
+  platform.reaper = createReaper({ ...reaperOptions, dryRun: false });
+  dryReaper = createReaper({ ...reaperOptions, dryRun: true });
   server = await serveApp(
     createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [], platform }),
   );
@@ -278,3 +289,46 @@ describe('Sessions (plain HTML, destroy asks first)', () => {
     expect(seen.errors).toEqual([]);
   });
 });
+
+describe('Reaper (summary by rule, recent actions, the Runners card)', () => {
+  it('shows what the reaper destroyed and what a dry run only recorded', async () => {
+    const destroyed = fly.machines.plant(APP, {
+      ageMs: 30 * 60_000,
+      metadata: { ai_implement_issue: 'ENG-50' },
+    });
+    await platformReaper().sweep();
+    expect(fly.machines.get(destroyed.id)?.state).toBe('destroyed');
+    const spared = fly.machines.plant(APP, { ageMs: 30 * 60_000 });
+    await dryReaper.sweep();
+    expect(fly.machines.get(spared.id)?.state).toBe('started');
+
+    await page.goto(`${server.url}/admin/reaper`);
+    // The summary counts what was carried out; the dry run's record is in the recent actions.
+    expect(await page.locator('[data-kpi="reaper-orphan"]').textContent()).toBe('1');
+    expect(await page.locator('[data-kpi="reaper-total"]').textContent()).toBe('1');
+    expect(await page.locator(`tr[data-reaper-target="${destroyed.id}"] .badge`).textContent()).toBe(
+      'destroyed',
+    );
+    expect(await page.locator(`tr[data-reaper-target="${destroyed.id}"]`).textContent()).toContain('ENG-50');
+    expect(await page.locator(`tr[data-reaper-target="${spared.id}"] .badge`).textContent()).toBe('dry run');
+    expect(await page.getByText('Last sweep:').textContent()).toContain('UTC');
+    // The runner-mode toggle stays at the top.
+    expect(await page.getByRole('form', { name: 'Runner mode' }).count()).toBe(1);
+    await screenshot(page, 'platform-reaper', true);
+
+    await page.goto(`${server.url}/admin/runners`);
+    expect(await page.locator('[data-kpi="reaper-destructions"]').textContent()).toBe('1');
+    expect(seen.errors).toEqual([]);
+  });
+});
+
+function platformReaper(): Reaper {
+  return createReaper({
+    ctx: h.ctx,
+    machines: platformMachines(),
+    app: () => APP,
+    dryRun: false,
+    alertThreshold: 10,
+    tenant: 'acme',
+  });
+}

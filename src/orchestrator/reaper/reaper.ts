@@ -51,7 +51,10 @@ export interface ReaperDeps {
   tenant: string | undefined;
 }
 
-/** `GET /api/reaper/summary`. */
+/**
+ * `GET /api/reaper/summary`: the actions of the last 24 h of the current mode — destructions
+ * and cancellations, or with REAPER_DRY_RUN the ones it only recorded (`dryRun` says which).
+ */
 export interface ReaperSummary {
   windowHours: number;
   total: number;
@@ -315,7 +318,12 @@ export function createReaper(deps: ReaperDeps): Reaper {
       return report;
     },
     async summary() {
-      const counts = await countReaperActionsByRule(ctx.db, new Date(ctx.clock().getTime() - WINDOW_MS));
+      // Of the current mode: destructions, or with REAPER_DRY_RUN what it would have destroyed.
+      const counts = await countReaperActionsByRule(
+        ctx.db,
+        new Date(ctx.clock().getTime() - WINDOW_MS),
+        deps.dryRun,
+      );
       const byRule = Object.fromEntries(REAPER_RULES.map((rule) => [rule, counts.get(rule) ?? 0])) as Record<
         ReaperRule,
         number

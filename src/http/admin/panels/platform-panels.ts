@@ -5,7 +5,8 @@ import { listInFlight } from '../../../store/dispatches.ts';
 import { listMappings } from '../../../store/mappings.ts';
 import { capacityByMapping, countByBucket } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
-import { capacityMeter, emptyRow, kpiCards, notAvailable, section } from '../render-helpers.ts';
+import { capacityMeter, emptyRow, kpiCards, section } from '../render-helpers.ts';
+import { reaperRecentTable, reaperSummaryCard } from './reaper-cards.ts';
 import { runnerModeOf } from './models-panel.ts';
 import type { Platform } from '../../../orchestrator/platform/platform.ts';
 import { notice } from './form-parts.ts';
@@ -13,14 +14,12 @@ import { runnerModeForm } from './runner-mode-form.ts';
 import { liveSessionsTable, readSessions } from './sessions-panel.ts';
 
 /**
- * The Platform group (seed 002): Runners, Sessions, Reaper, Secrets, Settings. What this
- * orchestrator knows — runner-mode override, capacity, per-project modes — is shown; the Fly
- * Machines sessions and reaper have no backend yet, and each panel says so instead of showing
- * invented numbers. The runner-mode toggle (runner-mode-form.ts) sits on the Reaper panel's top
- * and the Runners panel's mode card; Secrets and Settings have their own files.
+ * The Platform group (seed 002): Runners and Reaper here; Sessions, Secrets and Settings have
+ * their own files. Runners: the runner-mode override, live Fly sessions (count and the first
+ * eight), capacity, the reaper's 24-hour destructions and per-project configured and effective
+ * modes. Reaper: the runner-mode toggle (runner-mode-form.ts) at the top, the 24-hour summary by
+ * rule with the last sweep, and the recent actions (reaper-cards.ts).
  */
-
-const FLY = 'the Fly Machines runner';
 
 export async function runnersPanel(
   ctx: OrchestratorContext,
@@ -29,11 +28,12 @@ export async function runnersPanel(
   platform?: Platform,
   modeError?: string,
 ): Promise<PanelContent> {
-  const [mappings, inFlight, override, live] = await Promise.all([
+  const [mappings, inFlight, override, live, reaper] = await Promise.all([
     listMappings(ctx.db),
     listInFlight(ctx.db),
     ctx.runnerMode(),
     readSessions(platform),
+    platform?.reaper?.summary(),
   ]);
   const capacity = capacityByMapping(mappings, countByBucket(inFlight));
   const used = capacity.reduce((sum, entry) => sum + entry.inProgress, 0);
@@ -52,7 +52,16 @@ export async function runnersPanel(
       key: 'live-sessions',
     },
     { label: 'Capacity utilization', value: `${used} / ${cap}`, hint: 'runs in flight / total cap' },
-    { label: 'Reaper destructions, 24 h', value: '—', hint: 'not available yet' },
+    {
+      label: 'Reaper destructions, 24 h',
+      value: reaper ? reaper.total : '—',
+      hint: reaper
+        ? reaper.dryRun
+          ? 'dry run: recorded, not destroyed'
+          : 'Machines destroyed, runs cancelled'
+        : '',
+      key: 'reaper-destructions',
+    },
   ])}
   ${platform ? modeCard(query, csrf, platform, 'runners', modeError) : ''}
   ${section(
@@ -125,12 +134,11 @@ export async function reaperPanel(
         ? await modeCard(query, csrf, platform, 'reaper', modeError)
         : section('Runner mode', html`<p>Current runner mode: <strong>${mode}</strong>.</p>`)
     }
-    ${section(
-      'Destructions',
-      notAvailable(
-        'the 24-hour destruction summary by rule and the recent actions (/api/reaper/*)',
-        `the reaper of ${FLY}`,
-      ),
-    )}`,
+    ${
+      platform?.reaper
+        ? html`${reaperSummaryCard(await platform.reaper.summary())}
+          ${reaperRecentTable(await platform.reaper.recent(50))}`
+        : section('Destructions', html`<p class="muted">The reaper is not wired here.</p>`)
+    }`,
   };
 }
