@@ -55,6 +55,9 @@ const KEPT_OPERATIONS: Record<string, string[]> = {
   '/repos/{owner}/{repo}/actions/jobs/{job_id}/logs': ['get'],
   '/repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs': ['post'],
   '/repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks': ['get'],
+  // The project stepper's repository picker: every repository the App's installations reach.
+  '/app/installations': ['get'],
+  '/installation/repositories': ['get'],
 };
 
 /**

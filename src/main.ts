@@ -259,6 +259,7 @@ async function main(): Promise<void> {
     gapFillTriggerSecret: config.gapFill.triggerSecret,
     templateSync: createTemplateSync({ github, orchestratorUrl: config.runner.callbackBaseUrl }),
     jira,
+    listRepositories: () => github.listRepositories(),
     checkMapping: async (mapping) => [
       ...flyMappingProblems(mapping, flyMachines !== undefined),
       ...(await checkMappingWithTracker(jira, mapping, log)),

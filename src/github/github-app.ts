@@ -1,6 +1,7 @@
 import { App } from '@octokit/app';
 import { Octokit, RequestError } from 'octokit';
 import { isTokenRequest, toGitHubError } from './errors.ts';
+import { listInstallationRepositories, type InstallationRepository } from './installation-repositories.ts';
 
 /**
  * The GitHub App client: authenticates as the app (JWT), finds the installation on a repository,
@@ -132,6 +133,8 @@ export interface GitHubAppClient {
    * GitHub: https://docs.github.com/rest/apps/apps#get-the-authenticated-app
    */
   getApp(): Promise<GitHubAppInfo>;
+  /** Every repository the App's installations reach (installation-repositories.ts). */
+  listRepositories(): Promise<{ repositories: InstallationRepository[]; truncated: boolean }>;
 }
 
 /** Enforces `timeoutMs` on every request Octokit makes, unless the caller passed its own signal. */
@@ -302,7 +305,14 @@ export function createGitHubAppClient(options: GitHubAppClientOptions): GitHubAp
     }
   }
 
-  return { repoOctokit, dispatchWorkflow, findWorkflowRun, cancelWorkflowRun, getApp };
+  return {
+    repoOctokit,
+    dispatchWorkflow,
+    findWorkflowRun,
+    cancelWorkflowRun,
+    getApp,
+    listRepositories: () => listInstallationRepositories(app),
+  };
 }
 
 /** The run id of a dispatch answered with `return_run_details` (200), if the body has one. */

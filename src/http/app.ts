@@ -9,6 +9,7 @@ import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { mappingRoutes, type MappingCheck } from './api/mapping-routes.ts';
 import { jiraRoutes } from './api/jira-routes.ts';
+import { githubRoutes, type RepositoryLister } from './api/github-routes.ts';
 import type { JiraProvider } from '../ticketing/jira/jira-provider.ts';
 import { overviewRoutes } from './api/overview-routes.ts';
 import { statusRoutes, type StatusCheck } from './api/status-routes.ts';
@@ -68,6 +69,8 @@ export interface HttpDeps {
   completedTicks?: () => number;
   /** Wall and CPU time of the last completed tick in ms, shown by `GET /healthz`. */
   lastTick?: () => { durationMs: number; cpuMs: number } | undefined;
+  /** The GitHub App's repositories, for the stepper's picker; unset → `GET /api/github/repositories` answers 503. */
+  listRepositories?: RepositoryLister;
   /** Runner mode, Fly settings and secrets (the Platform panels); unset → those routes answer 404. */
   platform?: Platform;
 }
@@ -154,6 +157,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (deps.platform?.reaper) app.route('/', reaperRoutes(deps.platform.reaper));
     app.route('/', jiraRoutes(deps.jira));
     app.route('/', linearAgentRoutes(deps.linearAgent, ctx.clock));
+    app.route('/', githubRoutes(deps.listRepositories));
     app.route('/', workRoutes(ctx));
     app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));

@@ -32,6 +32,14 @@ beforeAll(async () => {
       { name: 'runner-callback', ok: true, detail: 'runners report to https://orchestrator.example' },
       { name: 'gap-fill-trigger', ok: false, detail: 'set GAP_FILL_TRIGGER_SECRET to enable /ai-implement' },
     ],
+    // The App's repositories (GitHub's side is test/http/github-repositories-api.test.ts).
+    listRepositories: async () => ({
+      repositories: [
+        { owner: 'acme', repo: 'api', fullName: 'acme/api', defaultBranch: 'main', private: true },
+        { owner: 'acme', repo: 'web-app', fullName: 'acme/web-app', defaultBranch: 'trunk', private: false },
+      ],
+      truncated: false,
+    }),
   });
   server = await serveApp(app);
   browser = await launchChromium();
@@ -132,6 +140,21 @@ describe('the admin UI over a day of work', () => {
     await page.getByRole('button', { name: 'Save project' }).click();
     await page.getByText('Project WEB saved.').waitFor();
     expect(await page.locator('tr[data-team-key="WEB"]').textContent()).toMatch(/\d+ \/ 2/);
+  });
+
+  it('fills the source from the repository picker, offered from the GitHub App’s repositories', async () => {
+    await page.goto(`${server.url}/admin/projects/new`);
+    const current = page.locator('[data-nav-step][aria-current="step"] .step-title');
+    await page.getByLabel(/Team key/).fill('PICK');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => current.textContent()).toBe('Source');
+    const picker = page.getByLabel('Pick a repository of the GitHub App');
+    expect(await page.locator('#github-repositories option').count()).toBe(2);
+    await picker.fill('acme/web-app');
+    await picker.dispatchEvent('change');
+    expect(await page.getByLabel(/GitHub owner/).inputValue()).toBe('acme');
+    expect(await page.getByLabel(/Repository name/).inputValue()).toBe('web-app');
+    expect(await page.getByLabel(/Default branch/).inputValue()).toBe('trunk');
   });
 
   it('refuses a new project whose team key is taken, on the team key itself', async () => {

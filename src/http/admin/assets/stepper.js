@@ -259,6 +259,53 @@ function setUpStepper(form) {
     return failed;
   }
 
+  /**
+   * The repository picker: the GitHub App's repositories (GET /api/github/repositories) offered
+   * for the issues repository and, through one "owner/repo" field, for the code repository —
+   * picking one fills owner, repository name and default branch. Typing by hand still works; an
+   * orchestrator without a GitHub App, or one GitHub refuses, simply offers nothing.
+   */
+  async function offerRepositories() {
+    const { ok, body } = await api('GET', '/api/github/repositories');
+    if (!ok || body.repositories.length === 0) return;
+    const list = document.createElement('datalist');
+    list.id = 'github-repositories';
+    for (const repository of body.repositories) {
+      const option = document.createElement('option');
+      option.value = repository.fullName;
+      list.append(option);
+    }
+    form.append(list);
+    form.querySelector('[data-field="ticketingConfig.repository"]')?.setAttribute('list', list.id);
+    const owner = form.querySelector('[data-field="owner"]');
+    const repo = form.querySelector('[data-field="repo"]');
+    const branch = form.querySelector('[data-field="defaultBranch"]');
+    if (!owner || !repo || owner.readOnly || repo.readOnly) return;
+    const field = document.createElement('div');
+    field.className = 'field';
+    const label = document.createElement('label');
+    label.htmlFor = 'repository-picker';
+    label.textContent = 'Pick a repository of the GitHub App';
+    const picker = document.createElement('input');
+    picker.id = 'repository-picker';
+    picker.setAttribute('list', list.id);
+    picker.placeholder = 'owner/repo';
+    picker.autocomplete = 'off';
+    const help = document.createElement('p');
+    help.className = 'help';
+    help.textContent = `${body.repositories.length} repositories${body.truncated ? ' (the first ones)' : ''}; or fill in the fields below.`;
+    picker.addEventListener('change', () => {
+      const wanted = picker.value.trim().toLowerCase();
+      const chosen = body.repositories.find((repository) => repository.fullName.toLowerCase() === wanted);
+      if (!chosen) return;
+      owner.value = chosen.owner;
+      repo.value = chosen.repo;
+      if (branch && !branch.readOnly) branch.value = chosen.defaultBranch;
+    });
+    field.append(label, picker, help);
+    owner.closest('.field').before(field);
+  }
+
   form.addEventListener('change', applyShowWhen);
   form.addEventListener('submit', (event) => {
     // Enter in a field submits the form: on a middle step that means "Next".
@@ -275,4 +322,5 @@ function setUpStepper(form) {
   for (const legend of form.querySelectorAll('legend')) legend.tabIndex = -1;
   applyShowWhen();
   show(0);
+  offerRepositories().catch(() => undefined);
 }

@@ -5,9 +5,11 @@ import { resolveExecutionMode } from '../../../orchestrator/execution-mode.ts';
 import { listMappings } from '../../../store/mappings.ts';
 import type { PanelContent } from '../layout.ts';
 import { badge, emptyRow, kpiCards, type Html } from '../render-helpers.ts';
+import { ticketingScope } from './ticketing-scope.ts';
 
 /**
- * Models & providers (seed 002): read-only provider and region per mapping. Model ids live in
+ * Models & providers (seed 002): read-only provider and region per mapping, with the tracker it
+ * takes tickets from (Linear, Jira or GitHub Issues). Model ids live in
  * each repository's WORKFLOW.md / PLANNING.md front matter, so they are not shown or edited here.
  */
 export async function modelsPanel(ctx: OrchestratorContext): Promise<PanelContent> {
@@ -25,6 +27,7 @@ export async function modelsPanel(ctx: OrchestratorContext): Promise<PanelConten
         <tr>
           <th scope="col">Team</th>
           <th scope="col">Repo</th>
+          <th scope="col">Tickets from</th>
           <th scope="col">Provider</th>
           <th scope="col">Bedrock region</th>
           <th scope="col">Planning</th>
@@ -34,12 +37,13 @@ export async function modelsPanel(ctx: OrchestratorContext): Promise<PanelConten
       <tbody>
         ${
           mappings.length === 0
-            ? emptyRow(6, 'No project mappings yet.')
+            ? emptyRow(7, 'No project mappings yet.')
             : mappings.map(
                 (mapping) =>
                   html`<tr>
                     <td>${mapping.teamKey}</td>
                     <td>${mapping.owner}/${mapping.repo}</td>
+                    <td>${ticketingScope(mapping)}</td>
                     <td>${badge(mapping.provider)}</td>
                     <td>${regionCell(mapping)}</td>
                     <td>${planningOf(mapping)}</td>

@@ -7,6 +7,7 @@ import { listMappings } from '../../../store/mappings.ts';
 import { capacityByMapping, countByBucket, type MappingCapacity } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
 import { apiButton, badge, emptyRow, type Html } from '../render-helpers.ts';
+import { ticketingScope } from './ticketing-scope.ts';
 
 /**
  * Projects (seed 002, Configure): the mappings with pause/resume, edit, delete and Sync
@@ -63,18 +64,9 @@ export async function projectsPanel(ctx: OrchestratorContext, saved?: string): P
 
 function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined): Html {
   const key = encodeURIComponent(mapping.teamKey);
-  const scope =
-    mapping.ticketingConfig.kind === 'jira'
-      ? html`jira <code class="muted">${mapping.ticketingConfig.jql}</code>`
-      : mapping.ticketingConfig.kind === 'github'
-        ? html`github
-            <span class="muted"
-              >issues of ${mapping.ticketingConfig.repository ?? `${mapping.owner}/${mapping.repo}`}</span
-            >`
-        : html`linear <span class="muted">team ${mapping.teamKey}</span>`;
   return html`<tr data-team-key="${mapping.teamKey}">
     <th scope="row">${mapping.teamKey}</th>
-    <td>${scope}</td>
+    <td>${ticketingScope(mapping)}</td>
     <td>${mapping.owner}/${mapping.repo} <span class="muted">@ ${mapping.defaultBranch}</span></td>
     <td>
       ${mapping.executionMode} · ${mapping.provider}${mapping.awsRegion ? ` (${mapping.awsRegion})` : ''}
