@@ -24,7 +24,12 @@ export type RunCloseReason =
    * An operator (Sessions panel) or the reaper destroyed the run's Fly Machine: like a refusal
    * the next poll retries, the ticket gets its ask back and no failure is counted.
    */
-  | 'session_destroyed';
+  | 'session_destroyed'
+  /**
+   * A person stopped the run (a `stop` in its Linear agent session): its backend run is
+   * cancelled; the ticket shows the failure marker, but no failure is counted for the breaker.
+   */
+  | 'stopped';
 
 /** A run as the marker rule sees it: the latest dispatch of the ticket. */
 export interface RunForMarker {

@@ -73,11 +73,11 @@ export async function reconcileInFlight(ctx: OrchestratorContext): Promise<Recon
 }
 
 /**
- * Cancels the backend run of a closed ticket's dispatch. Its id is known when the backend named
- * it at dispatch; otherwise (a dispatch of unknown outcome, GHES) the run is looked up by its
+ * Cancels the backend run of a dispatch (its ticket closed, or a person stopped it). Its id is
+ * known when the backend named it at dispatch; otherwise (a dispatch of unknown outcome, GHES) the run is looked up by its
  * dispatch id first.
  */
-async function cancelRun(ctx: OrchestratorContext, row: DispatchRow): Promise<void> {
+export async function cancelRun(ctx: OrchestratorContext, row: DispatchRow): Promise<void> {
   const backend = ctx.backends.get(row.runner_mode as ExecutionMode);
   const mapping = await getMapping(ctx.db, row.team_key);
   if (!backend?.cancel || !mapping) return;
@@ -94,15 +94,12 @@ async function cancelRun(ctx: OrchestratorContext, row: DispatchRow): Promise<vo
     }
     if (!externalId) return;
     await backend.cancel({ mapping, externalId });
-    ctx.logger.info(
-      { issue: row.issue_identifier, dispatchId: row.id },
-      'ticket closed: its run was cancelled',
-    );
+    ctx.logger.info({ issue: row.issue_identifier, dispatchId: row.id }, 'run cancelled');
   } catch (error) {
     // Its result, if it still reports, is recorded and applies nothing (run-results.ts).
     ctx.logger.warn(
       { issue: row.issue_identifier, dispatchId: row.id, err: describeError(error) },
-      'ticket closed, but its run could not be cancelled',
+      'run could not be cancelled',
     );
   }
 }

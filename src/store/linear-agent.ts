@@ -52,3 +52,28 @@ export async function activeSessionFor(
     .limit(1)
     .executeTakeFirst();
 }
+
+export async function getAgentSession(
+  db: Kysely<Database>,
+  sessionId: string,
+): Promise<LinearAgentSessionRow | undefined> {
+  return db
+    .selectFrom('linear_agent_sessions')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
+}
+
+/** `stopped` after a person's stop: run events no longer go to the session. */
+export async function setAgentSessionStatus(
+  db: Kysely<Database>,
+  sessionId: string,
+  status: 'active' | 'stopped',
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('linear_agent_sessions')
+    .set({ status, updated_at: at.toISOString() })
+    .where('session_id', '=', sessionId)
+    .execute();
+}

@@ -29,7 +29,7 @@ async function get(route: string) {
 }
 
 describe('AI-Implement as a Linear agent (npm start, fake Linear OAuth app and agent sessions)', () => {
-  it('installs with actor=app, then a delegation is acknowledged, labelled, dispatched and its PR reported', async () => {
+  it('installs with actor=app, then a delegation is acknowledged, labelled, dispatched, its PR reported, and a stop cancels a run', async () => {
     const install = await get('/api/linear/oauth/install');
     expect(install.status).toBe(302);
     const consent = new URL(install.headers.get('location')!);
@@ -95,10 +95,24 @@ describe('AI-Implement as a Linear agent (npm start, fake Linear OAuth app and a
       session().activities.some((a) => a.type === 'response') ? true : undefined,
     );
 
-    // A stop is answered honestly: this build cannot act on it yet.
-    w.linear.webhooks.prompt(sessionId, { body: 'stop', signal: 'stop' });
+    // A stop in the session of a running ticket cancels its run and frees the slot.
+    const second = w.linear.addIssue({ team: 'ENG', title: 'Import CSV', state: 'Todo' });
+    const secondSession = w.linear.webhooks.delegate(second.id);
+    await eventually('the second dispatch', async () =>
+      w.github.dispatches.length === 2 ? true : undefined,
+    );
+    w.linear.webhooks.prompt(secondSession, { body: 'stop', signal: 'stop' });
+    const stopped = () => w.linear.agent.sessions.find((s) => s.id === secondSession)!;
     await eventually('the stop answer', async () =>
-      session().activities.some((a) => String(a.body).startsWith('Stop received')) ? true : undefined,
+      stopped().activities.some((a) => String(a.body).startsWith('Stopped:')) ? true : undefined,
+    );
+    expect(stopped().activities.at(-1)).toEqual({
+      type: 'response',
+      body: expect.stringContaining(`implementation run on acme/api of ${second.identifier} was cancelled`),
+    });
+    expect(w.github.workflowRuns.at(-1)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    await eventually('the failure marker', async () =>
+      w.linear.getIssue(second.id)?.labels.includes('AI-Failed') ? true : undefined,
     );
     w.linear.assertNoRejections();
     expect(w.orchestrator.output()).not.toContain(w.linear.agent.app.clientSecret);

@@ -1,6 +1,7 @@
 import { describeError } from '../../domain/errors.ts';
 import { getMapping } from '../../store/mappings.ts';
-import { saveAgentSession } from '../../store/linear-agent.ts';
+import { getAgentSession, saveAgentSession, setAgentSessionStatus } from '../../store/linear-agent.ts';
+import { stopRunsOf } from '../stop-run.ts';
 import type { AgentClient } from '../../ticketing/linear/agent/agent-client.ts';
 import type { OrchestratorContext } from '../context.ts';
 
@@ -24,8 +25,9 @@ export interface AgentSessions {
  * at once with a `thought` (Linear wants a first activity within 10 s), and the ticket gets the
  * `AI-Implement` label — so everything after is exactly the label's path: the same mapping,
  * admission gate, dedup window and caps, and a tick asked for now. Run events then reach the
- * session through the agent notifier (agent-notifier.ts). `stop` and follow-up prompts are
- * answered honestly: this build cannot act on them yet (docs/decisions/tracker-webhooks.md).
+ * session through the agent notifier (agent-notifier.ts). `stop` stops and cancels the ticket's
+ * runs (stop-run.ts); a follow-up prompt is answered honestly: this build does not act on it
+ * yet (docs/decisions/tracker-webhooks.md).
  */
 export function createAgentSessions(deps: {
   ctx: OrchestratorContext;
@@ -74,10 +76,27 @@ export function createAgentSessions(deps: {
   }
 
   async function prompted(event: AgentSessionEvent): Promise<void> {
+    if (event.signal === 'stop') return stop(event);
+    await say(event.sessionId, {
+      type: 'response',
+      body: 'Follow-up prompts are not acted on yet: comment on the pull request instead — review feedback there starts a fix pass.',
+    });
+  }
+
+  /** `stop`: the ticket's in-flight runs are stopped and cancelled, and the session says so. */
+  async function stop(event: AgentSessionEvent): Promise<void> {
+    const session = await getAgentSession(ctx.db, event.sessionId);
+    if (!session) {
+      await say(event.sessionId, { type: 'response', body: 'Stopped: nothing of this session was running.' });
+      return;
+    }
+    await setAgentSessionStatus(ctx.db, session.session_id, 'stopped', ctx.clock());
+    const stopped = await stopRunsOf(ctx, session.issue_id, 'stopped from Linear by a person');
     const body =
-      event.signal === 'stop'
-        ? 'Stop received, but this build cannot stop a run from Linear yet: move the issue to Canceled (that ends its run) or cancel the GitHub Actions run.'
-        : 'Follow-up prompts are not acted on yet: comment on the pull request instead — review feedback there starts a fix pass.';
+      stopped.length === 0
+        ? `Stopped: no run of ${session.issue_identifier} was in flight.`
+        : `Stopped: the ${stopped.map((r) => `${r.phase} run on ${r.repo}`).join(' and ')} of ${session.issue_identifier} ` +
+          'was cancelled and the ticket marked AI-Failed; delegate it again, or add AI-Implement, to start over.';
     await say(event.sessionId, { type: 'response', body });
   }
 
