@@ -26,6 +26,12 @@ const workflowFile = z
 const positiveInt = (max: number) =>
   z.number().int('must be a whole number').min(1, 'must be at least 1').max(max);
 
+/** An amount in US dollars: above 0, at most a million (a typo guard), cents or finer. */
+const dollars = z
+  .number({ error: 'must be a number of US dollars' })
+  .positive('must be above 0')
+  .max(1_000_000, 'must be at most 1000000');
+
 export const LinearTicketingConfigSchema = z.object({ kind: z.literal('linear') }).strict();
 
 export const JiraTicketingConfigSchema = z
@@ -123,6 +129,19 @@ export const MappingInputSchema = z
       .min(0, 'must be at least 0')
       .max(10)
       .default(2),
+    /**
+     * Dollars one run may spend on the agent, passed to Claude Code as `--max-budget-usd` per
+     * pass (issue 16); unlimited when unset.
+     */
+    maxRunCostUsd: dollars.optional(),
+    /** Dollars the team's runs may spend per UTC day / calendar month (UTC); enforced by the gate. */
+    dailyBudgetUsd: dollars.optional(),
+    monthlyBudgetUsd: dollars.optional(),
+    /**
+     * New pickups wait (`review_capacity`) while this many of the team's AI pull requests are
+     * open and not approved; unlimited when unset. Follow-up runs on existing PRs still go.
+     */
+    maxPullRequestsAwaitingReview: positiveInt(1000).optional(),
     /** A custom runner image for Fly and local runs; otherwise AI_IMPLEMENT_RUNNER_IMAGE. */
     runnerImage: z.string().trim().min(1).optional(),
   })

@@ -1,6 +1,23 @@
 import { z } from 'zod';
 
 /**
+ * What a run (or one of its agent passes) used: dollars as Claude Code reports them, tokens
+ * (`inputTokens` counts all input; the cache fields say how much of it was read from or written
+ * to the prompt cache), conversation turns.
+ */
+const UsageFields = {
+  costUsd: z.number().nonnegative().optional(),
+  inputTokens: z.number().int().nonnegative().optional(),
+  outputTokens: z.number().int().nonnegative().optional(),
+  cacheReadTokens: z.number().int().nonnegative().optional(),
+  cacheCreationTokens: z.number().int().nonnegative().optional(),
+  turns: z.number().int().nonnegative().optional(),
+};
+
+/** More passes than any pipeline makes (iterations × units + review + gap analysis), with room. */
+const MAX_PASSES = 200;
+
+/**
  * The body of `POST /runner/result` (CONTRACTS.md §4). Unknown members are refused so a typo
  * in a runner is caught, not silently dropped.
  */
@@ -13,10 +30,23 @@ export const RunResultSchema = z
     error: z.string().max(20_000).optional(),
     usage: z
       .object({
-        costUsd: z.number().nonnegative().optional(),
-        inputTokens: z.number().int().nonnegative().optional(),
-        outputTokens: z.number().int().nonnegative().optional(),
-        turns: z.number().int().nonnegative().optional(),
+        ...UsageFields,
+        /** The model that cost the most in this run. */
+        model: z.string().min(1).max(200).optional(),
+        /** Each agent pass, in order (issue 16). */
+        passes: z
+          .array(
+            z
+              .object({
+                ...UsageFields,
+                label: z.string().min(1).max(200),
+                model: z.string().min(1).max(200),
+                subtype: z.string().min(1).max(100),
+              })
+              .strict(),
+          )
+          .max(MAX_PASSES)
+          .optional(),
       })
       .strict()
       .optional(),

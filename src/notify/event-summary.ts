@@ -1,4 +1,10 @@
-import type { NotificationEvent, NotificationLabels, NotifiedIssue, NotifiedRun } from './types.ts';
+import type {
+  BudgetAlert,
+  NotificationEvent,
+  NotificationLabels,
+  NotifiedIssue,
+  NotifiedRun,
+} from './types.ts';
 
 /**
  * A notification in neutral form, rendered by each notifier in its own markup. `headline`,
@@ -26,7 +32,12 @@ const FACT_MAX = 150;
 
 /** Builds the neutral summary of `event`, labelled with the tenant when configured. */
 export function summarizeEvent(event: NotificationEvent, labels: NotificationLabels): EventSummary {
-  const summary = event.type === 'reaper_alert' ? summarizeReaper(event) : summarizeRun(event);
+  const summary =
+    event.type === 'reaper_alert'
+      ? summarizeReaper(event)
+      : event.type === 'budget_alert'
+        ? summarizeBudget(event)
+        : summarizeRun(event);
   const tenantFacts = [
     ...(labels.clientSlug ? [{ label: 'Client', value: clip(oneLine(labels.clientSlug), FACT_MAX) }] : []),
     ...(labels.flyAppName ? [{ label: 'Fly app', value: clip(oneLine(labels.flyAppName), FACT_MAX) }] : []),
@@ -42,14 +53,20 @@ export function summarizeEvent(event: NotificationEvent, labels: NotificationLab
 
 type PartialSummary = Omit<EventSummary, 'plainText'>;
 
-function summarizeRun(event: Exclude<NotificationEvent, { type: 'reaper_alert' }>): PartialSummary {
+function summarizeRun(
+  event: Exclude<NotificationEvent, { type: 'reaper_alert' } | { type: 'budget_alert' }>,
+): PartialSummary {
   const issue = {
     identifier: clip(oneLine(event.issue.identifier), FACT_MAX),
     title: clip(oneLine(event.issue.title), TITLE_MAX),
     url: event.issue.url,
   };
   const links = [{ label: `Open ${issue.identifier}`, url: event.issue.url }];
-  const base = { issue, facts: runFacts(event), detail: undefined };
+  const cost =
+    event.type === 'run_finished' && event.costUsd !== undefined
+      ? [{ label: 'Cost', value: `$${event.costUsd.toFixed(2)}` }]
+      : [];
+  const base = { issue, facts: [...runFacts(event), ...cost], detail: undefined };
   switch (event.type) {
     case 'dispatch_succeeded':
       return { ...base, tone: 'good', headline: `Dispatched ${event.phase} run`, links: httpOnly(links) };
@@ -109,6 +126,33 @@ function summarizeReaper(event: Extract<NotificationEvent, { type: 'reaper_alert
       label: 'Why',
       text: 'More destructions than REAPER_ALERT_THRESHOLD can mean a runaway reaper rule; check the Reaper panel.',
     },
+    links: [],
+  };
+}
+
+function summarizeBudget(event: BudgetAlert): PartialSummary {
+  const which = event.teamKey
+    ? `${event.teamKey}'s ${event.period} budget`
+    : `the global ${event.period} budget`;
+  const spent = `$${event.spentUsd.toFixed(2)} of $${event.budgetUsd.toFixed(2)}`;
+  const full = event.thresholdPercent >= 100;
+  return {
+    tone: full ? 'attention' : 'warning',
+    headline: full
+      ? `Spend reached ${which}: new runs wait until ${event.resetsAt}`
+      : `Spend passed ${event.thresholdPercent} % of ${which}`,
+    issue: undefined,
+    facts: [
+      { label: 'Spent', value: spent },
+      { label: 'Resets', value: event.resetsAt },
+      ...(event.teamKey ? [{ label: 'Team', value: clip(oneLine(event.teamKey), FACT_MAX) }] : []),
+    ],
+    detail: full
+      ? {
+          label: 'What happens',
+          text: 'Tickets of this budget get a budget blocker until it resets; raise the budget on the mapping (or GLOBAL_MONTHLY_BUDGET_USD) to let them run now.',
+        }
+      : undefined,
     links: [],
   };
 }

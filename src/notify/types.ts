@@ -30,7 +30,10 @@ export type NotificationEvent =
   | ({
       type: 'run_finished';
       result: { status: 'success'; prUrl: string | undefined } | { status: 'failure'; error: string };
+      /** Dollars the run spent, when it reported its usage (issue 16). */
+      costUsd?: number;
     } & NotifiedRun)
+  | BudgetAlert
   | {
       type: 'reaper_alert';
       /** Destructions in the window. */
@@ -58,4 +61,21 @@ export interface Notifier {
   /** `none` when NOTIFY_WEBHOOK_URL is unset. */
   readonly kind: 'slack' | 'teams' | 'none';
   notify(event: NotificationEvent): Promise<void>;
+}
+
+/**
+ * A budget passed 80 % or 100 % of its amount (issue 16); sent once per budget, period and
+ * threshold. At 100 % the admission gate holds the budget's new runs until `resetsAt`.
+ */
+export interface BudgetAlert {
+  type: 'budget_alert';
+  /** `daily` or `monthly` of a team (`teamKey`), or the global monthly budget (no `teamKey`). */
+  period: 'daily' | 'monthly';
+  teamKey?: string;
+  /** 80 or 100. */
+  thresholdPercent: number;
+  spentUsd: number;
+  budgetUsd: number;
+  /** ISO-8601 UTC: the start of the next period. */
+  resetsAt: string;
 }

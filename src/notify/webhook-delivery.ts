@@ -30,7 +30,7 @@ export async function deliverSafely(
       {
         notifier: target.kind,
         event: event.type,
-        issue: event.type === 'reaper_alert' ? undefined : event.issue.identifier,
+        issue: 'issue' in event ? event.issue.identifier : undefined,
         category: failure.category,
       },
       scrubUrl(`${target.kind} notification not delivered: ${failure.message}`, target.webhookUrl),

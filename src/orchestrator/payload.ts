@@ -33,6 +33,7 @@ export function buildPayload(input: PayloadInput): DispatchPayload {
     maxTurns: mapping.maxTurns,
     maxIterations: mapping.maxIterations,
     maxJobMinutes: mapping.maxJobMinutes,
+    maxRunCostUsd: mapping.maxRunCostUsd,
   });
   const related = pickDefined({
     parent: ticket.parent ? toRelated(ticket.parent) : undefined,

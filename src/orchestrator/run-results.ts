@@ -37,6 +37,14 @@ export async function handleRunResult(
     branch: result.branch ?? null,
     costUsd: result.usage?.costUsd ?? null,
     usageJson: result.usage ? canonicalJson(result.usage) : null,
+    usage: {
+      input_tokens: result.usage?.inputTokens ?? null,
+      output_tokens: result.usage?.outputTokens ?? null,
+      cache_read_tokens: result.usage?.cacheReadTokens ?? null,
+      cache_creation_tokens: result.usage?.cacheCreationTokens ?? null,
+      turns: result.usage?.turns ?? null,
+      model: result.usage?.model ?? null,
+    },
     error: result.status === 'failure' ? (result.error ?? 'the runner reported a failure') : null,
   });
   if (!accepted) {
@@ -165,6 +173,7 @@ async function applyLifecycle(
       type: 'run_finished',
       ...notifiedRun(row),
       result: { status: 'failure', error: outcome.error },
+      ...costOf(row),
     });
     return;
   }
@@ -202,6 +211,7 @@ async function applyLifecycle(
     type: 'run_finished',
     ...notifiedRun(row),
     result: { status: 'success', prUrl: result.prUrl },
+    ...costOf(row),
   });
 }
 
@@ -271,6 +281,11 @@ export async function dispatchImplementation(
     );
     return undefined;
   }
+}
+
+/** The run's reported cost for its notification; nothing when it reported none. */
+function costOf(row: DispatchRow): { costUsd?: number } {
+  return row.cost_usd === null ? {} : { costUsd: row.cost_usd };
 }
 
 function notifiedRun(row: DispatchRow): NotifiedRun {

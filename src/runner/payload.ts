@@ -39,6 +39,7 @@ const PayloadSchema = z.object({
       maxTurns: z.number().int().positive().optional(),
       maxIterations: z.number().int().positive().optional(),
       maxJobMinutes: z.number().int().positive().optional(),
+      maxRunCostUsd: z.number().positive().optional(),
     })
     .optional(),
   provider: z.object({ name: z.enum(['anthropic', 'bedrock']), awsRegion: z.string().optional() }),

@@ -120,7 +120,7 @@ export async function runPipeline(
       // Already reported as a failed step; clean-up steps never change the outcome on their own.
     }
   }
-  const usage = ctx.state.usage;
+  const usage = runUsage(ctx);
   const failure = ctx.state.failure;
   const notes = ctx.state.notes.join('\n');
   const result: RunResult = failure
@@ -146,4 +146,17 @@ async function runLoop(ctx: RunContext, entry: StepLoop): Promise<void> {
     if (entry.done(ctx)) return;
   }
   entry.exhausted(ctx);
+}
+
+/** The result's `usage`: the run's sums, the costliest model, and every pass. */
+function runUsage(ctx: RunContext): NonNullable<RunResult['usage']> {
+  const { passes } = ctx.state;
+  const costByModel = new Map<string, number>();
+  for (const pass of passes) costByModel.set(pass.model, (costByModel.get(pass.model) ?? 0) + pass.costUsd);
+  const model = [...costByModel].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return {
+    ...ctx.state.usage,
+    ...(model ? { model } : {}),
+    ...(passes.length > 0 ? { passes: passes.slice(0, 200) } : {}),
+  };
 }

@@ -1,7 +1,7 @@
 import type { DispatchPayload } from '../runners/types.ts';
 import type { AgentRunner } from './agent/claude-cli.ts';
 import type { Sandbox } from './agent/sandbox.ts';
-import type { AgentUsage } from './agent/stream-json.ts';
+import type { AgentPassUsage, AgentUsage } from './agent/stream-json.ts';
 import type { Reporter } from './callbacks.ts';
 import type { Git } from './git.ts';
 import type { PullRef, RepoApi } from './github-api.ts';
@@ -27,7 +27,8 @@ export interface RunContext {
   remote: Remote;
   /** Epoch ms by which the run must be reporting: the job's time cap minus a reserve. */
   deadline: number;
-  caps: { maxTurns: number; maxIterations: number };
+  /** `maxRunCostUsd`: the run's agent spend cap in dollars (payload caps); none when absent. */
+  caps: { maxTurns: number; maxIterations: number; maxRunCostUsd?: number };
   /** Git in the checkout, as the agent user and without credentials (available from `checkout` on). */
   git: Git;
   /** Undefined without GITHUB_TOKEN; steps that need it fail with a message saying so. */
@@ -68,6 +69,8 @@ export interface RunState {
   pull: PullRef | undefined;
   gapCommentUrl: string | undefined;
   usage: AgentUsage;
+  /** Each agent pass's usage, in order (the result's `usage.passes`). */
+  passes: AgentPassUsage[];
   /** Lines for the result's summary. */
   notes: string[];
   failure: { step: string; message: string } | undefined;
@@ -100,6 +103,7 @@ export function initialState(usage: AgentUsage): RunState {
     pull: undefined,
     gapCommentUrl: undefined,
     usage,
+    passes: [],
     notes: [],
     failure: undefined,
   };

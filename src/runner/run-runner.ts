@@ -128,7 +128,11 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
       logFile: path.join(paths.logs, 'git.log'),
     }),
     deadline: Date.now() + jobMs - Math.min(REPORTING_RESERVE_MS, jobMs / 10),
-    caps: { maxTurns: caps.maxTurns, maxIterations: caps.maxIterations },
+    caps: {
+      maxTurns: caps.maxTurns,
+      maxIterations: caps.maxIterations,
+      ...(payload.caps?.maxRunCostUsd !== undefined ? { maxRunCostUsd: payload.caps.maxRunCostUsd } : {}),
+    },
     git: createGit({
       dir: paths.repo,
       env: sandbox.env,

@@ -24,7 +24,8 @@ export interface DispatchPayload {
     siblings?: RelatedIssue[];
     dependencies?: (RelatedIssue & { resolved: boolean })[];
   };
-  caps?: { maxTurns?: number; maxIterations?: number; maxJobMinutes?: number };
+  /** `maxRunCostUsd`: dollars the whole run may spend on the agent (the mapping's; issue 16). */
+  caps?: { maxTurns?: number; maxIterations?: number; maxJobMinutes?: number; maxRunCostUsd?: number };
   provider: { name: 'anthropic' | 'bedrock'; awsRegion?: string };
   image?: string;
   pullRequest?: { number: number; branch: string };

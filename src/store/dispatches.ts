@@ -28,7 +28,12 @@ export type NewDispatch = Omit<
   | 'dispatch_attempts'
   | 'last_attempt_at'
   | 'ci_failure_json'
+  | UsageColumn
 > & { ci_failure_json?: string | null };
+
+/** The usage columns of migration 0012, set when a result is accepted. */
+type UsageColumn =
+  'input_tokens' | 'output_tokens' | 'cache_read_tokens' | 'cache_creation_tokens' | 'turns' | 'model';
 
 /** Statuses of a dispatch that still holds its slot. */
 export const IN_FLIGHT = ['pending', 'running'];
@@ -114,6 +119,8 @@ export interface AcceptedResult {
   branch: string | null;
   costUsd: number | null;
   usageJson: string | null;
+  /** The run's token counts, turns and costliest model; all null when it reported no usage. */
+  usage?: Pick<DispatchRow, UsageColumn>;
   error: string | null;
 }
 
@@ -142,6 +149,7 @@ export async function acceptResult(
       branch: result.branch,
       cost_usd: result.costUsd,
       usage_json: result.usageJson,
+      ...result.usage,
       error: result.error,
       close_reason: sql<string>`coalesce(close_reason, 'result')`,
       // A result proves the run started, even when the dispatch call's answer was lost.
@@ -390,16 +398,24 @@ export async function listDispatchesOfJob(db: Kysely<Database>, jobId: string): 
   return db.selectFrom('dispatches').selectAll().where('job_id', '=', jobId).orderBy('created_at').execute();
 }
 
+/** A job at a glance: its newest dispatch number, runs in flight, and what all its runs cost. */
+export interface JobSummary {
+  newestDispatchNumber: number;
+  inFlight: number;
+  /** Dollars over every run of the job that reported a cost (planning, implementation, follow-ups); null: none did. */
+  costUsd: number | null;
+}
+
 /**
- * Per job: its newest dispatch number and how many of its dispatches are in flight — one grouped
+ * Per job: its newest dispatch number and how many of its dispatches are in flight and their summed cost — one grouped
  * query for many jobs (the Pull requests panel) instead of one query per job. Job ids go in
  * chunks of 500 to stay far below SQLite's and PostgreSQL's bound-parameter limits.
  */
 export async function summarizeJobs(
   db: Kysely<Database>,
   jobIds: string[],
-): Promise<Map<string, { newestDispatchNumber: number; inFlight: number }>> {
-  const summary = new Map<string, { newestDispatchNumber: number; inFlight: number }>();
+): Promise<Map<string, JobSummary>> {
+  const summary = new Map<string, JobSummary>();
   for (let i = 0; i < jobIds.length; i += 500) {
     const rows = await db
       .selectFrom('dispatches')
@@ -407,12 +423,17 @@ export async function summarizeJobs(
         'job_id',
         eb.fn.max('dispatch_number').as('newest'),
         eb.fn.sum(eb.case().when('status', 'in', IN_FLIGHT).then(1).else(0).end()).as('in_flight'),
+        eb.fn.sum<number | string | null>('cost_usd').as('cost'),
       ])
       .where('job_id', 'in', jobIds.slice(i, i + 500))
       .groupBy('job_id')
       .execute();
     for (const row of rows) {
-      summary.set(row.job_id, { newestDispatchNumber: Number(row.newest), inFlight: Number(row.in_flight) });
+      summary.set(row.job_id, {
+        newestDispatchNumber: Number(row.newest),
+        inFlight: Number(row.in_flight),
+        costUsd: row.cost === null ? null : Math.round(Number(row.cost) * 1e6) / 1e6,
+      });
     }
   }
   return summary;
@@ -498,4 +519,27 @@ export async function listDispatchesOfPullRequests(
     );
   }
   return rows;
+}
+
+/**
+ * Dollars spent per issue, over all its runs that reported a cost: one grouped query per 500
+ * issues (the Issues panel's page), read through `dispatches_issue_number`. Issues without a
+ * reported cost are absent.
+ */
+export async function sumCostOfIssues(
+  db: Kysely<Database>,
+  issueIds: string[],
+): Promise<Map<string, number>> {
+  const costs = new Map<string, number>();
+  for (let i = 0; i < issueIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('dispatches')
+      .select((eb) => ['issue_id', eb.fn.sum<number | string>('cost_usd').as('cost')])
+      .where('issue_id', 'in', issueIds.slice(i, i + 500))
+      .where('cost_usd', 'is not', null)
+      .groupBy('issue_id')
+      .execute();
+    for (const row of rows) costs.set(row.issue_id, Math.round(Number(row.cost) * 1e6) / 1e6);
+  }
+  return costs;
 }

@@ -22,6 +22,7 @@ export interface Database {
   pull_request_feedback: PullRequestFeedbackTable;
   secret_changes: SecretChangesTable;
   reaper_actions: ReaperActionsTable;
+  budget_alerts: BudgetAlertsTable;
 }
 
 export interface MappingsTable {
@@ -82,6 +83,14 @@ export interface DispatchesTable {
   dispatch_attempts: number;
   /** When the last backend call under this id began; null before the first. */
   last_attempt_at: string | null;
+  /** What the run used, from its result's `usage` (migration 0012); null: not reported. */
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_creation_tokens: number | null;
+  turns: number | null;
+  /** The model that cost the most in the run. */
+  model: string | null;
 }
 
 export interface DedupWindowTable {
@@ -307,4 +316,15 @@ export interface LinearAgentSessionsTable {
   status: string;
   created_at: string;
   updated_at: string;
+}
+
+/** A budget notification sent (migration 0012): once per budget, period and threshold. */
+export interface BudgetAlertsTable {
+  /** `team:<teamKey>:daily`, `team:<teamKey>:monthly` or `global:monthly`. */
+  budget: string;
+  /** The period's start, ISO-8601 UTC. */
+  period_start: string;
+  /** Percent of the budget: 80 or 100. */
+  threshold: number;
+  sent_at: string;
 }

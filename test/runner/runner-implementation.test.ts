@@ -113,12 +113,17 @@ describe('an implementation run', () => {
     });
     // 0.1 + 0.05 (implement) + 0.02 + 0.01 (review) + 0.003 (gap analysis); the stand-in reports
     // 1 000 input and 200 output tokens per turn: 5 + 3 + 1 + 1 + 1 turns.
-    expect(JSON.parse(dispatch!.usage_json!)).toEqual({
+    const usage = JSON.parse(dispatch!.usage_json!) as Record<string, unknown> & { passes: unknown[] };
+    expect(usage).toMatchObject({
       costUsd: 0.183,
       inputTokens: 11_000,
       outputTokens: 2_200,
+      cacheReadTokens: 0,
+      cacheCreationTokens: 0,
       turns: 11,
+      model: 'claude-sonnet-4-6',
     });
+    expect(usage.passes).toHaveLength(5);
 
     const pulls = await adminGet(world, '/api/pulls');
     expect(pulls).toMatchObject({

@@ -25,6 +25,8 @@ describe('stream-json parsing', () => {
       costUsd: 0.0012000000000000001,
       inputTokens: 200,
       outputTokens: 40,
+      cacheReadTokens: 0,
+      cacheCreationTokens: 0,
       turns: 2,
     });
     expect(reader.counts).toMatchObject({ assistant: 2, toolUses: 1, unparsed: 0 });
@@ -45,11 +47,28 @@ describe('stream-json parsing', () => {
   });
 
   it('adds usages, keeping cost to micro-dollars', () => {
-    const a = { costUsd: 0.1, inputTokens: 1, outputTokens: 2, turns: 3 };
-    expect(addUsage(a, { costUsd: 0.2, inputTokens: 1, outputTokens: 1, turns: 1 })).toEqual({
+    const a = {
+      costUsd: 0.1,
+      inputTokens: 1,
+      outputTokens: 2,
+      cacheReadTokens: 1,
+      cacheCreationTokens: 0,
+      turns: 3,
+    };
+    const b = {
+      costUsd: 0.2,
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheCreationTokens: 1,
+      turns: 1,
+    };
+    expect(addUsage(a, b)).toEqual({
       costUsd: 0.3,
       inputTokens: 2,
       outputTokens: 3,
+      cacheReadTokens: 1,
+      cacheCreationTokens: 1,
       turns: 4,
     });
   });

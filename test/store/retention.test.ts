@@ -50,6 +50,12 @@ function dispatch(id: string, job: string, extra: Partial<DispatchInsert> = {}):
     dispatch_attempts: 1,
     last_attempt_at: daysAgo(120),
     ci_failure_json: null,
+    input_tokens: null,
+    output_tokens: null,
+    cache_read_tokens: null,
+    cache_creation_tokens: null,
+    turns: null,
+    model: null,
     ...extra,
   };
 }

@@ -183,3 +183,8 @@ export function capacityMeter(entry: { inProgress: number; cap: number }): Html 
     ${entry.inProgress} of ${entry.cap}
   </meter>`;
 }
+
+/** Dollars as the panels show them (`$0.42`, `$12.30`); `—` when unknown. */
+export function formatUsd(usd: number | null | undefined): string {
+  return usd === null || usd === undefined ? '—' : `$${usd.toFixed(2)}`;
+}

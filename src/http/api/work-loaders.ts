@@ -6,7 +6,9 @@ import {
   listDispatchesOfJob,
   listLedgerIssues,
   listRecentDispatches,
+  sumCostOfIssues,
   summarizeJobs,
+  type DispatchRow,
   type LedgerIssueKey,
 } from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
@@ -76,9 +78,10 @@ export async function loadIssues(ctx: OrchestratorContext, page?: PageRequest) {
     key.issue_id,
   ]);
   const ids = pageKeys.map((key) => key.issue_id);
-  const [latest, tracked] = await Promise.all([
+  const [latest, tracked, costs] = await Promise.all([
     latestDispatchesOfIssues(ctx.db, ids),
     listTrackedIssuesByIds(ctx.db, ids),
+    sumCostOfIssues(ctx.db, ids),
   ]);
   const approved = await listApprovedJobIds(
     ctx.db,
@@ -90,6 +93,7 @@ export async function loadIssues(ctx: OrchestratorContext, page?: PageRequest) {
   const view = issuesView(tracked, latestByIssue, mappings, inFlight);
   const position = new Map(ids.map((id, index) => [id, index]));
   view.issues.sort((a, b) => (position.get(a.issueId) ?? 0) - (position.get(b.issueId) ?? 0));
+  for (const issue of view.issues) issue.costUsd = costs.get(issue.issueId) ?? null;
   return { ...view, nextCursor };
 }
 
@@ -137,6 +141,7 @@ export interface PullView extends Omit<PullRequestLoopSummary, 'lastDispatchAt'>
   status: string;
   /** The newest dispatch number of the PR's job: how many runs it took. */
   iteration: number;
+  /** Dollars over all the PR's runs (its job: planning, implementation, every follow-up). */
   costUsd: number | null;
   lastDispatchAt: string;
   secondsSinceLastDispatch: number;
@@ -170,7 +175,7 @@ export async function loadPulls(
       jobId: row.job_id,
       status: job && job.inFlight > 0 ? 'running' : row.status,
       iteration: job?.newestDispatchNumber ?? 1,
-      costUsd: row.cost_usd,
+      costUsd: job?.costUsd ?? row.cost_usd,
       lastDispatchAt,
       secondsSinceLastDispatch: Math.max(0, Math.round((now - Date.parse(lastDispatchAt)) / 1000)),
     };
@@ -225,7 +230,9 @@ export async function loadJobSteps(ctx: OrchestratorContext, jobId: string) {
       finishedAt: d.finished_at,
       error: d.error,
       prUrl: d.pr_url,
+      usage: usageView(d),
     })),
+    costUsd: sumCost(dispatches),
     steps: steps.map((step) => ({
       dispatchId: step.dispatch_id,
       step: step.step,
@@ -235,4 +242,39 @@ export async function loadJobSteps(ctx: OrchestratorContext, jobId: string) {
       receivedAt: step.received_at,
     })),
   };
+}
+
+/** What one run used, as the job page shows it; null when the run reported no usage. */
+export interface UsageView {
+  costUsd: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cacheReadTokens: number | null;
+  cacheCreationTokens: number | null;
+  turns: number | null;
+  model: string | null;
+  /** Each agent pass (label, model, subtype, cost, tokens, turns), as the runner reported them. */
+  passes: unknown[];
+}
+
+function usageView(row: DispatchRow): UsageView | null {
+  if (row.cost_usd === null && row.usage_json === null) return null;
+  const reported = row.usage_json ? (JSON.parse(row.usage_json) as { passes?: unknown[] }) : {};
+  return {
+    costUsd: row.cost_usd,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cacheReadTokens: row.cache_read_tokens,
+    cacheCreationTokens: row.cache_creation_tokens,
+    turns: row.turns,
+    model: row.model,
+    passes: Array.isArray(reported.passes) ? reported.passes : [],
+  };
+}
+
+/** Dollars over the rows that reported a cost, to micro-dollars; null when none did. */
+function sumCost(rows: DispatchRow[]): number | null {
+  const costs = rows.map((row) => row.cost_usd).filter((cost): cost is number => cost !== null);
+  if (costs.length === 0) return null;
+  return Math.round(costs.reduce((sum, cost) => sum + cost, 0) * 1e6) / 1e6;
 }

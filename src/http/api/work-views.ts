@@ -131,6 +131,8 @@ export interface IssueView {
   /** True when the issue is ready for implementation; false while planning is still pending. */
   readyForImplementation: boolean;
   lastDispatchAt: string | null;
+  /** Dollars over all the issue's runs that reported a cost; null: none did. */
+  costUsd: number | null;
 }
 
 /** The Issues inbox: what the poll saw, merged with what the ledger knows (newest dispatch per issue). */
@@ -154,6 +156,7 @@ export function issuesView(
       stage,
       readyForImplementation: stage === 'plan_approved' || row.phase !== 'planning',
       lastDispatchAt: row.created_at,
+      costUsd: null,
     });
   }
   for (const row of tracked) {
@@ -174,6 +177,7 @@ export function issuesView(
       stage: row.stage,
       readyForImplementation: row.stage !== 'planning_pending',
       lastDispatchAt: known?.lastDispatchAt ?? null,
+      costUsd: null,
     });
   }
   return { issues: [...issues.values()], inProgressByMapping: capacityByMapping(mappings, inFlightByBucket) };

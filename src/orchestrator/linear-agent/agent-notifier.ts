@@ -17,7 +17,7 @@ export function withAgentActivities(
   deps: { db: Kysely<Database>; client: AgentClient; logger: Logger },
 ): Notifier {
   const report = async (event: NotificationEvent) => {
-    if (event.type === 'reaper_alert') return;
+    if (event.type === 'reaper_alert' || event.type === 'budget_alert') return;
     const session = await activeSessionFor(deps.db, event.issue.identifier);
     if (!session) return;
     const id = session.session_id;

@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { lastLines, runProcess, type ProcessUser } from '../process.ts';
-import { NO_USAGE, createStreamReader, usageOf, type AgentUsage } from './stream-json.ts';
+import {
+  NO_USAGE,
+  createStreamReader,
+  usageOf,
+  type AgentPassUsage,
+  type AgentUsage,
+} from './stream-json.ts';
 
 /**
  * Claude Code headless: `claude -p --output-format stream-json --verbose --max-turns N --model M
@@ -20,6 +26,8 @@ export interface AgentRequest {
   mode: AgentMode;
   maxTurns: number;
   timeoutMs: number;
+  /** `--max-budget-usd`: dollars this pass may spend; unlimited when absent. */
+  maxBudgetUsd?: number;
 }
 
 export interface AgentOutcome {
@@ -35,8 +43,9 @@ export interface AgentOutcome {
 /** The pass failed: timed out, crashed, or ended with an error result. */
 export class AgentError extends Error {
   override name = 'AgentError';
-  readonly kind: 'timeout' | 'failed';
-  constructor(kind: 'timeout' | 'failed', message: string) {
+  /** `budget`: Claude Code stopped at `--max-budget-usd`. */
+  readonly kind: 'timeout' | 'failed' | 'budget';
+  constructor(kind: 'timeout' | 'failed' | 'budget', message: string) {
     super(message);
     this.kind = kind;
   }
@@ -52,7 +61,7 @@ export interface AgentRunnerOptions {
   user?: ProcessUser;
   logsDir: string;
   /** Every pass's usage, failed passes included: their tokens were spent too. */
-  onUsage: (usage: AgentUsage) => void;
+  onUsage: (usage: AgentPassUsage) => void;
 }
 
 export interface AgentRunner {
@@ -76,6 +85,12 @@ const READ_ONLY_FLAGS = [
   'Edit,Write,NotebookEdit,Bash',
 ];
 
+/**
+ * The `result` subtype of a session stopped by `--max-budget-usd` (Agent SDK `SDKResultMessage`:
+ * https://docs.anthropic.com/en/docs/claude-code/sdk/sdk-typescript#sdkresultmessage).
+ */
+const BUDGET_SUBTYPE = 'error_max_budget_usd';
+
 export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
   let passes = 0;
   const script = /\.(c|m)?(j|t)s$/.test(options.claudePath);
@@ -92,6 +107,10 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       '--model',
       request.model,
       ...(request.mode === 'edit' ? EDIT_FLAGS : READ_ONLY_FLAGS),
+      // Two decimals is what the CLI's own cost display shows; never round up past the budget.
+      ...(request.maxBudgetUsd !== undefined
+        ? ['--max-budget-usd', (Math.floor(request.maxBudgetUsd * 100) / 100).toFixed(2)]
+        : []),
     ];
     const reader = createStreamReader();
     const logFile = path.join(
@@ -119,8 +138,13 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       );
     }
     const result = reader.result;
-    const usage = result ? usageOf(result) : NO_USAGE;
-    options.onUsage(usage);
+    const usage: AgentUsage = result ? usageOf(result) : NO_USAGE;
+    options.onUsage({
+      ...usage,
+      label: request.label,
+      model: reader.model ?? request.model,
+      subtype: result?.subtype ?? 'none',
+    });
     if (exit.timedOut) {
       throw new AgentError(
         'timeout',
@@ -131,6 +155,12 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       throw new AgentError(
         'failed',
         `Claude Code exited with ${exit.code ?? exit.signal} without a result message: ${lastLines(exit.output, 10)}`,
+      );
+    }
+    if (result.subtype === BUDGET_SUBTYPE) {
+      throw new AgentError(
+        'budget',
+        `the run's budget is spent: the ${request.label} pass stopped at --max-budget-usd ${request.maxBudgetUsd?.toFixed(2) ?? '?'} after $${usage.costUsd.toFixed(2)}`,
       );
     }
     const hitMaxTurns = result.subtype === 'error_max_turns';

@@ -38,10 +38,31 @@ export interface AgentUsage {
   /** Every input token processed: uncached, written to and read from the prompt cache. */
   inputTokens: number;
   outputTokens: number;
+  /** Of `inputTokens`: read from the prompt cache. */
+  cacheReadTokens: number;
+  /** Of `inputTokens`: written to the prompt cache. */
+  cacheCreationTokens: number;
   turns: number;
 }
 
-export const NO_USAGE: AgentUsage = { costUsd: 0, inputTokens: 0, outputTokens: 0, turns: 0 };
+/** One agent pass's usage, as the run's result lists it (`usage.passes`). */
+export interface AgentPassUsage extends AgentUsage {
+  /** The pass's label (`implement`, `review`, …). */
+  label: string;
+  /** The model the pass ran with (the `system`/`init` message's, else the one asked for). */
+  model: string;
+  /** Claude Code's `result` subtype (`success`, `error_max_budget_usd`, …); `none` without one. */
+  subtype: string;
+}
+
+export const NO_USAGE: AgentUsage = {
+  costUsd: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheCreationTokens: 0,
+  turns: 0,
+};
 
 /** Sums usages (a run's several agent passes). */
 export function addUsage(a: AgentUsage, b: AgentUsage): AgentUsage {
@@ -50,6 +71,8 @@ export function addUsage(a: AgentUsage, b: AgentUsage): AgentUsage {
     costUsd: Math.round((a.costUsd + b.costUsd) * 1e6) / 1e6,
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheCreationTokens: a.cacheCreationTokens + b.cacheCreationTokens,
     turns: a.turns + b.turns,
   };
 }
@@ -64,6 +87,8 @@ export function usageOf(message: ResultMessage): AgentUsage {
       (usage.cache_creation_input_tokens ?? 0) +
       (usage.cache_read_input_tokens ?? 0),
     outputTokens: usage.output_tokens ?? 0,
+    cacheReadTokens: usage.cache_read_input_tokens ?? 0,
+    cacheCreationTokens: usage.cache_creation_input_tokens ?? 0,
     turns: message.num_turns,
   };
 }

@@ -15,14 +15,12 @@ import { commitCheckpoint } from './checkpoint.ts';
  */
 export async function implement(ctx: RunContext): Promise<StepOutcome> {
   const { main } = models(ctx);
-  const pass = (label: string, unit?: WorkUnit) =>
-    agentPass(ctx, {
-      label,
-      prompt: implementPrompt(ctx, unit),
-      model: main,
-      mode: 'edit',
-      maxTurns: ctx.caps.maxTurns,
-    });
+  const pass = (label: string, unit?: WorkUnit, share = 1) =>
+    agentPass(
+      ctx,
+      { label, prompt: implementPrompt(ctx, unit), model: main, mode: 'edit', maxTurns: ctx.caps.maxTurns },
+      share,
+    );
   const passes: Record<string, unknown>[] = [];
   const summaries: string[] = [];
   const record = (label: string, outcome: AgentOutcome) => {
@@ -33,7 +31,9 @@ export async function implement(ctx: RunContext): Promise<StepOutcome> {
   if (units.length > 0) {
     const { parallel, sequential } = scheduleUnits(units);
     // allSettled: a failing unit must not leave the others running unobserved.
-    const results = await Promise.allSettled(parallel.map((unit) => pass(`unit-${unit.id}`, unit)));
+    const results = await Promise.allSettled(
+      parallel.map((unit) => pass(`unit-${unit.id}`, unit, 1 / parallel.length)),
+    );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     results.forEach((result, index) => {

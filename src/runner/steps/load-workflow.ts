@@ -87,8 +87,9 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
     env: agent.env,
     user: ctx.sandbox.user,
     logsDir: ctx.paths.logs,
-    onUsage: (usage) => {
-      ctx.state.usage = addUsage(ctx.state.usage, usage);
+    onUsage: (pass) => {
+      ctx.state.usage = addUsage(ctx.state.usage, pass);
+      ctx.state.passes.push(pass);
     },
   });
   return {

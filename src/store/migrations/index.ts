@@ -7,6 +7,7 @@ import * as secretChanges from './0006-secret-changes.ts';
 import * as reaper from './0008-reaper.ts';
 import * as ciFix from './0009-ci-fix.ts';
 import * as linearAgent from './0010-linear-agent.ts';
+import * as budgets from './0012-budgets.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-reaper': reaper,
   '0009-ci-fix': ciFix,
   '0010-linear-agent': linearAgent,
+  '0012-budgets': budgets,
 };

@@ -31,6 +31,7 @@ const VALUE_OPTIONS = new Set([
   '--allowed-tools',
   '--disallowedTools',
   '--disallowed-tools',
+  '--max-budget-usd',
 ]);
 const FLAG_OPTIONS = new Set(['-p', '--print', '--verbose']);
 const PERMISSION_MODES = ['acceptEdits', 'bypassPermissions', 'default', 'dontAsk', 'plan'];
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
     fail('Error: When using --print, --output-format=stream-json requires --verbose');
   const maxTurns = Number(options.get('--max-turns') ?? '1000');
   if (!Number.isInteger(maxTurns) || maxTurns < 1) fail(`error: --max-turns must be a positive integer`);
+  const maxBudget = options.has('--max-budget-usd') ? Number(options.get('--max-budget-usd')) : undefined;
+  if (maxBudget !== undefined && !(maxBudget > 0)) fail('error: --max-budget-usd must be a positive number');
   const permissionMode = options.get('--permission-mode') ?? 'default';
   if (!PERMISSION_MODES.includes(permissionMode)) {
     fail(
@@ -138,13 +141,21 @@ async function main(): Promise<void> {
     : 'Invalid API key · Please run /login';
   print(textMessage(session, text));
   const turns = rule?.turns ?? (rule?.actions?.length ?? 0) + 1;
-  const subtype = turns > maxTurns ? 'error_max_turns' : (rule?.subtype ?? 'success');
+  const cost = rule?.costUsd ?? 0;
+  // Like the CLI, the budget is checked after each API call: the pass that passes it still pays for that call.
+  const subtype =
+    turns > maxTurns
+      ? 'error_max_turns'
+      : maxBudget !== undefined && cost > maxBudget
+        ? 'error_max_budget_usd'
+        : (rule?.subtype ?? 'success');
   print(
     resultMessage(session, {
       subtype,
       text: subtype === 'success' ? text : undefined,
       turns: Math.min(turns, maxTurns + 1),
-      costUsd: rule?.costUsd ?? 0,
+      costUsd: cost,
+      cacheReadTokens: rule?.cacheReadTokens ?? 0,
       inputTokens: rule?.inputTokens ?? 1_000 * turns,
       outputTokens: rule?.outputTokens ?? 200 * turns,
       durationMs: Date.now() - started,
@@ -159,6 +170,7 @@ async function main(): Promise<void> {
       allowed,
       disallowed,
       maxTurns,
+      ...(maxBudget !== undefined ? { maxBudgetUsd: maxBudget } : {}),
       prompt,
       started,
       ended: Date.now(),

@@ -23,8 +23,11 @@ export interface StandInRule {
   result?: string;
   /** `success` (default), `error_max_turns`, `error_during_execution`. */
   subtype?: string;
+  /** Dollars the pass costs; above `--max-budget-usd` it ends with `error_max_budget_usd`. */
   costUsd?: number;
   inputTokens?: number;
+  /** Of the input, tokens read from the prompt cache. */
+  cacheReadTokens?: number;
   outputTokens?: number;
   /** Conversation turns the pass reports; more than `--max-turns` ends in `error_max_turns`. */
   turns?: number;

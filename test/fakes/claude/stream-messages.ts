@@ -15,11 +15,11 @@ export interface StreamSession {
   tools: string[];
 }
 
-const usage = (input: number, output: number) => ({
+const usage = (input: number, output: number, cacheRead = 0) => ({
   input_tokens: input,
   output_tokens: output,
   cache_creation_input_tokens: 0,
-  cache_read_input_tokens: 0,
+  cache_read_input_tokens: cacheRead,
 });
 
 let messageCount = 0;
@@ -100,6 +100,7 @@ export interface ResultInput {
   costUsd: number;
   inputTokens: number;
   outputTokens: number;
+  cacheReadTokens?: number;
   durationMs: number;
   denials: object[];
 }
@@ -119,7 +120,7 @@ export function resultMessage(session: StreamSession, input: ResultInput): objec
     session_id: session.sessionId,
     total_cost_usd: input.costUsd,
     usage: {
-      ...usage(input.inputTokens, input.outputTokens),
+      ...usage(input.inputTokens, input.outputTokens, input.cacheReadTokens),
       server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
       service_tier: 'standard',
     },
@@ -127,14 +128,18 @@ export function resultMessage(session: StreamSession, input: ResultInput): objec
       [session.model]: {
         inputTokens: input.inputTokens,
         outputTokens: input.outputTokens,
-        cacheReadInputTokens: 0,
+        cacheReadInputTokens: input.cacheReadTokens ?? 0,
         cacheCreationInputTokens: 0,
         webSearchRequests: 0,
         costUSD: input.costUsd,
       },
     },
     permission_denials: input.denials,
-    terminal_reason: isError ? 'max_turns' : 'completed',
+    terminal_reason: isError
+      ? input.subtype === 'error_max_budget_usd'
+        ? 'max_budget'
+        : 'max_turns'
+      : 'completed',
     uuid: randomUUID(),
   };
 }

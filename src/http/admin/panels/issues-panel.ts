@@ -3,7 +3,7 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadIssues } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
 import { cursorPager, panelPage } from '../pager.ts';
-import { apiButton, badge, emptyRow, externalLink, section, timeCell } from '../render-helpers.ts';
+import { apiButton, badge, emptyRow, externalLink, formatUsd, section, timeCell } from '../render-helpers.ts';
 
 /**
  * Issues (seed 002): every issue the mappings match, its tracker state and where it stands —
@@ -26,6 +26,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
             <th scope="col">Stage</th>
             <th scope="col">Ready</th>
             <th scope="col">Last dispatch</th>
+            <th scope="col">Cost</th>
             <th scope="col"><span class="visually-hidden">Actions</span></th>
           </tr>
         </thead>
@@ -33,7 +34,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
           ${
             view.issues.length === 0
               ? emptyRow(
-                  7,
+                  8,
                   'No issues yet: label one AI-Implement in a mapped team and wait for the next poll.',
                 )
               : view.issues.map(
@@ -51,6 +52,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
                         ${issue.readyForImplementation ? 'ready for implementation' : 'planning pending'}
                       </td>
                       <td>${timeCell(issue.lastDispatchAt)}</td>
+                      <td>${formatUsd(issue.costUsd)}</td>
                       <td>
                         ${
                           issue.stage === 'awaiting_plan_approval'

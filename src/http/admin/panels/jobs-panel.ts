@@ -1,6 +1,6 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
-import { LIST_PAGES, loadJobLog, loadJobSteps } from '../../api/work-loaders.ts';
+import { LIST_PAGES, loadJobLog, loadJobSteps, type UsageView } from '../../api/work-loaders.ts';
 import { cursorPager, panelPage } from '../pager.ts';
 import type { JobView } from '../../api/work-views.ts';
 import type { PanelContent } from '../layout.ts';
@@ -9,6 +9,7 @@ import {
   emptyRow,
   externalLink,
   formatDuration,
+  formatUsd,
   section,
   timeCell,
   type Html,
@@ -100,7 +101,7 @@ export async function jobDetailPanel(
   const phaseOf = new Map(view.dispatches.map((d) => [d.dispatchId, `${d.phase} #${d.dispatchNumber}`]));
   const body = html`<p>
       ${externalLink(view.issue.url, view.issue.identifier)} — ${view.issue.title}
-      <span class="muted">· ${view.repo} · ${view.teamKey}</span>
+      <span class="muted">· ${view.repo} · ${view.teamKey} · cost ${formatUsd(view.costUsd)}</span>
     </p>
     ${section(
       'Dispatches',
@@ -112,6 +113,10 @@ export async function jobDetailPanel(
             <th scope="col">Status</th>
             <th scope="col">Created</th>
             <th scope="col">Finished</th>
+            <th scope="col">Cost</th>
+            <th scope="col">Tokens (in / out / cache read)</th>
+            <th scope="col">Turns</th>
+            <th scope="col">Model</th>
             <th scope="col">Result</th>
           </tr>
         </thead>
@@ -124,6 +129,10 @@ export async function jobDetailPanel(
                 <td>${badge(d.status)}</td>
                 <td>${timeCell(d.createdAt)}</td>
                 <td>${timeCell(d.finishedAt)}</td>
+                <td>${formatUsd(d.usage?.costUsd)}</td>
+                <td>${tokens(d.usage)}</td>
+                <td>${d.usage?.turns ?? '—'}</td>
+                <td>${d.usage?.model ?? '—'}</td>
                 <td class="wrap">
                   ${d.prUrl ? externalLink(d.prUrl, prLabel(d.prUrl)) : ''} ${d.error ?? ''}
                 </td>
@@ -132,6 +141,7 @@ export async function jobDetailPanel(
         </tbody>
       </table>`,
     )}
+    ${passesSection(view.dispatches, phaseOf)}
     ${section(
       'Steps',
       html`${active ? html`<p class="muted live-note">In flight: refreshes every 5 seconds.</p>` : ''}
@@ -172,4 +182,62 @@ export async function jobDetailPanel(
     lead: 'Dispatches and step-by-step progress of one job.',
     body,
   };
+}
+
+/** `1,200 / 340 / 900`: input, output and cache-read tokens; `—` without usage. */
+function tokens(usage: UsageView | null): string {
+  if (!usage || usage.inputTokens === null) return '—';
+  const n = (value: number | null) => (value ?? 0).toLocaleString('en-US');
+  return `${n(usage.inputTokens)} / ${n(usage.outputTokens)} / ${n(usage.cacheReadTokens)}`;
+}
+
+/** What each agent pass cost, when the runner reported passes (issue 16). */
+function passesSection(
+  dispatches: { dispatchId: string; usage: UsageView | null }[],
+  phaseOf: Map<string, string>,
+): Html | string {
+  const rows = dispatches.flatMap((d) =>
+    (d.usage?.passes ?? []).map((pass) => ({
+      dispatch: phaseOf.get(d.dispatchId) ?? d.dispatchId,
+      pass: pass as PassRow,
+    })),
+  );
+  if (rows.length === 0) return '';
+  return section(
+    'Agent passes',
+    html`<table>
+      <thead>
+        <tr>
+          <th scope="col">Dispatch</th>
+          <th scope="col">Pass</th>
+          <th scope="col">Model</th>
+          <th scope="col">Ended</th>
+          <th scope="col">Cost</th>
+          <th scope="col">Turns</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map(
+          ({ dispatch, pass }) =>
+            html`<tr>
+              <td>${dispatch}</td>
+              <td>${pass.label ?? '—'}</td>
+              <td>${pass.model ?? '—'}</td>
+              <td>${pass.subtype ?? '—'}</td>
+              <td>${formatUsd(pass.costUsd)}</td>
+              <td>${pass.turns ?? '—'}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`,
+  );
+}
+
+/** A pass as stored in the result's `usage.passes` (validated when the result was accepted). */
+interface PassRow {
+  label?: string;
+  model?: string;
+  subtype?: string;
+  costUsd?: number;
+  turns?: number;
 }

@@ -3,7 +3,7 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadPulls } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
 import { cursorPager, panelPage } from '../pager.ts';
-import { badge, emptyRow, externalLink, formatDuration } from '../render-helpers.ts';
+import { badge, emptyRow, externalLink, formatDuration, formatUsd } from '../render-helpers.ts';
 
 /** The badge tone of a head's checks state (`badge` knows the job statuses). */
 const CHECK_BADGES: Record<string, string> = {
@@ -66,7 +66,7 @@ export async function pullsPanel(ctx: OrchestratorContext, query: URLSearchParam
                     </td>
                     <td>${pr.iteration}</td>
                     <td>${formatDuration(pr.secondsSinceLastDispatch)}</td>
-                    <td>${pr.costUsd === null ? '—' : `$${pr.costUsd.toFixed(2)}`}</td>
+                    <td>${formatUsd(pr.costUsd)}</td>
                   </tr>`,
               )
         }
