@@ -239,7 +239,7 @@ describe('CI results on a PR the orchestrator opened', () => {
     expect(prComments()).toHaveLength(count);
   });
 
-  it('counts only the required checks when branch protection names them, else all but ignoredChecks', async () => {
+  it('counts every check except the mapping’s ignoredChecks when branch protection cannot be read', async () => {
     await open({ ignoredChecks: ['coverage'] });
     const head = opened.pr.headSha;
     bed.github.fake.addCheckRun({ owner: 'acme', repo: 'api', sha: head, name: 'build' });
@@ -250,12 +250,12 @@ describe('CI results on a PR the orchestrator opened', () => {
       name: 'coverage',
       conclusion: 'failure',
     });
+    // Protected, but the App lacks Administration read (the default): the protection is not used.
+    bed.github.fake.setRequiredChecks('acme', 'api', 'main', ['build']);
     await suiteDone(head, 'failure');
     expect(bed.dispatches('ci-fix')).toHaveLength(0);
     expect(await pr()).toMatchObject({ checks_state: 'passed' });
 
-    // Branch protection is read only with the Administration read permission; without it the
-    // failing legacy status would count (the mapping's ignoredChecks do not name it).
     bed.github.fake.addStatus({
       owner: 'acme',
       repo: 'api',
@@ -263,7 +263,11 @@ describe('CI results on a PR the orchestrator opened', () => {
       context: 'ci/legacy',
       state: 'failure',
     });
-    bed.github.fake.setRequiredChecks('acme', 'api', 'main', ['build']);
+    await suiteDone(head, 'failure');
+    expect(bed.dispatches('ci-fix')).toHaveLength(1);
+  });
+
+  it('counts only the required checks when the App may read branch protection', async () => {
     bed.github.fake.addInstallation({
       id: INSTALLATION_ID,
       account: 'acme',
@@ -279,8 +283,21 @@ describe('CI results on a PR the orchestrator opened', () => {
         administration: 'read',
       },
     });
+    // Set before the PR opens: an unreadable or missing protection is not asked again for minutes.
+    bed.github.fake.setRequiredChecks('acme', 'api', 'main', ['build']);
+    await open();
+    const head = opened.pr.headSha;
+    bed.github.fake.addCheckRun({ owner: 'acme', repo: 'api', sha: head, name: 'build' });
+    bed.github.fake.addStatus({
+      owner: 'acme',
+      repo: 'api',
+      sha: head,
+      context: 'ci/legacy',
+      state: 'failure',
+    });
     await suiteDone(head, 'failure');
     expect(bed.dispatches('ci-fix')).toHaveLength(0);
+    expect(await pr()).toMatchObject({ checks_state: 'passed', checks_summary: '1 check passed' });
 
     bed.github.fake.setRequiredChecks('acme', 'api', 'main', ['build', 'ci/legacy']);
     await suiteDone(head, 'failure');

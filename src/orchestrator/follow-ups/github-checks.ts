@@ -9,6 +9,13 @@ type Call = <T>(repo: string, action: string, run: (owner: string, name: string)
 const ACTIONS_SLUG = 'github-actions';
 
 /**
+ * How long a repository whose branch protection could not be read (no Administration read, or
+ * no protection) is not asked again: every CI event looks at the checks, and the answer changes
+ * only when an admin changes the App or the branch.
+ */
+const UNREADABLE_PROTECTION_TTL_MS = 10 * 60_000;
+
+/**
  * The checks half of `PullRequestHost` over the GitHub App client (issue 17). `call` maps
  * failures to `IntegrationError` (github-host.ts). REST:
  * https://docs.github.com/rest/checks/runs#list-check-runs-for-a-git-reference,
@@ -26,6 +33,8 @@ export function createGitHubChecksHost(
   PullRequestHost,
   'listHeadChecks' | 'requiredChecks' | 'checkAnnotations' | 'jobLogTail' | 'rerunFailedJobs'
 > {
+  /** `owner/repo@branch` → until when its protection is taken as unreadable (ms since epoch). */
+  const unreadable = new Map<string, number>();
   return {
     listHeadChecks: (repo, sha) =>
       call(repo, `read the checks of ${sha.slice(0, 7)}`, async (owner, name): Promise<HeadCheck[]> => {
@@ -85,6 +94,8 @@ export function createGitHubChecksHost(
       }),
 
     requiredChecks: async (repo, branch) => {
+      const key = `${repo.toLowerCase()}@${branch}`;
+      if ((unreadable.get(key) ?? 0) > Date.now()) return undefined;
       try {
         return await call(repo, `read the required checks of ${branch}`, async (owner, name) => {
           const octokit = await client.repoOctokit(owner, name);
@@ -95,6 +106,7 @@ export function createGitHubChecksHost(
       } catch {
         // 404: no protection or no required checks; 403: no Administration read. Either way the
         // mapping's ignoredChecks decide (docs/decisions/ci-fix.md).
+        unreadable.set(key, Date.now() + UNREADABLE_PROTECTION_TTL_MS);
         return undefined;
       }
     },
