@@ -6,7 +6,10 @@
  *    webhook can start a run. For each of N tickets in turn, the label `AI-Implement` is applied
  *    in the fake Linear and the time until the fake GitHub has received the `workflow_dispatch`
  *    is measured (the bench looks every millisecond). p50 / p99 / max.
- * 2. Idle cost: 10 mapped teams, no activity; Linear requests counted at the fake over a window,
+ * 2. Delegation → first agent activity: the OAuth app installed through the product's routes,
+ *    N issues delegated one at a time in the fake Linear; time until the session has its first
+ *    activity (the acknowledging `thought`).
+ * 3. Idle cost: 10 mapped teams, no activity; Linear requests counted at the fake over a window,
  *    once in polling mode and once in webhooks mode (one delivery seen, then silence). The
  *    periods are scaled down by `SCALE` (60 s → 60 s / SCALE) so the window is short; requests
  *    per hour are then given for the real periods (POLL_INTERVAL_MS 60000, RECONCILE_INTERVAL_MS
@@ -68,6 +71,7 @@ async function product(linear: FakeLinear, env: Record<string, string>) {
   const token = String((await call('POST', '/api/auth', { code: 'bench-access-code' })).body.token);
   return {
     ...started,
+    token,
     api: (method: string, route: string, body?: unknown) => call(method, route, body, token),
     healthz: async () => (await call('GET', '/healthz')).body as { ticks: number; poll?: { mode: string } },
   };
@@ -123,7 +127,51 @@ const latencies: number[] = [];
   await linear.close();
 }
 
-// 2. Idle Linear requests, polling vs webhooks, periods scaled down by SCALE.
+// 2. Delegation → first agent activity (the acknowledgement), N delegations one at a time.
+const firstActivity: number[] = [];
+{
+  const linear = await startFakeLinear({ apiKey: 'lin_api_bench', requestsLimit: 1e9 });
+  linear.addTeam({ key: 'ENG', labels: ['AI-Implement'] });
+  const p = await product(linear, {
+    LINEAR_WEBHOOK_SECRET: SECRET,
+    LINEAR_OAUTH_CLIENT_ID: linear.agent.app.clientId,
+    LINEAR_OAUTH_CLIENT_SECRET: linear.agent.app.clientSecret,
+    POLL_INTERVAL_MS: '600000',
+    RECONCILE_INTERVAL_MS: '600000',
+  });
+  linear.webhooks.configure({ url: `${p.url}/api/linear/webhook`, secret: SECRET });
+  const install = await fetch(`${p.url}/api/linear/oauth/install`, {
+    headers: { authorization: `Bearer ${p.token}` },
+    redirect: 'manual',
+  });
+  const consent = new URL(install.headers.get('location')!);
+  const code = linear.agent.authorize(consent.searchParams.get('redirect_uri')!);
+  const state = encodeURIComponent(consent.searchParams.get('state')!);
+  const installed = await p.api('GET', `/api/linear/oauth/callback?code=${code}&state=${state}`);
+  if (installed.status !== 200) throw new Error(JSON.stringify(installed.body));
+  await p.api('POST', '/api/mappings', {
+    teamKey: 'ENG',
+    owner: 'acme',
+    repo: 'api',
+    defaultBranch: 'main',
+    planningEnabled: false,
+    maxInProgressAiIssues: 100,
+  });
+  progress(`agent: ${TICKETS} delegations, one at a time`);
+  for (let i = 0; i < TICKETS; i += 1) {
+    const issue = linear.addIssue({ team: 'ENG', title: `Delegated ${i}`, state: 'Todo' });
+    await linear.webhooks.settled();
+    const start = performance.now();
+    const sessionId = linear.webhooks.delegate(issue.id);
+    const session = linear.agent.sessions.find((s) => s.id === sessionId)!;
+    await waitFor(`first activity of ${issue.identifier}`, () => session.activities.length > 0, 30_000);
+    firstActivity.push(performance.now() - start);
+  }
+  await p.stop();
+  await linear.close();
+}
+
+// 3. Idle Linear requests, polling vs webhooks, periods scaled down by SCALE.
 async function idle(mode: 'polling' | 'webhooks') {
   const linear = await startFakeLinear({ apiKey: 'lin_api_bench', requestsLimit: 1e9 });
   const teams = Array.from({ length: 10 }, (_, i) => `T${i}`);
@@ -182,6 +230,15 @@ console.log(
         max: round(sorted.at(-1)!),
         mean: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
       },
+      delegationToFirstActivityMs: (() => {
+        const agentSorted = [...firstActivity].sort((a, b) => a - b);
+        return {
+          delegations: firstActivity.length,
+          p50: round(percentile(agentSorted, 50)),
+          p99: round(percentile(agentSorted, 99)),
+          max: round(agentSorted.at(-1)!),
+        };
+      })(),
       idle: { polling, webhooks, ratio: round(polling.perHour / webhooks.perHour) },
     },
     null,

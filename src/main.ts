@@ -251,6 +251,7 @@ async function main(): Promise<void> {
             ctx,
             client: agent.client,
             tickNow: () => void poller.tickNow().catch(() => undefined),
+            loop: pullRequestLoop,
           }),
         }
       : {}),

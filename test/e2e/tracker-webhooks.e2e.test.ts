@@ -90,4 +90,47 @@ describe('Linear webhooks end to end (npm start, fake Linear sending signed webh
     expect(await completedTicks(w.orchestrator.url)).toBeGreaterThan(ticks);
     w.linear.assertNoRejections();
   }, 60_000);
+
+  it('still picks everything up by polling while the webhook is silent', async () => {
+    const fast = await startE2eWorld({
+      appId: 4344,
+      repos: [{ repo: 'api' }],
+      // Webhooks mode polls every 2 s here (the reconcile period), the fallback every second.
+      env: { LINEAR_WEBHOOK_SECRET: SECRET, POLL_INTERVAL_MS: '1000', RECONCILE_INTERVAL_MS: '2000' },
+    });
+    try {
+      fast.linear.webhooks.configure({ url: `${fast.orchestrator.url}/api/linear/webhook`, secret: SECRET });
+      const mapping = {
+        teamKey: 'ENG',
+        owner: 'acme',
+        repo: 'api',
+        defaultBranch: 'main',
+        planningEnabled: false,
+      };
+      expect((await fast.api('POST', '/api/mappings', mapping)).status).toBe(201);
+      fast.linear.addIssue({ team: 'ENG', title: 'Not for the AI' });
+      await fast.linear.webhooks.settled();
+      await eventually('webhooks mode', async () => {
+        const body = (await (await fetch(`${fast.orchestrator.url}/healthz`)).json()) as {
+          poll?: { mode: string };
+        };
+        return body.poll?.mode === 'webhooks' ? true : undefined;
+      });
+
+      // Deliveries are lost from now on; the label still starts the run, at the reconcile poll.
+      fast.linear.webhooks.configure(undefined);
+      const issue = fast.linear.addIssue({
+        team: 'ENG',
+        title: 'Export',
+        state: 'Todo',
+        labels: ['AI-Implement'],
+      });
+      await eventually('the dispatch by the poll', async () =>
+        fast.github.dispatches.length === 1 ? true : undefined,
+      );
+      expect(fast.payloads()[0]!.issue.identifier).toBe(issue.identifier);
+    } finally {
+      await fast.close();
+    }
+  }, 60_000);
 });

@@ -35,7 +35,12 @@ const AgentSessionEvent = z.object({
       .nullish(),
   }),
   agentActivity: z
-    .object({ signal: z.string().nullish(), content: z.record(z.string(), z.unknown()) })
+    .object({
+      id: z.string(),
+      signal: z.string().nullish(),
+      content: z.record(z.string(), z.unknown()),
+      user: z.object({ name: z.string() }).nullish(),
+    })
     .nullish(),
 });
 
@@ -49,6 +54,9 @@ export interface LinearAgentEvent {
   signal: string | undefined;
   /** The person's message on a `prompted` event. */
   prompt: string | undefined;
+  /** The prompt activity's id and author, on a `prompted` event. */
+  activityId: string | undefined;
+  author: string | undefined;
 }
 
 /** What to do with a delivery: tick (with why, for the log and the stored outcome) or not (why not). */
@@ -119,6 +127,8 @@ function decideAgentEvent(payload: unknown, event: string): LinearDecision {
       issue: ticket ? { id: ticket.id, identifier: ticket.identifier, teamKey: ticket.team.key } : undefined,
       signal: agentActivity?.signal ?? undefined,
       prompt: typeof body === 'string' ? body : undefined,
+      activityId: agentActivity?.id,
+      author: agentActivity?.user?.name,
     },
   };
 }

@@ -2,6 +2,8 @@ import { describeError } from '../../domain/errors.ts';
 import { getMapping } from '../../store/mappings.ts';
 import { getAgentSession, saveAgentSession, setAgentSessionStatus } from '../../store/linear-agent.ts';
 import { stopRunsOf } from '../stop-run.ts';
+import { listOpenPullRequestsOfIssue } from '../../store/pull-requests.ts';
+import type { PullRequestLoop } from '../follow-ups/pull-request-loop.ts';
 import type { AgentClient } from '../../ticketing/linear/agent/agent-client.ts';
 import type { OrchestratorContext } from '../context.ts';
 
@@ -12,6 +14,8 @@ export interface AgentSessionEvent {
   issue: { id: string; identifier: string; teamKey: string } | undefined;
   signal: string | undefined;
   prompt: string | undefined;
+  activityId: string | undefined;
+  author: string | undefined;
 }
 
 export interface AgentSessions {
@@ -26,13 +30,15 @@ export interface AgentSessions {
  * `AI-Implement` label — so everything after is exactly the label's path: the same mapping,
  * admission gate, dedup window and caps, and a tick asked for now. Run events then reach the
  * session through the agent notifier (agent-notifier.ts). `stop` stops and cancels the ticket's
- * runs (stop-run.ts); a follow-up prompt is answered honestly: this build does not act on it
- * yet (docs/decisions/tracker-webhooks.md).
+ * runs (stop-run.ts); a follow-up prompt on a ticket with an open PR is review feedback on it,
+ * which starts a review-fix pass under the loop's rules (docs/decisions/tracker-webhooks.md).
  */
 export function createAgentSessions(deps: {
   ctx: OrchestratorContext;
   client: AgentClient;
   tickNow: () => void;
+  /** The pull-request loop: a prompt on a ticket with an open PR becomes review feedback. */
+  loop?: PullRequestLoop;
 }): AgentSessions {
   const { ctx, client } = deps;
   const log = ctx.logger.child({ service: 'linear-agent' });
@@ -77,9 +83,36 @@ export function createAgentSessions(deps: {
 
   async function prompted(event: AgentSessionEvent): Promise<void> {
     if (event.signal === 'stop') return stop(event);
+    const session = await getAgentSession(ctx.db, event.sessionId);
+    const prs = session ? await listOpenPullRequestsOfIssue(ctx.db, session.issue_id) : [];
+    const pr = prs[0];
+    if (!pr || !deps.loop || !event.prompt?.trim()) {
+      await say(event.sessionId, {
+        type: 'response',
+        body: 'There is no open pull request of this issue to work on: delegate the issue again to start a run.',
+      });
+      return;
+    }
+    // The prompt is review feedback on the PR, asking for changes: one review-fix pass, through
+    // the loop's own rules (one run per PR at a time, the follow-up budget). A person who can
+    // talk to the agent in Linear is trusted as a reviewer with a role in the repository.
+    const outcome = await deps.loop.handleActivity({
+      type: 'feedback',
+      repo: pr.repo,
+      number: pr.number,
+      item: {
+        kind: 'review',
+        githubId: `linear-agent-activity:${event.activityId ?? event.sessionId}`,
+        author: { login: `linear:${event.author ?? 'someone'}`, isBot: false, association: 'MEMBER' },
+        reviewState: 'changes_requested',
+        body: event.prompt,
+        url: pr.url,
+        createdAt: ctx.clock().toISOString(),
+      },
+    });
     await say(event.sessionId, {
       type: 'response',
-      body: 'Follow-up prompts are not acted on yet: comment on the pull request instead — review feedback there starts a fix pass.',
+      body: `Your message is review feedback on ${pr.url}: ${outcome}.`,
     });
   }
 
