@@ -15,6 +15,7 @@ import {
 } from '../store/dispatches.ts';
 import { listMappings } from '../store/mappings.ts';
 import { approvePlan } from '../store/plan-approvals.ts';
+import { recordTicketStates } from '../store/ticket-states.ts';
 import { replaceTrackedIssues, type TrackedIssueRow } from '../store/tracked-issues.ts';
 import { loadAdmissionState, type TickAdmissionState } from './admission-state.ts';
 import { admitCandidates, type RequestDraft } from './admit-candidates.ts';
@@ -59,6 +60,8 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
 
   // One timestamp for the tick's inbox and blocker rows (not a Date per ticket).
   const seenAt = ctx.clock().toISOString();
+  // Picked-up tickets lose the marker, so the inbox no longer has them: keep what was read back.
+  await recordTicketStates(ctx.db, [...readBack.values()], seenAt);
   const mappings = await listMappings(ctx.db);
   const state = await loadAdmissionState(ctx);
   const polled: { provider: TicketingProviderName; teamKey: string }[] = [];
@@ -125,6 +128,12 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
     });
     return known ?? blockerRow(seenAt, request, refusal);
   });
+  // The state a ticket had when picked up, kept once the run takes the marker off.
+  await recordTicketStates(
+    ctx.db,
+    admission.admitted.map((request) => request.ticket),
+    seenAt,
+  );
   for (const request of admission.admitted) {
     const outcome = await requestRun(ctx, request);
     if (outcome.status === 'dispatched') report.dispatched.push(request.ticket.identifier);

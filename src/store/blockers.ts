@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, BlockersTable } from './schema.ts';
+import { chunks } from './chunks.ts';
 import { replaceTeamRows, type TeamRowsTable } from './team-rows-diff.ts';
 
 /** Named queries for blockers: why each eligible issue was not dispatched on the last tick. */
@@ -109,4 +110,17 @@ export async function upsertBlocker(db: Kysely<Database>, row: BlockerRow): Prom
         .doUpdateSet({ reason: row.reason, detail: row.detail, recorded_at: row.recorded_at }),
     )
     .execute();
+}
+
+/** The blockers of the given issues, by issue id, 500 ids a query. */
+export async function listBlockersByIds(
+  db: Kysely<Database>,
+  issueIds: string[],
+): Promise<Map<string, BlockerRow>> {
+  const found = new Map<string, BlockerRow>();
+  for (const ids of chunks(issueIds, 500)) {
+    const rows = await db.selectFrom('blockers').selectAll().where('issue_id', 'in', ids).execute();
+    for (const row of rows) found.set(row.issue_id, row);
+  }
+  return found;
 }

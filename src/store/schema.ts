@@ -23,6 +23,7 @@ export interface Database {
   secret_changes: SecretChangesTable;
   reaper_actions: ReaperActionsTable;
   budget_alerts: BudgetAlertsTable;
+  ticket_states: TicketStatesTable;
 }
 
 export interface MappingsTable {
@@ -180,6 +181,15 @@ export interface TrackedIssuesTable {
   stage: string;
   priority: number;
   seen_at: string;
+}
+
+/** The last tracker state read back for a picked-up ticket (migration 0013). */
+export interface TicketStatesTable {
+  issue_id: string;
+  state_name: string;
+  state_type: string;
+  /** When the reconcile step last read a different state (ISO 8601). */
+  read_at: string;
 }
 
 /** A person approved a job's plan (API or `Plan-Approved` marker), so implementation may follow. */

@@ -1,4 +1,4 @@
-import { countBlockers, listBlockers } from '../../store/blockers.ts';
+import { countBlockers, listBlockers, listBlockersByIds } from '../../store/blockers.ts';
 import { listDedupWindow } from '../../store/dedup-window.ts';
 import {
   countInFlightByBucket,
@@ -15,6 +15,7 @@ import { listMappings } from '../../store/mappings.ts';
 import { listApprovedJobIds } from '../../store/plan-approvals.ts';
 import { listPullRequests, pullRequestKey } from '../../store/pull-requests.ts';
 import { listStepsOfJob } from '../../store/run-steps.ts';
+import { listTicketStatesByIds } from '../../store/ticket-states.ts';
 import { listTrackedIssues, listTrackedIssuesByIds } from '../../store/tracked-issues.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import {
@@ -78,10 +79,12 @@ export async function loadIssues(ctx: OrchestratorContext, page?: PageRequest) {
     key.issue_id,
   ]);
   const ids = pageKeys.map((key) => key.issue_id);
-  const [latest, tracked, costs] = await Promise.all([
+  const [latest, tracked, costs, kept, blockers] = await Promise.all([
     latestDispatchesOfIssues(ctx.db, ids),
     listTrackedIssuesByIds(ctx.db, ids),
     sumCostOfIssues(ctx.db, ids),
+    listTicketStatesByIds(ctx.db, ids),
+    listBlockersByIds(ctx.db, ids),
   ]);
   const approved = await listApprovedJobIds(
     ctx.db,
@@ -90,7 +93,7 @@ export async function loadIssues(ctx: OrchestratorContext, page?: PageRequest) {
   const latestByIssue = new Map(
     [...latest].map(([id, row]) => [id, { row, awaitingApproval: !approved.has(row.job_id) }]),
   );
-  const view = issuesView(tracked, latestByIssue, mappings, inFlight);
+  const view = issuesView(tracked, latestByIssue, mappings, inFlight, kept, blockers);
   const position = new Map(ids.map((id, index) => [id, index]));
   view.issues.sort((a, b) => (position.get(a.issueId) ?? 0) - (position.get(b.issueId) ?? 0));
   for (const issue of view.issues) issue.costUsd = costs.get(issue.issueId) ?? null;

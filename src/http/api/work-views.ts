@@ -125,9 +125,15 @@ export interface IssueView {
   url: string;
   teamKey: string;
   provider: string;
-  /** Tracker state as last seen by the poll (started, unstarted, …), when the poll saw it. */
+  /**
+   * Tracker state as last read: by the poll while the ticket carries the marker, by the
+   * reconcile step once a run picked it up (started, unstarted, …); null when never read.
+   */
   state: { name: string; type: string } | null;
+  /** Where it stands, from the ledger (planning, awaiting_plan_approval, pr_open, …) or the inbox. */
   stage: string;
+  /** Why the last poll held the ticket back (Blockers), when it did and no run is in flight. */
+  blocker: { reason: string; detail: string } | null;
   /** True when the issue is ready for implementation; false while planning is still pending. */
   readyForImplementation: boolean;
   lastDispatchAt: string | null;
@@ -141,6 +147,8 @@ export function issuesView(
   latestByIssue: Map<string, { row: DispatchRow; awaitingApproval: boolean }>,
   mappings: Mapping[],
   inFlightByBucket: ReadonlyMap<string, number>,
+  kept: ReadonlyMap<string, { state_name: string; state_type: string }> = new Map(),
+  blockers: ReadonlyMap<string, { reason: string; detail: string }> = new Map(),
 ) {
   const issues = new Map<string, IssueView>();
   for (const [issueId, { row, awaitingApproval }] of latestByIssue) {
@@ -152,8 +160,9 @@ export function issuesView(
       url: row.issue_url,
       teamKey: row.team_key,
       provider: row.ticketing_provider,
-      state: null,
+      state: keptState(kept.get(issueId)),
       stage,
+      blocker: null,
       readyForImplementation: stage === 'plan_approved' || row.phase !== 'planning',
       lastDispatchAt: row.created_at,
       costUsd: null,
@@ -175,12 +184,23 @@ export function issuesView(
       provider: row.ticketing_provider,
       state,
       stage: row.stage,
+      blocker: null,
       readyForImplementation: row.stage !== 'planning_pending',
       lastDispatchAt: known?.lastDispatchAt ?? null,
       costUsd: null,
     });
   }
+  for (const issue of issues.values()) {
+    const blocker = blockers.get(issue.issueId);
+    if (blocker && issue.stage !== 'planning' && issue.stage !== 'implementing') {
+      issue.blocker = { reason: blocker.reason, detail: blocker.detail };
+    }
+  }
   return { issues: [...issues.values()], inProgressByMapping: capacityByMapping(mappings, inFlightByBucket) };
+}
+
+function keptState(row: { state_name: string; state_type: string } | undefined) {
+  return row ? { name: row.state_name, type: row.state_type } : null;
 }
 
 /** One mapping's capacity bucket: runs in flight against its cap. */

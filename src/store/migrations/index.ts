@@ -8,6 +8,7 @@ import * as reaper from './0008-reaper.ts';
 import * as ciFix from './0009-ci-fix.ts';
 import * as linearAgent from './0010-linear-agent.ts';
 import * as budgets from './0012-budgets.ts';
+import * as ticketStates from './0013-ticket-states.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-ci-fix': ciFix,
   '0010-linear-agent': linearAgent,
   '0012-budgets': budgets,
+  '0013-ticket-states': ticketStates,
 };

@@ -1,6 +1,7 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadBlockers } from '../../api/work-loaders.ts';
+import { blockerAnchor } from './issues-panel.ts';
 import { cursorPager, panelPage } from '../pager.ts';
 import type { PanelContent } from '../layout.ts';
 import {
@@ -45,7 +46,7 @@ export async function blockersPanel(ctx: OrchestratorContext, query: URLSearchPa
             ? emptyRow(6, 'Nothing is blocked: every eligible issue was dispatched on the last poll.')
             : view.blockers.map(
                 (row) =>
-                  html`<tr>
+                  html`<tr id="${blockerAnchor(row.issueId)}">
                     <td>${externalLink(row.url, row.identifier)} <span class="muted">${row.title}</span></td>
                     <td>${row.mapping}</td>
                     <td>${badge(row.reason)}</td>

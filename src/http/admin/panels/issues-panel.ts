@@ -3,11 +3,23 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadIssues } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
 import { cursorPager, panelPage } from '../pager.ts';
-import { apiButton, badge, emptyRow, externalLink, formatUsd, section, timeCell } from '../render-helpers.ts';
+import type { IssueView } from '../../api/work-views.ts';
+import {
+  apiButton,
+  badge,
+  emptyRow,
+  externalLink,
+  formatUsd,
+  section,
+  timeCell,
+  type Html,
+} from '../render-helpers.ts';
+import { blockerWords, bucketWords, stageWords } from '../words.ts';
 
 /**
- * Issues (seed 002): every issue the mappings match, its tracker state and where it stands —
- * ready for implementation or planning pending — plus in-progress counts per mapping. Data:
+ * Issues (seed 002): every issue the mappings match, its tracker state (kept once a run picked
+ * it up) and one Stage from the ledger — or, for a held ticket, its blocker linked to the Blockers
+ * row — plus in-progress counts per mapping. Data:
  * the same loader as `GET /api/issues`.
  */
 export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
@@ -24,7 +36,6 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
             <th scope="col">Project</th>
             <th scope="col">Tracker state</th>
             <th scope="col">Stage</th>
-            <th scope="col">Ready</th>
             <th scope="col">Last dispatch</th>
             <th scope="col">Cost</th>
             <th scope="col"><span class="visually-hidden">Actions</span></th>
@@ -34,7 +45,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
           ${
             view.issues.length === 0
               ? emptyRow(
-                  8,
+                  7,
                   'No issues yet: label one AI-Implement in a mapped team and wait for the next poll.',
                 )
               : view.issues.map(
@@ -47,10 +58,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
                       <td>
                         ${issue.state ? html`${issue.state.name} <span class="muted">(${issue.state.type})</span>` : '—'}
                       </td>
-                      <td>${badge(issue.stage)}</td>
-                      <td>
-                        ${issue.readyForImplementation ? 'ready for implementation' : 'planning pending'}
-                      </td>
+                      <td>${stageCell(issue)}</td>
                       <td>${timeCell(issue.lastDispatchAt)}</td>
                       <td>${formatUsd(issue.costUsd)}</td>
                       <td>
@@ -92,7 +100,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
                 (entry) =>
                   html`<tr>
                     <td>${entry.teamKey}</td>
-                    <td><code>${entry.bucket}</code></td>
+                    <td>${bucketWords(entry.bucket)}</td>
                     <td>${entry.inProgress}</td>
                     <td>${entry.cap}</td>
                     <td>${entry.paused ? badge('paused') : badge('active')}</td>
@@ -104,7 +112,21 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
   )}`;
   return {
     title: 'Issues',
-    lead: 'Every issue matched by a project mapping, and whether it is ready for implementation or still planning.',
+    lead: 'Every issue matched by a project mapping: where it is in the tracker and where it stands here.',
     body,
   };
+}
+
+/** One truthful stage: a held ticket names its blocker (linked to its Blockers row), else the ledger's stage. */
+function stageCell(issue: IssueView): Html {
+  if (issue.blocker) {
+    return html`${badge(issue.blocker.reason, 'held')}
+      <a href="/admin/blockers#${blockerAnchor(issue.issueId)}">${blockerWords(issue.blocker.reason)}</a>`;
+  }
+  return badge(issue.stage, stageWords(issue.stage));
+}
+
+/** The id of a ticket's row on the Blockers panel. */
+export function blockerAnchor(issueId: string): string {
+  return `blocker-${issueId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }

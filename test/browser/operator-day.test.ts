@@ -1,0 +1,85 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpApp } from '../../src/http/app.ts';
+import { runTick } from '../../src/orchestrator/tick.ts';
+import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
+import { seedWorkload } from './seed-workload.ts';
+
+/**
+ * Issue 19 in a real browser over a seeded day: picked-up tickets keep their tracker state, a
+ * held ticket links to its blocker, one truthful Stage per issue.
+ */
+
+const CODE = 'operator-day-code';
+let h: Harness;
+let server: Awaited<ReturnType<typeof serveApp>>;
+let browser: Browser;
+let page: Page;
+let seen: ReturnType<typeof watchPage>;
+
+beforeAll(async () => {
+  h = await createHarness();
+  h.linear.addTeam({ key: 'ENG' });
+  await seedWorkload(h);
+  // ENG (cap 2) has one run in flight: of two new tickets one is picked up, one is held.
+  h.linear.addIssue({ team: 'ENG', title: 'Held by the cap A', labels: ['AI-Implement'] });
+  h.linear.addIssue({ team: 'ENG', title: 'Held by the cap B', labels: ['AI-Implement'] });
+  await runTick(h.ctx);
+  const app = createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [] });
+  server = await serveApp(app);
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
+  seen = watchPage(page);
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${server.url}/admin/sign-in`);
+  await page.getByLabel('Access code').fill(CODE);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await h?.close();
+});
+
+/** The text of each cell of the Inbox table, by column heading. */
+async function inboxRows(): Promise<Record<string, string>[]> {
+  return (await page.evaluate(`(() => {
+    const table = document.querySelector('section table');
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent.trim());
+    return [...table.querySelectorAll('tbody tr')].map((tr) =>
+      Object.fromEntries([...tr.cells].map((td, i) => [heads[i], td.textContent.replace(/\\s+/g, ' ').trim()])),
+    );
+  })()`)) as Record<string, string>[];
+}
+
+describe('the Issues panel tells the truth', () => {
+  it('keeps the tracker state of picked-up tickets and shows one Stage per issue', async () => {
+    await page.goto(`${server.url}/admin/issues`);
+    const rows = await inboxRows();
+    expect(rows.length).toBeGreaterThan(5);
+    // Every ticket was read at least once, picked up or not.
+    expect(rows.filter((row) => row['Tracker state'] === '—')).toEqual([]);
+    const stages = rows.map((row) => row.Stage);
+    expect(stages).toContain('Pull request open');
+    expect(stages).toContain('Planning');
+    expect(await page.locator('th', { hasText: 'Ready' }).count()).toBe(0);
+    await screenshot(page, 'docs-work-issues');
+  });
+
+  it('links a held ticket to its Blockers row', async () => {
+    await page.goto(`${server.url}/admin/issues`);
+    const held = page.locator('a[href^="/admin/blockers#blocker-"]').first();
+    const reason = await held.textContent();
+    expect(reason).toMatch(/cap of runs|depends on|paused/);
+    const anchor = (await held.getAttribute('href'))!.split('#')[1]!;
+    await held.click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/blockers');
+    const row = page.locator(`tr#${anchor}`);
+    expect(await row.count()).toBe(1);
+    expect(await page.evaluate(`document.querySelector('tr:target')?.id`)).toBe(anchor);
+    expect(seen.errors).toEqual([]);
+  });
+});
