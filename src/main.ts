@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     policy: {
       ...DEFAULT_POLICY,
       lostDispatchGraceMs: Math.min(30_000, Math.max(2_000, config.pollIntervalMs)),
+      globalMonthlyBudgetUsd: config.globalMonthlyBudgetUsd,
     },
     dispatchLock: new Mutex(),
     ticketLock: createKeyedLock(),

@@ -37,6 +37,22 @@ function integer(options: { min: number; max?: number; default: number }) {
   });
 }
 
+/** Dollars above 0 (`250`, `99.50`); unset stays undefined. */
+function dollars() {
+  return optionalText.transform((raw, ctx) => {
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const value = /^\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value) || value <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be an amount of US dollars above 0, e.g. 500 (got "${raw}")`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
 function boolean(defaultValue: boolean) {
   return optionalText.transform((raw, ctx) => {
     if (raw === undefined) return defaultValue;
@@ -164,6 +180,7 @@ export const EnvSchema = z.object({
   LINEAR_OAUTH_CLIENT_SECRET: optionalText,
   // Same 1 s floor as POLL_INTERVAL_MS; a value below it would poll faster than without webhooks.
   RECONCILE_INTERVAL_MS: integer({ min: 1000, default: 300_000 }),
+  GLOBAL_MONTHLY_BUDGET_USD: dollars(),
 });
 
 export type EnvFields = z.output<typeof EnvSchema>;

@@ -62,6 +62,8 @@ export const ENV_HELP = {
   LINEAR_OAUTH_CLIENT_SECRET: 'the client secret of the same Linear OAuth application',
   RECONCILE_INTERVAL_MS:
     'the poll period in milliseconds while tracker webhooks are healthy (default 300000); POLL_INTERVAL_MS applies otherwise',
+  GLOBAL_MONTHLY_BUDGET_USD:
+    'dollars all teams together may spend on runs per calendar month (UTC), e.g. 2000; unset: no global budget',
 } as const;
 
 export type EnvName = keyof typeof ENV_HELP;

@@ -102,6 +102,7 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
     claude: { anthropicApiKey: fields.ANTHROPIC_API_KEY, oauthToken: fields.CLAUDE_CODE_OAUTH_TOKEN },
     http: { trustProxyHeader: fields.TRUST_PROXY_HEADER },
     retentionDays: fields.RETENTION_DAYS,
+    globalMonthlyBudgetUsd: fields.GLOBAL_MONTHLY_BUDGET_USD,
     trackerWebhooks: {
       linearSecret: fields.LINEAR_WEBHOOK_SECRET,
       jiraSecret: fields.JIRA_WEBHOOK_SECRET,

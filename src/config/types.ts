@@ -112,6 +112,11 @@ export interface Config {
   };
   /** RETENTION_DAYS (CONTRACTS.md §10, default 90): finished history older than this is pruned. */
   readonly retentionDays: number;
+  /**
+   * GLOBAL_MONTHLY_BUDGET_USD (CONTRACTS.md §10): dollars all runs together may spend per UTC
+   * calendar month; the gate holds new runs with a `budget` blocker once spent. Unset: none.
+   */
+  readonly globalMonthlyBudgetUsd: number | undefined;
   /** Tracker webhooks (CONTRACTS.md §10; docs/decisions/tracker-webhooks.md). */
   readonly trackerWebhooks: {
     /** LINEAR_WEBHOOK_SECRET; unset: `POST /api/linear/webhook` answers 503. */

@@ -1,3 +1,4 @@
+import { budgetRefusal, standings, type SpendState } from './budgets.ts';
 import type { TicketDependency } from './ticket.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { TicketDependency } from './ticket.ts';
 /**
  * Why a dispatch was refused; each becomes a blocker row with this reason. The names are the
  * shared ones (CONTRACTS.md §10: `paused`, `breaker`, `dependency`, `in_flight`, `dedup`,
- * `capacity`) plus this build's follow-up and closed-ticket reasons.
+ * `capacity`, `budget`, `review_capacity`) plus this build's follow-up and closed-ticket reasons.
  */
 export type RefusalReason =
   | 'paused'
@@ -17,6 +18,8 @@ export type RefusalReason =
   | 'dedup'
   | 'capacity'
   | 'breaker'
+  | 'budget'
+  | 'review_capacity'
   | 'pr_budget'
   | 'pr_open'
   | 'ticket_closed';
@@ -46,6 +49,12 @@ export interface AdmissionRequest {
   fromMarker?: boolean;
   /** The ticket is done or cancelled: it gets no more work, whatever asks. */
   ticketClosed?: boolean;
+  /** The mapping's team key: whose budgets and review queue apply. */
+  teamKey?: string;
+  /** The mapping's spend budgets (`dailyBudgetUsd`, `monthlyBudgetUsd`); unset: none. */
+  budgets?: { dailyBudgetUsd?: number; monthlyBudgetUsd?: number };
+  /** `maxPullRequestsAwaitingReview`: new pickups wait while that many PRs await review. */
+  maxPullRequestsAwaitingReview?: number;
 }
 
 /** The state the gate reads; the caller builds it once per tick and updates it as it admits. */
@@ -59,6 +68,10 @@ export interface AdmissionState {
   parkedIssueIds: ReadonlySet<string>;
   /** Issues with an open pull request of the orchestrator's: never picked up afresh. */
   openPullRequestIssueIds?: ReadonlySet<string>;
+  /** Dollars spent this UTC day and month, per team and overall; absent: budgets are not checked. */
+  spend?: SpendState;
+  /** Team key → its AI pull requests open and not approved; absent: review capacity is not checked. */
+  awaitingReviewByTeam?: ReadonlyMap<string, number>;
 }
 
 /** `undefined` admits; otherwise the first rule that refuses, in a fixed order. */
@@ -107,6 +120,20 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
       reason: 'pr_budget',
       detail: `the pull request used its budget of ${request.pullRequestRuns.budget} follow-up runs`,
     };
+  }
+  if (state.spend && request.teamKey !== undefined) {
+    const refusal = budgetRefusal(standings(request.teamKey, request.budgets ?? {}, state.spend), state.now);
+    if (refusal) return refusal;
+  }
+  const reviewCap = request.maxPullRequestsAwaitingReview;
+  if (request.kind === 'pickup' && reviewCap !== undefined && request.teamKey !== undefined) {
+    const waiting = state.awaitingReviewByTeam?.get(request.teamKey) ?? 0;
+    if (waiting >= reviewCap) {
+      return {
+        reason: 'review_capacity',
+        detail: `${waiting} of ${request.teamKey}'s AI pull requests await review (maxPullRequestsAwaitingReview ${reviewCap}); new pickups wait until one is approved, merged or closed`,
+      };
+    }
   }
   const running = state.inFlightByBucket.get(request.bucket) ?? 0;
   if (running >= request.capacity) {

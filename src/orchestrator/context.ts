@@ -36,6 +36,8 @@ export interface OrchestratorPolicy {
   lostDispatchGraceMs: number;
   /** Backend calls under one dispatch id before a lost intent is left to its deadline. */
   maxDispatchAttempts: number;
+  /** GLOBAL_MONTHLY_BUDGET_USD: dollars all runs may spend per UTC month; undefined: no global budget. */
+  globalMonthlyBudgetUsd?: number;
 }
 
 export const DEFAULT_POLICY: OrchestratorPolicy = {

@@ -63,6 +63,12 @@ export function admissionRequestFor(
       : undefined,
     fromMarker: request.fromMarker ?? request.kind === 'pickup',
     ticketClosed: request.ticket.stateType !== undefined && isTerminal(request.ticket.stateType),
+    teamKey: request.mapping.teamKey,
+    budgets: {
+      dailyBudgetUsd: request.mapping.dailyBudgetUsd,
+      monthlyBudgetUsd: request.mapping.monthlyBudgetUsd,
+    },
+    maxPullRequestsAwaitingReview: request.mapping.maxPullRequestsAwaitingReview,
   };
 }
 

@@ -18,6 +18,7 @@ import { approvePlan } from '../store/plan-approvals.ts';
 import { recordTicketStates } from '../store/ticket-states.ts';
 import { replaceTrackedIssues, type TrackedIssueRow } from '../store/tracked-issues.ts';
 import { loadAdmissionState, type TickAdmissionState } from './admission-state.ts';
+import { sendBudgetAlerts } from './budget-alerts.ts';
 import { admitCandidates, type RequestDraft } from './admit-candidates.ts';
 import type { OrchestratorContext } from './context.ts';
 import { convergeLedger } from './convergence/sweep.ts';
@@ -64,6 +65,7 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   await recordTicketStates(ctx.db, [...readBack.values()], seenAt);
   const mappings = await listMappings(ctx.db);
   const state = await loadAdmissionState(ctx);
+  if (state.spend) await sendBudgetAlerts(ctx, mappings, state.spend, state.now);
   const polled: { provider: TicketingProviderName; teamKey: string }[] = [];
   const found: { ticket: TicketCandidate; mapping: Mapping }[] = [];
   const tracked: TrackedIssueRow[] = [];

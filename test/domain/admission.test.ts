@@ -69,3 +69,38 @@ describe('admission gate', () => {
     expect(checkAdmission(pickup, full)).toBeUndefined();
   });
 });
+
+describe('admission gate: budgets and review capacity (issue 16)', () => {
+  const spend = {
+    teamDay: new Map([['ENG', 4]]),
+    teamMonth: new Map([['ENG', 40]]),
+    globalMonth: 90,
+  };
+  const team = { ...pickup, teamKey: 'ENG' };
+
+  it('refuses every kind of run once a budget is spent, naming it, the spend and the reset', () => {
+    const refusal = checkAdmission({ ...team, budgets: { dailyBudgetUsd: 4 } }, state({ spend }));
+    expect(refusal).toEqual({
+      reason: 'budget',
+      detail: 'the daily budget of ENG is spent: $4.00 of $4.00; it resets at 2026-11-22T00:00:00.000Z',
+    });
+    const followUp = { ...team, kind: 'review-fix' as const, budgets: { monthlyBudgetUsd: 40 } };
+    expect(checkAdmission(followUp, state({ spend }))?.reason).toBe('budget');
+    expect(checkAdmission(team, state({ spend: { ...spend, globalMonthlyBudgetUsd: 100 } }))).toBeUndefined();
+    expect(checkAdmission(team, state({ spend: { ...spend, globalMonthlyBudgetUsd: 90 } }))?.detail).toMatch(
+      /^the global monthly budget \(GLOBAL_MONTHLY_BUDGET_USD\) is spent: \$90\.00 of \$90\.00; it resets at 2026-12-01T00:00:00\.000Z$/,
+    );
+  });
+
+  it('holds new pickups at review capacity, never follow-ups', () => {
+    const awaitingReviewByTeam = new Map([['ENG', 2]]);
+    const capped = { ...team, maxPullRequestsAwaitingReview: 2 };
+    expect(checkAdmission(capped, state({ awaitingReviewByTeam }))?.reason).toBe('review_capacity');
+    expect(
+      checkAdmission({ ...capped, kind: 'review-fix', fromMarker: false }, state({ awaitingReviewByTeam })),
+    ).toBeUndefined();
+    expect(
+      checkAdmission({ ...capped, maxPullRequestsAwaitingReview: 3 }, state({ awaitingReviewByTeam })),
+    ).toBeUndefined();
+  });
+});

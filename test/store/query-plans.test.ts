@@ -15,8 +15,10 @@ import {
   listLedgerIssues,
   listOverdue,
   listRecentDispatches,
+  sumCostOfIssues,
 } from '../../src/store/dispatches.ts';
 import { listPullRequests } from '../../src/store/pull-requests.ts';
+import { sumSpendByTeam } from '../../src/store/spend.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { listTrackedIssues } from '../../src/store/tracked-issues.ts';
 import { storeDialects } from '../support/store-dialects.ts';
@@ -78,6 +80,11 @@ const HOT_QUERIES: [string, (db: Kysely<Database>) => Promise<unknown>][] = [
   ['gate: claims of one issue and bucket', (db) => listInFlightClaimsOf(db, 'a', 'linear:ENG')],
   ['tick: every in-flight claim', (db) => listInFlightClaims(db)],
   ['in flight per bucket', (db) => countInFlightByBucket(db)],
+  [
+    'gate: this month’s spend per team',
+    (db) => sumSpendByTeam(db, { monthStart: new Date(at), dayStart: new Date(at) }),
+  ],
+  ['issues page: cost per issue', (db) => sumCostOfIssues(db, ['a', 'b'])],
   ['overdue runs', (db) => listOverdue(db, new Date(at))],
   ['dedup window', (db) => listDedupWindow(db, new Date(at))],
   [
