@@ -46,7 +46,7 @@ import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
 import { createSessionsService } from './orchestrator/sessions/sessions.ts';
 import { createReaper, startReaper } from './orchestrator/reaper/reaper.ts';
-import { createPlatform } from './orchestrator/platform/platform.ts';
+import { createPlatform, type Platform } from './orchestrator/platform/platform.ts';
 import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
 import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
 import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
@@ -239,7 +239,10 @@ async function main(): Promise<void> {
   const app = createHttpApp({
     orchestrator: ctx,
     adminAccessCode: config.admin.accessCode,
-    statusChecks: () => statusChecks(config, ticketing, github, webhookHealth),
+    statusChecks: async () => [
+      ...(await statusChecks(config, ticketing, github, webhookHealth)),
+      ...(flyMachines ? [await flySessionsCheck(platform)] : []),
+    ],
     pullRequestLoop,
     webhookSecret: config.github.webhookSecret,
     linearWebhookSecret: config.trackerWebhooks.linearSecret,
@@ -443,6 +446,25 @@ async function statusChecks(
       : 'set GAP_FILL_TRIGGER_SECRET to enable /ai-implement comments through comment-trigger.yml',
   });
   return checks;
+}
+
+/** Fly Machines (when FLY_SESSIONS_TOKEN is set): the sessions app answers with the token. */
+async function flySessionsCheck(platform: Platform): Promise<StatusCheck> {
+  const app = platform.settings.running('flySessionsApp');
+  if (!app) {
+    return {
+      name: 'fly-sessions',
+      ok: false,
+      detail:
+        'FLY_SESSIONS_TOKEN is set but no sessions app: set FLY_SESSIONS_APP or the flySessionsApp setting',
+    };
+  }
+  try {
+    const live = (await platform.sessions?.list()) ?? [];
+    return { name: 'fly-sessions', ok: true, detail: `app ${app}: ${live.length} live sessions` };
+  } catch (error) {
+    return { name: 'fly-sessions', ok: false, detail: describeError(error) };
+  }
 }
 
 function octokitLog(logger: Logger) {

@@ -192,7 +192,17 @@ export function createFlyMachinesClient(fly: FlyClient, options: FlyMachinesOpti
         },
         (error) =>
           isCapacityError(error) || (error instanceof IntegrationError && error.category === 'rate_limited'),
-      );
+      ).catch((error: unknown) => {
+        // Still no room after every attempt: nothing was created, so it is a "not now" — the
+        // caller's next poll asks again (rate_limited), not a refusal that fails the ticket.
+        if (!isCapacityError(error)) throw error;
+        throw new IntegrationError(
+          'fly',
+          'rate_limited',
+          `Fly has no capacity for the Machine right now (${(error as Error).message}); the next poll tries again`,
+          { retryAfterMs: 60_000, cause: error },
+        );
+      });
       return parse(body, action);
     },
 

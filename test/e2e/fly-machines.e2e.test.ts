@@ -109,6 +109,16 @@ describe('a ticket on Fly Machines (npm start, fake Fly, GitHub and Linear)', ()
     expect(done.status).toBe(200);
     expect(w.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
     expect(fly.machines.live(APP)).toEqual([]);
+    const status = await w.api<{ checks: { name: string; ok: boolean; detail: string }[] }>(
+      'GET',
+      '/api/admin/config-status',
+    );
+    expect(status.body.checks.find((c) => c.name === 'fly-sessions')).toEqual({
+      name: 'fly-sessions',
+      ok: true,
+      detail: `app ${APP}: 0 live sessions`,
+    });
+    expect((await w.api('GET', '/api/reaper/summary')).body).toMatchObject({ total: 0, dryRun: false });
     expect(fly.violations).toEqual([]);
     // Credentials went to Fly only: never into the orchestrator's log.
     expect(w.orchestrator.output()).not.toContain(OAUTH);

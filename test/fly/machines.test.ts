@@ -95,6 +95,15 @@ describe('Fly Machines client against the fake Fly', () => {
     expect(created.region).toBe('iad');
   });
 
+  it('turns capacity refusals on every attempt into a rate limit: the next poll asks again', async () => {
+    fly.machines.failCreateWithCapacity(4);
+    await expect(machines.createMachine(APP, input())).rejects.toMatchObject({
+      category: 'rate_limited',
+      message: expect.stringMatching(/no capacity/),
+    });
+    expect(fly.machines.all(APP)).toEqual([]);
+  });
+
   it('does not repeat a create whose answer was a 5xx: it may have created the Machine', async () => {
     fly.failNext(502);
     await expect(machines.createMachine(APP, input())).rejects.toMatchObject({ category: 'transient' });
