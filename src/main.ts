@@ -38,6 +38,9 @@ import { createTokenCipher } from './ticketing/linear/agent/token-crypto.ts';
 import { createRunTokenSigner } from './orchestrator/run-tokens.ts';
 import { createGitHubActionsBackend } from './runners/github-actions/github-actions-backend.ts';
 import { createLocalBackend, passThroughEnv } from './runners/local/local-backend.ts';
+import { checkDockerEngine, createDockerBackend } from './runners/docker/docker-backend.ts';
+import { dockerClient } from './runners/docker/docker-client.ts';
+import { recordRunOutput } from './orchestrator/run-output.ts';
 import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
 import { openStore, type Store } from './store/database.ts';
 import { getMapping, listMappings } from './store/mappings.ts';
@@ -109,24 +112,12 @@ async function main(): Promise<void> {
     clock: () => new Date(),
     logger: log.child({ service: 'platform' }),
   });
+  const localBackend = await createLocalRunner(config, env, github, log, (dispatchId, output) =>
+    recordRunOutput(ctx, dispatchId, output),
+  );
   const backends = new Map<ExecutionMode, ExecutionBackend>([
     ['github-actions', createGitHubActionsBackend(github)],
-    [
-      'local',
-      createLocalBackend({
-        github,
-        githubApiUrl: config.github.apiUrl,
-        // Runner-only settings, not orchestrator configuration: the agent binary and where to
-        // clone from when GitHub's web host is not derivable from GITHUB_API_URL (the demo).
-        gitServerUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
-        claudeCodePath: env.CLAUDE_CODE_PATH?.trim() || undefined,
-        claude: { oauthToken: config.claude.oauthToken, anthropicApiKey: config.claude.anthropicApiKey },
-        linear: config.linear ? { apiKey: config.linear.apiKey, apiUrl: config.linear.apiUrl } : undefined,
-        jira: config.jira,
-        baseEnv: passThroughEnv(env),
-        logger: log.child({ runner: 'local' }),
-      }),
-    ],
+    ['local', localBackend],
   ]);
   const flyMachines = flyClient ? createFlyMachinesClient(flyClient) : undefined;
   if (flyMachines) {
@@ -298,6 +289,54 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * The backend of RUNNER_MODE=local: a container per run on the Docker Engine at DOCKER_HOST
+ * (default), or the runner as a child process (LOCAL_RUNNER_BACKEND=process: `npm run demo` and
+ * the tests that run without Docker). With RUNNER_MODE=local set, a Docker Engine that does not
+ * answer stops start-up, naming DOCKER_HOST (docs/decisions/docker.md).
+ */
+async function createLocalRunner(
+  config: Config,
+  env: Record<string, string | undefined>,
+  github: GitHubAppClient,
+  log: Logger,
+  recordOutput: (dispatchId: string, output: { exitCode: number | null; lines: string[] }) => Promise<void>,
+): Promise<ExecutionBackend> {
+  const credentials = {
+    github,
+    githubApiUrl: config.github.apiUrl,
+    // Runner-only settings, not orchestrator configuration: the agent binary and where to
+    // clone from when GitHub's web host is not derivable from GITHUB_API_URL (the demo).
+    gitServerUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
+    claudeCodePath: env.CLAUDE_CODE_PATH?.trim() || undefined,
+    claude: { oauthToken: config.claude.oauthToken, anthropicApiKey: config.claude.anthropicApiKey },
+    linear: config.linear ? { apiKey: config.linear.apiKey, apiUrl: config.linear.apiUrl } : undefined,
+    jira: config.jira,
+    baseEnv: passThroughEnv(env),
+  };
+  if (config.runner.localBackend === 'process') {
+    return createLocalBackend({ ...credentials, logger: log.child({ runner: 'local' }) });
+  }
+  const dockerHost = env.DOCKER_HOST?.trim() || undefined;
+  const docker = dockerClient(dockerHost);
+  if (config.runner.mode === 'local') {
+    try {
+      await checkDockerEngine(docker, dockerHost);
+    } catch (error) {
+      console.error(`AI-Implement cannot start:\n${(error as Error).message}`);
+      process.exit(1);
+    }
+  }
+  return createDockerBackend({
+    ...credentials,
+    docker,
+    image: config.runner.localImage,
+    orchestratorUrl: config.runner.localOrchestratorUrl,
+    recordOutput,
+    logger: log.child({ runner: 'docker' }),
+  });
 }
 
 async function createTicketing(

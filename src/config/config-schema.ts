@@ -9,9 +9,11 @@ import { z } from 'zod';
 
 const RUNNER_MODES = ['default', 'gha', 'fly', 'local', 'shadow'] as const;
 const NOTIFY_TYPES = ['slack', 'teams'] as const;
+const LOCAL_RUNNER_BACKENDS = ['docker', 'process'] as const;
 
 export type RunnerMode = (typeof RUNNER_MODES)[number];
 export type NotifyType = (typeof NOTIFY_TYPES)[number];
+export type LocalRunnerBackend = (typeof LOCAL_RUNNER_BACKENDS)[number];
 
 const optionalText = z.string().optional();
 
@@ -164,6 +166,7 @@ export const EnvSchema = z.object({
   AI_IMPLEMENT_RUNNER_IMAGE: optionalText,
   LOCAL_RUNNER_IMAGE: optionalText.transform((image) => image ?? 'ai-implement-runner:local'),
   LOCAL_RUNNER_ORCHESTRATOR_URL: httpUrl(),
+  LOCAL_RUNNER_BACKEND: oneOf(LOCAL_RUNNER_BACKENDS, 'docker'),
   REAPER_DRY_RUN: boolean(false),
   REAPER_ALERT_THRESHOLD: integer({ min: 0, default: 10 }),
   REAPER_INTERVAL_MS: integer({ min: 10_000, default: 300_000 }),

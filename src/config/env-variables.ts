@@ -41,7 +41,9 @@ export const ENV_HELP = {
   AI_IMPLEMENT_RUNNER_IMAGE: 'the default container image for Fly and local runner sessions',
   LOCAL_RUNNER_IMAGE: 'the image for RUNNER_MODE=local, built with npm run build:runner:local',
   LOCAL_RUNNER_ORCHESTRATOR_URL:
-    'the base URL local runners call back to, e.g. http://host.docker.internal:8080',
+    'the base URL local runner containers call back to (default http://127.0.0.1:$PORT: they share the host network)',
+  LOCAL_RUNNER_BACKEND:
+    'docker (default: each RUNNER_MODE=local run in a container of LOCAL_RUNNER_IMAGE) or process (the runner as a child process, for npm run demo and tests without Docker)',
   REAPER_DRY_RUN: 'true to have the reaper only log what it would destroy',
   REAPER_ALERT_THRESHOLD: 'destructions in 24 h above which the reaper sends an alert (default 10)',
   REAPER_INTERVAL_MS: 'the period of the reaper sweep in milliseconds, at least 10000 (default 300000)',

@@ -14,7 +14,7 @@ import type { Config } from './types.ts';
  * unset. Variables outside §1 are ignored.
  *
  * Derived values: DEDUP_DB_PATH defaults to `/data/dedup.sqlite` when NODE_ENV=production
- * (`./dedup.sqlite` otherwise); LOCAL_RUNNER_ORCHESTRATOR_URL to `http://host.docker.internal:$PORT`;
+ * (`./dedup.sqlite` otherwise); LOCAL_RUNNER_ORCHESTRATOR_URL to `http://127.0.0.1:$PORT`;
  * the Jira REST base to `https://api.atlassian.com/ex/jira/{JIRA_CLOUD_ID}` (Bearer auth), or to
  * JIRA_SITE_URL when JIRA_EMAIL selects Basic auth, unless JIRA_API_URL overrides it.
  *
@@ -84,8 +84,10 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
       tokenSecret: fields.RUNNER_TOKEN_SECRET,
       image: fields.AI_IMPLEMENT_RUNNER_IMAGE,
       localImage: fields.LOCAL_RUNNER_IMAGE,
-      localOrchestratorUrl:
-        fields.LOCAL_RUNNER_ORCHESTRATOR_URL ?? `http://host.docker.internal:${fields.PORT}`,
+      // Run containers share the host's network (docs/decisions/docker.md), so the orchestrator
+      // is at 127.0.0.1 for them; host.docker.internal needs a bridge network.
+      localOrchestratorUrl: fields.LOCAL_RUNNER_ORCHESTRATOR_URL ?? `http://127.0.0.1:${fields.PORT}`,
+      localBackend: fields.LOCAL_RUNNER_BACKEND,
     },
     fly: {
       sessionsApp: fields.FLY_SESSIONS_APP,

@@ -1,4 +1,4 @@
-import type { NotifyType, RunnerMode } from './config-schema.ts';
+import type { LocalRunnerBackend, NotifyType, RunnerMode } from './config-schema.ts';
 
 export type { NotifyType, RunnerMode };
 
@@ -77,8 +77,12 @@ export interface Config {
     readonly tokenSecret: string | undefined;
     /** AI_IMPLEMENT_RUNNER_IMAGE: default session image for Fly and local Docker. */
     readonly image: string | undefined;
+    /** LOCAL_RUNNER_IMAGE: the runner image of RUNNER_MODE=local (default ai-implement-runner:local). */
     readonly localImage: string;
+    /** LOCAL_RUNNER_ORCHESTRATOR_URL: where run containers call back (default http://127.0.0.1:$PORT). */
     readonly localOrchestratorUrl: string;
+    /** LOCAL_RUNNER_BACKEND: `docker` (containers, default) or `process` (child processes). */
+    readonly localBackend: LocalRunnerBackend;
   };
   readonly fly: {
     readonly sessionsApp: string | undefined;

@@ -168,26 +168,15 @@ describe('runner combinations', () => {
     expect(config.warnings.join('\n')).not.toContain('k3y-9f2a7c');
   });
 
-  it('warns once per variable that has no effect in this build, naming it and why', () => {
-    const inert = {
-      LOCAL_RUNNER_IMAGE: 'runner:local',
-      LOCAL_RUNNER_ORCHESTRATOR_URL: 'http://host.docker.internal:8080',
-    };
-    const warnings = loadConfig(minimalEnv(inert)).warnings;
-    expect(warnings).toHaveLength(Object.keys(inert).length);
-    for (const name of Object.keys(inert)) {
-      expect(
-        warnings.filter((line) => line.startsWith(`${name} has no effect in this build: `)),
-      ).toHaveLength(1);
-    }
-    expect(warnings.find((line) => line.startsWith('LOCAL_RUNNER_IMAGE'))).toMatch(/child process/);
-    // The Fly backend uses these (docs/decisions/fly-machines.md).
-    const fly = {
+  it('does not warn about the runner backends’ variables: the Fly and local Docker backends use them', () => {
+    const used = {
       REAPER_DRY_RUN: 'true',
       REAPER_ALERT_THRESHOLD: '5',
       AI_IMPLEMENT_RUNNER_IMAGE: 'ghcr.io/acme/runner:1',
+      LOCAL_RUNNER_IMAGE: 'runner:local',
+      LOCAL_RUNNER_ORCHESTRATOR_URL: 'http://127.0.0.1:9',
     };
-    expect(loadConfig(minimalEnv(fly)).warnings).toEqual([]);
+    expect(loadConfig(minimalEnv(used)).warnings).toEqual([]);
     expect(loadConfig(minimalEnv()).warnings).toEqual([]);
   });
 

@@ -36,7 +36,8 @@ describe('loadConfig defaults (CONTRACTS.md §1)', () => {
     expect(config.linear?.apiUrl).toBe('https://api.linear.app/graphql');
     expect(config.fly.apiUrl).toBe('https://api.machines.dev');
     expect(config.runner.localImage).toBe('ai-implement-runner:local');
-    expect(config.runner.localOrchestratorUrl).toBe('http://host.docker.internal:8080');
+    expect(config.runner.localOrchestratorUrl).toBe('http://127.0.0.1:8080');
+    expect(config.runner.localBackend).toBe('docker');
     expect(config.reaper).toEqual({ dryRun: false, alertThreshold: 10, intervalMs: 300_000 });
     expect(config.jira).toBeUndefined();
     expect(config.admin.accessCode).toBeUndefined();
@@ -50,10 +51,15 @@ describe('loadConfig defaults (CONTRACTS.md §1)', () => {
     ).toBe('/vol/x.sqlite');
   });
 
-  it('derives the local runner callback URL from PORT', () => {
+  it('derives the local runner callback URL from PORT: containers share the host network', () => {
     expect(loadConfig(minimalEnv({ PORT: '3000' })).runner.localOrchestratorUrl).toBe(
-      'http://host.docker.internal:3000',
+      'http://127.0.0.1:3000',
     );
+  });
+
+  it('runs local runs as child processes with LOCAL_RUNNER_BACKEND=process, and refuses other values', () => {
+    expect(loadConfig(minimalEnv({ LOCAL_RUNNER_BACKEND: 'process' })).runner.localBackend).toBe('process');
+    expect(() => loadConfig(minimalEnv({ LOCAL_RUNNER_BACKEND: 'podman' }))).toThrow(/LOCAL_RUNNER_BACKEND/);
   });
 
   it('treats blank values as unset and ignores variables outside the contract', () => {

@@ -50,6 +50,8 @@ beforeAll(async () => {
       ADMIN_ACCESS_CODE: ACCESS_CODE,
       POLL_INTERVAL_MS: '1000',
       RUNNER_MODE: 'local',
+      // The runner as a child process: the demo needs no Docker Engine (test/docker/ runs containers).
+      LOCAL_RUNNER_BACKEND: 'process',
       RUNNER_TOKEN_SECRET: randomBytes(32).toString('hex'),
       RUNNER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
       DEDUP_DB_PATH: path.join(tmp, 'dedup.sqlite'),

@@ -150,6 +150,26 @@ export function runTokenRequest(repo: string, phase: Phase) {
   };
 }
 
+/** A run's installation token (`runTokenRequest`); a GitHub failure becomes an `IntegrationError`. */
+export async function installationTokenFor(
+  github: Pick<GitHubAppClient, 'repoOctokit'>,
+  owner: string,
+  repo: string,
+  phase: Phase,
+): Promise<string> {
+  const octokit = await github.repoOctokit(owner, repo);
+  try {
+    const auth = (await octokit.auth(runTokenRequest(repo, phase))) as { token?: string };
+    if (!auth.token) throw new Error('no token in the installation authentication');
+    return auth.token;
+  } catch (error) {
+    throw toGitHubError(error, {
+      action: `mint an installation token for ${owner}/${repo}`,
+      repository: `${owner}/${repo}`,
+    });
+  }
+}
+
 /** What local mode says at start-up when it cannot isolate the agent (not root). */
 export function localIsolationWarning(uid: number): string {
   return (
@@ -167,23 +187,9 @@ export function createLocalBackend(options: LocalBackendOptions): LocalBackend {
   const uid = options.uid ?? process.getuid?.() ?? 0;
   if (uid !== 0) options.logger.warn({ uid }, localIsolationWarning(uid));
 
-  async function installationToken(owner: string, repo: string, phase: Phase): Promise<string> {
-    const octokit = await options.github.repoOctokit(owner, repo);
-    try {
-      const auth = (await octokit.auth(runTokenRequest(repo, phase))) as { token?: string };
-      if (!auth.token) throw new Error('no token in the installation authentication');
-      return auth.token;
-    } catch (error) {
-      throw toGitHubError(error, {
-        action: `mint an installation token for ${owner}/${repo}`,
-        repository: `${owner}/${repo}`,
-      });
-    }
-  }
-
   async function dispatch(request: DispatchRequest): Promise<DispatchReceipt> {
     const { mapping, payload } = request;
-    const token = await installationToken(mapping.owner, mapping.repo, payload.phase);
+    const token = await installationTokenFor(options.github, mapping.owner, mapping.repo, payload.phase);
     const dir = fs.mkdtempSync(
       path.join(options.workRoot ?? os.tmpdir(), `ai-implement-run-${payload.issue.identifier}-`),
     );
