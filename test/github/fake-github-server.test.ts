@@ -42,6 +42,47 @@ describe('fake GitHub server', () => {
     return ((await response.json()) as { token: string }).token;
   }
 
+  it('serves CI results as GitHub does: a job log through a 302, re-runs of failed jobs only', async () => {
+    const token = await installationToken();
+    const headers = { authorization: `token ${token}` };
+    const sha = bed.fake.repo('acme', 'api').resolve('main')!.sha;
+    const failed = bed.fake.addCheckRun({
+      owner: 'acme',
+      repo: 'api',
+      sha,
+      name: 'test',
+      conclusion: 'failure',
+      workflowRunId: 4242,
+      log: 'not ok 1\n',
+    });
+    const redirect = await fetch(`${url}/repos/acme/api/actions/jobs/${failed.id}/logs`, {
+      headers,
+      redirect: 'manual',
+    });
+    expect(redirect.status).toBe(302);
+    const log = await fetch(redirect.headers.get('location')!);
+    expect(await log.text()).toBe('not ok 1\n');
+
+    const runs = await fetch(`${url}/repos/acme/api/commits/main/check-runs`, { headers });
+    expect(await runs.json()).toMatchObject({
+      total_count: 1,
+      check_runs: [{ name: 'test', conclusion: 'failure' }],
+    });
+    const rerun = () =>
+      fetch(`${url}/repos/acme/api/actions/runs/4242/rerun-failed-jobs`, { method: 'POST', headers });
+    expect((await rerun()).status).toBe(201);
+    expect(bed.fake.checks('acme', 'api').runs.at(-1)).toMatchObject({ name: 'test', status: 'queued' });
+    // The queued re-run is the latest `test` job now: nothing failed is left to re-run.
+    expect((await rerun()).status).toBe(403);
+
+    const protection = await fetch(`${url}/repos/acme/api/branches/main/protection/required_status_checks`, {
+      headers,
+    });
+    // Reading branch protection needs Administration read, which the default installation lacks.
+    expect(protection.status).toBe(403);
+    bed.fake.assertNoViolations();
+  });
+
   it('rejects a request that violates the OpenAPI description with 422 and records it', async () => {
     const token = await installationToken();
     const response = await fetch(`${url}/repos/acme/api/actions/workflows/claude-implement.yml/dispatches`, {
