@@ -127,7 +127,16 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
         const outcome = await loop.handleActivity(activity);
         await finishDelivery(ctx.db, deliveryId, outcome, ctx.clock());
         ctx.logger.info(
-          { deliveryId, event: parsed.action, pr: `${activity.repo}#${activity.number}`, outcome },
+          {
+            deliveryId,
+            event: parsed.action,
+            // A CI event names a commit, and the PRs GitHub links to it (maybe none).
+            pr:
+              activity.type === 'checks'
+                ? `${activity.repo}@${activity.headSha.slice(0, 7)}`
+                : `${activity.repo}#${activity.number}`,
+            outcome,
+          },
           'webhook handled',
         );
       } catch (error) {
