@@ -24,6 +24,7 @@ import {
 import type { RouteContext } from './fake-jira-reply.ts';
 import { route } from './fake-jira-routes.ts';
 import type { ProjectDenial } from './fake-jira-search.ts';
+import { createJiraWebhookSender, type FakeJiraWebhooks } from './fake-jira-webhooks.ts';
 
 export interface FakeJiraOptions {
   /** `bearer`: the API sits under `/ex/jira/{cloudId}` as on api.atlassian.com; `basic`: at the site root. */
@@ -93,6 +94,8 @@ export interface FakeJira {
   lastRequests(count?: number): RecordedRequest[];
   /** Throws, listing them, when a request was malformed or hit an endpoint the fake lacks. */
   assertNoRejections(): void;
+  /** The admin webhook: person-side changes above are delivered once `configure`d. */
+  readonly webhooks: FakeJiraWebhooks;
   close(): Promise<void>;
 }
 
@@ -217,6 +220,7 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
   const pageTokens: RouteContext['pageTokens'] = new Map();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const webhooks = createJiraWebhookSender(root);
 
   return {
     apiUrl: `${root}${prefix}`,
@@ -240,7 +244,11 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
         : { auth: 'basic', email, token: overrides.token ?? token, siteUrl: root, apiUrl: root },
     addProject: (seed) => addProject(data, seed),
     addField: (seed) => addField(data, seed),
-    addIssue: (seed) => addIssue(data, seed),
+    addIssue(seed) {
+      const issue = addIssue(data, seed);
+      webhooks.send('jira:issue_created', issue);
+      return issue;
+    },
     link(type, from, to) {
       data.links.push({
         id: nextId(data),
@@ -249,8 +257,44 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
         to: requireIssue(data, to).key,
       });
     },
-    setField: (issue, field, value) => setFieldValue(data, requireIssue(data, issue), field, value),
-    setStatus: (issue, status, resolution) => setStatus(data, requireIssue(data, issue), status, resolution),
+    setField(key, field, value) {
+      const issue = requireIssue(data, key);
+      const definition = data.fields.find((f) => f.custom && (f.id === field || f.name === field));
+      const before = definition ? fieldValue(data, issue, definition.id) : null;
+      setFieldValue(data, issue, field, value);
+      if (!definition) return;
+      const after = fieldValue(data, issue, definition.id);
+      webhooks.send('jira:issue_updated', issue, [
+        {
+          field: definition.name,
+          fieldtype: 'custom',
+          fieldId: definition.id,
+          from: null,
+          fromString: before,
+          to: issue.custom[definition.id] ?? null,
+          toString: after,
+        },
+      ]);
+    },
+    setStatus(key, status, resolution) {
+      const issue = requireIssue(data, key);
+      const before = issue.statusId;
+      setStatus(data, issue, status, resolution);
+      const name = (id: string) =>
+        data.projects.flatMap((p) => p.statuses).find((s) => s.id === id)?.name ?? null;
+      webhooks.send('jira:issue_updated', issue, [
+        {
+          field: 'status',
+          fieldtype: 'jira',
+          fieldId: 'status',
+          from: before,
+          fromString: name(before),
+          to: issue.statusId,
+          toString: name(issue.statusId),
+        },
+      ]);
+    },
+    webhooks,
     issue: (idOrKey) => findIssue(data, idOrKey),
     fieldValue: (issue, fieldId) => fieldValue(data, requireIssue(data, issue), fieldId),
     forbidProject: (key, status = 403) => void denied.set(key.toUpperCase(), status),

@@ -1,0 +1,87 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { FakeIssue } from './fake-jira-data.ts';
+
+/**
+ * The fake Jira's admin webhook (System → WebHooks, events issue created / updated, with a
+ * secret): changes a person makes in the test (`addIssue`, `setField`, `setStatus`) are POSTed
+ * as `jira:issue_created` / `jira:issue_updated` with a `changelog`, signed with
+ * `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the body>` and identified by
+ * `X-Atlassian-Webhook-Identifier`. https://developer.atlassian.com/cloud/jira/platform/webhooks/
+ */
+export interface FakeJiraWebhooks {
+  configure(target: { url: string; secret: string } | undefined): void;
+  /** Every delivery so far with its answer (status 0: connection failed). */
+  readonly deliveries: readonly { event: string; issueKey: string; status?: number; response?: unknown }[];
+  settled(): Promise<void>;
+}
+
+export interface ChangelogItem {
+  field: string;
+  fieldtype: 'jira' | 'custom';
+  fieldId: string;
+  from: string | null;
+  fromString: string | null;
+  to: string | null;
+  toString: string | null;
+}
+
+export interface JiraWebhookSender extends FakeJiraWebhooks {
+  send(event: 'jira:issue_created' | 'jira:issue_updated', issue: FakeIssue, items?: ChangelogItem[]): void;
+}
+
+export function createJiraWebhookSender(siteUrl: string): JiraWebhookSender {
+  let target: { url: string; secret: string } | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  const deliveries: { event: string; issueKey: string; status?: number; response?: unknown }[] = [];
+  return {
+    deliveries,
+    configure(next) {
+      target = next;
+    },
+    settled: () => queue,
+    send(event, issue, items = []) {
+      if (!target) return;
+      const { url, secret } = target;
+      const body = JSON.stringify({
+        timestamp: Date.now(),
+        webhookEvent: event,
+        issue_event_type_name: event === 'jira:issue_created' ? 'issue_created' : 'issue_generic',
+        user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Alice' },
+        issue: {
+          id: issue.id,
+          self: `${siteUrl}/rest/api/3/issue/${issue.id}`,
+          key: issue.key,
+          fields: { summary: issue.summary, project: { key: issue.projectKey } },
+        },
+        ...(items.length > 0 ? { changelog: { id: String(Date.now()), items } } : {}),
+      });
+      const delivery: (typeof deliveries)[number] = { event, issueKey: issue.key };
+      deliveries.push(delivery);
+      const headers = {
+        'Content-Type': 'application/json; charset=utf-8',
+        'X-Atlassian-Webhook-Identifier': randomUUID(),
+        'X-Hub-Signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      };
+      queue = queue.then(
+        () =>
+          new Promise<void>((resolve) => {
+            const request = http.request(url, { method: 'POST', headers, agent: false }, (response) => {
+              const chunks: Buffer[] = [];
+              response.on('data', (chunk: Buffer) => chunks.push(chunk));
+              response.on('end', () => {
+                delivery.status = response.statusCode ?? 0;
+                delivery.response = Buffer.concat(chunks).toString('utf8');
+                resolve();
+              });
+            });
+            request.on('error', () => {
+              delivery.status = 0;
+              resolve();
+            });
+            request.end(body);
+          }),
+      );
+    },
+  };
+}
