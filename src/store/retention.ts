@@ -11,6 +11,8 @@ export interface PruneCounts {
   pullRequestFeedback: number;
   dedupWindow: number;
   webhookDeliveries: number;
+  /** The reaper's record of actions (migration 0008). */
+  reaperActions: number;
 }
 
 /** How many job ids go into one `IN (…)` list: far below SQLite's and PostgreSQL's parameter limits. */
@@ -95,6 +97,7 @@ export async function pruneHistory(
       pullRequestFeedback: 0,
       dedupWindow: 0,
       webhookDeliveries: 0,
+      reaperActions: 0,
     };
     for (let i = 0; i < prunable.length; i += CHUNK) {
       const ids = prunable.slice(i, i + CHUNK);
@@ -133,6 +136,9 @@ export async function pruneHistory(
     );
     counts.webhookDeliveries = deleted(
       await trx.deleteFrom('webhook_deliveries').where('received_at', '<', before).executeTakeFirst(),
+    );
+    counts.reaperActions = deleted(
+      await trx.deleteFrom('reaper_actions').where('at', '<', before).executeTakeFirst(),
     );
     // Run steps whose dispatch is already gone (none should exist; cheap to keep it true).
     counts.runSteps += deleted(

@@ -219,6 +219,24 @@ for (const dialect of storeDialects()) {
         ])
         .execute();
 
+      const reaperAction = {
+        rule: 'orphan',
+        target: 'machine' as const,
+        run_id: null,
+        dispatch_id: null,
+        tenant: null,
+        issue_identifier: null,
+        age_seconds: 700,
+        dry_run: 0,
+      };
+      await db
+        .insertInto('reaper_actions')
+        .values([
+          { ...reaperAction, id: 'r-old', at: daysAgo(91), machine_id: 'm-old' },
+          { ...reaperAction, id: 'r-new', at: daysAgo(1), machine_id: 'm-new' },
+        ])
+        .execute();
+
       const counts = await pruneHistory(db, cutoff, dedupCutoff);
       expect(counts).toEqual({
         jobs: 1,
@@ -229,7 +247,11 @@ for (const dialect of storeDialects()) {
         pullRequestFeedback: 1,
         dedupWindow: 1,
         webhookDeliveries: 1,
+        reaperActions: 1,
       });
+      expect((await db.selectFrom('reaper_actions').select('id').execute()).map((r) => r.id)).toEqual([
+        'r-new',
+      ]);
       const ids = (await db.selectFrom('dispatches').select('id').orderBy('id').execute()).map((r) => r.id);
       expect(ids).toEqual(['awaiting', 'closed-pr', 'open-pr', 'recent', 'stuck-1', 'stuck-2']);
       expect(
