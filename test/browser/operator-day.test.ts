@@ -1,7 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
+import { handleRunProgress, handleRunResult } from '../../src/orchestrator/run-results.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
+import { getDispatch } from '../../src/store/dispatches.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
 import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
 import { seedWorkload } from './seed-workload.ts';
@@ -26,6 +28,30 @@ beforeAll(async () => {
   h.linear.addIssue({ team: 'ENG', title: 'Held by the cap A', labels: ['AI-Implement'] });
   h.linear.addIssue({ team: 'ENG', title: 'Held by the cap B', labels: ['AI-Implement'] });
   await runTick(h.ctx);
+  // A project whose plans wait for a person: one planning run reports its plan and ends.
+  h.linear.addTeam({ key: 'PLN' });
+  await h.addMapping({ teamKey: 'PLN', repo: 'plans', autoApprovePlans: false });
+  h.linear.addIssue({ team: 'PLN', title: 'Plan the billing export', labels: ['AI-Implement'] });
+  await runTick(h.ctx);
+  const planning = h.backend.dispatched.at(-1)!.payload.dispatchId;
+  await handleRunProgress(h.ctx, planning, { step: 'checkout', status: 'started', elapsedMs: 0 });
+  h.advance(4_000);
+  await handleRunProgress(h.ctx, planning, { step: 'checkout', status: 'succeeded', elapsedMs: 4_000 });
+  h.advance(95_000);
+  await handleRunProgress(h.ctx, planning, {
+    step: 'plan',
+    status: 'succeeded',
+    elapsedMs: 95_000,
+    output: {
+      sections: [
+        { title: 'Architecture Analysis', body: 'Add an export service.\n<script>alert(1)</script>' },
+        { title: 'Test Plan', body: '- unit tests for the CSV writer' },
+        { title: 'Work Units', body: '```yaml\n- id: wu-1\n```' },
+      ],
+      workUnits: ['wu-1'],
+    },
+  });
+  await handleRunResult(h.ctx, planning, { status: 'success', summary: 'Planning produced a plan.' });
   const app = createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [] });
   server = await serveApp(app);
   browser = await launchChromium();
@@ -80,6 +106,41 @@ describe('the Issues panel tells the truth', () => {
     const row = page.locator(`tr#${anchor}`);
     expect(await row.count()).toBe(1);
     expect(await page.evaluate(`document.querySelector('tr:target')?.id`)).toBe(anchor);
+    expect(seen.errors).toEqual([]);
+  });
+});
+
+describe('plans you can read', () => {
+  it('shows the plan in the Approve dialog, and approves only once confirmed', async () => {
+    const before = h.backend.dispatched.length;
+    await page.goto(`${server.url}/admin/issues`);
+    const dialog = page.getByRole('dialog', { name: 'Approve the plan of PLN-1?' });
+    await page.getByRole('button', { name: 'Review and approve the plan of PLN-1' }).click();
+    await dialog.waitFor();
+    expect(await dialog.getByRole('heading', { name: 'Architecture Analysis' }).isVisible()).toBe(true);
+    // The plan's Markdown is text: a script in it is shown, not run.
+    expect(await dialog.locator('pre').first().textContent()).toContain('<script>alert(1)</script>');
+    await screenshot(page, 'docs-work-approve-plan');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(h.backend.dispatched.length).toBe(before);
+
+    await page.getByRole('button', { name: 'Review and approve the plan of PLN-1' }).click();
+    await dialog.getByRole('button', { name: 'Approve the plan of PLN-1' }).click();
+    await expect.poll(() => h.backend.dispatched.length).toBe(before + 1);
+    expect(h.backend.dispatched.at(-1)!.payload.phase).toBe('implementation');
+    expect(seen.alerts).toEqual([]);
+  });
+
+  it('shows the plan and one row per step on the job page', async () => {
+    const { job_id: jobId } = (await getDispatch(h.ctx.db, h.backend.dispatched.at(-1)!.payload.dispatchId))!;
+    await page.goto(`${server.url}/admin/jobs/${encodeURIComponent(jobId)}`);
+    await page.getByRole('heading', { name: 'Plan', exact: true }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Test Plan' }).isVisible()).toBe(true);
+    const steps =
+      (await page.evaluate(`[...document.querySelectorAll('table[data-live="job-steps"] tbody tr')]
+      .map((tr) => [...tr.cells].slice(1, 4).map((td) => td.textContent.trim()).join(' | '))`)) as string[];
+    expect(steps).toEqual(['checkout | succeeded | 4 s', 'plan | succeeded | 1 min 35 s']);
     expect(seen.errors).toEqual([]);
   });
 });

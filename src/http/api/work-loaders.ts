@@ -22,6 +22,7 @@ import {
   summarizePullRequestLoops,
   type PullRequestLoopSummary,
 } from '../../orchestrator/follow-ups/pull-request-summary.ts';
+import { planOf, stepRows } from './job-steps-view.ts';
 import { nextCursorOf, type PageRequest } from './cursor.ts';
 import { blockersView, groupIntoJobs, issuesView } from './work-views.ts';
 
@@ -236,6 +237,10 @@ export async function loadJobSteps(ctx: OrchestratorContext, jobId: string) {
       usage: usageView(d),
     })),
     costUsd: sumCost(dispatches),
+    /** One row per step with its final status (the job page's Steps table). */
+    stepRows: stepRows(steps),
+    /** The plan the newest planning run reported, or null. */
+    plan: planOf(steps),
     steps: steps.map((step) => ({
       dispatchId: step.dispatch_id,
       step: step.step,
@@ -280,4 +285,9 @@ function sumCost(rows: DispatchRow[]): number | null {
   const costs = rows.map((row) => row.cost_usd).filter((cost): cost is number => cost !== null);
   if (costs.length === 0) return null;
   return Math.round(costs.reduce((sum, cost) => sum + cost, 0) * 1e6) / 1e6;
+}
+
+/** The plan a job's planning run reported, or null (the Approve dialog). */
+export async function loadJobPlan(ctx: OrchestratorContext, jobId: string) {
+  return planOf(await listStepsOfJob(ctx.db, jobId));
 }

@@ -132,6 +132,8 @@ export interface IssueView {
   state: { name: string; type: string } | null;
   /** Where it stands, from the ledger (planning, awaiting_plan_approval, pr_open, …) or the inbox. */
   stage: string;
+  /** The job of the newest dispatch, when the ledger has one. */
+  jobId: string | null;
   /** Why the last poll held the ticket back (Blockers), when it did and no run is in flight. */
   blocker: { reason: string; detail: string } | null;
   /** True when the issue is ready for implementation; false while planning is still pending. */
@@ -162,6 +164,7 @@ export function issuesView(
       provider: row.ticketing_provider,
       state: keptState(kept.get(issueId)),
       stage,
+      jobId: row.job_id,
       blocker: null,
       readyForImplementation: stage === 'plan_approved' || row.phase !== 'planning',
       lastDispatchAt: row.created_at,
@@ -184,6 +187,7 @@ export function issuesView(
       provider: row.ticketing_provider,
       state,
       stage: row.stage,
+      jobId: known?.jobId ?? null,
       blocker: null,
       readyForImplementation: row.stage !== 'planning_pending',
       lastDispatchAt: known?.lastDispatchAt ?? null,

@@ -93,6 +93,16 @@ function emptyRow(columns, text) {
   return tr;
 }
 
+// --- Dialogs ------------------------------------------------------------------------------
+
+// A button naming a <dialog> opens it as a modal (the Approve dialog shows the plan first).
+document.addEventListener('click', (event) => {
+  const opener = event.target instanceof Element ? event.target.closest('button[data-open-dialog]') : null;
+  if (!opener) return;
+  const dialog = document.getElementById(opener.getAttribute('data-open-dialog'));
+  if (dialog instanceof HTMLDialogElement) dialog.showModal();
+});
+
 // --- API buttons -------------------------------------------------------------------------
 
 document.addEventListener('click', async (event) => {
@@ -227,15 +237,15 @@ if (stepsTable) {
     if (!ok) return;
     const phases = new Map(body.dispatches.map((d) => [d.dispatchId, `${d.phase} #${d.dispatchNumber}`]));
     stepsTable.tBodies[0].replaceChildren(
-      ...(body.steps.length === 0
+      ...(body.stepRows.length === 0
         ? [emptyRow(5, 'No progress reported yet.')]
-        : body.steps.map((step) =>
+        : body.stepRows.map((step) =>
             row([
               phases.get(step.dispatchId) ?? step.dispatchId,
               step.step,
               badge(step.status),
               step.elapsedMs === null ? '—' : formatDuration(step.elapsedMs / 1000),
-              step.receivedAt.slice(0, 16).replace('T', ' ') + ' UTC',
+              step.lastReportedAt.slice(0, 16).replace('T', ' ') + ' UTC',
             ]),
           )),
     );

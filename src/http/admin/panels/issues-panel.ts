@@ -1,19 +1,12 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
-import { LIST_PAGES, loadIssues } from '../../api/work-loaders.ts';
+import type { PlanView } from '../../api/job-steps-view.ts';
+import { LIST_PAGES, loadIssues, loadJobPlan } from '../../api/work-loaders.ts';
+import { approvePlanButton } from './plan-dialog.ts';
 import type { PanelContent } from '../layout.ts';
 import { cursorPager, panelPage } from '../pager.ts';
 import type { IssueView } from '../../api/work-views.ts';
-import {
-  apiButton,
-  badge,
-  emptyRow,
-  externalLink,
-  formatUsd,
-  section,
-  timeCell,
-  type Html,
-} from '../render-helpers.ts';
+import { badge, emptyRow, externalLink, formatUsd, section, timeCell, type Html } from '../render-helpers.ts';
 import { blockerWords, bucketWords, stageWords } from '../words.ts';
 
 /**
@@ -25,6 +18,13 @@ import { blockerWords, bucketWords, stageWords } from '../words.ts';
 export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
   const page = panelPage(query, LIST_PAGES.issues.arity);
   const view = await loadIssues(ctx, page);
+  // The plans waiting for approval on this page, for their Approve dialogs.
+  const plans = new Map<string, PlanView | null>();
+  for (const issue of view.issues) {
+    if (issue.stage === 'awaiting_plan_approval' && issue.jobId) {
+      plans.set(issue.issueId, await loadJobPlan(ctx, issue.jobId));
+    }
+  }
   const pager = cursorPager('/admin/issues', page, view.nextCursor);
   const body = html`${section(
     'Inbox',
@@ -64,12 +64,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
                       <td>
                         ${
                           issue.stage === 'awaiting_plan_approval'
-                            ? apiButton({
-                                label: 'Approve plan',
-                                method: 'POST',
-                                path: `/api/issues/${encodeURIComponent(issue.issueId)}/approve-plan`,
-                                accessibleLabel: `Approve the plan of ${issue.identifier}`,
-                              })
+                            ? approvePlanButton(issue, plans.get(issue.issueId) ?? null)
                             : ''
                         }
                       </td>

@@ -1,4 +1,6 @@
 import { html } from 'hono/html';
+import { listApprovedJobIds } from '../../../store/plan-approvals.ts';
+import { approvePlanButton, planSections } from './plan-dialog.ts';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadJobLog, loadJobSteps, type UsageView } from '../../api/work-loaders.ts';
 import { cursorPager, panelPage } from '../pager.ts';
@@ -141,7 +143,7 @@ export async function jobDetailPanel(
         </tbody>
       </table>`,
     )}
-    ${passesSection(view.dispatches, phaseOf)}
+    ${await planSection(ctx, view)} ${passesSection(view.dispatches, phaseOf)}
     ${section(
       'Steps',
       html`${active ? html`<p class="muted live-note">In flight: refreshes every 5 seconds.</p>` : ''}
@@ -155,22 +157,22 @@ export async function jobDetailPanel(
               <th scope="col">Dispatch</th>
               <th scope="col">Step</th>
               <th scope="col">Status</th>
-              <th scope="col">Elapsed</th>
-              <th scope="col">Reported</th>
+              <th scope="col">Duration</th>
+              <th scope="col">Last report</th>
             </tr>
           </thead>
           <tbody>
             ${
-              view.steps.length === 0
+              view.stepRows.length === 0
                 ? emptyRow(5, 'No progress reported yet.')
-                : view.steps.map(
+                : view.stepRows.map(
                     (step) =>
                       html`<tr>
                         <td>${phaseOf.get(step.dispatchId) ?? step.dispatchId}</td>
                         <td>${step.step}</td>
                         <td>${badge(step.status)}</td>
                         <td>${step.elapsedMs === null ? '—' : formatDuration(step.elapsedMs / 1000)}</td>
-                        <td>${timeCell(step.receivedAt)}</td>
+                        <td>${timeCell(step.lastReportedAt)}</td>
                       </tr>`,
                   )
             }
@@ -182,6 +184,35 @@ export async function jobDetailPanel(
     lead: 'Dispatches and step-by-step progress of one job.',
     body,
   };
+}
+
+/**
+ * The plan of the job's planning run (issue 19), with the Approve dialog while it waits for a
+ * person; nothing for a job that never planned.
+ */
+async function planSection(
+  ctx: OrchestratorContext,
+  view: NonNullable<Awaited<ReturnType<typeof loadJobSteps>>>,
+): Promise<Html | string> {
+  const planning = view.dispatches.filter((d) => d.phase === 'planning');
+  if (planning.length === 0 && !view.plan) return '';
+  const newest = view.dispatches.at(-1)!;
+  const waiting =
+    newest.phase === 'planning' &&
+    !['pending', 'running', 'failed'].includes(newest.status) &&
+    !(await listApprovedJobIds(ctx.db, [view.jobId])).has(view.jobId);
+  return section(
+    'Plan',
+    html`${
+      waiting
+        ? html`<p>
+            This plan waits for approval.
+            ${approvePlanButton({ issueId: view.issue.id, identifier: view.issue.identifier }, view.plan)}
+          </p>`
+        : ''
+    }
+    ${planSections(view.plan)}`,
+  );
 }
 
 /** `1,200 / 340 / 900`: input, output and cache-read tokens; `—` without usage. */
