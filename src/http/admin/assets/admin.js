@@ -100,7 +100,7 @@ document.addEventListener('click', (event) => {
   const opener = event.target instanceof Element ? event.target.closest('button[data-open-dialog]') : null;
   if (!opener) return;
   const dialog = document.getElementById(opener.getAttribute('data-open-dialog'));
-  if (dialog instanceof HTMLDialogElement) dialog.showModal();
+  if (dialog?.tagName === 'DIALOG') dialog.showModal();
 });
 
 // --- API buttons -------------------------------------------------------------------------
