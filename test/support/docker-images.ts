@@ -50,6 +50,18 @@ export async function ensureBaseImage(engine: DockerEngine): Promise<string> {
   const tarball = path.join(testCacheDir(), `base-bookworm-node${node.version}-npm11.tar`);
   if (!fs.existsSync(tarball)) await buildBaseTarball(node.binary, tarball);
   const name = `ai-implement-test-base:node${node.version.slice(1)}`;
+  // A kept engine (AI_IMPLEMENT_TEST_DOCKER_HOST) has it already: importing again would make a
+  // new image id and miss the build cache.
+  if (
+    await engine.api
+      .getImage(name)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      )
+  )
+    return name;
   await run(
     findProgram('docker') ?? 'docker',
     [
