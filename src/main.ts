@@ -27,6 +27,7 @@ import { createGitHubPullRequestHost } from './orchestrator/follow-ups/github-ho
 import { createPullRequestLoop } from './orchestrator/follow-ups/pull-request-loop.ts';
 import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
 import { createKeyedLock } from './orchestrator/keyed-lock.ts';
+import { createMetrics } from './orchestrator/metrics.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createWebhookHealth, type WebhookHealth } from './orchestrator/webhook-health.ts';
 import { createAppTokens } from './orchestrator/linear-agent/app-token.ts';
@@ -165,6 +166,8 @@ async function main(): Promise<void> {
         })()
       : undefined;
   const notifier = createNotifier(config, log);
+  // Only counted when someone can read them (METRICS_TOKEN set).
+  const metrics = config.metricsToken ? createMetrics(store.db, () => new Date()) : undefined;
   const ctx: OrchestratorContext = {
     db: store.db,
     ticketing,
@@ -187,6 +190,7 @@ async function main(): Promise<void> {
       lostDispatchGraceMs: Math.min(30_000, Math.max(2_000, config.pollIntervalMs)),
       globalMonthlyBudgetUsd: config.globalMonthlyBudgetUsd,
     },
+    ...(metrics ? { metrics } : {}),
     dispatchLock: new Mutex(),
     ticketLock: createKeyedLock(),
     callsInProgress: new Set(),
@@ -229,6 +233,8 @@ async function main(): Promise<void> {
   });
   const app = createHttpApp({
     orchestrator: ctx,
+    metricsToken: config.metricsToken,
+    ...(metrics ? { metrics } : {}),
     adminAccessCode: config.admin.accessCode,
     statusChecks: async () => [
       ...(await statusChecks(config, ticketing, github, webhookHealth)),

@@ -184,6 +184,7 @@ export const EnvSchema = z.object({
   // Same 1 s floor as POLL_INTERVAL_MS; a value below it would poll faster than without webhooks.
   RECONCILE_INTERVAL_MS: integer({ min: 1000, default: 300_000 }),
   GLOBAL_MONTHLY_BUDGET_USD: dollars(),
+  METRICS_TOKEN: optionalText,
 });
 
 export type EnvFields = z.output<typeof EnvSchema>;

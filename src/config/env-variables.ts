@@ -66,6 +66,8 @@ export const ENV_HELP = {
     'the poll period in milliseconds while tracker webhooks are healthy (default 300000); POLL_INTERVAL_MS applies otherwise',
   GLOBAL_MONTHLY_BUDGET_USD:
     'dollars all teams together may spend on runs per calendar month (UTC), e.g. 2000; unset: no global budget',
+  METRICS_TOKEN:
+    'a random token (e.g. `openssl rand -hex 32`) Prometheus sends as Authorization: Bearer to GET /metrics; unset: /metrics answers 404',
 } as const;
 
 export type EnvName = keyof typeof ENV_HELP;
@@ -89,6 +91,7 @@ export const SECRET_ENV_NAMES = [
   'CLAUDE_CODE_OAUTH_TOKEN',
   // A Slack or Teams webhook URL carries its own credential: whoever has it can post.
   'NOTIFY_WEBHOOK_URL',
+  'METRICS_TOKEN',
 ] as const satisfies readonly EnvName[];
 
 export type SecretEnvName = (typeof SECRET_ENV_NAMES)[number];

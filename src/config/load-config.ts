@@ -105,6 +105,7 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
     http: { trustProxyHeader: fields.TRUST_PROXY_HEADER },
     retentionDays: fields.RETENTION_DAYS,
     globalMonthlyBudgetUsd: fields.GLOBAL_MONTHLY_BUDGET_USD,
+    metricsToken: fields.METRICS_TOKEN,
     trackerWebhooks: {
       linearSecret: fields.LINEAR_WEBHOOK_SECRET,
       jiraSecret: fields.JIRA_WEBHOOK_SECRET,

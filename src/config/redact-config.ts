@@ -14,7 +14,7 @@ function status(value: string | undefined): SecretStatus {
  *
  * Shape: `Config` with `github.privateKey`, `github.webhookSecret`, `linear.apiKey`, `jira.token`,
  * `admin.accessCode`, `gapFill.triggerSecret`, `trackerWebhooks.linearSecret` / `jiraSecret`, `notify.webhookUrl` (a capability URL),
- * `runner.tokenSecret`, `fly.sessionsToken`, `claude.anthropicApiKey` and `claude.oauthToken`
+ * `runner.tokenSecret`, `fly.sessionsToken`, `metricsToken`, `claude.anthropicApiKey` and `claude.oauthToken`
  * as `SecretStatus`, plus `secrets: Record<SecretEnvName, SecretStatus>`.
  */
 export function redactConfig(config: Config) {
@@ -33,6 +33,7 @@ export function redactConfig(config: Config) {
     ANTHROPIC_API_KEY: status(config.claude.anthropicApiKey),
     CLAUDE_CODE_OAUTH_TOKEN: status(config.claude.oauthToken),
     NOTIFY_WEBHOOK_URL: status(config.notify.webhookUrl),
+    METRICS_TOKEN: status(config.metricsToken),
   };
   return {
     ...config,
@@ -57,6 +58,7 @@ export function redactConfig(config: Config) {
     linearAgent: config.linearAgent
       ? { clientId: config.linearAgent.clientId, clientSecret: secrets.LINEAR_OAUTH_CLIENT_SECRET }
       : null,
+    metricsToken: secrets.METRICS_TOKEN,
     secrets,
   };
 }

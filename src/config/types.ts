@@ -121,6 +121,8 @@ export interface Config {
    * calendar month; the gate holds new runs with a `budget` blocker once spent. Unset: none.
    */
   readonly globalMonthlyBudgetUsd: number | undefined;
+  /** METRICS_TOKEN (CONTRACTS.md §10): bearer token of `GET /metrics`; unset: the route answers 404. */
+  readonly metricsToken: string | undefined;
   /** Tracker webhooks (CONTRACTS.md §10; docs/decisions/tracker-webhooks.md). */
   readonly trackerWebhooks: {
     /** LINEAR_WEBHOOK_SECRET; unset: `POST /api/linear/webhook` answers 503. */

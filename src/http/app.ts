@@ -30,6 +30,8 @@ import { linearAgentRoutes, type LinearAgentInstall } from './api/linear-agent-r
 import { adminRoutes } from './admin/admin-routes.ts';
 import { apiAuthRefusal } from './admin/session-cookie.ts';
 import { bodyLimits } from './body-limits.ts';
+import { measureRequests, metricsRoutes } from './metrics/metrics-routes.ts';
+import type { OrchestratorMetrics } from '../orchestrator/metrics.ts';
 
 export interface HttpDeps {
   orchestrator: OrchestratorContext;
@@ -73,6 +75,10 @@ export interface HttpDeps {
   listRepositories?: RepositoryLister;
   /** Runner mode, Fly settings and secrets (the Platform panels); unset → those routes answer 404. */
   platform?: Platform;
+  /** METRICS_TOKEN; unset → `GET /metrics` answers 404. */
+  metricsToken?: string;
+  /** What `GET /metrics` renders (the same object is `orchestrator.metrics`). */
+  metrics?: OrchestratorMetrics;
 }
 
 /** Routes outside the operator API: they carry their own authentication. */
@@ -90,6 +96,8 @@ export function createHttpApp(deps: HttpDeps): Hono {
   const app = new Hono();
   // First, so no route reads or signs an oversize body (413; src/http/body-limits.ts).
   app.use('*', bodyLimits());
+  app.use('*', measureRequests(deps.metrics));
+  app.route('/', metricsRoutes({ token: deps.metricsToken, metrics: deps.metrics }));
 
   // Open, and says nothing secret: the database answers, and how many ticks have completed
   // and what the last one cost (tests wait for ticks instead of sleeping; operators see the

@@ -10,6 +10,7 @@ import type { DispatchRow } from '../store/dispatches.ts';
 import type { Database } from '../store/schema.ts';
 import type { TicketingProvider } from '../ticketing/types.ts';
 import type { KeyedLock } from './keyed-lock.ts';
+import type { RunMetrics } from './metrics.ts';
 import type { RunTokenSigner } from './run-tokens.ts';
 
 /** Global runner-mode override (RUNNER_MODE); `default` lets each mapping's executionMode win. */
@@ -86,6 +87,8 @@ export interface OrchestratorContext {
   callsInProgress: Set<string>;
   /** The pull-request loop (src/orchestrator/follow-ups/); absent: no follow-up runs. */
   followUps?: FollowUpHooks;
+  /** Counters for `GET /metrics` (metrics.ts); absent: nothing is counted. */
+  metrics?: RunMetrics;
 }
 
 /**

@@ -72,6 +72,7 @@ export function startPoller(
           durationMs: Math.round(performance.now() - startedAt),
           cpuMs: Math.round((cpu.user + cpu.system) / 1000),
         };
+        ctx.metrics?.tick((performance.now() - startedAt) / 1000);
         const line = { tick: summarize(report), ...last };
         const changed = report.dispatched.length + report.failed.length + report.timedOut + report.closed > 0;
         if (changed) ctx.logger.info(line, 'tick');

@@ -135,7 +135,10 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
     await deleteBlocker(ctx.db, ticket.id);
     return { refusal: undefined, dispatchId, jobId, dispatchNumber, deadline, image };
   });
-  if (intent.refusal) return { status: 'refused', refusal: intent.refusal };
+  if (intent.refusal) {
+    ctx.metrics?.dispatch({ phase: request.phase, outcome: 'refused', mode });
+    return { status: 'refused', refusal: intent.refusal };
+  }
 
   const { dispatchId, jobId, dispatchNumber } = intent;
   const log = ctx.logger.child({ issue: ticket.identifier, dispatchId, phase: request.phase, mode });
@@ -167,6 +170,7 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
   }
 
   log.info({ dispatchNumber }, 'dispatched');
+  ctx.metrics?.dispatch({ phase: request.phase, outcome: 'dispatched', mode });
   // The marker follows the ledger: a fast run that already reported keeps its outcome's marker,
   // and a failed write is retried by the tick until the tracker shows it.
   await syncMarker(ctx, ticket.id);
@@ -197,6 +201,7 @@ export async function handleDispatchFailure(
   const message = describeError(error);
   const willRetry = isRetryable(error);
   const now = ctx.clock();
+  ctx.metrics?.dispatch({ phase: request.phase, outcome: 'failed', mode: dispatch.mode });
   await markFailedWithoutResult(ctx.db, dispatchId, {
     error: `dispatch refused: ${message}${willRetry ? ' (retried on the next poll)' : ''}`,
     finishedAt: now,

@@ -24,6 +24,7 @@ function everySecretSet(): Record<string, string> {
     ANTHROPIC_API_KEY: 'SECRET_anthropic_0008',
     CLAUDE_CODE_OAUTH_TOKEN: 'SECRET_oauth_0009',
     NOTIFY_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/SECRETwebhook0010',
+    METRICS_TOKEN: 'SECRET_metrics_0014',
   };
 }
 
