@@ -31,7 +31,7 @@ import { createMetrics } from './orchestrator/metrics.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createWebhookHealth, type WebhookHealth } from './orchestrator/webhook-health.ts';
 import { createAppTokens } from './orchestrator/linear-agent/app-token.ts';
-import { withAgentActivities } from './orchestrator/linear-agent/agent-notifier.ts';
+import { agentProgressReporter, withAgentActivities } from './orchestrator/linear-agent/agent-notifier.ts';
 import { createAgentSessions } from './orchestrator/linear-agent/agent-sessions.ts';
 import { createAgentClient } from './ticketing/linear/agent/agent-client.ts';
 import { createLinearOAuth } from './ticketing/linear/agent/linear-oauth.ts';
@@ -194,6 +194,9 @@ async function main(): Promise<void> {
     dispatchLock: new Mutex(),
     ticketLock: createKeyedLock(),
     callsInProgress: new Set(),
+    ...(agent
+      ? { onRunProgress: agentProgressReporter({ db: store.db, client: agent.client, logger: log }) }
+      : {}),
   };
   // Answers 503 "set FLY_SESSIONS_TOKEN" without Fly, rather than 404: the panel says what to do.
   platform.sessions = createSessionsService({

@@ -2,7 +2,7 @@ import type { Mutex } from 'async-mutex';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Mapping } from '../domain/mapping.ts';
-import type { RunResult } from '../domain/run-result.ts';
+import type { RunProgress, RunResult } from '../domain/run-result.ts';
 import type { TicketCandidate, TicketingProviderName } from '../domain/ticket.ts';
 import type { Notifier } from '../notify/types.ts';
 import type { ExecutionBackend, ExecutionMode } from '../runners/types.ts';
@@ -89,6 +89,11 @@ export interface OrchestratorContext {
   followUps?: FollowUpHooks;
   /** Counters for `GET /metrics` (metrics.ts); absent: nothing is counted. */
   metrics?: RunMetrics;
+  /**
+   * Told of each progress step a runner reports, after it is stored (the Linear agent shows
+   * them as `action` activities). Best effort: must not throw or wait on a tracker.
+   */
+  onRunProgress?: (row: DispatchRow, progress: RunProgress) => void;
 }
 
 /**

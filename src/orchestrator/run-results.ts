@@ -125,6 +125,7 @@ export async function handleRunProgress(
     output_json: progress.output ? JSON.stringify(progress.output) : null,
     received_at: ctx.clock().toISOString(),
   });
+  ctx.onRunProgress?.(row, progress);
   return true;
 }
 

@@ -75,6 +75,28 @@ describe('AI-Implement as a Linear agent (npm start, fake Linear OAuth app and a
     );
 
     const payload = w.payloads()[0]!;
+    // The runner's progress steps show in the session as actions.
+    for (const step of [
+      { step: 'implement', status: 'started' },
+      { step: 'implement', status: 'succeeded', elapsedMs: 42_000 },
+    ]) {
+      const progress = await w.post('/runner/progress', step, {
+        authorization: `Bearer ${payload.callback!.progressToken}`,
+      });
+      expect(progress.status).toBe(200);
+    }
+    await eventually('the progress actions', async () =>
+      session().activities.filter((a) => a.type === 'action').length === 2 ? true : undefined,
+    );
+    expect(session().activities.filter((a) => a.type === 'action')).toEqual([
+      { type: 'action', action: 'implement', parameter: 'implementation on acme/api' },
+      {
+        type: 'action',
+        action: 'implement',
+        parameter: 'implementation on acme/api',
+        result: 'succeeded in 42 s',
+      },
+    ]);
     const result = {
       status: 'success',
       prUrl: 'https://github.com/acme/api/pull/7',

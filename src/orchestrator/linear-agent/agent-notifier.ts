@@ -4,6 +4,8 @@ import { describeError } from '../../domain/errors.ts';
 import type { NotificationEvent, Notifier } from '../../notify/types.ts';
 import { activeSessionFor } from '../../store/linear-agent.ts';
 import type { Database } from '../../store/schema.ts';
+import type { RunProgress } from '../../domain/run-result.ts';
+import type { DispatchRow } from '../../store/dispatches.ts';
 import type { AgentActivityContent, AgentClient } from '../../ticketing/linear/agent/agent-client.ts';
 
 /**
@@ -47,5 +49,32 @@ export function withAgentActivities(
       );
       await inner.notify(event);
     },
+  };
+}
+
+/**
+ * A runner's progress step as an `action` activity in the ticket's open agent session: `started`
+ * without a result, the end with its status and time. Best effort, never waits.
+ */
+export function agentProgressReporter(deps: {
+  db: Kysely<Database>;
+  client: AgentClient;
+  logger: Logger;
+}): (row: DispatchRow, progress: RunProgress) => void {
+  return (row, progress) => {
+    void (async () => {
+      const session = await activeSessionFor(deps.db, row.issue_identifier);
+      if (!session) return;
+      const seconds =
+        progress.elapsedMs === undefined ? '' : ` in ${Math.round(progress.elapsedMs / 1000)} s`;
+      await deps.client.createActivity(session.session_id, {
+        type: 'action',
+        action: progress.step,
+        parameter: `${row.phase} on ${row.repo}`,
+        ...(progress.status === 'started' ? {} : { result: `${progress.status}${seconds}` }),
+      });
+    })().catch((error: unknown) =>
+      deps.logger.warn({ err: describeError(error) }, 'Linear agent progress activity not sent'),
+    );
   };
 }
