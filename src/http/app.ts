@@ -15,6 +15,7 @@ import { overviewRoutes } from './api/overview-routes.ts';
 import { statusRoutes, type StatusCheck } from './api/status-routes.ts';
 import { templateRoutes } from './api/template-routes.ts';
 import { workRoutes } from './api/work-routes.ts';
+import { analyticsRoutes } from './api/analytics-routes.ts';
 import { platformRoutes } from './api/platform-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { reaperRoutes } from './api/reaper-routes.ts';
@@ -167,6 +168,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.route('/', linearAgentRoutes(deps.linearAgent, ctx.clock));
     app.route('/', githubRoutes(deps.listRepositories));
     app.route('/', workRoutes(ctx));
+    app.route('/', analyticsRoutes(ctx));
     app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));
     app.route('/', templateRoutes(ctx, deps.templateSync));

@@ -20,6 +20,7 @@ export const NAV: { group: string; items: NavItem[] }[] = [
       { path: 'jobs', label: 'Pipelines' },
       { path: 'pulls', label: 'Pull requests' },
       { path: 'blockers', label: 'Blockers' },
+      { path: 'analytics', label: 'Analytics' },
     ],
   },
   {

@@ -3,6 +3,7 @@ import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { renderPage, type PanelContent } from './layout.ts';
 import type { AdminEnv } from './admin-env.ts';
+import { analyticsPanel } from './panels/analytics-panel.ts';
 import { blockersPanel } from './panels/blockers-panel.ts';
 import { auditLogPanel, customizationsPanel, pipelinesStepsPanel } from './panels/developer-panels.ts';
 import { issuesPanel } from './panels/issues-panel.ts';
@@ -31,6 +32,7 @@ function panels(
     jobs: (query) => jobsPanel(ctx, query),
     pulls: (query) => pullsPanel(ctx, query),
     blockers: (query) => blockersPanel(ctx, query),
+    analytics: (query) => analyticsPanel(ctx, query),
     projects: (query) => projectsPanel(ctx, query.get('saved') ?? undefined),
     'pipelines-steps': sync(pipelinesStepsPanel()),
     models: () => modelsPanel(ctx),
