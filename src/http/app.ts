@@ -9,6 +9,7 @@ import { createSignInThrottle } from './auth/sign-in-throttle.ts';
 import { authRoutes } from './api/auth-routes.ts';
 import { mappingRoutes, type MappingCheck } from './api/mapping-routes.ts';
 import { jiraRoutes } from './api/jira-routes.ts';
+import { teamRoutes } from './api/team-routes.ts';
 import { githubRoutes, type RepositoryLister } from './api/github-routes.ts';
 import type { JiraProvider } from '../ticketing/jira/jira-provider.ts';
 import { overviewRoutes } from './api/overview-routes.ts';
@@ -167,6 +168,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.route('/', jiraRoutes(deps.jira));
     app.route('/', linearAgentRoutes(deps.linearAgent, ctx.clock));
     app.route('/', githubRoutes(deps.listRepositories));
+    app.route('/', teamRoutes(ctx));
     app.route('/', workRoutes(ctx));
     app.route('/', analyticsRoutes(ctx));
     app.route('/', overviewRoutes(ctx));

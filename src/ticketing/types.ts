@@ -67,6 +67,13 @@ export interface TicketingProvider {
    */
   lastFetchFailures?(): { teamKey: string }[];
 
+  /**
+   * The teams the credentials can see (`key` as in ENG-42, `name`), for the project stepper's
+   * picker and the check that refuses a team the tracker does not have. Only trackers whose
+   * team key names a real team (Linear) implement it.
+   */
+  listTeams?(): Promise<{ key: string; name: string }[]>;
+
   /** A cheap authenticated call that proves the credentials work: `{ ok, detail }`. */
   checkConnection(): Promise<{ ok: boolean; detail: string }>;
 }

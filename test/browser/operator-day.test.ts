@@ -52,6 +52,14 @@ beforeAll(async () => {
     },
   });
   await handleRunResult(h.ctx, planning, { status: 'success', summary: 'Planning produced a plan.' });
+  // The memory tracker lists no teams; here it answers as Linear's `teams` query would
+  // (the Linear provider's query itself is test/ticketing/linear-teams.test.ts).
+  h.ctx.ticketing.get('linear')!.listTeams = async () => [
+    { key: 'ENG', name: 'Engineering' },
+    { key: 'OPS', name: 'Operations' },
+    { key: 'PLN', name: 'Planning' },
+    { key: 'WEB', name: 'Web' },
+  ];
   const app = createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [] });
   server = await serveApp(app);
   browser = await launchChromium();
@@ -142,5 +150,39 @@ describe('plans you can read', () => {
       .map((tr) => [...tr.cells].slice(1, 4).map((td) => td.textContent.trim()).join(' | '))`)) as string[];
     expect(steps).toEqual(['checkout | succeeded | 4 s', 'plan | succeeded | 1 min 35 s']);
     expect(seen.errors).toEqual([]);
+  });
+});
+
+describe('the stepper checks the team key against the tracker', () => {
+  it('offers the tracker’s teams and refuses an unknown team inline with the list', async () => {
+    await page.goto(`${server.url}/admin/projects/new`);
+    const current = page.locator('[data-nav-step][aria-current="step"] .step-title');
+    await page.locator('#tracker-teams-help').waitFor();
+    expect(
+      await page
+        .locator('#tracker-teams option')
+        .evaluateAll((options) => options.map((o) => o.getAttribute('value'))),
+    ).toEqual(['ENG', 'OPS', 'PLN', 'WEB']);
+    await page.getByLabel(/Team key/).fill('NOPE');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => current.textContent()).toBe('Source');
+    await page.getByLabel(/GitHub owner/).fill('acme');
+    await page.getByLabel(/Repository name/).fill('other');
+    await page.getByLabel(/Default branch/).fill('main');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => current.textContent()).toBe('Ticketing System');
+    const error = await page.locator('#err-teamKey').textContent();
+    expect(error).toContain('Linear has no team NOPE');
+    expect(error).toContain('ENG (Engineering), OPS (Operations), PLN (Planning), WEB (Web)');
+    expect(await page.getByLabel(/Team key/).getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'docs-configure-stepper-unknown-team');
+
+    // The API refuses it too, on the field.
+    const refused = await page.request.post(`${server.url}/api/mappings/validate`, {
+      headers: { 'x-csrf-token': (await page.locator('meta[name="csrf-token"]').getAttribute('content'))! },
+      data: { teamKey: 'NOPE', owner: 'acme', repo: 'other', defaultBranch: 'main' },
+    });
+    expect(refused.status()).toBe(400);
+    expect(((await refused.json()) as { fields: { field: string }[] }).fields[0]!.field).toBe('teamKey');
   });
 });

@@ -4,6 +4,7 @@ import { MappingInputSchema, MappingPatchSchema } from '../../domain/mapping.ts'
 import { deleteMapping, getMapping, listMappings, upsertMapping } from '../../store/mappings.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { badRequest, readJson, type FieldError } from '../validation.ts';
+import { teamKeyProblems } from './team-routes.ts';
 import type { SecretsService } from '../../orchestrator/platform/secrets.ts';
 import { PlatformRefusal } from '../../orchestrator/platform/platform-refusal.ts';
 import { actorOf, refusalResponse } from './platform-routes.ts';
@@ -98,7 +99,8 @@ async function mappingProblems(
   mapping: Mapping,
 ): Promise<FieldError[]> {
   const unconfigured = providerProblem(ctx, mapping);
-  return unconfigured ? [unconfigured] : check(mapping);
+  if (unconfigured) return [unconfigured];
+  return [...(await teamKeyProblems(ctx, mapping)), ...(await check(mapping))];
 }
 
 /** A mapping whose tracker has no credentials on this orchestrator could never be polled. */

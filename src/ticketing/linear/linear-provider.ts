@@ -25,6 +25,8 @@ import {
   DETAIL_PAGE_SIZE,
   ISSUE_RELATIONS_QUERY,
   ISSUES_QUERY,
+  TEAMS_PAGE_SIZE,
+  TEAMS_QUERY,
   VIEWER_QUERY,
   candidateFilter,
   idFilter,
@@ -43,6 +45,12 @@ const REQUEST_LABELS = [LINEAR_LABELS.ready, LINEAR_LABELS.planApproved];
 
 const CommentCreateSchema = z.object({ commentCreate: z.object({ success: z.boolean() }) });
 const ViewerSchema = z.object({ viewer: z.object({ id: z.string(), name: z.string() }) });
+const TeamsPageSchema = z.object({
+  teams: z.object({
+    nodes: z.array(z.object({ key: z.string(), name: z.string() })),
+    pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+  }),
+});
 
 /**
  * The `TicketingProvider` for Linear (src/ticketing/types.ts), over `@linear/sdk`'s raw GraphQL
@@ -131,6 +139,22 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
     },
 
     /** `viewer { id name }`: `{ ok: true }` naming the key's user, or `{ ok: false }` with what went wrong. */
+    /** Every team the key can see, `TEAMS_PAGE_SIZE` a request, by key. */
+    async listTeams(): Promise<{ key: string; name: string }[]> {
+      const teams: { key: string; name: string }[] = [];
+      let after: string | null = null;
+      do {
+        const page: z.output<typeof TeamsPageSchema> = await request(
+          TEAMS_QUERY,
+          { first: TEAMS_PAGE_SIZE, after },
+          TeamsPageSchema,
+        );
+        teams.push(...page.teams.nodes);
+        after = page.teams.pageInfo.hasNextPage ? page.teams.pageInfo.endCursor : null;
+      } while (after);
+      return teams.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+
     async checkConnection(): Promise<{ ok: boolean; detail: string }> {
       try {
         const { viewer } = await request(VIEWER_QUERY, {}, ViewerSchema);

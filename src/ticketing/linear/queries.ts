@@ -320,3 +320,22 @@ export function candidateFilter(teamKeys: string[], labelNames: string[]): Recor
 export function idFilter(ids: string[]): Record<string, unknown> {
   return { id: { in: ids } };
 }
+
+/** Teams read per page by `TEAMS_QUERY`: 100 × (node 1 + key, name 0.2) + pageInfo ≈ 240 points. */
+export const TEAMS_PAGE_SIZE = 100;
+
+/** The teams the API key can see, for the project stepper's team picker and the team-key check. */
+export const TEAMS_QUERY = /* GraphQL */ `
+  query AiImplementTeams($first: Int!, $after: String) {
+    teams(first: $first, after: $after) {
+      nodes {
+        key
+        name
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;

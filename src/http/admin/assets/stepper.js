@@ -265,6 +265,41 @@ function setUpStepper(form) {
    * picking one fills owner, repository name and default branch. Typing by hand still works; an
    * orchestrator without a GitHub App, or one GitHub refuses, simply offers nothing.
    */
+  /**
+   * Offers the Linear teams the API key can see as suggestions for the team key (a datalist:
+   * free text stays possible; the server refuses a team Linear does not have). Only while Linear
+   * is the chosen tracker: for Jira and GitHub Issues the key is a label of the operator's.
+   */
+  async function offerTeams() {
+    const key = form.querySelector('[data-field="teamKey"]');
+    if (!key || key.readOnly) return;
+    const { ok, body } = await api('GET', '/api/ticketing/teams?provider=linear');
+    if (!ok || body.teams.length === 0) return;
+    const list = document.createElement('datalist');
+    list.id = 'tracker-teams';
+    for (const team of body.teams) {
+      const option = document.createElement('option');
+      option.value = team.key;
+      option.label = team.name;
+      list.append(option);
+    }
+    form.append(list);
+    const help = document.createElement('p');
+    help.className = 'help';
+    help.id = 'tracker-teams-help';
+    help.textContent = `Linear teams this API key can see: ${body.teams.map((team) => team.key).join(', ')}.`;
+    key.after(help);
+    const follow = () => {
+      const linear = form.querySelector('input[data-field="ticketingProvider"][value="linear"]');
+      const chosen = !linear || linear.checked;
+      if (chosen) key.setAttribute('list', list.id);
+      else key.removeAttribute('list');
+      help.hidden = !chosen;
+    };
+    form.addEventListener('change', follow);
+    follow();
+  }
+
   async function offerRepositories() {
     const { ok, body } = await api('GET', '/api/github/repositories');
     if (!ok || body.repositories.length === 0) return;
@@ -323,4 +358,5 @@ function setUpStepper(form) {
   applyShowWhen();
   show(0);
   offerRepositories().catch(() => undefined);
+  offerTeams().catch(() => undefined);
 }
