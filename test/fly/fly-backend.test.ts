@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runTick } from '../../src/orchestrator/tick.ts';
+import { getDispatch, listRecentDispatches } from '../../src/store/dispatches.ts';
 import { MappingInputSchema } from '../../src/domain/mapping.ts';
 import { cpuKindFor, machineName } from '../../src/runners/fly/machine-config.ts';
 import type { DispatchRequest } from '../../src/runners/types.ts';
@@ -92,5 +94,47 @@ describe('the Fly Machines backend', () => {
   it('picks performance vCPUs when shared ones cannot hold the memory', () => {
     expect(cpuKindFor(2, 4096)).toBe('shared');
     expect(cpuKindFor(2, 8192)).toBe('performance');
+  });
+});
+
+describe('a Fly dispatch of unknown outcome (exactly once)', () => {
+  beforeEach(async () => {
+    h.linear.addTeam({ key: 'ENG' });
+    await h.addMapping({ teamKey: 'ENG', executionMode: 'fly-machines', planningEnabled: false });
+    h.linear.addIssue({ team: 'ENG', title: 'Lost answer', labels: ['AI-Implement'], state: 'Todo' });
+  });
+
+  it('adopts the Machine whose create answer was lost, found by its dispatch-id metadata', async () => {
+    f.fly.loseNextAnswer(502);
+    await runTick(h.ctx);
+    const [row] = await listRecentDispatches(h.store.db, 10);
+    expect(row?.status).toBe('pending');
+    const [machine] = f.fly.machines.all(FLY_APP);
+    expect(machine?.config.metadata?.ai_implement_dispatch_id).toBe(row!.id);
+
+    await runTick(h.ctx);
+    expect(await getDispatch(h.store.db, row!.id)).toMatchObject({
+      status: 'running',
+      external_id: machine!.id,
+    });
+    expect(f.fly.machines.all(FLY_APP)).toHaveLength(1);
+  });
+
+  it('creates the Machine again under the same id when Fly certainly has none', async () => {
+    f.fly.failNext(503);
+    await runTick(h.ctx);
+    const [row] = await listRecentDispatches(h.store.db, 10);
+    expect(row?.status).toBe('pending');
+    expect(f.fly.machines.all(FLY_APP)).toEqual([]);
+
+    h.advance(h.ctx.policy.lostDispatchGraceMs * 2);
+    await runTick(h.ctx);
+    const machines = f.fly.machines.all(FLY_APP);
+    expect(machines).toHaveLength(1);
+    expect(machines[0]!.config.metadata?.ai_implement_dispatch_id).toBe(row!.id);
+    expect(await getDispatch(h.store.db, row!.id)).toMatchObject({
+      status: 'running',
+      external_id: machines[0]!.id,
+    });
   });
 });

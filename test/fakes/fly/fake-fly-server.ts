@@ -38,6 +38,11 @@ export interface FakeFly {
   bodies: string[];
   addApp(name: string): Map<string, FakeFlySecret>;
   failNext(status: number, error?: string): void;
+  /**
+   * The next request is carried out, then answered with `status` (a proxy's 502 after Fly
+   * applied it): the caller cannot tell whether it happened.
+   */
+  loseNextAnswer(status?: number): void;
   /** The Machines of every app, with the test hooks (fake-machines.ts). */
   machines: FakeMachines;
   close(): Promise<void>;
@@ -62,6 +67,7 @@ export async function startFakeFly(options: { token?: string; clock?: () => Date
   const requests: string[] = [];
   const bodies: string[] = [];
   const failures: Reply[] = [];
+  let lostAnswers: number[] = [];
   const machines = createFakeMachines({ clock: options.clock ?? (() => new Date()) });
   let version = 1;
   let tick = 0;
@@ -168,6 +174,8 @@ export async function startFakeFly(options: { token?: string; clock?: () => Date
       else
         reply =
           failures.shift() ?? (await handle(matched.operationId, matched.params, url.searchParams, body));
+      const lost = reply.status < 400 ? lostAnswers.shift() : undefined;
+      if (lost !== undefined) reply = { status: lost, body: { error: `injected ${lost} after applying` } };
       const problems = swagger.validateResponse(matched.operationId, reply.status, reply.body);
       if (problems.length > 0)
         violations.push({ kind: 'invalid-response', method, path: url.pathname, errors: problems });
@@ -191,6 +199,9 @@ export async function startFakeFly(options: { token?: string; clock?: () => Date
       const secrets = new Map<string, FakeFlySecret>();
       apps.set(name, secrets);
       return secrets;
+    },
+    loseNextAnswer(status = 502) {
+      lostAnswers = [...lostAnswers, status];
     },
     failNext(status, error = `injected ${status}`) {
       failures.push({ status, body: { error } });
