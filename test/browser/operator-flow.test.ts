@@ -156,6 +156,9 @@ describe('the admin UI in a real browser against npm start', () => {
     await page.getByLabel(/maxTurns/).fill('40');
     await page.getByLabel(/maxJobMinutes/).fill('60');
     await page.getByLabel(/ignoredChecks/).fill('coverage,  preview-deploy ,');
+    await page.getByLabel(/maxRunCostUsd/).fill('2.5');
+    await page.getByLabel(/dailyBudgetUsd/).fill('40');
+    await page.getByLabel(/maxPullRequestsAwaitingReview/).fill('3');
     await next.click();
 
     await expect.poll(() => current.textContent()).toBe('Secrets');
@@ -182,6 +185,9 @@ describe('the admin UI in a real browser against npm start', () => {
         maxJobMinutes: 60,
         ignoredChecks: ['coverage', 'preview-deploy'],
         maxCiFixAttempts: 2,
+        maxRunCostUsd: 2.5,
+        dailyBudgetUsd: 40,
+        maxPullRequestsAwaitingReview: 3,
       },
     ]);
   });

@@ -164,7 +164,13 @@ ${typeof value === 'string' ? value : ''}</textarea>`
             id="${id}"
             name="${field.name}"
             type="${field.kind === 'number' ? 'number' : 'text'}"
-            ${field.kind === 'number' ? html`inputmode="numeric" step="1"` : ''}
+            ${
+              field.kind === 'number'
+                ? field.decimal
+                  ? html`inputmode="decimal" step="0.01"`
+                  : html`inputmode="numeric" step="1"`
+                : ''
+            }
             ${common}
             value="${typeof value === 'string' ? value : ''}"
             ${field.placeholder ? html`placeholder="${field.placeholder}"` : ''}

@@ -23,6 +23,8 @@ export interface StepField {
   showWhen?: string;
   /** Fixed once the mapping exists (it is the mapping's key). */
   fixedOnEdit?: boolean;
+  /** A `number` field that takes cents (dollar amounts); others take whole numbers. */
+  decimal?: boolean;
 }
 
 export interface Step {
@@ -248,6 +250,36 @@ export const STEPS: Step[] = [
         kind: 'list',
         placeholder: 'e.g. coverage, preview-deploy',
         help: 'Comma-separated check names. Used when the base branch’s required checks cannot be read.',
+      },
+      {
+        name: 'maxRunCostUsd',
+        label: 'maxRunCostUsd — dollars one run may spend',
+        kind: 'number',
+        decimal: true,
+        placeholder: 'no cap',
+        help: 'Passed to Claude Code as --max-budget-usd; each pass gets what is left. A run that spends it fails with the reason on the ticket.',
+      },
+      {
+        name: 'dailyBudgetUsd',
+        label: 'dailyBudgetUsd — dollars per UTC day',
+        kind: 'number',
+        decimal: true,
+        placeholder: 'no budget',
+        help: 'Once spent, new runs wait with a budget blocker until 00:00 UTC.',
+      },
+      {
+        name: 'monthlyBudgetUsd',
+        label: 'monthlyBudgetUsd — dollars per calendar month (UTC)',
+        kind: 'number',
+        decimal: true,
+        placeholder: 'no budget',
+      },
+      {
+        name: 'maxPullRequestsAwaitingReview',
+        label: 'maxPullRequestsAwaitingReview — open AI pull requests not yet approved',
+        kind: 'number',
+        placeholder: 'no limit',
+        help: 'At this many, new tickets wait (review_capacity) until one is approved or merged; follow-ups still run.',
       },
     ],
   },
