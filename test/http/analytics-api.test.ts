@@ -126,5 +126,9 @@ describe('GET /api/analytics', () => {
     expect(page).toContain('$1.20');
     expect(page).toContain('the run&#39;s budget is spent');
     expect(page).toContain('format=csv');
+    // The weekly cost as an SVG chart, its numbers behind "Show as a table".
+    expect(page).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="cost-week-title"/);
+    expect(page).toContain('<title>11-16: $2.50</title>');
+    expect(page).toContain('Show as a table');
   });
 });

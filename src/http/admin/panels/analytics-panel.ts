@@ -1,8 +1,9 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { analyticsWindow } from '../../api/analytics-routes.ts';
-import { loadAnalytics, type Quantiles } from '../../api/analytics-view.ts';
+import { loadAnalytics, type AnalyticsView, type Quantiles } from '../../api/analytics-view.ts';
 import type { PanelContent } from '../layout.ts';
+import { barChart } from './bar-chart.ts';
 import { emptyRow, formatDuration, formatUsd, kpiCards, section } from '../render-helpers.ts';
 
 /**
@@ -99,29 +100,35 @@ export async function analyticsPanel(
     )}
     ${section(
       'Cost per team per week',
-      html`<table>
-        <thead>
-          <tr>
-            <th scope="col">Week of (UTC)</th>
-            <th scope="col">Team</th>
-            <th scope="col">Cost</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            view.costByTeamWeek.length === 0
-              ? emptyRow(3, 'No reported cost in this window.')
-              : view.costByTeamWeek.map(
-                  (week) =>
-                    html`<tr>
-                      <td>${week.weekStart.slice(0, 10)}</td>
-                      <td>${week.teamKey}</td>
-                      <td>${formatUsd(week.costUsd)}</td>
-                    </tr>`,
-                )
-          }
-        </tbody>
-      </table>`,
+      barChart({
+        id: 'cost-week-title',
+        title: `Cost per week (UTC, Monday to Sunday), all teams in the window: ${formatUsd(weeklyTotal(view))}`,
+        bars: costPerWeek(view),
+        format: (usd) => formatUsd(usd),
+        table: html`<table>
+          <thead>
+            <tr>
+              <th scope="col">Week of (UTC)</th>
+              <th scope="col">Team</th>
+              <th scope="col">Cost</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              view.costByTeamWeek.length === 0
+                ? emptyRow(3, 'No reported cost in this window.')
+                : view.costByTeamWeek.map(
+                    (week) =>
+                      html`<tr>
+                        <td>${week.weekStart.slice(0, 10)}</td>
+                        <td>${week.teamKey}</td>
+                        <td>${formatUsd(week.costUsd)}</td>
+                      </tr>`,
+                  )
+            }
+          </tbody>
+        </table>`,
+      }),
     )}
     ${section(
       'Top failure reasons',
@@ -169,4 +176,19 @@ function form(asked: Record<string, string>) {
     <label>Team <input name="teamKey" type="text" placeholder="all" value="${asked.teamKey ?? ''}" /></label>
     <button type="submit">Show</button>
   </form>`;
+}
+
+/** The weeks' costs summed over teams, oldest first, labelled by the Monday (`11-16`). */
+function costPerWeek(view: AnalyticsView): { label: string; value: number }[] {
+  const weeks = new Map<string, number>();
+  for (const week of view.costByTeamWeek)
+    weeks.set(week.weekStart, (weeks.get(week.weekStart) ?? 0) + week.costUsd);
+  return [...weeks].map(([start, usd]) => ({
+    label: start.slice(5, 10),
+    value: Math.round(usd * 1e6) / 1e6,
+  }));
+}
+
+function weeklyTotal(view: AnalyticsView): number {
+  return Math.round(view.costByTeamWeek.reduce((sum, week) => sum + week.costUsd, 0) * 1e6) / 1e6;
 }
