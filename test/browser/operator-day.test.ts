@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
+import { NAV } from '../../src/http/admin/layout.ts';
 import { handleRunProgress, handleRunResult } from '../../src/orchestrator/run-results.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { getDispatch } from '../../src/store/dispatches.ts';
@@ -137,6 +138,8 @@ describe('plans you can read', () => {
     await dialog.getByRole('button', { name: 'Approve the plan of PLN-1' }).click();
     await expect.poll(() => h.backend.dispatched.length).toBe(before + 1);
     expect(h.backend.dispatched.at(-1)!.payload.phase).toBe('implementation');
+    // The page reloads after the approval: PLN-1 is now being implemented.
+    await page.locator('tr', { hasText: 'PLN-1' }).filter({ hasText: 'Implementing' }).waitFor();
     expect(seen.alerts).toEqual([]);
   });
 
@@ -184,5 +187,27 @@ describe('the stepper checks the team key against the tracker', () => {
     });
     expect(refused.status()).toBe(400);
     expect(((await refused.json()) as { fields: { field: string }[] }).fields[0]!.field).toBe('teamKey');
+  });
+});
+
+describe('every panel fits 1024 px', () => {
+  it('scrolls no panel sideways at 1024 px wide, with a day of data', async () => {
+    await page.setViewportSize({ width: 1024, height: 800 });
+    const { job_id: jobId } = (await getDispatch(h.ctx.db, h.backend.dispatched[0]!.payload.dispatchId))!;
+    const paths = [
+      ...NAV.flatMap((group) => group.items.map((item) => `/admin/${item.path}`)),
+      `/admin/jobs/${encodeURIComponent(jobId)}`,
+      '/admin/projects/new',
+    ];
+    const wide: string[] = [];
+    for (const path of paths) {
+      await page.goto(server.url + path);
+      const overflow = (await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      )) as number;
+      if (overflow > 0) wide.push(`${path} +${overflow}px`);
+    }
+    expect(wide).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 });

@@ -127,7 +127,7 @@ export function notAvailable(what: string, arrivesWith: string): Html {
 }
 
 /** A table row spanning every column, for empty tables. */
-export function emptyRow(columns: number, text: string): Html {
+export function emptyRow(columns: number, text: string | Html): Html {
   return html`<tr>
     <td colspan="${columns}" class="empty">${text}</td>
   </tr>`;

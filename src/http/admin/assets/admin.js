@@ -220,7 +220,10 @@ if (runningTable) {
       running: body.runningJobs.length,
       failed: body.failedLast24h.count,
       utilization: `${Math.round(body.capacity.utilization * 100)}%`,
-      slots: `${body.capacity.inProgress} of ${body.capacity.cap} slots`,
+      slots:
+        body.capacity.byMapping.length === 0
+          ? 'no projects yet'
+          : `${body.capacity.inProgress} of ${body.capacity.cap} run slots in use`,
       'at-cap': body.projectsAtCap.length,
     };
     for (const [key, value] of Object.entries(kpis)) {
@@ -279,7 +282,7 @@ if (configBox) {
       item.append(
         badge(check.ok ? 'succeeded' : 'failed', check.ok ? 'ok' : 'needs attention'),
         ' ',
-        el('strong', check.name),
+        el('strong', check.label ?? check.name),
         ' — ',
         check.detail,
       );
@@ -303,7 +306,18 @@ if (templateBox) {
     }
     if (!ok) return [el('p', body.message ?? `Template status failed (${status}).`, 'error-text')];
     const stale = body.repos.filter((repo) => repo.status !== 'current');
-    if (stale.length === 0) return [el('p', `All ${body.repos.length} repositories have current templates.`)];
+    if (body.repos.length === 0) {
+      const none = el('p', 'No repositories to compare yet: ');
+      const link = el('a', 'create a project');
+      link.href = '/admin/projects/new';
+      none.append(link, '.');
+      return [none];
+    }
+    if (stale.length === 0) {
+      const count =
+        body.repos.length === 1 ? 'The one repository has' : `All ${body.repos.length} repositories have`;
+      return [el('p', `${count} current workflow templates.`)];
+    }
     const list = el('ul', undefined, 'checks');
     for (const repo of stale) {
       const item = el('li');
@@ -315,6 +329,10 @@ if (templateBox) {
       item.append(` — project ${repo.teamKeys.join(', ')}${repo.error ? `: ${repo.error}` : ''}`);
       list.append(item);
     }
-    return [list, el('p', 'Run Sync workflows for these projects from Configure → Projects.', 'muted')];
+    const hint = el('p', 'Run Sync workflows for these projects from ', 'muted');
+    const projects = el('a', 'Projects');
+    projects.href = '/admin/projects';
+    hint.append(projects, '.');
+    return [list, hint];
   });
 }

@@ -46,7 +46,10 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
             view.issues.length === 0
               ? emptyRow(
                   7,
-                  'No issues yet: label one AI-Implement in a mapped team and wait for the next poll.',
+                  view.inProgressByMapping.length === 0
+                    ? html`No issues: there is no project yet —
+                        <a href="/admin/projects/new">create a project</a>.`
+                    : 'No issues yet: label one AI-Implement in a mapped team and wait for the next poll.',
                 )
               : view.issues.map(
                   (issue) =>
@@ -90,7 +93,7 @@ export async function issuesPanel(ctx: OrchestratorContext, query: URLSearchPara
       <tbody>
         ${
           view.inProgressByMapping.length === 0
-            ? emptyRow(5, 'No project mappings yet.')
+            ? emptyRow(5, html`No projects yet — <a href="/admin/projects/new">create a project</a>.`)
             : view.inProgressByMapping.map(
                 (entry) =>
                   html`<tr>

@@ -43,7 +43,7 @@ export async function jobsPanel(ctx: OrchestratorContext, query: URLSearchParams
         </tr>
       </thead>
       <tbody>
-        ${view.jobs.length === 0 ? emptyRow(7, 'Nothing dispatched yet.') : view.jobs.map(jobRow)}
+        ${view.jobs.length === 0 ? emptyRow(7, html`Nothing dispatched yet: runs start when a ticket of a project is labelled AI-Implement — see <a href="/admin/issues">Issues</a>.`) : view.jobs.map(jobRow)}
       </tbody>
     </table>
     ${pager}`;

@@ -37,7 +37,7 @@ export async function modelsPanel(ctx: OrchestratorContext): Promise<PanelConten
       <tbody>
         ${
           mappings.length === 0
-            ? emptyRow(7, 'No project mappings yet.')
+            ? emptyRow(7, html`No projects yet — <a href="/admin/projects/new">create a project</a>.`)
             : mappings.map(
                 (mapping) =>
                   html`<tr>

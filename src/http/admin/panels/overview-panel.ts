@@ -25,13 +25,17 @@ import { trendChart } from './trend-chart.ts';
 export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelContent> {
   const view = await loadOverview(ctx);
   const percent = Math.round(view.capacity.utilization * 100);
-  const body = html`${kpiCards([
+  const firstRun = view.capacity.byMapping.length === 0;
+  const body = html`${firstRun ? firstRunSection() : ''}
+  ${kpiCards([
     { label: 'Running jobs', value: view.runningJobs.length, key: 'running' },
     { label: 'Failed jobs, last 24 h', value: view.failedLast24h.count, key: 'failed' },
     {
       label: 'Capacity utilization',
       value: `${percent}%`,
-      hint: `${view.capacity.inProgress} of ${view.capacity.cap} slots`,
+      hint: firstRun
+        ? 'no projects yet'
+        : `${view.capacity.inProgress} of ${view.capacity.cap} run slots in use`,
       hintKey: 'slots',
       key: 'utilization',
     },
@@ -98,7 +102,7 @@ export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelCont
       <tbody>
         ${
           view.capacity.byMapping.length === 0
-            ? emptyRow(4, 'No project mappings yet — create one under Configure → Projects.')
+            ? emptyRow(4, html`No projects yet — <a href="/admin/projects/new">create a project</a>.`)
             : mostUtilized(view.capacity.byMapping).map(
                 (entry) =>
                   html`<tr>
@@ -134,6 +138,31 @@ export async function overviewPanel(ctx: OrchestratorContext): Promise<PanelCont
     lead: 'What is running, what failed and what is held back — the first place to look when a run did not dispatch.',
     body,
   };
+}
+
+/**
+ * What to do first on a fresh install (issue 19): create a project, and fix the environment
+ * checks that need attention (listed under Environment status, each naming what to set).
+ */
+function firstRunSection(): Html {
+  return html`<section class="first-run" aria-labelledby="h-get-started">
+    <h2 id="h-get-started">Get started</h2>
+    <p>No project yet: AI-Implement picks up nothing until a project maps a tracker team to a repository.</p>
+    <ol>
+      <li>
+        <a class="btn" href="/admin/projects/new">Create a project</a> — pick the tracker team, the repository
+        and how runs are made.
+      </li>
+      <li>
+        Fix what <a href="#h-environment-status">Environment status</a> marks “needs attention”: each check
+        says what to set.
+      </li>
+      <li>
+        Label a ticket <code>AI-Implement</code> in the project’s team; it shows under
+        <a href="/admin/issues">Issues</a> after the next poll.
+      </li>
+    </ol>
+  </section>`;
 }
 
 /**

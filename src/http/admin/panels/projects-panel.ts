@@ -44,7 +44,8 @@ export async function projectsPanel(ctx: OrchestratorContext, saved?: string): P
           mappings.length === 0
             ? emptyRow(
                 7,
-                'No project mappings yet. Create one to connect a Linear team or Jira query to a repository.',
+                html`No projects yet. <a href="/admin/projects/new">Create a project</a> to connect a tracker
+                  team to a repository.`,
               )
             : mappings.map((mapping) => projectRow(mapping, capacity.get(mapping.teamKey)))
         }
