@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { choosePollMode, type PollMode } from '../domain/poll-mode.ts';
 import type { TicketingProviderName } from '../domain/ticket.ts';
-import { listMappings } from '../store/mappings.ts';
+import { listTicketingProvidersInUse } from '../store/mappings.ts';
 import type { Database } from '../store/schema.ts';
 import { lastTrackerDelivery } from '../store/webhook-deliveries.ts';
 
@@ -42,9 +42,9 @@ export async function createWebhookHealth(options: WebhookHealthOptions): Promis
       if (!previous || previous < at) lastDelivery.set(tracker, at);
     },
     async pollMode() {
-      const mappings = await listMappings(options.db);
+      const inUse = await listTicketingProvidersInUse(options.db);
       return choosePollMode({
-        trackersInUse: new Set(mappings.map((mapping) => mapping.ticketingProvider ?? 'linear')),
+        trackersInUse: new Set(inUse as TicketingProviderName[]),
         webhooksConfigured: options.configured,
         lastDelivery,
         now: options.clock(),

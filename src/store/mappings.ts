@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Mapping } from '../domain/mapping.ts';
 import type { Database } from './schema.ts';
 
@@ -16,6 +16,20 @@ export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
 export async function listMappingTeamKeys(db: Kysely<Database>): Promise<string[]> {
   const rows = await db.selectFrom('mappings').select('team_key').orderBy('team_key').execute();
   return rows.map((row) => row.team_key);
+}
+
+/**
+ * The ticketing providers the mappings use (`ticketingProvider`, `linear` when unset), read by
+ * the database from the stored JSON: the poll mode asks after every tick and on every
+ * `/healthz`, so 500 mappings must not mean 500 JSON parses each time.
+ */
+export async function listTicketingProvidersInUse(db: Kysely<Database>): Promise<string[]> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const provider = postgres
+    ? sql<string | null>`CAST(data AS json)->>'ticketingProvider'`
+    : sql<string | null>`json_extract(data, '$.ticketingProvider')`;
+  const rows = await db.selectFrom('mappings').select(provider.as('provider')).distinct().execute();
+  return [...new Set(rows.map((row) => row.provider ?? 'linear'))];
 }
 
 export async function getMapping(db: Kysely<Database>, teamKey: string): Promise<Mapping | undefined> {

@@ -11,7 +11,13 @@ import {
   markRunning,
   type NewDispatch,
 } from '../../src/store/dispatches.ts';
-import { deleteMapping, getMapping, listMappings, upsertMapping } from '../../src/store/mappings.ts';
+import {
+  deleteMapping,
+  getMapping,
+  listMappings,
+  listTicketingProvidersInUse,
+  upsertMapping,
+} from '../../src/store/mappings.ts';
 import { deleteFromDedupWindow, listDedupWindow, recordInDedupWindow } from '../../src/store/dedup-window.ts';
 import { listBlockers, replaceBlockers } from '../../src/store/blockers.ts';
 import {
@@ -85,6 +91,16 @@ for (const dialect of storeDialects()) {
       expect(await upsertMapping(store.db, { ...mapping, paused: true }, minutes(1))).toBe(false);
       expect((await getMapping(store.db, 'ENG'))?.paused).toBe(true);
       expect(await listMappings(store.db)).toHaveLength(1);
+      expect(await listTicketingProvidersInUse(store.db)).toEqual(['linear']);
+      const github = MappingInputSchema.parse({
+        ...mapping,
+        teamKey: 'GH',
+        ticketingProvider: 'github',
+        ticketingConfig: { kind: 'github' },
+      });
+      await upsertMapping(store.db, github, t0);
+      expect((await listTicketingProvidersInUse(store.db)).sort()).toEqual(['github', 'linear']);
+      await deleteMapping(store.db, 'GH');
       expect(await deleteMapping(store.db, 'ENG')).toBe(true);
       expect(await deleteMapping(store.db, 'ENG')).toBe(false);
     });
