@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminSession } from '../../scripts/demo/admin-api.ts';
 import { DEMO_OWNER, DEMO_REPO, DEMO_TEAM } from '../../scripts/demo/demo-repo.ts';
 import { DEMO_APP_ID, startDemoWorld, type DemoWorld } from '../../scripts/demo/demo-world.ts';
-import { LABELS } from '../../src/runners/docker/docker-backend.ts';
+import { createDockerBackend, LABELS } from '../../src/runners/docker/docker-backend.ts';
+import { MappingInputSchema } from '../../src/domain/mapping.ts';
+import type { GitHubAppClient } from '../../src/github/github-app.ts';
 import { startOrchestrator, type OrchestratorProcess } from '../e2e/orchestrator-process.ts';
 import { generateTestAppKeyPair } from '../fakes/github/test-keys.ts';
 import { startDockerEngine, type DockerEngine } from '../support/docker-engine.ts';
@@ -27,10 +29,11 @@ const RUNNER_IMAGE = 'ai-implement-runner:test';
 const RUNNER_TEST_IMAGE = 'ai-implement-runner:test-agent';
 
 let engine: DockerEngine;
+let baseImage: string;
 
 beforeAll(async () => {
   engine = await startDockerEngine();
-  const baseImage = await ensureBaseImage(engine);
+  baseImage = await ensureBaseImage(engine);
   await Promise.all([
     buildImage(engine, { dockerfile: 'Dockerfile', tag: ORCHESTRATOR_IMAGE, baseImage }),
     buildImage(engine, { dockerfile: 'docker/runner/Dockerfile', tag: RUNNER_IMAGE, baseImage }).then(() =>
@@ -43,9 +46,10 @@ beforeAll(async () => {
   );
 }, 900_000);
 
+// Stopping the engine and deleting its data (several GB of vfs copies) takes a while.
 afterAll(async () => {
   await engine?.stop();
-});
+}, 300_000);
 
 /** RUNNER_IMAGE with the demo's stand-in agent (scripts/demo/demo-agent.ts and test/fakes/claude) in /opt. */
 async function buildAgentImage(): Promise<void> {
@@ -315,4 +319,71 @@ describe('RUNNER_MODE=local with the runner image', () => {
     expect(output[0]!.output?.lines?.length).toBeGreaterThan(0);
     fs.rmSync(tmp, { recursive: true, force: true });
   }, 900_000);
+});
+
+describe('the Docker backend', () => {
+  it('finds a run by its dispatch-id label, and cancels it: stopped and removed', async () => {
+    // A container that just waits: the test base with `sleep infinity` as its command.
+    const sleeper = 'ai-implement-test-sleeper:1';
+    await engine.docker(['tag', baseImage, 'ai-implement-test-sleeper:base']);
+    const container = await engine.api.createContainer({
+      Image: 'ai-implement-test-sleeper:base',
+      Cmd: ['true'],
+      HostConfig: { NetworkMode: 'host' },
+    });
+    await container.commit({
+      repo: 'ai-implement-test-sleeper',
+      tag: '1',
+      changes: 'CMD ["sleep","infinity"]',
+    });
+    const mapping = MappingInputSchema.parse({
+      teamKey: 'ENG',
+      owner: 'acme',
+      repo: 'app',
+      defaultBranch: 'main',
+    });
+    const github = {
+      repoOctokit: async () => ({ auth: async () => ({ token: 'installation-token' }) }),
+    } as unknown as Pick<GitHubAppClient, 'repoOctokit'>;
+    const logs: string[] = [];
+    const backend = createDockerBackend({
+      docker: engine.api,
+      image: sleeper,
+      orchestratorUrl: 'http://127.0.0.1:9',
+      github,
+      githubApiUrl: 'http://127.0.0.1:9',
+      claude: {},
+      baseEnv: {},
+      logger: { info: (_, message) => logs.push(message), warn: (_, message) => logs.push(message) },
+    });
+    const dispatchId = randomBytes(8).toString('hex');
+    const receipt = await backend.dispatch({
+      mapping,
+      phase: 'implementation',
+      workflowFile: 'claude-implement.yml',
+      payload: {
+        version: 1,
+        dispatchId,
+        phase: 'implementation',
+        issue: {
+          id: 'i',
+          identifier: 'ENG-1',
+          title: 'T',
+          description: '',
+          url: 'https://x/ENG-1',
+          provider: 'linear',
+        },
+        provider: { name: 'anthropic' },
+      },
+    });
+    const query = { mapping, workflowFile: 'claude-implement.yml', dispatchId, since: new Date(0) };
+    expect(await backend.findRun(query)).toEqual({ kind: 'found', externalId: receipt.externalId });
+    expect(await backend.findRun({ ...query, dispatchId: 'another' })).toEqual({ kind: 'absent' });
+
+    await backend.cancel({ mapping, externalId: receipt.externalId! });
+    expect(await backend.findRun(query)).toEqual({ kind: 'absent' });
+    await backend.idle();
+    // A second cancel of a run already gone is not an error.
+    await backend.cancel({ mapping, externalId: receipt.externalId! });
+  }, 300_000);
 });

@@ -47,6 +47,8 @@ export interface DockerBackendOptions extends RunCredentialOptions {
 }
 
 export interface DockerBackend extends ExecutionBackend {
+  findRun(query: RunLookupQuery): Promise<FoundRun>;
+  cancel(run: { mapping: DispatchRequest['mapping']; externalId: string }): Promise<void>;
   /** Resolves once every run started by this process has ended and its container is gone (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -230,10 +232,15 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
         // 304: already stopped; 404: already removed.
         if (status !== 304 && status !== 404) throw toDockerError(error, 'stop the run container');
       }
-      await container.remove({ force: true }).catch((error: unknown) => {
+      await container.remove({ force: true }).catch(async (error: unknown) => {
         const status = (error as { statusCode?: number }).statusCode;
-        // 404: gone; 409: its removal is already in progress (the run's own clean-up).
-        if (status !== 404 && status !== 409) throw toDockerError(error, 'remove the run container');
+        if (status === 404) return;
+        // 409: its removal is already under way (the run's own clean-up): wait until it is gone.
+        if (status === 409) {
+          await container.wait({ condition: 'removed' }).catch(() => undefined);
+          return;
+        }
+        throw toDockerError(error, 'remove the run container');
       });
     },
     async idle() {
