@@ -13,6 +13,8 @@ export interface PruneCounts {
   webhookDeliveries: number;
   /** The reaper's record of actions (migration 0008). */
   reaperActions: number;
+  /** Kept tracker states (migration 0013) of tickets whose history is gone. */
+  ticketStates: number;
 }
 
 /** How many job ids go into one `IN (…)` list: far below SQLite's and PostgreSQL's parameter limits. */
@@ -98,6 +100,7 @@ export async function pruneHistory(
       dedupWindow: 0,
       webhookDeliveries: 0,
       reaperActions: 0,
+      ticketStates: 0,
     };
     for (let i = 0; i < prunable.length; i += CHUNK) {
       const ids = prunable.slice(i, i + CHUNK);
@@ -139,6 +142,22 @@ export async function pruneHistory(
     );
     counts.reaperActions = deleted(
       await trx.deleteFrom('reaper_actions').where('at', '<', before).executeTakeFirst(),
+    );
+    // A kept tracker state goes with the last of its ticket's history.
+    counts.ticketStates = deleted(
+      await trx
+        .deleteFrom('ticket_states')
+        .where('read_at', '<', before)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('dispatches')
+                .select(sql`1`.as('one'))
+                .whereRef('dispatches.issue_id', '=', 'ticket_states.issue_id'),
+            ),
+          ),
+        )
+        .executeTakeFirst(),
     );
     // Run steps whose dispatch is already gone (none should exist; cheap to keep it true).
     counts.runSteps += deleted(

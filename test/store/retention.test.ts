@@ -236,6 +236,20 @@ for (const dialect of storeDialects()) {
           { ...reaperAction, id: 'r-new', at: daysAgo(1), machine_id: 'm-new' },
         ])
         .execute();
+      // A kept tracker state goes with its ticket's history; one whose ticket still has some stays.
+      const kept = await db
+        .selectFrom('dispatches')
+        .select('issue_id')
+        .where('id', '=', 'recent')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('ticket_states')
+        .values([
+          { issue_id: 'gone-ticket', state_name: 'Done', state_type: 'completed', read_at: daysAgo(91) },
+          { issue_id: kept.issue_id, state_name: 'Todo', state_type: 'unstarted', read_at: daysAgo(91) },
+        ])
+        .onConflict((oc) => oc.doNothing())
+        .execute();
 
       const counts = await pruneHistory(db, cutoff, dedupCutoff);
       expect(counts).toEqual({
@@ -248,6 +262,7 @@ for (const dialect of storeDialects()) {
         dedupWindow: 1,
         webhookDeliveries: 1,
         reaperActions: 1,
+        ticketStates: 1,
       });
       expect((await db.selectFrom('reaper_actions').select('id').execute()).map((r) => r.id)).toEqual([
         'r-new',
