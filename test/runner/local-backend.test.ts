@@ -139,7 +139,8 @@ describe('execution mode local', () => {
       ['implementation', 'succeeded', 'local'],
     ]);
     expect(await adminGet(world, '/api/pulls')).toMatchObject({
-      pulls: [{ number: pull!.number, costUsd: 0.211 }],
+      // A PR costs all the runs of its job, the plan included: 0.02 + 0.2 + 0.01 + 0.001.
+      pulls: [{ number: pull!.number, costUsd: 0.231 }],
     });
     const { steps } = (await adminGet(world, `/api/jobs/${jobId}/steps`)) as { steps: { step: string }[] };
     expect(new Set(steps.map((step) => step.step))).toEqual(
