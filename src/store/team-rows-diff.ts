@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
 
 /**
@@ -17,13 +17,14 @@ export interface TeamRowsTable<Row> {
 }
 
 /**
- * Makes the rows of `teamKeys` in `spec.table` equal to `rows`, as a diff computed by the
- * database in one transaction of two statements: rows of those teams no longer given are
- * deleted; new rows are inserted; changed rows are updated; unchanged rows are not written. The
- * rows travel as one JSON parameter (SQLite `json_each`, PostgreSQL `jsonb_array_elements`), so
- * the tick neither reads the table back into the process nor sends thousands of parameters
- * (docs/decisions/tick-at-scale.md). Teams not listed (their fetch failed) keep their rows. A
- * row given twice counts once (the last). Throws what the database throws.
+ * Makes the rows of `teamKeys` in `spec.table` equal to `rows`, as a diff in one transaction:
+ * rows of those teams no longer given are deleted, new and changed rows are upserted, unchanged
+ * rows are not written. The table is read back as one fingerprint per row (the compared columns
+ * joined by the database, `concat_ws`), not as row objects; the writes carry their rows as one
+ * JSON parameter (SQLite `json_each`, PostgreSQL `jsonb_array_elements`), so a steady tick costs
+ * one narrow read and no write (docs/decisions/tick-at-scale.md). Teams not listed (their fetch
+ * failed) keep their rows. A row given twice counts once (the last). Throws what the database
+ * throws.
  */
 export async function replaceTeamRows<Row extends { issue_id: string; team_key: string }>(
   db: Kysely<Database>,
@@ -32,23 +33,73 @@ export async function replaceTeamRows<Row extends { issue_id: string; team_key: 
   rows: readonly Row[],
 ): Promise<void> {
   const unique = [...new Map(rows.map((row) => [row.issue_id, row])).values()];
+  const dialect = dialectOf(db);
+  const compared = Object.keys(spec.compared) as (keyof Row & string)[];
+  const fingerprint = (row: Row) => compared.map((column) => String(row[column])).join(SEPARATOR);
+  await db.transaction().execute(async (trx) => {
+    const found = await sql<{ issue_id: string; print: string }>`
+      SELECT issue_id, concat_ws(${dialect.separator}, ${sql.join(compared.map((column) => sql.ref(column)))}) AS print
+      FROM ${sql.table(spec.table)}
+      WHERE team_key IN (${dialect.texts(JSON.stringify(teamKeys))})
+    `.execute(trx);
+    const existing = new Map(found.rows.map((row) => [row.issue_id, row.print]));
+    const next = new Set(unique.map((row) => row.issue_id));
+    const gone = [...existing.keys()].filter((id) => !next.has(id));
+    const changed = unique.filter((row) => existing.get(row.issue_id) !== fingerprint(row));
+    if (gone.length > 0) {
+      await sql`
+        DELETE FROM ${sql.table(spec.table)} WHERE issue_id IN (${dialect.texts(JSON.stringify(gone))})
+      `.execute(trx);
+    }
+    if (changed.length > 0) await upsertRows(trx, spec, dialect, changed);
+  });
+}
+
+/** The unit separator: it does not occur in ticket titles, URLs, states or keys. */
+const SEPARATOR = '\u001f';
+
+interface Dialect {
+  postgres: boolean;
+  /** SQL for the separator character in `concat_ws`. */
+  separator: RawBuilder<unknown>;
+  /** A subquery of the strings of a JSON array. */
+  texts(json: string): RawBuilder<unknown>;
+}
+
+function dialectOf(db: Kysely<Database>): Dialect {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  const columns = ['issue_id', ...Object.keys(spec.compared), spec.since];
+  return {
+    postgres,
+    separator: postgres ? sql`chr(31)` : sql`char(31)`,
+    texts: (json) =>
+      postgres
+        ? sql`SELECT jsonb_array_elements_text(CAST(${json} AS jsonb))`
+        : sql`SELECT value FROM json_each(${json})`,
+  };
+}
+
+/**
+ * Inserts or updates `rows` (one JSON parameter); `since` keeps its old value while
+ * `sinceKeptWhile` is unchanged, and a row equal to the stored one is not written.
+ */
+async function upsertRows<Row>(
+  db: Kysely<Database>,
+  spec: TeamRowsTable<Row>,
+  dialect: Dialect,
+  rows: readonly Row[],
+): Promise<void> {
+  const { postgres } = dialect;
   const types: Record<string, string> = { ...(spec.compared as Record<string, string>) };
+  const compared = Object.keys(spec.compared);
+  const columns = ['issue_id', ...compared, spec.since];
   const table = sql.table(spec.table);
   const value = (column: string) => {
     const text = postgres ? sql`e->>${sql.lit(column)}` : sql`value->>${sql.lit(column)}`;
     return types[column] === 'integer' && postgres ? sql`CAST(${text} AS integer)` : text;
   };
-  const staged = (json: string) =>
-    postgres ? sql`jsonb_array_elements(CAST(${json} AS jsonb)) AS e` : sql`json_each(${json})`;
-  const rowsJson = JSON.stringify(unique);
-  const teamsJson = JSON.stringify(teamKeys);
-  const teams = postgres
-    ? sql`SELECT jsonb_array_elements_text(CAST(${teamsJson} AS jsonb))`
-    : sql`SELECT value FROM json_each(${teamsJson})`;
+  const json = JSON.stringify(rows);
+  const staged = postgres ? sql`jsonb_array_elements(CAST(${json} AS jsonb)) AS e` : sql`json_each(${json})`;
   const differs = postgres ? sql.raw('IS DISTINCT FROM') : sql.raw('IS NOT');
-  const compared = Object.keys(spec.compared);
   const changed = sql.join(
     compared.map((column) => sql`${table}.${sql.ref(column)} ${differs} excluded.${sql.ref(column)}`),
     sql` OR `,
@@ -61,20 +112,11 @@ export async function replaceTeamRows<Row extends { issue_id: string; team_key: 
     ...compared.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`),
     sql`${sql.ref(spec.since)} = ${since}`,
   ]);
-
-  await db.transaction().execute(async (trx) => {
-    await sql`
-      DELETE FROM ${table}
-      WHERE team_key IN (${teams})
-        AND issue_id NOT IN (SELECT ${value('issue_id')} FROM ${staged(rowsJson)})
-    `.execute(trx);
-    if (unique.length === 0) return;
-    // `WHERE true` lets SQLite tell the upsert's ON CONFLICT from a join constraint.
-    await sql`
-      INSERT INTO ${table} (${sql.join(columns.map((column) => sql.ref(column)))})
-      SELECT ${sql.join(columns.map(value))} FROM ${staged(rowsJson)} WHERE true
-      ON CONFLICT (issue_id) DO UPDATE SET ${updates}
-      WHERE ${changed}
-    `.execute(trx);
-  });
+  // `WHERE true` lets SQLite tell the upsert's ON CONFLICT from a join constraint.
+  await sql`
+    INSERT INTO ${table} (${sql.join(columns.map((column) => sql.ref(column)))})
+    SELECT ${sql.join(columns.map(value))} FROM ${staged} WHERE true
+    ON CONFLICT (issue_id) DO UPDATE SET ${updates}
+    WHERE ${changed}
+  `.execute(db);
 }
