@@ -109,12 +109,13 @@ describe('a ticket on Fly Machines (npm start, fake Fly, GitHub and Linear)', ()
     expect(done.status).toBe(200);
     expect(w.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
     expect(fly.machines.live(APP)).toEqual([]);
-    const status = await w.api<{ checks: { name: string; ok: boolean; detail: string }[] }>(
+    const status = await w.api<{ checks: { name: string; label: string; ok: boolean; detail: string }[] }>(
       'GET',
       '/api/admin/config-status',
     );
     expect(status.body.checks.find((c) => c.name === 'fly-sessions')).toEqual({
       name: 'fly-sessions',
+      label: 'Fly Machines sessions app',
       ok: true,
       detail: `app ${APP}: 0 live sessions`,
     });

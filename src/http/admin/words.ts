@@ -66,6 +66,7 @@ const CHECKS: Record<string, string> = {
   'linear-webhook': 'Linear webhook',
   'jira-webhook': 'Jira webhook',
   polling: 'Polling',
+  'fly-sessions': 'Fly Machines sessions app',
   'gap-fill-trigger': 'Gap-fill trigger (/ai-implement)',
 };
 
