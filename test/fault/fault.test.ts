@@ -19,8 +19,10 @@ describe('exactly once under faults (fault proxy, SIGKILL, restart)', () => {
       crashEveryMs: 3_500,
       stallMs: 2_000,
       workUnderFaultsMs: 8_000,
-      // An upper bound for a loaded machine; it settles in seconds.
-      settleTimeoutMs: 45_000,
+      // An upper bound for a loaded machine; it settles in seconds. A dispatch lost near the end
+      // of the faults is re-sent only after the 30 s grace period (GitHub lists a dispatched run
+      // a few seconds after accepting it), and one re-send can fail too: room for two rounds.
+      settleTimeoutMs: 120_000,
     });
     expect(report.violations).toEqual([]);
     expect(report.figures.runs).toBeGreaterThanOrEqual(12);
@@ -28,5 +30,5 @@ describe('exactly once under faults (fault proxy, SIGKILL, restart)', () => {
       .filter(([kind]) => kind !== 'passed')
       .reduce((sum, [, count]) => sum + count, 0);
     expect(injected).toBeGreaterThan(0);
-  }, 150_000);
+  }, 300_000);
 });
