@@ -4,19 +4,21 @@ import { countBlockers, listBlockers } from '../../src/store/blockers.ts';
 import type { Store } from '../../src/store/database.ts';
 import { listDedupWindow } from '../../src/store/dedup-window.ts';
 import {
-  countDispatchesByHour,
   countInFlightByBucket,
   latestDispatchForIssue,
   latestDispatchesOfIssues,
-  listDispatchesOfPullRequests,
-  listFailedSince,
   listInFlightClaims,
   listInFlightClaimsOf,
   listLedgerIssues,
   listOverdue,
   listRecentDispatches,
-  sumCostOfIssues,
 } from '../../src/store/dispatches.ts';
+import {
+  countDispatchesByHour,
+  listDispatchesOfPullRequests,
+  listFailedSince,
+  sumCostOfIssues,
+} from '../../src/store/dispatch-reports.ts';
 import { listPullRequests } from '../../src/store/pull-requests.ts';
 import { sumSpendByTeam } from '../../src/store/spend.ts';
 import type { Database } from '../../src/store/schema.ts';

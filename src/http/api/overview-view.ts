@@ -1,11 +1,10 @@
 import {
   countDispatchesByHour,
   listFailedSince,
-  listInFlight,
-  type DispatchRow,
   type DispatchSummary,
   type HourlyCount,
-} from '../../store/dispatches.ts';
+} from '../../store/dispatch-reports.ts';
+import { listInFlight, type DispatchRow } from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { capacityByMapping, countByBucket, type MappingCapacity } from './work-views.ts';

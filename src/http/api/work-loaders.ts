@@ -6,11 +6,10 @@ import {
   listDispatchesOfJob,
   listLedgerIssues,
   listRecentDispatches,
-  sumCostOfIssues,
-  summarizeJobs,
   type DispatchRow,
   type LedgerIssueKey,
 } from '../../store/dispatches.ts';
+import { sumCostOfIssues, summarizeJobs } from '../../store/dispatch-reports.ts';
 import { listMappings } from '../../store/mappings.ts';
 import { listApprovedJobIds } from '../../store/plan-approvals.ts';
 import { listPullRequests, pullRequestKey } from '../../store/pull-requests.ts';

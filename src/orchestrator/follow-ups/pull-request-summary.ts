@@ -1,4 +1,5 @@
-import { listDispatchesOfPullRequests, type DispatchRow } from '../../store/dispatches.ts';
+import { listDispatchesOfPullRequests } from '../../store/dispatch-reports.ts';
+import type { DispatchRow } from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
 import { countPendingFeedback } from '../../store/pull-request-feedback.ts';
 import { pullRequestKey, type PullRequestRow } from '../../store/pull-requests.ts';
