@@ -11,16 +11,14 @@ import { mergeEnv, readDotEnv } from './config/dot-env.ts';
 import { loadConfig } from './config/load-config.ts';
 import { redactConfig } from './config/redact-config.ts';
 import type { Config } from './config/types.ts';
-import { describeError, IntegrationError } from './domain/errors.ts';
-import type { Mapping } from './domain/mapping.ts';
+import { describeError } from './domain/errors.ts';
 import type { TicketingProviderName } from './domain/ticket.ts';
 import { createGitHubAppClient, type GitHubAppClient } from './github/github-app.ts';
-import { ciPermissionsStatus } from './github/ci-permissions.ts';
 import { createTemplateSync } from './github/template-sync/template-sync.ts';
+import { flySessionsCheck, statusChecks } from './environment-checks.ts';
 import { createHttpApp } from './http/app.ts';
+import { checkMappingWithTracker, flyMappingProblems } from './mapping-checks.ts';
 import { shutDownInOrder } from './http/graceful-shutdown.ts';
-import type { StatusCheck } from './http/api/status-routes.ts';
-import type { FieldError } from './http/validation.ts';
 import { createNotifier } from './notify/registry.ts';
 import { DEFAULT_POLICY, type OrchestratorContext } from './orchestrator/context.ts';
 import { createGitHubPullRequestHost } from './orchestrator/follow-ups/github-host.ts';
@@ -29,7 +27,7 @@ import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
 import { createKeyedLock } from './orchestrator/keyed-lock.ts';
 import { createMetrics } from './orchestrator/metrics.ts';
 import { startPoller } from './orchestrator/poller.ts';
-import { createWebhookHealth, type WebhookHealth } from './orchestrator/webhook-health.ts';
+import { createWebhookHealth } from './orchestrator/webhook-health.ts';
 import { createAppTokens } from './orchestrator/linear-agent/app-token.ts';
 import { agentProgressReporter, withAgentActivities } from './orchestrator/linear-agent/agent-notifier.ts';
 import { createAgentSessions } from './orchestrator/linear-agent/agent-sessions.ts';
@@ -50,7 +48,7 @@ import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
 import { createSessionsService } from './orchestrator/sessions/sessions.ts';
 import { createReaper, startReaper } from './orchestrator/reaper/reaper.ts';
-import { createPlatform, type Platform } from './orchestrator/platform/platform.ts';
+import { createPlatform } from './orchestrator/platform/platform.ts';
 import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
 import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
 import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
@@ -382,137 +380,6 @@ async function createTicketing(
     );
   }
   return providers;
-}
-
-/** A Fly Machines mapping needs the Fly backend, which exists only with FLY_SESSIONS_TOKEN set. */
-function flyMappingProblems(mapping: Mapping, flyAvailable: boolean): FieldError[] {
-  if (mapping.executionMode !== 'fly-machines' || flyAvailable) return [];
-  return [
-    {
-      field: 'executionMode',
-      message:
-        'fly-machines needs the Fly Machines backend: set FLY_SESSIONS_TOKEN (and FLY_SESSIONS_APP or the flySessionsApp setting) on the orchestrator and restart, or use github-actions',
-    },
-  ];
-}
-
-/**
- * A Jira mapping is checked against the site before it is saved: both custom fields resolve,
- * options exist, the JQL parses. An unreachable Jira lets the mapping through (logged), so an
- * outage never blocks configuration; bad credentials are reported, naming what to fix.
- */
-async function checkMappingWithTracker(
-  jira: JiraProvider | undefined,
-  mapping: Mapping,
-  logger: Logger,
-): Promise<FieldError[]> {
-  if (!jira || mapping.ticketingConfig.kind !== 'jira') return [];
-  try {
-    const { checkJiraMapping } = await import('./ticketing/jira/mapping-check.ts');
-    const check = await checkJiraMapping(jira.connection, mapping.ticketingConfig);
-    return check.problems.map((message) => ({ field: 'ticketingConfig', message }));
-  } catch (error) {
-    if (error instanceof IntegrationError && error.category === 'auth') {
-      return [{ field: 'ticketingProvider', message: describeError(error) }];
-    }
-    logger.warn(
-      { teamKey: mapping.teamKey, err: describeError(error) },
-      'Jira unreachable; mapping saved unchecked',
-    );
-    return [];
-  }
-}
-
-/** The Overview's environment checks: ticketing connection, GitHub App, runner callback, gap-fill trigger. */
-async function statusChecks(
-  config: Config,
-  ticketing: Map<TicketingProviderName, TicketingProvider>,
-  github: GitHubAppClient,
-  webhookHealth: WebhookHealth,
-): Promise<StatusCheck[]> {
-  const checks: StatusCheck[] = [];
-  for (const [name, provider] of ticketing) {
-    // GitHub Issues goes through the GitHub App: the `github-app` check below is its check.
-    if (name === 'github') continue;
-    const result = await provider
-      .checkConnection()
-      .catch((error: unknown) => ({ ok: false, detail: describeError(error) }));
-    checks.push({ name: `ticketing:${name}`, ...result });
-  }
-  try {
-    const info = await github.getApp();
-    checks.push({ name: 'github-app', ok: true, detail: `authenticated as ${info.slug ?? info.name}` });
-    // Checks and statuses read, and a CI event: without them failing CI goes unseen (issue 17).
-    checks.push({ name: 'github-ci', ...ciPermissionsStatus(info) });
-  } catch (error) {
-    checks.push({ name: 'github-app', ok: false, detail: describeError(error) });
-  }
-  const { callbackBaseUrl, tokenSecret } = config.runner;
-  checks.push({
-    name: 'runner-callback',
-    ok: Boolean(callbackBaseUrl && tokenSecret),
-    detail:
-      callbackBaseUrl && tokenSecret
-        ? `runners report to ${callbackBaseUrl}`
-        : 'set RUNNER_CALLBACK_BASE_URL and RUNNER_TOKEN_SECRET so runs report results and progress',
-  });
-  checks.push({
-    name: 'github-webhook',
-    ok: Boolean(config.github.webhookSecret),
-    detail: config.github.webhookSecret
-      ? '/api/github/webhook is enabled'
-      : 'set GITHUB_WEBHOOK_SECRET so review feedback, /ai-implement comments and merges reach the orchestrator',
-  });
-  for (const [tracker, secret, name] of [
-    ['linear', config.trackerWebhooks.linearSecret, 'LINEAR_WEBHOOK_SECRET'],
-    ['jira', config.trackerWebhooks.jiraSecret, 'JIRA_WEBHOOK_SECRET'],
-  ] as const) {
-    if (!ticketing.has(tracker)) continue;
-    checks.push({
-      name: `${tracker}-webhook`,
-      ok: Boolean(secret),
-      detail: secret
-        ? `/api/${tracker}/webhook is enabled`
-        : `set ${name} so ticket changes start work at once instead of at the next poll`,
-    });
-  }
-  // Which mode the poller is in: ok either way (polling works), the detail says which and why.
-  const poll = await webhookHealth.pollMode();
-  checks.push({
-    name: 'polling',
-    ok: true,
-    detail:
-      poll.mode === 'webhooks'
-        ? `webhooks mode: ${poll.reason}, every ${poll.intervalMs / 1000} s`
-        : `polling mode: every ${poll.intervalMs / 1000} s (${poll.reason})`,
-  });
-  checks.push({
-    name: 'gap-fill-trigger',
-    ok: Boolean(config.gapFill.triggerSecret),
-    detail: config.gapFill.triggerSecret
-      ? '/trigger/gap-fill is enabled'
-      : 'set GAP_FILL_TRIGGER_SECRET to enable /ai-implement comments through comment-trigger.yml',
-  });
-  return checks;
-}
-
-/** Fly Machines (when FLY_SESSIONS_TOKEN is set): the sessions app answers with the token. */
-async function flySessionsCheck(platform: Platform): Promise<StatusCheck> {
-  const app = platform.settings.running('flySessionsApp');
-  if (!app) {
-    return {
-      name: 'fly-sessions',
-      ok: false,
-      detail:
-        'FLY_SESSIONS_TOKEN is set but no sessions app: set FLY_SESSIONS_APP or the flySessionsApp setting',
-    };
-  }
-  try {
-    const live = (await platform.sessions?.list()) ?? [];
-    return { name: 'fly-sessions', ok: true, detail: `app ${app}: ${live.length} live sessions` };
-  } catch (error) {
-    return { name: 'fly-sessions', ok: false, detail: describeError(error) };
-  }
 }
 
 function octokitLog(logger: Logger) {
