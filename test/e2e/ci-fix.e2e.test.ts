@@ -1,10 +1,9 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DispatchPayload } from '../../src/runners/types.ts';
 import { checkRunCompleted, checkSuiteCompleted, workflowRunCompleted } from '../webhooks/check-payloads.ts';
-import { webhookSchemaErrors } from '../webhooks/webhook-schemas.ts';
 import type { PullRequestFacts } from '../webhooks/webhook-payloads.ts';
 import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
+import { deliverGitHubWebhook } from './github-delivery.ts';
 import { eventually } from './orchestrator-process.ts';
 
 const APP_ID = 4717;
@@ -13,27 +12,14 @@ const NEEDS_A_PERSON = 'AI-Implement: needs a person';
 
 let w: E2eWorld;
 
-/** A delivery as GitHub sends it: checked against GitHub's payload schema, signed with the secret. */
-async function deliver(event: string, payload: Record<string, unknown>, deliveryId: string = randomUUID()) {
-  const schema = `webhook-${event.replace(/_/g, '-')}-${String(payload.action).replace(/_/g, '-')}`;
-  expect(webhookSchemaErrors(schema, payload)).toEqual([]);
-  const body = JSON.stringify(payload);
-  const response = await fetch(`${w.orchestrator.url}/api/github/webhook`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'GitHub-Hookshot/8e03811',
-      'x-github-event': event,
-      'x-github-delivery': deliveryId,
-      'x-github-hook-id': '42',
-      'x-github-hook-installation-target-id': String(APP_ID),
-      'x-github-hook-installation-target-type': 'integration',
-      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
-    },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+/** A delivery as GitHub sends it, to this world's orchestrator. */
+const deliver = (event: string, payload: Record<string, unknown>, deliveryId?: string) =>
+  deliverGitHubWebhook(
+    { baseUrl: w.orchestrator.url, secret: WEBHOOK_SECRET, appId: APP_ID },
+    event,
+    payload,
+    deliveryId,
+  );
 
 beforeAll(async () => {
   w = await startE2eWorld({

@@ -133,7 +133,7 @@ describe('GitHub Issues as a tracker', () => {
     repo.pulls.at(-1)!.state = 'closed';
     repo.pulls.at(-1)!.merged = true;
     const pr = { owner: 'acme', repo: 'api', number, headRef: branch, headSha: head };
-    expect(await deliver('pull_request', pullRequestClosed(pr, true))).toBe(202);
+    expect((await deliver('pull_request', pullRequestClosed(pr, true))).status).toBe(202);
     await eventually('the issue closed as completed', async () =>
       repo.issues.find((i) => i.number === first.number)?.stateReason === 'completed' ? true : undefined,
     );

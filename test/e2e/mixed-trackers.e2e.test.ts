@@ -157,7 +157,9 @@ describe('one orchestrator, a Linear, a Jira and a GitHub Issues mapping', () =>
     repo.pulls.at(-1)!.merged = true;
     const pr = { owner: 'acme', repo: 'gh-repo', number, headRef: branch, headSha: head };
     const target = { baseUrl: w.orchestrator.url, secret: WEBHOOK_SECRET, appId: APP_ID };
-    expect(await deliverGitHubWebhook(target, 'pull_request', pullRequestClosed(pr, true))).toBe(202);
+    expect((await deliverGitHubWebhook(target, 'pull_request', pullRequestClosed(pr, true))).status).toBe(
+      202,
+    );
     await eventually('the GitHub issue closed as completed', async () =>
       repo.issues.find((i) => i.number === g1.number)?.stateReason === 'completed' ? true : undefined,
     );

@@ -1,8 +1,7 @@
-import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webhookSchemaErrors } from '../webhooks/webhook-schemas.ts';
 import { pullRequestClosed, reviewSubmitted, type PullRequestFacts } from '../webhooks/webhook-payloads.ts';
 import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
+import { deliverGitHubWebhook } from './github-delivery.ts';
 import { eventually } from './orchestrator-process.ts';
 
 const APP_ID = 4343;
@@ -10,27 +9,14 @@ const WEBHOOK_SECRET = 'e2e-webhook-secret-0123456789';
 
 let w: E2eWorld;
 
-/** A delivery as GitHub sends it: the payload checked against GitHub's schema, signed with the secret. */
-async function deliver(event: string, payload: Record<string, unknown>, deliveryId: string = randomUUID()) {
-  const schema = `webhook-${event.replace(/_/g, '-')}-${String(payload.action).replace(/_/g, '-')}`;
-  expect(webhookSchemaErrors(schema, payload)).toEqual([]);
-  const body = JSON.stringify(payload);
-  const response = await fetch(`${w.orchestrator.url}/api/github/webhook`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'GitHub-Hookshot/8e03811',
-      'x-github-event': event,
-      'x-github-delivery': deliveryId,
-      'x-github-hook-id': '42',
-      'x-github-hook-installation-target-id': String(APP_ID),
-      'x-github-hook-installation-target-type': 'integration',
-      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
-    },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+/** A delivery as GitHub sends it, to this world's orchestrator. */
+const deliver = (event: string, payload: Record<string, unknown>, deliveryId?: string) =>
+  deliverGitHubWebhook(
+    { baseUrl: w.orchestrator.url, secret: WEBHOOK_SECRET, appId: APP_ID },
+    event,
+    payload,
+    deliveryId,
+  );
 
 beforeAll(async () => {
   w = await startE2eWorld({
