@@ -54,7 +54,9 @@ export function withAgentActivities(
 
 /**
  * A runner's progress step as an `action` activity in the ticket's open agent session: `started`
- * without a result, the end with its status and time. Best effort, never waits.
+ * without a result, the end with its status and time. The planning pass's plan (the `plan` step's
+ * reported sections, Work Units among them) follows as a `response`, so the person reads the plan
+ * where they delegated. Best effort, never waits.
  */
 export function agentProgressReporter(deps: {
   db: Kysely<Database>;
@@ -73,8 +75,34 @@ export function agentProgressReporter(deps: {
         parameter: `${row.phase} on ${row.repo}`,
         ...(progress.status === 'started' ? {} : { result: `${progress.status}${seconds}` }),
       });
+      const plan = progress.step === 'plan' && progress.status === 'succeeded' ? planBody(progress) : '';
+      if (plan) await deps.client.createActivity(session.session_id, { type: 'response', body: plan });
     })().catch((error: unknown) =>
       deps.logger.warn({ err: describeError(error) }, 'Linear agent progress activity not sent'),
     );
   };
+}
+
+/**
+ * The plan step's output (`sections: [{ title, body }]`, `workUnits: [id]`; src/runner/steps/plan.ts)
+ * as Markdown for a `response`; empty when the output has no sections.
+ */
+export function planBody(progress: RunProgress): string {
+  const raw = progress.output?.sections;
+  const sections = Array.isArray(raw)
+    ? raw.filter(
+        (section): section is { title: string; body: string } =>
+          typeof section === 'object' &&
+          section !== null &&
+          typeof (section as { title?: unknown }).title === 'string' &&
+          typeof (section as { body?: unknown }).body === 'string',
+      )
+    : [];
+  if (sections.length === 0) return '';
+  const units = Array.isArray(progress.output?.workUnits) ? progress.output.workUnits.map(String) : [];
+  const head =
+    units.length > 0
+      ? `The plan, in ${units.length} work unit${units.length === 1 ? '' : 's'} (${units.join(', ')}):`
+      : 'The plan:';
+  return [head, ...sections.map((section) => `## ${section.title}\n\n${section.body}`)].join('\n\n');
 }
