@@ -100,6 +100,8 @@ export interface OrchestratorContext {
  * Where the lifecycle hands over to the pull-request loop (src/orchestrator/follow-ups/):
  * - `afterRun`: a run finished (result or deadline); the loop settles a follow-up's feedback and
  *   queues what comes next;
+ * - `afterRunStopped`: a run's session was destroyed (operator or reaper) before it reported: what
+ *   it had taken from its PR waits again for the next pass (docs/decisions/fly-machines.md);
  * - `openPullRequestFor`: a ticket was marked for a run while its PR is still open; the poll then
  *   asks for a gap-fill run on that PR instead of implementing afresh (undefined: no open PR).
  */
@@ -108,6 +110,7 @@ export interface FollowUpHooks {
     row: DispatchRow,
     outcome: { ok: true; result: RunResult } | { ok: false; error: string },
   ): Promise<void>;
+  afterRunStopped?(row: DispatchRow): Promise<void>;
   openPullRequestFor(
     ticket: TicketCandidate,
     mapping: Mapping,

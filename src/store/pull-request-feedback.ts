@@ -129,6 +129,25 @@ export async function settleFeedbackOfDispatch(
     .execute();
 }
 
+/**
+ * A run ended without working on its items (its session was destroyed by an operator or the
+ * reaper): what it had claimed waits again as `pending`, so the loop's next sweep gives it to
+ * the next pass. Returns how many went back.
+ */
+export async function releaseFeedbackOfDispatch(
+  db: Kysely<Database>,
+  dispatchId: string,
+  note: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('pull_request_feedback')
+    .set({ status: 'pending', dispatch_id: null, note })
+    .where('dispatch_id', '=', dispatchId)
+    .where('status', '=', 'claimed')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** The PR closed: nothing of it waits any more. */
 export async function closeFeedbackOfPullRequest(
   db: Kysely<Database>,

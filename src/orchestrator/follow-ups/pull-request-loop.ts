@@ -4,6 +4,7 @@ import { getMapping } from '../../store/mappings.ts';
 import {
   claimFeedback,
   listPullRequestsWithPendingFeedback,
+  releaseFeedbackOfDispatch,
   settleFeedbackOfDispatch,
 } from '../../store/pull-request-feedback.ts';
 import {
@@ -205,6 +206,26 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
     });
   }
 
+  /**
+   * A follow-up whose session was destroyed did no work the loop can count: its feedback waits
+   * again (`pending`, so the next sweep starts a pass once the gate admits one), a ci-fix's head
+   * may be tried again, and the PR says why nothing runs. The run still counts toward the PR's
+   * follow-up budget, so a pass destroyed again and again ends with a person.
+   */
+  async function afterRunStopped(row: Parameters<NonNullable<FollowUpHooks['afterRunStopped']>>[0]) {
+    if (!isFollowUp(row.phase) || !row.pull_request_key) return;
+    const cut = row.pull_request_key.lastIndexOf('#');
+    const repo = row.pull_request_key.slice(0, cut);
+    const number = Number(row.pull_request_key.slice(cut + 1));
+    await releaseFeedbackOfDispatch(ctx.db, row.id, `its ${row.phase} run was stopped (session destroyed)`);
+    if (row.phase === 'ci-fix') {
+      const pr = await findPullRequest(ctx.db, repo, number);
+      if (pr?.ci_fix_head_sha)
+        await releaseCiHead(ctx.db, repo, number, 'ci_fix_head_sha', pr.ci_fix_head_sha);
+    }
+    await setPullRequestStatus(ctx.db, repo, number, 'run_stopped', ctx.clock());
+  }
+
   async function openPullRequestFor(
     ticket: Parameters<FollowUpHooks['openPullRequestFor']>[0],
     mapping: Parameters<FollowUpHooks['openPullRequestFor']>[1],
@@ -244,6 +265,7 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
     handleActivity,
     requestGapFill: (request) => requestGapFill(deps, request),
     afterRun,
+    afterRunStopped,
     openPullRequestFor,
     sweep,
   };

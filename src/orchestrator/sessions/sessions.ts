@@ -84,6 +84,8 @@ export async function closeDestroyedRun(
   await deleteFromDedupWindow(ctx.db, row.issue_id);
   // A failed marker write is retried by the tick (convergence), so this never throws it.
   await syncMarker(ctx, row.issue_id);
+  // A follow-up's feedback must not stay claimed by a run that will never report.
+  await ctx.followUps?.afterRunStopped?.(row);
   ctx.logger.info(
     { issue: row.issue_identifier, dispatchId: row.id, machineId: row.external_id, reason },
     'run ended: its Fly Machine was destroyed; the ticket is asked again',
