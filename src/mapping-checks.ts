@@ -32,7 +32,10 @@ export async function checkMappingWithTracker(
   try {
     const { checkJiraMapping } = await import('./ticketing/jira/mapping-check.ts');
     const check = await checkJiraMapping(jira.connection, mapping.ticketingConfig);
-    return check.problems.map((message) => ({ field: 'ticketingConfig', message }));
+    return check.problems.map((message) => ({
+      field: message === check.jqlProblem ? 'ticketingConfig.jql' : 'ticketingConfig',
+      message,
+    }));
   } catch (error) {
     if (error instanceof IntegrationError && error.category === 'auth') {
       return [{ field: 'ticketingProvider', message: describeError(error) }];

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { listJiraFieldOptions, listJiraFields, validateJql } from '../../src/ticketing/jira/jira-admin.ts';
 import { createJiraProvider } from '../../src/ticketing/jira/jira-provider.ts';
 import { checkJiraMapping } from '../../src/ticketing/jira/mapping-check.ts';
+import { listJiraProjects } from '../../src/ticketing/jira/jira-projects.ts';
+import { checkMappingWithTracker } from '../../src/mapping-checks.ts';
+import { jiraRoutes } from '../../src/http/api/jira-routes.ts';
 import { failure, jiraMappingWith, readyIssue, jiraPerTest } from '../fakes/jira/jira-test-setup.ts';
 
 const start = jiraPerTest();
@@ -133,7 +136,7 @@ describe('checkJiraMapping (start-up and the mapping API)', () => {
     expect(check.problems).toEqual([
       expect.stringContaining('set ticketingConfig.statusFieldOverride'),
       'repoFieldValue "jira-repo" is not an option of AI-Implement Repo (customfield_10502): add it to the field in Jira or correct the mapping.',
-      `The mapping's JQL is invalid: The value 'ENG' does not exist for the field 'project'.`,
+      `The mapping's JQL is invalid: The value 'ENG' does not exist for the field 'project'. — this Jira account sees no projects`,
     ]);
 
     s.fake.addProject({ key: 'ENG' });
@@ -166,6 +169,74 @@ describe('checkJiraMapping (start-up and the mapping API)', () => {
       expect.stringMatching(
         /^AI-Implement Repo \(customfield_10500, "AI-Implement Repo"\) is a .*textfield field; it must be a single-select list/,
       ),
+    ]);
+  });
+});
+
+describe("Jira projects (the stepper's project picker and check)", () => {
+  it('lists the projects the account may browse, every page, by key', async () => {
+    const s = await start();
+    for (let i = 0; i < 60; i += 1)
+      s.fake.addProject({ key: `P${String(i).padStart(2, '0')}`, name: `Project ${i}` });
+    s.fake.addProject({ key: 'SEC', name: 'Security' });
+    s.fake.forbidProject('SEC');
+
+    const projects = await listJiraProjects(s.provider.connection);
+
+    expect(projects).toHaveLength(60);
+    expect(projects[0]).toEqual({ key: 'P00', name: 'Project 0' });
+    expect(projects.map((p) => p.key)).not.toContain('SEC');
+  });
+
+  it('answers GET /api/jira/projects for the picker', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ENG', name: 'Engineering' });
+
+    const response = await jiraRoutes(s.provider).request('/api/jira/projects');
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ projects: [{ key: 'ENG', name: 'Engineering' }] });
+  });
+
+  it('refuses a JQL naming a project Jira does not have on the JQL field, with the projects it has', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ENG', name: 'Engineering' });
+    s.fake.addProject({ key: 'OPS', name: 'Operations' });
+    const logger = { warn: () => undefined } as unknown as Parameters<typeof checkMappingWithTracker>[2];
+
+    const refused = await checkMappingWithTracker(
+      s.provider,
+      jiraMappingWith('NOPE', { jql: 'project = NOPE' }),
+      logger,
+    );
+
+    expect(refused).toEqual([
+      {
+        field: 'ticketingConfig.jql',
+        message:
+          "The mapping's JQL is invalid: The value 'NOPE' does not exist for the field 'project'. — " +
+          'projects this Jira account can see: ENG (Engineering), OPS (Operations)',
+      },
+    ]);
+    expect(
+      await checkMappingWithTracker(s.provider, jiraMappingWith('ENG', { jql: 'project = ENG' }), logger),
+    ).toEqual([]);
+  });
+
+  it('names the missing AI-Implement Status field on the mapping', async () => {
+    const s = await start({ aiFields: false });
+    s.fake.addProject({ key: 'ENG' });
+    s.fake.addField({ name: 'AI-Implement Repo', options: ['jira-repo'] });
+    const logger = { warn: () => undefined } as unknown as Parameters<typeof checkMappingWithTracker>[2];
+
+    const refused = await checkMappingWithTracker(
+      s.provider,
+      jiraMappingWith('ENG', { jql: 'project = ENG' }),
+      logger,
+    );
+
+    expect(refused).toEqual([
+      { field: 'ticketingConfig', message: expect.stringContaining('AI-Implement Status') },
     ]);
   });
 });

@@ -9,7 +9,8 @@ const ValidateJqlSchema = z.object({ jql: z.string().trim().min(1, 'is required'
 /**
  * Jira helpers of the admin API (seed 002): `POST /api/jira/validate-jql` `{ jql }` →
  * `{ valid: true, count }` or `{ valid: false, errors }` (Jira's own messages);
- * `GET /api/jira/fields` → custom fields and how the two AI-Implement fields resolve;
+ * `GET /api/jira/projects` → `{ projects: [{ key, name }] }` the account may browse (the stepper's
+ * project picker); `GET /api/jira/fields` → custom fields and how the two AI-Implement fields resolve;
  * `GET /api/jira/field-options?fieldId=customfield_…` → a select field's options.
  * Without Jira credentials every route answers 400 saying which variables to set. Jira's
  * failures map to 400 (invalid), 404 (not found), 502 (auth, outage) and 503 (rate limited).
@@ -32,6 +33,13 @@ export function jiraRoutes(jira: JiraProvider | undefined): Hono {
     if (!body.ok) return body.response;
     return answer(c, async () => (await admin()).validateJql(jira.connection, body.value.jql));
   });
+  app.get('/api/jira/projects', (c) =>
+    answer(c, async () => ({
+      projects: await (
+        await import('../../ticketing/jira/jira-projects.ts')
+      ).listJiraProjects(jira.connection),
+    })),
+  );
   app.get('/api/jira/fields', (c) => answer(c, async () => (await admin()).listJiraFields(jira.connection)));
   app.get('/api/jira/field-options', (c) => {
     const fieldId = c.req.query('fieldId') ?? '';

@@ -4,12 +4,19 @@ import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
 import { REPO_ROLE, STATUS_ROLE, type FieldRole, type JiraTicketingConfig } from './field-discovery.ts';
 import { listJiraFieldOptions, validateJql } from './jira-admin.ts';
 import type { JiraConnection } from './jira-connection.ts';
+import { describeJiraProjects, listJiraProjects } from './jira-projects.ts';
 
 /** What start-up and the mapping API say about one Jira mapping. */
 export interface JiraMappingCheck {
   ok: boolean;
   /** Sentences an operator can act on; empty when `ok`. */
   problems: string[];
+  /**
+   * The one of `problems` about the JQL (also in `problems`), so the stepper shows it beside the
+   * JQL field. When Jira names a project that does not exist, it lists the projects the account
+   * can see.
+   */
+  jqlProblem?: string;
   /** The fields the mapping uses, when both resolved. */
   fields?: { statusFieldId: string; repoFieldId: string };
 }
@@ -23,7 +30,8 @@ const SELECT_TYPE = 'com.atlassian.jira.plugin.system.customfieldtypes:select';
  *   otherwise the problem names `statusFieldOverride` / `repoFieldOverride`) and are select lists;
  * - the status field has every option of CONTRACTS.md §2 and `repoFieldValue` is an option of
  *   the repo field (skipped when the account may not read options: that needs Administer Jira);
- * - the JQL is valid (Jira's own message otherwise).
+ * - the JQL is valid (Jira's own message otherwise; a project it does not know adds the list of
+ *   projects the account can see).
  * Throws `IntegrationError` only for what is not the mapping's fault (credentials, rate limit,
  * outage).
  */
@@ -56,14 +64,25 @@ export async function checkJiraMapping(
       );
     }
   }
-  const jql = await validateJql(connection, config.jql);
-  if (!jql.valid) problems.push(`The mapping's JQL is invalid: ${jql.errors.join('; ')}`);
+  const jqlProblem = await checkJql(connection, config.jql);
+  if (jqlProblem) problems.push(jqlProblem);
 
   return {
     ok: problems.length === 0,
     problems,
+    ...(jqlProblem ? { jqlProblem } : {}),
     ...(status && repo ? { fields: { statusFieldId: status, repoFieldId: repo } } : {}),
   };
+}
+
+/** Jira's refusal of the JQL, with the projects the account can see when it names an unknown one. */
+async function checkJql(connection: JiraConnection, jql: string): Promise<string | undefined> {
+  const result = await validateJql(connection, jql);
+  if (result.valid) return undefined;
+  const problem = `The mapping's JQL is invalid: ${result.errors.join('; ')}`;
+  const unknownProject = result.errors.some((error) => /for the field 'project'/i.test(error));
+  if (!unknownProject) return problem;
+  return `${problem} — ${describeJiraProjects(await listJiraProjects(connection))}`;
 }
 
 /** The field's id when it resolves to an existing select list; otherwise a problem is recorded. */

@@ -83,6 +83,8 @@ export function route(
       return { status: 200, body: pageJson(field.options, startAt, maxResults) };
     }
 
+    if (method === 'GET' && path === '/rest/api/3/project/search') return projectSearch(ctx, query, reject);
+
     if (path === '/rest/api/3/search/jql' && (method === 'POST' || method === 'GET')) {
       const request = method === 'POST' ? parse(SearchBody) : searchQuery(query);
       if (isReply(request)) return request;
@@ -153,6 +155,42 @@ function commentList(
     commentJson(issue, comment, ctx.baseUrl, { properties: expands.includes('properties') }),
   );
   return { status: 200, body: pageJson(values, 0, Math.max(values.length, 1)) };
+}
+
+const PROJECT_SEARCH_PARAMS = new Set(['startAt', 'maxResults', 'orderBy', 'query']);
+
+/**
+ * Get projects paginated: the projects the account may browse (a forbidden one is left out, as
+ * Jira does), sorted by key, filtered by `query` (key or name contains, case-insensitive).
+ * Only the parameters the provider sends are accepted; any other is a rejection.
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get
+ */
+function projectSearch(ctx: RouteContext, query: URLSearchParams, reject: (reason: string) => Reply): Reply {
+  for (const name of query.keys()) {
+    if (!PROJECT_SEARCH_PARAMS.has(name)) return reject(`unsupported query parameter "${name}"`);
+  }
+  const orderBy = query.get('orderBy');
+  if (orderBy !== null && orderBy !== 'key') return reject(`unsupported orderBy "${orderBy}"`);
+  const startAt = Number(query.get('startAt') ?? 0);
+  const maxResults = Math.min(Number(query.get('maxResults') ?? 50), 100);
+  if (!Number.isInteger(startAt) || startAt < 0) return reject('startAt must be a non-negative integer');
+  if (!Number.isInteger(maxResults) || maxResults < 1) return reject('maxResults must be a positive integer');
+  const text = (query.get('query') ?? '').toLowerCase();
+  const projects = ctx.data.projects
+    .filter((project) => !ctx.denied.has(project.key))
+    .filter((p) => text === '' || p.key.toLowerCase().includes(text) || p.name.toLowerCase().includes(text))
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map((project) => ({
+      id: project.id,
+      key: project.key,
+      name: project.name,
+      self: `${ctx.baseUrl}/rest/api/3/project/${project.id}`,
+      projectTypeKey: 'software',
+      simplified: false,
+      style: 'classic',
+      isPrivate: false,
+    }));
+  return { status: 200, body: pageJson(projects, startAt, maxResults) };
 }
 
 function searchQuery(query: URLSearchParams): z.infer<typeof SearchBody> {

@@ -300,6 +300,44 @@ function setUpStepper(form) {
     follow();
   }
 
+  /**
+   * Offers the Jira projects the account can see beside the JQL (a select under it): picking one
+   * writes `project = KEY` into an empty JQL (or one that names only a project) and suggests the
+   * key as the team key while that is empty. Typing stays possible; the server refuses a JQL
+   * naming a project Jira does not have, with the list. Only while Jira is the chosen tracker.
+   */
+  async function offerJiraProjects() {
+    const jql = form.querySelector('[data-field="ticketingConfig.jql"]');
+    if (!jql) return;
+    const { ok, body } = await api('GET', '/api/jira/projects');
+    if (!ok || body.projects.length === 0) return;
+    const label = document.createElement('label');
+    label.className = 'help';
+    label.textContent = 'Jira project: ';
+    const picker = document.createElement('select');
+    picker.id = 'jira-projects';
+    const prompt = document.createElement('option');
+    prompt.value = '';
+    prompt.textContent = 'pick a project to fill the JQL…';
+    picker.append(prompt);
+    for (const project of body.projects) {
+      const option = document.createElement('option');
+      option.value = project.key;
+      option.textContent = `${project.key} — ${project.name}`;
+      picker.append(option);
+    }
+    label.append(picker);
+    jql.after(label);
+    picker.addEventListener('change', () => {
+      if (!picker.value) return;
+      if (jql.value.trim() === '' || /^project\s*=\s*"?[A-Za-z0-9_]+"?$/i.test(jql.value.trim())) {
+        jql.value = `project = ${picker.value}`;
+      }
+      const key = form.querySelector('[data-field="teamKey"]');
+      if (key && !key.readOnly && key.value.trim() === '') key.value = picker.value;
+    });
+  }
+
   async function offerRepositories() {
     const { ok, body } = await api('GET', '/api/github/repositories');
     if (!ok || body.repositories.length === 0) return;
@@ -359,4 +397,5 @@ function setUpStepper(form) {
   show(0);
   offerRepositories().catch(() => undefined);
   offerTeams().catch(() => undefined);
+  offerJiraProjects().catch(() => undefined);
 }
