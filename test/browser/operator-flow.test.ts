@@ -228,6 +228,8 @@ describe('the admin UI in a real browser against npm start', () => {
     expect(progress.status).toBe(200);
     const steps = page.locator('table[data-live="job-steps"]');
     await expect.poll(() => steps.textContent(), { timeout: 15_000 }).toContain('analyze-codebase');
+    // …and so does the run log, with the same refresh.
+    expect(await page.locator('[data-live="run-log"]').textContent()).toContain('analyze-codebase started');
     await screenshot(page, 'work-job-steps');
   });
 

@@ -1,4 +1,5 @@
 import type { RunStepRow } from '../../store/run-steps.ts';
+import { formatDuration } from '../admin/render-helpers.ts';
 
 /**
  * Views over a job's runner progress reports (`run_steps`): one row per step with its final
@@ -79,4 +80,53 @@ export function planOf(steps: RunStepRow[]): PlanView | null {
     return { dispatchId: report.dispatch_id, reportedAt: report.received_at, sections, workUnits };
   }
   return null;
+}
+
+/** One line of a job's run log: a progress report in words, with any long output beneath it. */
+export interface LogLineView {
+  dispatchId: string;
+  receivedAt: string;
+  /** `checkout succeeded in 4 s — branch: ai/eng-42, files: 3`. */
+  text: string;
+  /** A long or multi-line output value (a hook's failure, a review's request), cut at its end. */
+  detail: string | null;
+}
+
+/** Short values stay on the line; longer strings go under it. */
+const INLINE_LIMIT = 120;
+/** The most of one detail kept; the end of a hook's output is the part that explains it. */
+const DETAIL_LIMIT = 4_000;
+
+/**
+ * The run log of a job (issue 19: "the live log of the run while it runs"): every progress
+ * report, oldest first, as a line of words. The runner's step outputs (CONTRACTS.md §4) carry
+ * small fields (branch, sha, counts, verdicts) and a few texts (a failed hook's output tail, a
+ * review's requested changes); the plan's sections are named, not repeated (the Plan section
+ * shows them).
+ */
+export function logLines(steps: RunStepRow[]): LogLineView[] {
+  return steps.map((report) => {
+    const took =
+      report.elapsed_ms === null || report.status === 'started'
+        ? ''
+        : ` in ${formatDuration(report.elapsed_ms / 1000)}`;
+    const output = report.output_json ? (JSON.parse(report.output_json) as Record<string, unknown>) : {};
+    const inline: string[] = [];
+    const details: string[] = [];
+    for (const [key, value] of Object.entries(output)) {
+      if (key === 'sections' && Array.isArray(value)) {
+        inline.push(`${value.length} plan sections (see Plan)`);
+        continue;
+      }
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      if (text.length <= INLINE_LIMIT && !text.includes('\n')) inline.push(`${key}: ${text}`);
+      else details.push(`${key}:\n${text.length > DETAIL_LIMIT ? `…${text.slice(-DETAIL_LIMIT)}` : text}`);
+    }
+    return {
+      dispatchId: report.dispatch_id,
+      receivedAt: report.received_at,
+      text: `${report.step} ${report.status}${took}${inline.length > 0 ? ` — ${inline.join(', ')}` : ''}`,
+      detail: details.length > 0 ? details.join('\n\n') : null,
+    };
+  });
 }

@@ -21,7 +21,7 @@ import {
   summarizePullRequestLoops,
   type PullRequestLoopSummary,
 } from '../../orchestrator/follow-ups/pull-request-summary.ts';
-import { planOf, stepRows } from './job-steps-view.ts';
+import { planOf, logLines, stepRows } from './job-steps-view.ts';
 import { nextCursorOf, type PageRequest } from './cursor.ts';
 import { blockersView, groupIntoJobs, issuesView } from './work-views.ts';
 
@@ -240,6 +240,8 @@ export async function loadJobSteps(ctx: OrchestratorContext, jobId: string) {
     stepRows: stepRows(steps),
     /** The plan the newest planning run reported, or null. */
     plan: planOf(steps),
+    /** Every progress report in words, oldest first (the job page's Run log, live while in flight). */
+    log: logLines(steps),
     steps: steps.map((step) => ({
       dispatchId: step.dispatch_id,
       step: step.step,

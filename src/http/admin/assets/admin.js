@@ -233,6 +233,29 @@ if (runningTable) {
   });
 }
 
+/** The job page's run log, as the server renders it (jobs-panel.ts runLogSection). */
+function renderRunLog(lines, phases) {
+  const log = document.querySelector('[data-live="run-log"]');
+  if (!log) return;
+  if (lines.length === 0) return;
+  log.replaceChildren(
+    ...lines.map((line) => {
+      const item = el('li');
+      const time = el('time', line.receivedAt.slice(11, 19));
+      time.setAttribute('datetime', line.receivedAt);
+      item.append(
+        time,
+        ' ',
+        el('span', phases.get(line.dispatchId) ?? line.dispatchId, 'muted'),
+        ' ',
+        line.text,
+      );
+      if (line.detail) item.append(el('pre', line.detail, 'log-detail'));
+      return item;
+    }),
+  );
+}
+
 const stepsTable = document.querySelector('table[data-live="job-steps"][data-active="true"]');
 if (stepsTable) {
   every(async () => {
@@ -252,6 +275,7 @@ if (stepsTable) {
             ]),
           )),
     );
+    renderRunLog(body.log, phases);
     const inFlight = body.dispatches.some((d) => d.status === 'pending' || d.status === 'running');
     // The run ended: render the page once more from the server for the final dispatch states.
     if (!inFlight) location.reload();

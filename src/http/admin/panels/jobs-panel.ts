@@ -5,6 +5,7 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadJobLog, loadJobSteps, type UsageView } from '../../api/work-loaders.ts';
 import { cursorPager, panelPage } from '../pager.ts';
 import type { JobView } from '../../api/work-views.ts';
+import type { LogLineView } from '../../api/job-steps-view.ts';
 import type { PanelContent } from '../layout.ts';
 import {
   badge,
@@ -146,7 +147,7 @@ export async function jobDetailPanel(
     ${await planSection(ctx, view)} ${passesSection(view.dispatches, phaseOf)}
     ${section(
       'Steps',
-      html`${active ? html`<p class="muted live-note">In flight: refreshes every 5 seconds.</p>` : ''}
+      html`${active ? html`<p class="muted live-note">In flight: the steps and the run log refresh every 5 seconds.</p>` : ''}
         <table
           data-live="job-steps"
           data-src="/api/jobs/${encodeURIComponent(jobId)}/steps"
@@ -178,10 +179,11 @@ export async function jobDetailPanel(
             }
           </tbody>
         </table>`,
-    )}`;
+    )}
+    ${runLogSection(view.log, phaseOf, active)}`;
   return {
     title: `Job ${view.issue.identifier}`,
-    lead: 'Dispatches and step-by-step progress of one job.',
+    lead: 'Dispatches, step-by-step progress and the run log of one job.',
     body,
   };
 }
@@ -212,6 +214,33 @@ async function planSection(
         : ''
     }
     ${planSections(view.plan)}`,
+  );
+}
+
+/**
+ * The run log (issue 19): every progress report in words, with long outputs (a failed hook's
+ * tail, a review's request) under their line. While a dispatch is in flight the page script
+ * renders it again from `GET /api/jobs/:jobId/steps` with the Steps table.
+ */
+function runLogSection(log: LogLineView[], phaseOf: Map<string, string>, active: boolean): Html {
+  return section(
+    'Run log',
+    html`<ol class="run-log" data-live="run-log" aria-live="${active ? 'polite' : 'off'}">
+      ${
+        log.length === 0
+          ? html`<li class="muted">
+              Nothing reported yet: the runner reports each step as it starts and ends.
+            </li>`
+          : log.map(
+              (line) =>
+                html`<li>
+                  <time datetime="${line.receivedAt}">${line.receivedAt.slice(11, 19)}</time>
+                  <span class="muted">${phaseOf.get(line.dispatchId) ?? line.dispatchId}</span>
+                  ${line.text} ${line.detail ? html`<pre class="log-detail">${line.detail}</pre>` : ''}
+                </li>`,
+            )
+      }
+    </ol>`,
   );
 }
 

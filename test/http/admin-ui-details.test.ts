@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHttpApp } from '../../src/http/app.ts';
+import { handleRunProgress } from '../../src/orchestrator/run-results.ts';
+import { runTick } from '../../src/orchestrator/tick.ts';
+import { getDispatch } from '../../src/store/dispatches.ts';
+import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+
+/** Issue 19's details, page by page: what the operator reads and where each id leads. */
+const CODE = 'admin-ui-details-code';
+let h: Harness;
+let app: ReturnType<typeof createHttpApp>;
+let cookie: string;
+
+beforeEach(async () => {
+  h = await createHarness();
+  app = createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [] });
+  const auth = await app.request('/admin/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ code: CODE }).toString(),
+  });
+  cookie = auth.headers.get('set-cookie')?.split(';')[0] ?? '';
+});
+afterEach(() => h.close());
+
+async function page(path: string): Promise<string> {
+  const response = await app.request(path, { headers: { cookie } });
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+/** The part of `text` from `start` to the next `end`. */
+function between(text: string, start: string, end: string): string {
+  const from = text.indexOf(start);
+  expect(from, `${start} on the page`).toBeGreaterThanOrEqual(0);
+  return text.slice(from, text.indexOf(end, from));
+}
+
+/** One ticket of ENG dispatched; its dispatch id and job id. */
+async function dispatchOne(): Promise<{ dispatchId: string; jobId: string }> {
+  h.linear.addTeam({ key: 'ENG' });
+  await h.addMapping({ teamKey: 'ENG' });
+  h.linear.addIssue({ team: 'ENG', title: 'Export CSV', labels: ['AI-Implement'] });
+  await runTick(h.ctx);
+  const dispatchId = h.backend.dispatched.at(-1)!.payload.dispatchId;
+  return { dispatchId, jobId: (await getDispatch(h.ctx.db, dispatchId))!.job_id };
+}
+
+describe('the job page’s run log', () => {
+  it('lists every report in words, long outputs under their line, live from the steps API', async () => {
+    const { dispatchId, jobId } = await dispatchOne();
+    await handleRunProgress(h.ctx, dispatchId, { step: 'checkout', status: 'started', elapsedMs: 0 });
+    h.advance(4_000);
+    await handleRunProgress(h.ctx, dispatchId, {
+      step: 'checkout',
+      status: 'succeeded',
+      elapsedMs: 4_000,
+      output: { branch: 'ai/eng-1', sha: 'abc123' },
+    });
+    await handleRunProgress(h.ctx, dispatchId, {
+      step: 'verify',
+      status: 'failed',
+      elapsedMs: 65_000,
+      output: { error: 'npm test failed:\n<script>alert(1)</script>\nFAIL test/a.test.ts', exitCode: 1 },
+    });
+
+    const api = await app.request(`/api/jobs/${jobId}/steps`, { headers: { cookie } });
+    const { log } = (await api.json()) as { log: { text: string; detail: string | null }[] };
+    expect(log.map((line) => line.text)).toEqual([
+      'checkout started',
+      'checkout succeeded in 4 s — branch: ai/eng-1, sha: abc123',
+      'verify failed in 1 min 5 s — exitCode: 1',
+    ]);
+    expect(log[2]!.detail).toBe('error:\nnpm test failed:\n<script>alert(1)</script>\nFAIL test/a.test.ts');
+
+    const html = await page(`/admin/jobs/${jobId}`);
+    const runLog = between(html, 'data-live="run-log"', '</ol>');
+    expect(runLog).toContain('checkout succeeded in 4 s — branch: ai/eng-1, sha: abc123');
+    expect(runLog).toContain('planning #1');
+    expect(runLog).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(runLog).not.toContain('<script>');
+    expect(html).toContain('data-live="job-steps"');
+    expect(html).toContain('data-active="true"');
+  });
+
+  it('says what will appear before anything is reported', async () => {
+    const { jobId } = await dispatchOne();
+    expect(between(await page(`/admin/jobs/${jobId}`), 'data-live="run-log"', '</ol>')).toContain(
+      'Nothing reported yet',
+    );
+  });
+});
