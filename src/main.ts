@@ -46,6 +46,7 @@ import { getMapping, listMappings } from './store/mappings.ts';
 import { createFlyClient } from './fly/fly-client.ts';
 import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
+import { createRepoImageReader } from './runners/fly/repo-image.ts';
 import { createSessionsService } from './orchestrator/sessions/sessions.ts';
 import { createReaper, startReaper } from './orchestrator/reaper/reaper.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
         app: () => platform.settings.running('flySessionsApp'),
         region: () => platform.settings.running('flySessionsRegion'),
         defaultImage: config.runner.image,
+        repoImage: createRepoImageReader(github, () => new Date()),
         github,
         githubApiUrl: config.github.apiUrl,
         gitServerUrl: env.GITHUB_SERVER_URL?.trim() || undefined,

@@ -103,7 +103,9 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
         ctx.policy.deadlineMarginMs,
     );
     // Only a Fly Machine runs an image; a GitHub Actions or local child-process run has none.
-    const image = mode === 'fly-machines' ? (mapping.runnerImage ?? ctx.defaultImage) : undefined;
+    // The mapping's override is known here; the Fly backend resolves the rest (the repository's
+    // .ai-implement/image.yml, then AI_IMPLEMENT_RUNNER_IMAGE) and the ledger records its choice.
+    const image = mode === 'fly-machines' ? (mapping.runnerImage ?? undefined) : undefined;
     const dispatchNumber = await insertPendingDispatch(ctx.db, {
       id: dispatchId,
       job_id: jobId,

@@ -68,7 +68,11 @@ export async function sendDispatch(ctx: OrchestratorContext, call: DispatchCall)
       workflowFile: call.workflowFile,
       payload,
     });
-    await markRunning(ctx.db, call.dispatchId, { dispatchedAt: ctx.clock(), externalId: receipt.externalId });
+    await markRunning(ctx.db, call.dispatchId, {
+      dispatchedAt: ctx.clock(),
+      externalId: receipt.externalId,
+      image: receipt.image,
+    });
     return receipt;
   } finally {
     ctx.callsInProgress.delete(call.dispatchId);

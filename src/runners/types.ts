@@ -60,6 +60,8 @@ export interface DispatchRequest {
 /** What the backend tells about the run it started, when it knows (run id, machine id, …). */
 export interface DispatchReceipt {
   externalId?: string;
+  /** The image the run uses, when the backend chose it (Fly: override → repo file → default). */
+  image?: string;
 }
 
 /** Where to look for the run of one dispatch id (a dispatch whose outcome is unknown). */

@@ -68,7 +68,7 @@ export async function insertPendingDispatch(db: Kysely<Database>, dispatch: NewD
 export async function markRunning(
   db: Kysely<Database>,
   id: string,
-  values: { dispatchedAt: Date; externalId: string | undefined },
+  values: { dispatchedAt: Date; externalId: string | undefined; image?: string | undefined },
 ): Promise<void> {
   await db
     .updateTable('dispatches')
@@ -76,6 +76,7 @@ export async function markRunning(
       status: 'running',
       dispatched_at: values.dispatchedAt.toISOString(),
       external_id: values.externalId ?? null,
+      ...(values.image ? { image: values.image } : {}),
     })
     .where('id', '=', id)
     .where('status', '=', 'pending')

@@ -5,7 +5,7 @@ import { createSessionsService, type SessionsService } from '../../src/orchestra
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { listDedupWindow } from '../../src/store/dedup-window.ts';
 import { getDispatch, listRecentDispatches } from '../../src/store/dispatches.ts';
-import { FLY_APP, withFly, type FlyWorld } from '../support/fly-harness.ts';
+import { FLY_APP, FLY_IMAGE, withFly, type FlyWorld } from '../support/fly-harness.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
 
 let h: Harness;
@@ -35,7 +35,8 @@ describe('Fly Machine sessions', () => {
     });
     await runTick(h.ctx);
     const [run] = await listRecentDispatches(h.store.db, 10);
-    expect(run).toMatchObject({ runner_mode: 'fly-machines', status: 'running' });
+    // The ledger records the image the backend chose (no override, no repository file: the default).
+    expect(run).toMatchObject({ runner_mode: 'fly-machines', status: 'running', image: FLY_IMAGE });
     h.advance(90_000);
 
     const listed = await sessions.list();
@@ -50,6 +51,7 @@ describe('Fly Machine sessions', () => {
         teamKey: 'ENG',
         repo: 'acme/api',
         dispatchId: run!.id,
+        image: FLY_IMAGE,
       }),
     ]);
     expect(h.linear.getIssue(issue.id)?.labels).toEqual(['AI-Planning']);

@@ -1,6 +1,7 @@
 import { createFlyClient } from '../../src/fly/fly-client.ts';
 import { createFlyMachinesClient, type FlyMachinesClient } from '../../src/fly/machines.ts';
 import { createFlyBackend, type FlyBackend } from '../../src/runners/fly/fly-backend.ts';
+import type { RepoImageReader } from '../../src/runners/fly/repo-image.ts';
 import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
 import type { Harness } from './orchestrator-harness.ts';
 
@@ -20,7 +21,10 @@ const github = {
   repoOctokit: async () => ({ auth: async () => ({ token: 'ghs_test_installation_token' }) }),
 } as unknown as Parameters<typeof createFlyBackend>[0]['github'];
 
-export async function withFly(h: Harness, options: { app?: string | undefined } = {}): Promise<FlyWorld> {
+export async function withFly(
+  h: Harness,
+  options: { app?: string | undefined; repoImage?: RepoImageReader } = {},
+): Promise<FlyWorld> {
   const fly = await startFakeFly({ clock: h.ctx.clock });
   fly.addApp(FLY_APP);
   const machines = createFlyMachinesClient(createFlyClient({ apiUrl: fly.url, token: fly.token }), {
@@ -32,6 +36,7 @@ export async function withFly(h: Harness, options: { app?: string | undefined } 
     app: () => app,
     region: () => 'fra',
     defaultImage: FLY_IMAGE,
+    repoImage: options.repoImage,
     github,
     githubApiUrl: 'https://api.github.com',
     claude: { oauthToken: 'sk-ant-oat-test' },

@@ -36,6 +36,8 @@ export interface Session {
   teamKey: string | null;
   repo: string | null;
   dispatchId: string | null;
+  /** The image the Machine runs (override → the repository's image.yml → default). */
+  image: string | null;
 }
 
 export interface SessionsService {
@@ -150,6 +152,7 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
             teamKey: meta[META.team] ?? row?.team_key ?? null,
             repo: meta[META.repo] ?? row?.repo ?? null,
             dispatchId: meta[META.dispatchId] ?? null,
+            image: machine.image ?? row?.image ?? null,
           };
         })
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -14,6 +14,7 @@ import type {
   RunLookupQuery,
 } from '../types.ts';
 import { META, machineRequest } from './machine-config.ts';
+import type { RepoImageReader } from './repo-image.ts';
 
 /**
  * Execution mode `fly-machines` (CONTRACTS.md §8): each run is one Fly Machine in the sessions
@@ -33,8 +34,10 @@ export interface FlyBackendOptions {
   app: () => string | undefined;
   /** The region (FLY_SESSIONS_REGION, else the setting); undefined lets Fly choose. */
   region: () => string | undefined;
-  /** AI_IMPLEMENT_RUNNER_IMAGE: the image when neither the payload nor the mapping names one. */
+  /** AI_IMPLEMENT_RUNNER_IMAGE: the image when neither the mapping nor the repository names one. */
   defaultImage: string | undefined;
+  /** The repository's `.ai-implement/image.yml` (repo-image.ts); absent: not read. */
+  repoImage?: RepoImageReader | undefined;
   github: Pick<GitHubAppClient, 'repoOctokit'>;
   /** GITHUB_API_URL, passed to the runner. */
   githubApiUrl: string;
@@ -91,12 +94,17 @@ export function createFlyBackend(options: FlyBackendOptions): FlyBackend {
   async function dispatch(request: DispatchRequest): Promise<DispatchReceipt> {
     const { mapping, payload } = request;
     const app = requireApp();
-    const image = payload.image ?? mapping.runnerImage ?? options.defaultImage;
+    // CONTRACTS.md §8: the mapping's override, else the repository's file, else the default.
+    const image =
+      payload.image ??
+      mapping.runnerImage ??
+      (await options.repoImage?.({ owner: mapping.owner, repo: mapping.repo, ref: mapping.defaultBranch })) ??
+      options.defaultImage;
     if (!image) {
       throw new IntegrationError(
         'fly',
         'invalid',
-        `no runner image for ${mapping.teamKey}'s Fly Machines run: set AI_IMPLEMENT_RUNNER_IMAGE or the mapping's runnerImage`,
+        `no runner image for ${mapping.teamKey}'s Fly Machines run: set AI_IMPLEMENT_RUNNER_IMAGE, the mapping's runnerImage or the repository's .ai-implement/image.yml`,
       );
     }
     const token = await installationToken(mapping.owner, mapping.repo, request.phase);
@@ -120,13 +128,16 @@ export function createFlyBackend(options: FlyBackendOptions): FlyBackend {
     };
     const machine = await options.machines.createMachine(
       app,
-      machineRequest(request, { image, region: options.region(), tenant: options.tenant, runnerEnv }),
+      machineRequest(
+        { ...request, payload: { ...payload, image } },
+        { image, region: options.region(), tenant: options.tenant, runnerEnv },
+      ),
     );
     options.logger.info(
       { issue: payload.issue.identifier, dispatchId: payload.dispatchId, machineId: machine.id, app, image },
       'Fly Machine created for the run',
     );
-    return { externalId: machine.id };
+    return { externalId: machine.id, image };
   }
 
   /** The Machine whose metadata carries the dispatch id, destroyed ones included (it ran). */

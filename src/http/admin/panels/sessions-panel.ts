@@ -57,7 +57,7 @@ export function liveSessionsTable(sessions: Session[], options: { destroy: boole
               (s) =>
                 html`<tr data-machine-id="${s.machineId}">
                   <td><code>${s.machineId}</code></td>
-                  <td>${s.name}</td>
+                  <td>${s.name}${s.image ? html`<br /><code class="muted">${s.image}</code>` : ''}</td>
                   <td>
                     <span class="badge badge-${s.state === 'started' ? 'info' : 'neutral'}">${s.state}</span>
                   </td>
