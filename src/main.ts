@@ -3,8 +3,6 @@
  * trackers, execution backends and notifiers. `npm start` runs it.
  */
 import { serve } from '@hono/node-server';
-import { Mutex } from 'async-mutex';
-import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ConfigError } from './config/config-error.ts';
 import { mergeEnv, readDotEnv } from './config/dot-env.ts';
@@ -13,7 +11,7 @@ import { redactConfig } from './config/redact-config.ts';
 import type { Config } from './config/types.ts';
 import { describeError } from './domain/errors.ts';
 import type { TicketingProviderName } from './domain/ticket.ts';
-import { createGitHubAppClient, type GitHubAppClient } from './github/github-app.ts';
+import { createGitHubAppClient, octokitLog, type GitHubAppClient } from './github/github-app.ts';
 import { createTemplateSync } from './github/template-sync/template-sync.ts';
 import { flySessionsCheck, statusChecks } from './environment-checks.ts';
 import { createHttpApp } from './http/app.ts';
@@ -24,7 +22,6 @@ import { DEFAULT_POLICY, type OrchestratorContext } from './orchestrator/context
 import { createGitHubPullRequestHost } from './orchestrator/follow-ups/github-host.ts';
 import { createPullRequestLoop } from './orchestrator/follow-ups/pull-request-loop.ts';
 import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
-import { createKeyedLock } from './orchestrator/keyed-lock.ts';
 import { createMetrics } from './orchestrator/metrics.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createWebhookHealth } from './orchestrator/webhook-health.ts';
@@ -41,7 +38,8 @@ import { checkDockerEngine, createDockerBackend } from './runners/docker/docker-
 import { dockerClient } from './runners/docker/docker-client.ts';
 import { recordRunOutput } from './orchestrator/run-output.ts';
 import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
-import { openStore, type Store } from './store/database.ts';
+import type { Store } from './store/database.ts';
+import { openReplicaStore } from './replicas.ts';
 import { getMapping, listMappings } from './store/mappings.ts';
 import { createFlyClient } from './fly/fly-client.ts';
 import { createFlyMachinesClient } from './fly/machines.ts';
@@ -85,13 +83,9 @@ async function main(): Promise<void> {
   logger.info({ config: redactConfig(config) }, 'configuration');
   const log = config.tenant.clientSlug ? logger.child({ client: config.tenant.clientSlug }) : logger;
 
-  const store = await openStore(
-    { kind: 'sqlite', path: path.resolve(config.dedupDbPath) },
-    {
-      onPoolError: (error) =>
-        log.error({ err: describeError(error) }, 'PostgreSQL connection lost (the pool reconnects)'),
-    },
-  );
+  // DATABASE_URL: PostgreSQL and leader election; else SQLite, one replica (src/replicas.ts).
+  const ledger = await openReplicaStore(config, log);
+  const store = ledger.store;
   const github = createGitHubAppClient({
     appId: config.github.appId,
     privateKey: config.github.privateKey,
@@ -191,8 +185,8 @@ async function main(): Promise<void> {
       globalMonthlyBudgetUsd: config.globalMonthlyBudgetUsd,
     },
     ...(metrics ? { metrics } : {}),
-    dispatchLock: new Mutex(),
-    ticketLock: createKeyedLock(),
+    dispatchLock: ledger.dispatchLock,
+    ticketLock: ledger.ticketLock,
     callsInProgress: new Set(),
     ...(agent
       ? { onRunProgress: agentProgressReporter({ db: store.db, client: agent.client, logger: log }) }
@@ -230,10 +224,15 @@ async function main(): Promise<void> {
     pollIntervalMs: config.pollIntervalMs,
     reconcileIntervalMs: config.trackerWebhooks.reconcileIntervalMs,
   });
+  // Only the leader runs loops; a follower's tick request reaches it by NOTIFY (leadership.ts).
+  const leadership = ledger.lead(() => void poller.tickNow().catch(() => undefined));
+  const isLeader = () => leadership.confirm();
   // The period is asked after every tick: RECONCILE_INTERVAL_MS while tracker webhooks deliver.
   const poller = startPoller(ctx, async () => (await webhookHealth.pollMode()).intervalMs, {
     retentionDays: config.retentionDays,
+    isLeader,
   });
+  leadership.onChange((leads) => leads && leadership.requestTick());
   const app = createHttpApp({
     orchestrator: ctx,
     metricsToken: config.metricsToken,
@@ -254,13 +253,13 @@ async function main(): Promise<void> {
           agentSessions: createAgentSessions({
             ctx,
             client: agent.client,
-            tickNow: () => void poller.tickNow().catch(() => undefined),
+            tickNow: () => leadership.requestTick(),
             loop: pullRequestLoop,
           }),
         }
       : {}),
-    // The poller logs a failing tick itself; the webhook only asks for one sooner.
-    tickNow: () => void poller.tickNow().catch(() => undefined),
+    // The poller logs a failing tick itself; the webhook only asks the leader for one sooner.
+    tickNow: () => leadership.requestTick(),
     gapFillTriggerSecret: config.gapFill.triggerSecret,
     templateSync: createTemplateSync({ github, orchestratorUrl: config.runner.callbackBaseUrl }),
     jira,
@@ -270,6 +269,7 @@ async function main(): Promise<void> {
       ...(await checkMappingWithTracker(jira, mapping, log)),
     ],
     completedTicks: () => poller.completedTicks(),
+    isLeader: () => leadership.isLeader(),
     lastTick: () => poller.lastTick(),
     trustProxyHeader: config.http.trustProxyHeader,
     platform,
@@ -277,8 +277,13 @@ async function main(): Promise<void> {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
     log.info({ port: info.port }, `AI-Implement listening on http://localhost:${info.port}`),
   );
-  const sweeper = startFollowUpSweeper(pullRequestLoop, config.pollIntervalMs, log);
-  const reaperLoop = startReaper(platform.reaper, config.reaper.intervalMs, log.child({ service: 'reaper' }));
+  const sweeper = startFollowUpSweeper(pullRequestLoop, config.pollIntervalMs, log, isLeader);
+  const reaperLoop = startReaper(
+    platform.reaper,
+    config.reaper.intervalMs,
+    log.child({ service: 'reaper' }),
+    isLeader,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -292,7 +297,7 @@ async function main(): Promise<void> {
         await sweeper.stop();
         await reaperLoop.stop();
       },
-      closeStore: () => store.close(),
+      closeStore: () => ledger.close(),
     });
     process.exit(0);
   };
@@ -382,16 +387,6 @@ async function createTicketing(
     );
   }
   return providers;
-}
-
-function octokitLog(logger: Logger) {
-  const child = logger.child({ service: 'github' });
-  return {
-    debug: (message: string) => child.debug(message),
-    info: (message: string) => child.info(message),
-    warn: (message: string) => child.warn(message),
-    error: (message: string) => child.error(message),
-  };
 }
 
 main().catch((error: unknown) => {

@@ -92,6 +92,15 @@ export function configWarnings(raw: RawEnv, fields: EnvFields): string[] {
       'short period increases ticketing-API usage and risks rate limits; 60000 is the default',
   );
   warn(
+    raw.DEDUP_DB_PATH && raw.DATABASE_URL,
+    'DEDUP_DB_PATH has no effect while DATABASE_URL is set: the ledger is in PostgreSQL',
+  );
+  warn(
+    !raw.DATABASE_URL && (raw.LEADER_LOCK_DATABASE_URL || raw.LEADER_CHECK_INTERVAL_MS),
+    'LEADER_LOCK_DATABASE_URL and LEADER_CHECK_INTERVAL_MS have no effect without DATABASE_URL: with SQLite ' +
+      'one replica runs and it always leads',
+  );
+  warn(
     raw.NOTIFY_TYPE && !fields.NOTIFY_WEBHOOK_URL,
     `NOTIFY_TYPE=${fields.NOTIFY_TYPE} has no effect without NOTIFY_WEBHOOK_URL: notifications are skipped`,
   );

@@ -93,6 +93,17 @@ function httpUrl(options: { secret?: boolean } = {}) {
   });
 }
 
+/**
+ * A PostgreSQL connection URL (postgres:// or postgresql://, as libpq and node-postgres read it).
+ * Never quoted back: it usually carries the password.
+ */
+function postgresUrl() {
+  return optionalText.refine(
+    (raw) => raw === undefined || /^postgres(ql)?:$/.test(URL.parse(raw)?.protocol ?? ''),
+    { error: 'must be a postgres://user:password@host:5432/database URL' },
+  );
+}
+
 function pattern(regex: RegExp, description: string) {
   return optionalText.refine((raw) => raw === undefined || regex.test(raw), {
     error: (issue) => `${description} (got "${String(issue.input)}")`,
@@ -151,6 +162,10 @@ export const EnvSchema = z.object({
   // 1 s floor: anything faster is a typo (seconds instead of milliseconds is the usual one).
   POLL_INTERVAL_MS: integer({ min: 1000, default: 60_000 }),
   DEDUP_DB_PATH: optionalText,
+  DATABASE_URL: postgresUrl(),
+  LEADER_LOCK_DATABASE_URL: postgresUrl(),
+  // 500 ms floor: a follower asking more often only loads the server; takeover is this plus a tick.
+  LEADER_CHECK_INTERVAL_MS: integer({ min: 500, default: 5000 }),
   NODE_ENV: optionalText,
   GITHUB_WEBHOOK_SECRET: optionalText,
   GAP_FILL_TRIGGER_SECRET: optionalText,

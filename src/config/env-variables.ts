@@ -21,6 +21,12 @@ export const ENV_HELP = {
   PORT: 'the HTTP port to listen on (default 8080)',
   POLL_INTERVAL_MS: 'the poll period in milliseconds (default 60000)',
   DEDUP_DB_PATH: 'the SQLite file path (default ./dedup.sqlite, /data/dedup.sqlite when NODE_ENV=production)',
+  DATABASE_URL:
+    'a PostgreSQL connection URL, postgres://user:password@host:5432/db; set: PostgreSQL instead of the SQLite file, and more than one replica may run',
+  LEADER_LOCK_DATABASE_URL:
+    'a direct (not PgBouncer transaction-mode) PostgreSQL URL for the leader lock; default DATABASE_URL',
+  LEADER_CHECK_INTERVAL_MS:
+    'how often a follower replica tries to become the leader, in milliseconds (default 5000)',
   NODE_ENV: '"production" on deployed instances',
   GITHUB_WEBHOOK_SECRET:
     'a random secret (e.g. `openssl rand -hex 32`) that you also enter on the GitHub webhook pointing at /api/github/webhook',
@@ -92,6 +98,9 @@ export const SECRET_ENV_NAMES = [
   // A Slack or Teams webhook URL carries its own credential: whoever has it can post.
   'NOTIFY_WEBHOOK_URL',
   'METRICS_TOKEN',
+  // Connection URLs carry the database password.
+  'DATABASE_URL',
+  'LEADER_LOCK_DATABASE_URL',
 ] as const satisfies readonly EnvName[];
 
 export type SecretEnvName = (typeof SECRET_ENV_NAMES)[number];

@@ -60,6 +60,13 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
     pollIntervalMs: fields.POLL_INTERVAL_MS,
     // /data is the Fly.io volume mount point in production (seed 000).
     dedupDbPath: fields.DEDUP_DB_PATH ?? (production ? '/data/dedup.sqlite' : './dedup.sqlite'),
+    postgres: fields.DATABASE_URL
+      ? {
+          url: fields.DATABASE_URL,
+          leaderLockUrl: fields.LEADER_LOCK_DATABASE_URL ?? fields.DATABASE_URL,
+          leaderCheckIntervalMs: fields.LEADER_CHECK_INTERVAL_MS,
+        }
+      : undefined,
     github: {
       appId: fields.GITHUB_APP_ID,
       privateKey: fields.GITHUB_APP_PRIVATE_KEY,

@@ -14,7 +14,7 @@ function status(value: string | undefined): SecretStatus {
  *
  * Shape: `Config` with `github.privateKey`, `github.webhookSecret`, `linear.apiKey`, `jira.token`,
  * `admin.accessCode`, `gapFill.triggerSecret`, `trackerWebhooks.linearSecret` / `jiraSecret`, `notify.webhookUrl` (a capability URL),
- * `runner.tokenSecret`, `fly.sessionsToken`, `metricsToken`, `claude.anthropicApiKey` and `claude.oauthToken`
+ * `runner.tokenSecret`, `fly.sessionsToken`, `metricsToken`, `postgres.url` / `leaderLockUrl`, `claude.anthropicApiKey` and `claude.oauthToken`
  * as `SecretStatus`, plus `secrets: Record<SecretEnvName, SecretStatus>`.
  */
 export function redactConfig(config: Config) {
@@ -34,6 +34,8 @@ export function redactConfig(config: Config) {
     CLAUDE_CODE_OAUTH_TOKEN: status(config.claude.oauthToken),
     NOTIFY_WEBHOOK_URL: status(config.notify.webhookUrl),
     METRICS_TOKEN: status(config.metricsToken),
+    DATABASE_URL: status(config.postgres?.url),
+    LEADER_LOCK_DATABASE_URL: status(config.postgres?.leaderLockUrl),
   };
   return {
     ...config,
@@ -59,6 +61,13 @@ export function redactConfig(config: Config) {
       ? { clientId: config.linearAgent.clientId, clientSecret: secrets.LINEAR_OAUTH_CLIENT_SECRET }
       : null,
     metricsToken: secrets.METRICS_TOKEN,
+    postgres: config.postgres
+      ? {
+          url: secrets.DATABASE_URL,
+          leaderLockUrl: secrets.LEADER_LOCK_DATABASE_URL,
+          leaderCheckIntervalMs: config.postgres.leaderCheckIntervalMs,
+        }
+      : null,
     secrets,
   };
 }

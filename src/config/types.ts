@@ -42,6 +42,15 @@ export interface Config {
   readonly port: number;
   readonly pollIntervalMs: number;
   readonly dedupDbPath: string;
+  /**
+   * DATABASE_URL (CONTRACTS.md §10): PostgreSQL instead of the SQLite file at `dedupDbPath`.
+   * `leaderLockUrl` (LEADER_LOCK_DATABASE_URL, default DATABASE_URL) is the direct connection the
+   * leader lock is held on; `leaderCheckIntervalMs` how often a follower tries to take it
+   * (docs/decisions/replicas.md). Unset: SQLite, one replica, always the leader.
+   */
+  readonly postgres:
+    | { readonly url: string; readonly leaderLockUrl: string; readonly leaderCheckIntervalMs: number }
+    | undefined;
   readonly github: {
     /** The numeric GitHub App ID. */
     readonly appId: number;

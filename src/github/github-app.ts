@@ -1,5 +1,6 @@
 import { App } from '@octokit/app';
 import { Octokit, RequestError } from 'octokit';
+import type { Logger } from 'pino';
 import { isTokenRequest, toGitHubError } from './errors.ts';
 import { listInstallationRepositories, type InstallationRepository } from './installation-repositories.ts';
 
@@ -329,4 +330,15 @@ function runIdOf(data: unknown): number | undefined {
 function refusesRunDetails(error: unknown): boolean {
   if (!(error instanceof RequestError) || (error.status !== 400 && error.status !== 422)) return false;
   return /return_run_details/.test(JSON.stringify(error.response?.data ?? error.message));
+}
+
+/** Octokit's `log` option as a pino child (`service: github`); Octokit calls each as a function. */
+export function octokitLog(logger: Logger): GitHubLogger {
+  const child = logger.child({ service: 'github' });
+  return {
+    debug: (message: string) => child.debug(message),
+    info: (message: string) => child.info(message),
+    warn: (message: string) => child.warn(message),
+    error: (message: string) => child.error(message),
+  };
 }

@@ -71,6 +71,8 @@ export interface HttpDeps {
   trustProxyHeader?: string;
   /** Ticks completed since start (the poller's count), shown by `GET /healthz`; unset → 0. */
   completedTicks?: () => number;
+  /** Whether this replica leads (runs the tick); `GET /healthz` says it. Default: true. */
+  isLeader?: () => boolean;
   /** Wall and CPU time of the last completed tick in ms, shown by `GET /healthz`. */
   lastTick?: () => { durationMs: number; cpuMs: number } | undefined;
   /** The GitHub App's repositories, for the stepper's picker; unset → `GET /api/github/repositories` answers 503. */
@@ -101,9 +103,9 @@ export function createHttpApp(deps: HttpDeps): Hono {
   app.use('*', measureRequests(deps.metrics));
   app.route('/', metricsRoutes({ token: deps.metricsToken, metrics: deps.metrics }));
 
-  // Open, and says nothing secret: the database answers, and how many ticks have completed
-  // and what the last one cost (tests wait for ticks instead of sleeping; operators see the
-  // poller is alive and how heavy a tick is).
+  // Open, and says nothing secret: the database answers, how many ticks have completed and
+  // what the last one cost (tests wait for ticks instead of sleeping; operators see the poller is
+  // alive and how heavy a tick is), and whether this replica leads (only the leader ticks).
   app.get('/healthz', async (c) => {
     await sql`select 1`.execute(ctx.db);
     const lastTick = deps.lastTick?.();
@@ -112,6 +114,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       status: 'ok',
       ok: true,
       ticks: deps.completedTicks?.() ?? 0,
+      leader: deps.isLeader?.() ?? true,
       ...(lastTick ? { lastTick } : {}),
       ...(poll ? { poll: { mode: poll.mode, intervalMs: poll.intervalMs } } : {}),
     });

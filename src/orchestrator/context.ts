@@ -1,4 +1,3 @@
-import type { Mutex } from 'async-mutex';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Mapping } from '../domain/mapping.ts';
@@ -63,7 +62,8 @@ export interface CallbackSettings {
 /**
  * Everything the orchestrator works with, passed in by the composition root (src/main.ts).
  * `dispatchLock` serializes admission + the ledger write, so the poll tick and a callback that
- * dispatches the next phase cannot both take the last slot of a bucket.
+ * dispatches the next phase cannot both take the last slot of a bucket — across replicas too
+ * (src/replicas.ts: an `async-mutex` Mutex alone with SQLite, plus a PostgreSQL advisory lock).
  */
 export interface OrchestratorContext {
   db: Kysely<Database>;
@@ -77,8 +77,8 @@ export interface OrchestratorContext {
   logger: Logger;
   clock: () => Date;
   policy: OrchestratorPolicy;
-  dispatchLock: Mutex;
-  /** Serializes marker updates per ticket id (see keyed-lock.ts). */
+  dispatchLock: { runExclusive<T>(work: () => Promise<T>): Promise<T> };
+  /** Serializes marker updates per ticket id (see keyed-lock.ts; across replicas: src/replicas.ts). */
   ticketLock: KeyedLock;
   /**
    * Dispatch ids whose backend call is under way in this process: the lost-intent sweep leaves

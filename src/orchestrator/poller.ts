@@ -31,12 +31,13 @@ export interface TickCost {
  * previous period is kept. `tickNow` during a tick runs one more tick right after it, since
  * the running tick may have fetched candidates before the event that asked. A tick that throws
  * is logged and the schedule goes on. After a tick, history older than `retentionDays` is
- * pruned, at most hourly (retention.ts).
+ * pruned, at most hourly (retention.ts). With `isLeader`, each tick first asks it and does
+ * nothing on a replica that does not lead (leadership.ts); such a skipped tick is not counted.
  */
 export function startPoller(
   ctx: OrchestratorContext,
   interval: number | (() => Promise<number>),
-  options: { retentionDays: number },
+  options: { retentionDays: number; isLeader?: () => Promise<boolean> },
 ): Poller {
   const retention = createRetention(ctx, options.retentionDays);
   let timer: NodeJS.Timeout | undefined;
@@ -58,12 +59,15 @@ export function startPoller(
   };
   let completed = 0;
   let last: TickCost | undefined;
+  const leadsNow = async () => (options.isLeader ? options.isLeader() : true);
 
   const tick = (): Promise<TickReport | undefined> => {
     const startedAt = performance.now();
     const cpuBefore = process.cpuUsage();
-    running ??= runTick(ctx)
+    running ??= leadsNow()
+      .then((leads) => (leads ? runTick(ctx) : undefined))
       .then((report) => {
+        if (!report) return undefined;
         // Refusals repeat every tick while an issue waits; they are in /api/blockers, so only
         // ticks that changed something are logged at info, and refusals only as counts (a tick
         // over thousands of waiting tickets would otherwise log hundreds of KB).
@@ -81,7 +85,7 @@ export function startPoller(
         return report;
       })
       .then(async (report) => {
-        await retention.maybePrune();
+        if (report) await retention.maybePrune();
         return report;
       })
       .catch((error: unknown) => {

@@ -51,6 +51,28 @@ describe('loadConfig defaults (CONTRACTS.md §1)', () => {
     ).toBe('/vol/x.sqlite');
   });
 
+  it('selects PostgreSQL with DATABASE_URL, the leader lock on it unless LEADER_LOCK_DATABASE_URL names a direct one', () => {
+    expect(loadConfig(minimalEnv()).postgres).toBeUndefined();
+    const url = 'postgres://ai:pw@pgbouncer.internal:6432/ai';
+    const config = loadConfig(minimalEnv({ DATABASE_URL: url, DEDUP_DB_PATH: '/vol/x.sqlite' }));
+    expect(config.postgres).toEqual({ url, leaderLockUrl: url, leaderCheckIntervalMs: 5000 });
+    expect(config.warnings).toEqual([
+      'DEDUP_DB_PATH has no effect while DATABASE_URL is set: the ledger is in PostgreSQL',
+    ]);
+    const direct = 'postgresql://ai:pw@db.internal:5432/ai';
+    expect(
+      loadConfig(
+        minimalEnv({ DATABASE_URL: url, LEADER_LOCK_DATABASE_URL: direct, LEADER_CHECK_INTERVAL_MS: '2000' }),
+      ).postgres,
+    ).toEqual({ url, leaderLockUrl: direct, leaderCheckIntervalMs: 2000 });
+    const problems = problemsOf(
+      minimalEnv({ DATABASE_URL: 'mysql://ai:pw@db/ai', LEADER_CHECK_INTERVAL_MS: '10' }),
+    );
+    expect(problems.join('\n')).toMatch(/DATABASE_URL must be a postgres:\/\/user:password@host/);
+    expect(problems.join('\n')).toMatch(/LEADER_CHECK_INTERVAL_MS must be a whole number of at least 500/);
+    expect(problems.join('\n')).not.toContain('pw@db');
+  });
+
   it('derives the local runner callback URL from PORT: containers share the host network', () => {
     expect(loadConfig(minimalEnv({ PORT: '3000' })).runner.localOrchestratorUrl).toBe(
       'http://127.0.0.1:3000',

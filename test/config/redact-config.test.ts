@@ -25,6 +25,8 @@ function everySecretSet(): Record<string, string> {
     CLAUDE_CODE_OAUTH_TOKEN: 'SECRET_oauth_0009',
     NOTIFY_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/SECRETwebhook0010',
     METRICS_TOKEN: 'SECRET_metrics_0014',
+    DATABASE_URL: 'postgres://ai:SECRET_db_password_0015@db.internal:5432/ai',
+    LEADER_LOCK_DATABASE_URL: 'postgres://ai:SECRET_db_password_0016@db-direct.internal:5432/ai',
   };
 }
 

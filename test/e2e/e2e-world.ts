@@ -28,6 +28,11 @@ export interface E2eWorldOptions {
    * FLY_API_URL, FLY_SESSIONS_APP).
    */
   flyApp?: string;
+  /**
+   * The ledger: a PostgreSQL URL (DATABASE_URL; `freshDatabase` in test/support/postgres-server.ts
+   * makes one), or a new SQLite file at DEDUP_DB_PATH when absent.
+   */
+  databaseUrl?: string;
 }
 
 /** Fake GitHub (App installed) and Linear, and the orchestrator started with `npm start` against them. */
@@ -91,7 +96,14 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
     LINEAR_API_URL: linear.url,
     ADMIN_ACCESS_CODE: accessCode,
     POLL_INTERVAL_MS: '1000',
-    DEDUP_DB_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-e2e-')), 'dedup.sqlite'),
+    ...(options.databaseUrl
+      ? { DATABASE_URL: options.databaseUrl }
+      : {
+          DEDUP_DB_PATH: path.join(
+            fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-e2e-')),
+            'dedup.sqlite',
+          ),
+        }),
     RUNNER_TOKEN_SECRET: `e2e-runner-token-secret-${options.appId}-0123456789abcdef`,
     RUNNER_CALLBACK_BASE_URL: `http://127.0.0.1:${port}`,
     ...(fly && options.flyApp

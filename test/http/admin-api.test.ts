@@ -74,9 +74,24 @@ describe('admin authentication', () => {
       statusChecks: async () => [],
       completedTicks: () => ticks,
     });
-    expect(await (await app.request('/healthz')).json()).toEqual({ status: 'ok', ok: true, ticks: 6 });
+    expect(await (await app.request('/healthz')).json()).toEqual({
+      status: 'ok',
+      ok: true,
+      ticks: 6,
+      leader: true,
+    });
     ticks += 1;
     expect(await (await app.request('/healthz')).json()).toMatchObject({ ticks: 7 });
+  });
+
+  it('says in /healthz whether this replica leads (CONTRACTS.md §10)', async () => {
+    const app = createHttpApp({
+      orchestrator: h.ctx,
+      adminAccessCode: undefined,
+      statusChecks: async () => [],
+      isLeader: () => false,
+    });
+    expect(await (await app.request('/healthz')).json()).toMatchObject({ ok: true, leader: false });
   });
 });
 

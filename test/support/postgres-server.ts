@@ -75,6 +75,22 @@ export async function startPostgres(): Promise<PostgresServer> {
   };
 }
 
+/**
+ * Creates an empty database `name` on `server` and returns its URL: tests and product processes
+ * that share one throw-away server each get their own ledger.
+ */
+export async function freshDatabase(server: PostgresServer, name: string): Promise<string> {
+  const pg = await import('pg');
+  const admin = new pg.default.Client({ connectionString: server.connectionString });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.connectionString.replace(/\/postgres$/, `/${name}`);
+}
+
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStore, type Store } from '../../src/store/database.ts';
-import { startPostgres } from './postgres-server.ts';
+import { freshDatabase, startPostgres } from './postgres-server.ts';
 
 /**
  * One dialect the store tests run against; `open` gives a fresh, migrated, empty database.
@@ -32,13 +32,9 @@ export function storeDialects(): DialectUnderTest[] {
     async open() {
       server ??= await startPostgres();
       // A fresh database per test keeps tests independent without restarting the server.
-      const name = `t${++databases}`;
-      const admin = await openRaw(server.connectionString);
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
       return openStore({
         kind: 'postgres',
-        connectionString: server.connectionString.replace(/\/postgres$/, `/${name}`),
+        connectionString: await freshDatabase(server, `t${++databases}`),
       });
     },
     async shutdown() {
@@ -47,11 +43,4 @@ export function storeDialects(): DialectUnderTest[] {
     },
   };
   return [sqlite, postgres];
-}
-
-async function openRaw(connectionString: string) {
-  const pg = await import('pg');
-  const client = new pg.default.Client({ connectionString });
-  await client.connect();
-  return client;
 }

@@ -352,20 +352,24 @@ export function createReaper(deps: ReaperDeps): Reaper {
   };
 }
 
-/** Sweeps every `intervalMs` (the first one after one interval); `stop` waits for a running sweep. */
+/**
+ * Sweeps every `intervalMs` (the first one after one interval); `stop` waits for a running sweep.
+ * `isLeader` (leadership.ts) is asked first: only the leader replica sweeps.
+ */
 export function startReaper(
   reaper: Reaper,
   intervalMs: number,
   logger: OrchestratorContext['logger'],
+  isLeader: () => Promise<boolean> = async () => true,
 ): { stop(): Promise<void> } {
   let stopped = false;
   let running: Promise<unknown> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const run = () => {
-    running = reaper
-      .sweep()
+    running = isLeader()
+      .then((leads) => (leads ? reaper.sweep() : undefined))
       .then((report) => {
-        if (report.actions.length > 0)
+        if (report && report.actions.length > 0)
           logger.info({ actions: report.actions.length, alerted: report.alerted }, 'reaper sweep');
       })
       .catch((error: unknown) => logger.error({ err: describeError(error) }, 'reaper sweep failed'))
