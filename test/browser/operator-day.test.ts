@@ -61,7 +61,26 @@ beforeAll(async () => {
     { key: 'PLN', name: 'Planning' },
     { key: 'WEB', name: 'Web' },
   ];
-  const app = createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [] });
+  const app = createHttpApp({
+    orchestrator: h.ctx,
+    adminAccessCode: CODE,
+    statusChecks: async () => [],
+    // Sync workflows answers as the real sync does when it opens a pull request (the sync itself
+    // is test/templates/template-routes.test.ts, on the fake GitHub).
+    templateSync: {
+      templates: [],
+      statusAll: async () => [],
+      sync: async (target) => ({
+        repository: `${target.owner}/${target.repo}`,
+        baseBranch: target.defaultBranch,
+        branch: 'ai-implement/sync-workflows',
+        status: 'opened',
+        pullRequest: { number: 7, url: `https://github.com/${target.owner}/${target.repo}/pull/7` },
+        commits: 2,
+        files: [],
+      }),
+    },
+  });
   server = await serveApp(app);
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
@@ -187,6 +206,18 @@ describe('the stepper checks the team key against the tracker', () => {
     });
     expect(refused.status()).toBe(400);
     expect(((await refused.json()) as { fields: { field: string }[] }).fields[0]!.field).toBe('teamKey');
+  });
+});
+
+describe('Sync workflows says where it went', () => {
+  it('names the repository and links the pull request it opened', async () => {
+    await page.goto(`${server.url}/admin/projects`);
+    await page.getByRole('button', { name: 'Sync workflows into acme/plans' }).click();
+    const flash = page.locator('#flash');
+    await expect.poll(() => flash.textContent()).toContain('acme/plans: opened pull request #7');
+    const link = flash.getByRole('link', { name: 'Open pull request #7' });
+    expect(await link.getAttribute('href')).toBe('https://github.com/acme/plans/pull/7');
+    expect(seen.errors).toEqual([]);
   });
 });
 

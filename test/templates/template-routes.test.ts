@@ -57,10 +57,15 @@ describe('POST /api/mappings/:teamKey/sync-workflows', () => {
       repository: 'acme/web',
       branch: SYNC_BRANCH,
       pullRequest: { number: 1, url: 'https://github.com/acme/web/pull/1' },
-      message: 'opened pull request #1 with 6 file change(s)',
+      message: 'acme/web: opened pull request #1 with 6 file change(s)',
     });
     const again = await call('POST', '/api/mappings/ENG/sync-workflows');
-    expect(again.body).toMatchObject({ status: 'unchanged', commits: 0, pullRequest: { number: 1 } });
+    expect(again.body).toMatchObject({
+      status: 'unchanged',
+      commits: 0,
+      pullRequest: { number: 1 },
+      message: 'acme/web: pull request #1 already carries every change; nothing to do',
+    });
   });
 
   it('answers 404 for an unknown mapping and 401 without a token', async () => {

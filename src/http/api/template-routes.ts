@@ -83,15 +83,16 @@ function unavailable(c: Context) {
 
 function summary(outcome: SyncOutcome): string {
   const pull = outcome.pullRequest ? `pull request #${outcome.pullRequest.number}` : 'no pull request';
+  const where = outcome.repository;
   switch (outcome.status) {
     case 'opened':
-      return `opened ${pull} with ${outcome.commits} file change(s)`;
+      return `${where}: opened ${pull} with ${outcome.commits} file change(s)`;
     case 'updated':
-      return `updated ${pull} with ${outcome.commits} file change(s)`;
+      return `${where}: updated ${pull} with ${outcome.commits} file change(s)`;
     case 'unchanged':
-      return `${pull} already carries every change; nothing to do`;
+      return `${where}: ${pull} already carries every change; nothing to do`;
     case 'up_to_date':
-      return `${outcome.repository} is up to date on ${outcome.baseBranch}; nothing to do`;
+      return `${where} is up to date on ${outcome.baseBranch}; nothing to do`;
   }
 }
 

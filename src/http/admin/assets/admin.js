@@ -34,10 +34,18 @@ async function api(method, path, body) {
 }
 window.aiImplementApi = api;
 
-function flash(text, tone) {
+/** Shows `text` in the page's message box; `link` ({ href, text }) follows it, opening a new tab. */
+function flash(text, tone, link) {
   const box = document.getElementById('flash');
   if (!box) return;
   box.textContent = text;
+  if (link) {
+    const anchor = el('a', link.text);
+    anchor.href = link.href;
+    anchor.target = '_blank';
+    anchor.rel = 'noopener noreferrer';
+    box.append(' ', anchor);
+  }
   box.className = `flash message message-${tone}`;
 }
 window.aiImplementFlash = flash;
@@ -136,7 +144,13 @@ document.addEventListener('click', async (event) => {
       button.closest('tr')?.remove();
       flash(`Done: ${label}.`, 'info');
     } else if (then === 'message') {
-      flash(result.body.message ?? `Done (${result.status}).`, 'info');
+      // An answer naming a pull request (Sync workflows) links it.
+      const pull = result.body.pullRequest;
+      const link =
+        pull && /^https:\/\//.test(pull.url)
+          ? { href: pull.url, text: `Open pull request #${pull.number}` }
+          : undefined;
+      flash(result.body.message ?? `Done (${result.status}).`, 'info', link);
     } else {
       location.reload();
     }
