@@ -16,6 +16,7 @@ import { overviewRoutes } from './api/overview-routes.ts';
 import { statusRoutes, type StatusCheck } from './api/status-routes.ts';
 import { templateRoutes } from './api/template-routes.ts';
 import { workRoutes } from './api/work-routes.ts';
+import { openApiRoutes } from './api/openapi/openapi-document.ts';
 import { analyticsRoutes } from './api/analytics-routes.ts';
 import { platformRoutes } from './api/platform-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
@@ -174,6 +175,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.route('/', teamRoutes(ctx));
     app.route('/', workRoutes(ctx));
     app.route('/', analyticsRoutes(ctx));
+    app.route('/', openApiRoutes());
     app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));
     app.route('/', templateRoutes(ctx, deps.templateSync));

@@ -46,6 +46,7 @@ export const NAV: { group: string; items: NavItem[] }[] = [
     items: [
       { path: 'audit-log', label: 'Audit log' },
       { path: 'customizations', label: 'Customizations' },
+      { path: 'api-reference', label: 'API reference' },
     ],
   },
 ];

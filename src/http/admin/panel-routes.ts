@@ -3,6 +3,7 @@ import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { renderPage, type PanelContent } from './layout.ts';
 import type { AdminEnv } from './admin-env.ts';
+import { apiReferencePanel } from './panels/api-reference-panel.ts';
 import { analyticsPanel } from './panels/analytics-panel.ts';
 import { blockersPanel } from './panels/blockers-panel.ts';
 import { auditLogPanel, customizationsPanel, pipelinesStepsPanel } from './panels/developer-panels.ts';
@@ -43,6 +44,7 @@ function panels(
     settings: (query, csrf) => settingsPanel(platform, csrf, query),
     'audit-log': (query) => auditLogPanel(ctx, query),
     customizations: sync(customizationsPanel()),
+    'api-reference': async () => apiReferencePanel(),
   };
 }
 

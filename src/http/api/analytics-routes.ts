@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 const MAX_DAYS = 366;
 
-const QuerySchema = z
+export const AnalyticsQuerySchema = z
   .object({
     from: z.iso
       .datetime({ offset: true, message: 'must be an ISO-8601 time, e.g. 2026-11-01T00:00:00Z' })
@@ -29,7 +29,7 @@ export function analyticsWindow(
 ):
   | { ok: true; from: Date; to: Date; teamKey?: string; format: 'json' | 'csv' }
   | { ok: false; error: z.ZodError | string } {
-  const parsed = QuerySchema.safeParse(query);
+  const parsed = AnalyticsQuerySchema.safeParse(query);
   if (!parsed.success) return { ok: false, error: parsed.error };
   const to = parsed.data.to ? new Date(parsed.data.to) : now;
   const from = parsed.data.from ? new Date(parsed.data.from) : new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);

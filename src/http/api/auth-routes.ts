@@ -4,7 +4,7 @@ import type { AdminAuth } from '../auth/admin-auth.ts';
 import type { SignInGuard } from '../auth/sign-in-guard.ts';
 import { readJson } from '../validation.ts';
 
-const SignInSchema = z.object({ code: z.string().min(1, 'is required').max(1000) }).strict();
+export const SignInSchema = z.object({ code: z.string().min(1, 'is required').max(1000) }).strict();
 
 /**
  * `POST /api/auth` (CONTRACTS.md §5): `{ code }` → `{ token, expiresAt }`, 400 for a body

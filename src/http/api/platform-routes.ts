@@ -100,13 +100,13 @@ export function platformRoutes(platform: Platform): Hono {
   return app;
 }
 
-const RunnerModeBody = z.object({
+export const RunnerModeBody = z.object({
   mode: z.enum(RUNNER_MODES as [string, ...string[]], {
     error: `must be one of ${RUNNER_MODES.join(', ')}`,
   }) as unknown as z.ZodType<(typeof RUNNER_MODES)[number]>,
 });
 
-const SettingsBody = z
+export const SettingsBody = z
   .strictObject({
     flySessionsApp: z.string({ error: 'must be a string' }).trim().optional(),
     flySessionsRegion: z.string({ error: 'must be a string' }).trim().optional(),
@@ -116,7 +116,7 @@ const SettingsBody = z
   }) as z.ZodType<Partial<Record<SettingName, string>>>;
 
 // The value is not trimmed or echoed: it is sent to Fly exactly as given.
-const SecretBody = z.object({
+export const SecretBody = z.object({
   name: z.string({ error: 'is required and must be a string' }).trim(),
   value: z.string({ error: 'is required and must be a string' }),
 });
