@@ -10,6 +10,9 @@ const FLY_ERRORS = {
   503: 'Fly is not configured, or rate-limits (Retry-After)',
 };
 const BAD_BODY = { 400: 'the body is not valid: `fields` names each field and why' };
+const HANDLED = {
+  200: { description: 'Handled, ignored or a duplicate delivery', schema: z.looseObject({}) },
+};
 const SETTING = z.looseObject({ value: z.string().nullable(), envVar: z.string() });
 
 /** The team and global secrets routes share one shape (platform-routes.ts `secretRoutes`). */
@@ -200,6 +203,19 @@ export const PLATFORM_ROUTES: RouteDescription[] = [
   },
   {
     method: 'get',
+    path: '/api/jira/projects',
+    tag: 'Trackers',
+    summary: "The Jira projects the account may browse (the stepper's picker)",
+    ok: {
+      200: {
+        description: 'Projects',
+        schema: z.object({ projects: z.array(z.looseObject({ key: z.string(), name: z.string() })) }),
+      },
+    },
+    errors: { 400: 'Jira is not configured', 502: 'Jira failed', 503: 'Jira rate-limits' },
+  },
+  {
+    method: 'get',
     path: '/api/jira/fields',
     tag: 'Trackers',
     summary: 'Jira custom fields and how the AI-Implement fields resolve',
@@ -297,12 +313,13 @@ export const PLATFORM_ROUTES: RouteDescription[] = [
     summary,
     description: "Authenticated by the delivery's signature, not by the admin API's token.",
     open: true,
-    ok: {
-      200: { description: 'Handled, ignored or a duplicate delivery', schema: z.looseObject({}) },
-      ...(source === 'github'
-        ? { 202: { description: 'Accepted; the follow-up runs after the answer', schema: z.looseObject({}) } }
-        : {}),
-    },
+    ok:
+      source === 'github'
+        ? {
+            ...HANDLED,
+            202: { description: 'Accepted; the follow-up runs after the answer', schema: z.looseObject({}) },
+          }
+        : HANDLED,
     errors: { 401: 'bad or stale signature', 413: 'body too large', 503: 'the secret is not set' },
   })),
 ];
