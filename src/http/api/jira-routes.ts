@@ -4,7 +4,9 @@ import { IntegrationError, describeError } from '../../domain/errors.ts';
 import type { JiraProvider } from '../../ticketing/jira/jira-provider.ts';
 import { badRequest, readJson } from '../validation.ts';
 
-export const ValidateJqlSchema = z.object({ jql: z.string().trim().min(1, 'is required').max(10_000) }).strict();
+export const ValidateJqlSchema = z
+  .object({ jql: z.string().trim().min(1, 'is required').max(10_000) })
+  .strict();
 
 /**
  * Jira helpers of the admin API (seed 002): `POST /api/jira/validate-jql` `{ jql }` →
