@@ -1,3 +1,4 @@
+import { PHASES } from './phases.ts';
 import { z } from 'zod';
 import { unavailableMappingFields } from './unavailable-mapping-fields.ts';
 
@@ -142,6 +143,17 @@ export const MappingInputSchema = z
      * open and not approved; unlimited when unset. Follow-up runs on existing PRs still go.
      */
     maxPullRequestsAwaitingReview: positiveInt(1000).optional(),
+    /**
+     * Which pipeline each phase runs (issue 20): phase → pipeline name (src/pipeline/*.yml or
+     * custom/pipelines/*.yml); a phase left out runs the pipeline named like it. That the name
+     * exists is checked when the mapping is saved (mapping-checks.ts) — it depends on custom/.
+     */
+    pipelines: z
+      .partialRecord(
+        z.enum(PHASES),
+        z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be a pipeline name like implementation'),
+      )
+      .optional(),
     /** A custom runner image for Fly and local runs; otherwise AI_IMPLEMENT_RUNNER_IMAGE. */
     runnerImage: z.string().trim().min(1).optional(),
   })

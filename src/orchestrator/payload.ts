@@ -69,6 +69,7 @@ export function buildPayload(input: PayloadInput): DispatchPayload {
     ...(input.callback ? { callback: input.callback } : {}),
     ...(input.teamKeys ? { secrets: runSecretScope(mapping.teamKey, input.teamKeys) } : {}),
     ...(input.ciFailure ? { ciFailure: input.ciFailure } : {}),
+    ...(mapping.pipelines?.[input.phase] ? { pipeline: mapping.pipelines[input.phase] } : {}),
   };
   return fitToLimit(payload);
 }

@@ -68,6 +68,10 @@ const PayloadSchema = z.object({
       otherPrefixes: z.array(z.string().regex(/^[A-Za-z0-9_]+_$/, 'must be a secret prefix like OPS_')),
     })
     .optional(),
+  pipeline: z
+    .string()
+    .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be a pipeline name like implementation')
+    .optional(),
 }) satisfies z.ZodType<DispatchPayload>;
 
 /** The payload could not be read: `message` names the field and what is wrong with it. */

@@ -1,24 +1,18 @@
-import type { Phase } from '../domain/phases.ts';
-import { StepFailure, type PhasePlan, type Step, type StepLoop } from './pipeline.ts';
-import type { RunContext } from './run-context.ts';
-import { checkout } from './steps/checkout.ts';
-import { commitPush } from './steps/commit-push.ts';
-import { loadContext } from './steps/context.ts';
-import { gapAnalysis } from './steps/gap-analysis.ts';
-import { implement } from './steps/implement.ts';
-import { loadWorkflow } from './steps/load-workflow.ts';
-import { openPr } from './steps/open-pr.ts';
-import { plan } from './steps/plan.ts';
-import { reproduce } from './steps/reproduce.ts';
-import { review } from './steps/review.ts';
-import { setupHook } from './steps/setup-hook.ts';
-import { teardown } from './steps/teardown.ts';
-import { updateTicket } from './steps/update-ticket.ts';
-import { verify } from './steps/verify.ts';
+import { describeProblem, type Pipeline } from '../pipeline/load-pipeline.ts';
+import type { Catalog } from '../pipeline/catalog.ts';
+import type { DispatchPayload } from '../runners/types.ts';
+import { PROVIDER_VARIABLE, type ProviderAdapter } from './agent/providers.ts';
+import { SettingsError } from './settings.ts';
 
 /**
- * The named steps of each phase. The names are what `/runner/progress` reports and
- * `/api/jobs/:jobId/steps` shows.
+ * What a run runs, chosen before its first step (a problem here is a `configure` failure, never
+ * a failure in the middle of a run):
+ *
+ * - the pipeline: the payload's `pipeline` (the mapping's `pipelines[phase]`), else the one named
+ *   like the phase — src/pipeline/<phase>.yml or its custom/pipelines/<phase>.yml override;
+ * - the provider adapter: `AI_IMPLEMENT_PROVIDER`, else the payload's `provider.name`.
+ *
+ * The built-in pipelines (the step names `/runner/progress` reports and the job page shows):
  *
  * planning:        checkout → load-workflow → setup-hook → plan | teardown, update-ticket
  * implementation:  checkout → load-workflow → context → setup-hook →
@@ -27,85 +21,29 @@ import { verify } from './steps/verify.ts';
  * gap-fill, review-fix: the same on the existing PR branch; open-pr only looks the PR up.
  * ci-fix:          the same with `reproduce` (the verify hook on the failing head) before the loop.
  */
-const step = (name: string, run: Step['run']): Step => ({ name, run });
-
-const CHECKOUT = step('checkout', checkout);
-const LOAD_WORKFLOW = step('load-workflow', loadWorkflow);
-const SETUP = step('setup-hook', setupHook);
-const ALWAYS = [step('teardown', teardown), step('update-ticket', updateTicket)];
-
-/**
- * Implement → verify → review until verify passes and the review approves. Running out with
- * verify still failing fails the run at `verify`; running out with only the review unconvinced
- * goes on to the PR, whose body and the gap analysis carry the review's open points.
- */
-const ITERATIONS: StepLoop = {
-  loop: [step('implement', implement), step('verify', verify), step('review', review)],
-  max: (ctx) => ctx.caps.maxIterations,
-  done: (ctx) => ctx.state.verifyPassed === true && ctx.state.reviewApproved,
-  exhausted(ctx: RunContext) {
-    const n = ctx.caps.maxIterations;
-    if (ctx.state.verifyPassed === false) {
-      throw new StepFailure(
-        `the verify hook failed in every iteration (${n}); last output:\n${ctx.state.verifyOutput}`,
-        {
-          step: 'verify',
-        },
-      );
-    }
-    ctx.state.notes.push(
-      `The review did not approve after ${n} iteration(s); its open points are in the PR body.`,
+export function runPlan(
+  catalog: Catalog,
+  payload: DispatchPayload,
+  env: Record<string, string | undefined>,
+): { pipeline: Pipeline; provider: ProviderAdapter } {
+  if (catalog.problems.length > 0) {
+    throw new SettingsError(
+      `the pipelines and custom modules have problems: ${catalog.problems.map(describeProblem).join('; ')}`,
     );
-  },
-};
-
-const PLANNING: PhasePlan = {
-  main: [CHECKOUT, LOAD_WORKFLOW, SETUP, step('plan', plan)],
-  always: ALWAYS,
-  success: (ctx) => ({ summary: ctx.state.notes.join('\n') }),
-};
-
-const IMPLEMENTATION: PhasePlan = {
-  main: [
-    CHECKOUT,
-    LOAD_WORKFLOW,
-    step('context', loadContext),
-    SETUP,
-    ITERATIONS,
-    step('commit-push', commitPush),
-    step('open-pr', openPr),
-    step('gap-analysis', gapAnalysis),
-  ],
-  always: ALWAYS,
-  success: (ctx) => ({
-    ...(ctx.state.pull ? { prUrl: ctx.state.pull.url } : {}),
-    ...(ctx.state.branch ? { branch: ctx.state.branch } : {}),
-    summary: [...ctx.state.notes, ctx.state.agentSummary.trim()].filter(Boolean).join('\n\n'),
-  }),
-};
-
-/**
- * ci-fix (issue 17): on the PR's branch, the verify hook first reproduces the failure CI reported
- * (`reproduce`, never fatal), then the usual fix → verify → review iterations, the push to the
- * same branch, and the gap analysis comment updated with what was fixed.
- */
-const CI_FIX: PhasePlan = {
-  ...IMPLEMENTATION,
-  main: [
-    CHECKOUT,
-    LOAD_WORKFLOW,
-    step('context', loadContext),
-    SETUP,
-    step('reproduce', reproduce),
-    ITERATIONS,
-    step('commit-push', commitPush),
-    step('open-pr', openPr),
-    step('gap-analysis', gapAnalysis),
-  ],
-};
-
-/** The steps of a phase. */
-export function phasePlan(phase: Phase): PhasePlan {
-  if (phase === 'ci-fix') return CI_FIX;
-  return phase === 'planning' ? PLANNING : IMPLEMENTATION;
+  }
+  const name = payload.pipeline ?? payload.phase;
+  const entry = catalog.pipelines.find((candidate) => candidate.name === name);
+  if (!entry?.pipeline) {
+    throw new SettingsError(
+      `no pipeline "${name}" (known: ${catalog.pipelines.map((p) => p.name).join(', ')}); check the mapping's pipelines and custom/pipelines`,
+    );
+  }
+  const providerId = env[PROVIDER_VARIABLE]?.trim() || payload.provider.name;
+  const provider = catalog.providers.find((candidate) => candidate.id === providerId)?.value;
+  if (!provider) {
+    throw new SettingsError(
+      `no model provider adapter "${providerId}" (known: ${catalog.providers.map((p) => p.id).join(', ')})`,
+    );
+  }
+  return { pipeline: entry.pipeline, provider };
 }

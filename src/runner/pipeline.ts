@@ -1,13 +1,17 @@
 import type { RunResult } from '../domain/run-result.ts';
+import type { Pipeline, PipelineLoop, PipelineStep } from '../pipeline/load-pipeline.ts';
 import type { ResultDelivery } from './callbacks.ts';
 import type { RunContext } from './run-context.ts';
 
 /**
- * The run as named steps. Each step's start and end is reported (`POST /runner/progress`, with
+ * The run as named steps, as its pipeline YAML lists them (src/pipeline/*.yml, custom/pipelines;
+ * src/pipeline/load-pipeline.ts checks them before the run). Each step's start and end is reported (`POST /runner/progress`, with
  * `elapsedMs` and the step's `output`); the first step that throws ends the main sequence and
  * names the failure; the `always` steps (teardown, ticket update) run either way; then the
  * result is reported once. A step may also end `failed` without ending the run (a verify hook
- * that fails in an iteration that is not the last) or `skipped` with a reason.
+ * that fails in an iteration that is not the last) or `skipped` with a reason. A step whose
+ * `when:` is false is reported `skipped`; one with `continueOnFailure` that fails is reported
+ * `failed` and the run goes on.
  */
 export interface StepOutcome {
   status?: 'succeeded' | 'failed' | 'skipped';
@@ -17,22 +21,6 @@ export interface StepOutcome {
 export interface Step {
   name: string;
   run(ctx: RunContext): Promise<StepOutcome | void>;
-}
-
-/** Steps repeated until `done`, at most `max` times; `exhausted` decides what running out means. */
-export interface StepLoop {
-  loop: Step[];
-  max(ctx: RunContext): number;
-  done(ctx: RunContext): boolean;
-  /** Throws `StepFailure` to fail the run, or returns to go on. */
-  exhausted(ctx: RunContext): void;
-}
-
-export interface PhasePlan {
-  main: (Step | StepLoop)[];
-  always: Step[];
-  /** The result body of a run that got through `main`. */
-  success(ctx: RunContext): Omit<RunResult, 'status' | 'usage'>;
 }
 
 /** Ends the run: `step` names where, `message` says why (both reach the result's `error`). */
@@ -95,17 +83,17 @@ export async function runStep(ctx: RunContext, step: Step): Promise<StepOutcome>
 }
 
 /**
- * Runs the plan and reports the result. Never throws: every failure becomes a failure result
+ * Runs the pipeline and reports the result. Never throws: every failure becomes a failure result
  * (`error: "<step>: <reason>"`), and a result that cannot be delivered is logged.
  */
 export async function runPipeline(
   ctx: RunContext,
-  plan: PhasePlan,
+  pipeline: Pipeline,
 ): Promise<{ result: RunResult; delivery: ResultDelivery }> {
   try {
-    for (const entry of plan.main) {
-      if ('loop' in entry) await runLoop(ctx, entry);
-      else await runStep(ctx, entry);
+    for (const entry of pipeline.steps) {
+      if (entry.kind === 'loop') await runLoop(ctx, entry);
+      else await runEntry(ctx, entry);
     }
   } catch (error) {
     const step = error instanceof StepFailure && error.step ? error.step : 'runner';
@@ -113,9 +101,9 @@ export async function runPipeline(
     ctx.state.failure = { step, message };
   }
   ctx.state.iteration = 0;
-  for (const step of plan.always) {
+  for (const entry of pipeline.always) {
     try {
-      await runStep(ctx, step);
+      await runEntry(ctx, entry);
     } catch {
       // Already reported as a failed step; clean-up steps never change the outcome on their own.
     }
@@ -132,20 +120,56 @@ export async function runPipeline(
         ...(notes ? { summary: clip(notes) } : {}),
         usage,
       }
-    : { status: 'success', ...plan.success(ctx), usage };
+    : { status: 'success', ...successBody(ctx, pipeline.result), usage };
   if (result.summary) result.summary = clip(ctx.log.redact(result.summary));
   const delivery = await ctx.reporter.result(result);
   return { result, delivery };
 }
 
-async function runLoop(ctx: RunContext, entry: StepLoop): Promise<void> {
-  const max = entry.max(ctx);
+/** One pipeline step: its `when:`, the module with its options, `continueOnFailure`. */
+async function runEntry(ctx: RunContext, entry: PipelineStep): Promise<void> {
+  const when = entry.when;
+  const run: Step['run'] =
+    when && !when.test(ctx)
+      ? async () => skipped(`when: ${when.text} is false`)
+      : (stepCtx) => entry.module.run(stepCtx, entry.options);
+  try {
+    await runStep(ctx, { name: entry.id, run });
+  } catch (error) {
+    if (!entry.continueOnFailure) throw error;
+  }
+}
+
+/**
+ * Runs the loop's steps until `until` holds, at most `max` times; running out applies the first
+ * `onExhausted` rule whose `when` holds (a failure at its step, or a note in the summary).
+ */
+async function runLoop(ctx: RunContext, loop: PipelineLoop): Promise<void> {
+  if (loop.when && !loop.when.test(ctx)) return;
+  const max = loop.max === 'maxIterations' ? ctx.caps.maxIterations : loop.max;
   for (let iteration = 1; iteration <= max; iteration += 1) {
     ctx.state.iteration = iteration;
-    for (const step of entry.loop) await runStep(ctx, step);
-    if (entry.done(ctx)) return;
+    for (const entry of loop.steps) await runEntry(ctx, entry);
+    if (loop.until.test(ctx)) return;
   }
-  entry.exhausted(ctx);
+  const fill = (text: string) =>
+    text.replaceAll('{max}', String(max)).replaceAll('{verifyOutput}', ctx.state.verifyOutput);
+  for (const rule of loop.onExhausted) {
+    if (rule.when && !rule.when.test(ctx)) continue;
+    if (rule.fail) throw new StepFailure(fill(rule.fail.message), { step: rule.fail.step });
+    if (rule.note) ctx.state.notes.push(fill(rule.note));
+    return;
+  }
+}
+
+/** The result body of a run that got through its steps, by the pipeline's `result:`. */
+function successBody(ctx: RunContext, kind: Pipeline['result']): Omit<RunResult, 'status' | 'usage'> {
+  if (kind === 'summary') return { summary: ctx.state.notes.join('\n') };
+  return {
+    ...(ctx.state.pull ? { prUrl: ctx.state.pull.url } : {}),
+    ...(ctx.state.branch ? { branch: ctx.state.branch } : {}),
+    summary: [...ctx.state.notes, ctx.state.agentSummary.trim()].filter(Boolean).join('\n\n'),
+  };
 }
 
 /** The result's `usage`: the run's sums, the costliest model, and every pass. */

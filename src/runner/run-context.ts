@@ -1,5 +1,6 @@
 import type { DispatchPayload } from '../runners/types.ts';
 import type { AgentRunner } from './agent/claude-cli.ts';
+import type { ProviderAdapter } from './agent/providers.ts';
 import type { Sandbox } from './agent/sandbox.ts';
 import type { AgentPassUsage, AgentUsage } from './agent/stream-json.ts';
 import type { Reporter } from './callbacks.ts';
@@ -34,6 +35,8 @@ export interface RunContext {
   /** Undefined without GITHUB_TOKEN; steps that need it fail with a message saying so. */
   github: RepoApi | undefined;
   ticket: TicketAccess;
+  /** How the agent is authenticated (agent/providers.ts; chosen in phases.ts). */
+  provider: ProviderAdapter;
   /** Set by `load-workflow` once the Claude credential is known. */
   agent: AgentRunner | undefined;
   state: RunState;

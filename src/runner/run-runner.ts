@@ -12,7 +12,8 @@ import { PayloadError, parsePayload } from './payload.ts';
 import { belongsToOtherTeam } from '../domain/secret-names.ts';
 import { isRunnerCredential } from './agent/agent-env.ts';
 import { maskCommands, readPayloadSource } from './payload-source.ts';
-import { phasePlan } from './phases.ts';
+import { runPlan } from './phases.ts';
+import { customDirOf, loadCatalog } from '../pipeline/catalog.ts';
 import { runPipeline } from './pipeline.ts';
 import { createRemote } from './remote.ts';
 import { initialState, type RunContext } from './run-context.ts';
@@ -72,11 +73,14 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
   let caps;
   let sandbox;
   let teamSecrets: string[];
+  let plan;
   try {
     payload = parsePayload(text);
     teamSecrets = removeOtherTeamsSecrets(env, payload, bootLog);
     settings = readRunnerSettings(env, invocation.cwd);
     caps = capsOf(payload, env);
+    // Before the first step: a bad pipeline or custom module never fails a run half-way.
+    plan = runPlan(await loadCatalog(customDirOf(env)), payload, env);
     sandbox = await prepareSandbox({
       env,
       workdir: settings.workdir,
@@ -148,10 +152,11 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
         })
       : undefined,
     ticket: ticketAccess(payload.issue, settings, log, invocation.ticket),
+    provider: plan.provider,
     agent: undefined,
     state: initialState(NO_USAGE),
   };
-  const { result } = await runPipeline(ctx, phasePlan(payload.phase));
+  const { result } = await runPipeline(ctx, plan.pipeline);
   log.info(`run ${result.status}`, { logs: paths.logs });
   return result.status === 'success' ? 0 : 1;
 }

@@ -40,6 +40,11 @@ export interface DispatchPayload {
    * names, conclusions, annotations and the tail of each failed job's log.
    */
   ciFailure?: CiFailure;
+  /**
+   * The pipeline to run (issue 20, docs/decisions/pipelines.md): the mapping's `pipelines[phase]`;
+   * absent → the pipeline named like the phase.
+   */
+  pipeline?: string;
 }
 
 export interface RelatedIssue {

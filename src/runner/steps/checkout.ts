@@ -1,5 +1,6 @@
 import { StepFailure, type StepOutcome } from '../pipeline.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 
 /**
  * Clones the target repository with the installation token (into the runner's private clone,
@@ -69,3 +70,10 @@ async function configureIdentity(ctx: RunContext): Promise<void> {
   await ctx.git.run(['config', 'user.name', 'AI-Implement']);
   await ctx.git.run(['config', 'user.email', 'ai-implement[bot]@users.noreply.github.com']);
 }
+
+export default defineStep({
+  id: 'checkout',
+  description: "Clones the repository and checks out the run's branch",
+  options: NO_OPTIONS,
+  run: (ctx) => checkout(ctx),
+});

@@ -1,6 +1,7 @@
 import { GitError } from '../git.ts';
 import { StepFailure, skipped, type StepOutcome } from '../pipeline.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 
 /**
  * Squashes the iteration checkpoints (and any commit the agent made itself) into one commit on
@@ -50,3 +51,10 @@ function commitMessage(ctx: RunContext): string {
   const body = ctx.state.agentSummary.trim().slice(0, 4_000);
   return `${subject}\n\n${body ? `${body}\n\n` : ''}${issue.url}\nAI-Implement-Dispatch: ${dispatchId}`;
 }
+
+export default defineStep({
+  id: 'commit-push',
+  description: 'Squashes the changes into one commit and pushes the branch',
+  options: NO_OPTIONS,
+  run: (ctx) => commitPush(ctx),
+});

@@ -3,6 +3,7 @@ import { GAP_ANALYSIS_MARKER } from '../gap-analysis.ts';
 import { skipped, type StepOutcome } from '../pipeline.ts';
 import { parseWorkUnits, planAsMarkdown, planFromComments } from '../planning-output.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 
 /** A person's comment older than this many characters is cut in the prompt. */
 const MAX_FEEDBACK_CHARS = 4_000;
@@ -75,3 +76,10 @@ export async function loadContext(ctx: RunContext): Promise<StepOutcome> {
   for (const warning of warnings) ctx.log.warn(warning);
   return { output: { ...output, ...(warnings.length > 0 ? { warnings } : {}) } };
 }
+
+export default defineStep({
+  id: 'context',
+  description: 'Reads the planning comments, prior gaps and review or CI feedback',
+  options: NO_OPTIONS,
+  run: (ctx) => loadContext(ctx),
+});

@@ -7,6 +7,7 @@ import {
 import { StepFailure, type StepOutcome } from '../pipeline.ts';
 import { gapAnalysisPrompt } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 import { agentPass, models, passOutput } from './agent-pass.ts';
 import { diffSince } from './diff.ts';
 import { requireGitHub } from './open-pr.ts';
@@ -64,3 +65,10 @@ export async function gapAnalysis(ctx: RunContext): Promise<StepOutcome> {
     return { status: 'failed', output: { error: message } };
   }
 }
+
+export default defineStep({
+  id: 'gap-analysis',
+  description: 'Posts the gap analysis comment on the pull request',
+  options: NO_OPTIONS,
+  run: (ctx) => gapAnalysis(ctx),
+});

@@ -3,6 +3,7 @@ import type { StepOutcome } from '../pipeline.ts';
 import { scheduleUnits, type WorkUnit } from '../planning-output.ts';
 import { implementPrompt } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 import { agentPass, models, passOutput } from './agent-pass.ts';
 import { commitCheckpoint } from './checkpoint.ts';
 
@@ -54,3 +55,10 @@ export async function implement(ctx: RunContext): Promise<StepOutcome> {
     },
   };
 }
+
+export default defineStep({
+  id: 'implement',
+  description: 'An implementation pass of the agent',
+  options: NO_OPTIONS,
+  run: (ctx) => implement(ctx),
+});

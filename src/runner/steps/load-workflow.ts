@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { agentEnvironment, AgentAuthError, isRunnerCredential } from '../agent/agent-env.ts';
+import { AgentAuthError, isRunnerCredential } from '../agent/agent-env.ts';
 import { runSecretValue } from '../../domain/secret-names.ts';
 import { createAgentRunner } from '../agent/claude-cli.ts';
 import { addUsage } from '../agent/stream-json.ts';
@@ -7,6 +7,7 @@ import { NotRegularFileError, readRegularFile } from '../checkout-file.ts';
 import { StepFailure, type StepOutcome } from '../pipeline.ts';
 import { DEFAULT_PLANNING_TEMPLATE, DEFAULT_WORKFLOW_TEMPLATE } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 import { parseWorkflowFile, WorkflowFileError, type WorkflowFile } from '../workflow-file.ts';
 
 /** Seed 003 step 5: "The default for new repos is claude-sonnet-4-6." */
@@ -73,9 +74,10 @@ export async function loadWorkflow(ctx: RunContext): Promise<StepOutcome> {
 
   let agent;
   try {
-    agent = agentEnvironment(ctx.payload.provider, ctx.env, {
-      ...ctx.sandbox.env,
-      ...exposeSecrets(ctx, settings.secrets),
+    agent = ctx.provider.environment({
+      provider: ctx.payload.provider,
+      env: ctx.env,
+      base: { ...ctx.sandbox.env, ...exposeSecrets(ctx, settings.secrets) },
     });
   } catch (error) {
     if (error instanceof AgentAuthError) throw new StepFailure(error.message);
@@ -138,3 +140,10 @@ function exposeSecrets(ctx: RunContext, names: string[]): Record<string, string>
   ctx.state.secretEnv = exposed;
   return exposed;
 }
+
+export default defineStep({
+  id: 'load-workflow',
+  description: 'Reads WORKFLOW.md / PLANNING.md, picks the models and sets up the agent',
+  options: NO_OPTIONS,
+  run: (ctx) => loadWorkflow(ctx),
+});

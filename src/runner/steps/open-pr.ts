@@ -2,6 +2,7 @@ import type { RepoApi } from '../github-api.ts';
 import { StepFailure, skipped, type StepOutcome } from '../pipeline.ts';
 import { githubIssueReference } from '../../ticketing/github/github-issue-fields.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 
 /** The agent's summary in the PR body is cut here; the commits and the diff say the rest. */
 const MAX_SUMMARY_CHARS = 6_000;
@@ -73,3 +74,10 @@ export function requireGitHub(ctx: RunContext): RepoApi {
   if (!ctx.github) throw new StepFailure('GITHUB_TOKEN is not set: the runner cannot call the GitHub API');
   return ctx.github;
 }
+
+export default defineStep({
+  id: 'open-pr',
+  description: 'Opens the pull request (or looks up the existing one)',
+  options: NO_OPTIONS,
+  run: (ctx) => openPr(ctx),
+});

@@ -2,6 +2,7 @@ import { StepFailure, type StepOutcome } from '../pipeline.ts';
 import { parseWorkUnits, splitPlanSections } from '../planning-output.ts';
 import { planningPrompt } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 import { agentPass, models, passOutput } from './agent-pass.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
 
@@ -42,3 +43,10 @@ export async function plan(ctx: RunContext): Promise<StepOutcome> {
     },
   };
 }
+
+export default defineStep({
+  id: 'plan',
+  description: 'The planning pass: a read-only plan in up to four sections',
+  options: NO_OPTIONS,
+  run: (ctx) => plan(ctx),
+});

@@ -1,6 +1,7 @@
 import { runHook } from '../hooks.ts';
 import { skipped, type StepOutcome } from '../pipeline.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
 
 /** Characters of the reproduction's output the prompt gets; the job log tail carries the rest. */
@@ -21,3 +22,10 @@ export async function reproduce(ctx: RunContext): Promise<StepOutcome> {
     : `The verify hook fails on the failing head too. Its output ends with:\n\n\`\`\`\n${result.tail.slice(-MAX_REPRODUCE_CHARS)}\n\`\`\``;
   return { output: { reproduced: !result.ok, exitCode: result.exitCode } };
 }
+
+export default defineStep({
+  id: 'reproduce',
+  description: 'Runs the verify: hook on the failing head before any change (ci-fix)',
+  options: NO_OPTIONS,
+  run: (ctx) => reproduce(ctx),
+});

@@ -1,6 +1,8 @@
 import { skipped, type StepOutcome } from '../pipeline.ts';
 import { reviewPrompt } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
+import { z } from 'zod';
+import { defineStep } from './step-module.ts';
 import { agentPass, models, passOutput } from './agent-pass.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
 import { diffSince } from './diff.ts';
@@ -14,7 +16,7 @@ const REVIEW_MAX_TURNS = 20;
  * next iteration. Skipped while verify fails (the next pass fixes that first). An answer without
  * a verdict counts as "changes requested", with the answer as the request.
  */
-export async function review(ctx: RunContext): Promise<StepOutcome> {
+export async function review(ctx: RunContext, maxTurns = REVIEW_MAX_TURNS): Promise<StepOutcome> {
   if (ctx.state.verifyPassed === false) return skipped('verify failed; the next iteration fixes that first');
   const diff = await diffSince(ctx, ctx.state.startSha ?? 'HEAD');
   const outcome = await agentPass(ctx, {
@@ -22,7 +24,7 @@ export async function review(ctx: RunContext): Promise<StepOutcome> {
     prompt: reviewPrompt(ctx, diff.text),
     model: models(ctx).review,
     mode: 'read-only',
-    maxTurns: Math.min(ctx.caps.maxTurns, REVIEW_MAX_TURNS),
+    maxTurns: Math.min(ctx.caps.maxTurns, maxTurns),
   });
   const reverted = await restoreCheckpoint(ctx);
   const verdicts = [...outcome.text.matchAll(/^\s*\**VERDICT:?\**\s*(APPROVE|REQUEST_CHANGES)\b/gim)];
@@ -40,3 +42,13 @@ export async function review(ctx: RunContext): Promise<StepOutcome> {
     },
   };
 }
+
+export default defineStep({
+  id: 'review',
+  description: 'A read-only review pass that approves or requests changes',
+  /** `maxTurns`: the review pass's turn cap (never above the run's maxTurns). */
+  options: z
+    .object({ maxTurns: z.number().int().positive().max(1000).default(REVIEW_MAX_TURNS) })
+    .strict(),
+  run: (ctx, options) => review(ctx, options.maxTurns),
+});

@@ -2,6 +2,7 @@ import { describeHookFailure, runHook } from '../hooks.ts';
 import { StepFailure, skipped, type StepOutcome } from '../pipeline.ts';
 import { runProcess } from '../process.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 
 /**
  * `setup:` before the first agent pass (seed 003 step 5). What it leaves untracked (installed
@@ -30,3 +31,10 @@ export async function setupHook(ctx: RunContext): Promise<StepOutcome> {
   }
   return { output: { commands: commands.length, excluded: untracked.length } };
 }
+
+export default defineStep({
+  id: 'setup-hook',
+  description: 'Runs the setup: hook of the front matter',
+  options: NO_OPTIONS,
+  run: (ctx) => setupHook(ctx),
+});

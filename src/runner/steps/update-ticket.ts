@@ -2,6 +2,7 @@ import type { Marker } from '../../domain/markers.ts';
 import { skipped, type StepOutcome } from '../pipeline.ts';
 import { planComment } from '../planning-output.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 
 /** A failure reason longer than this is cut in the ticket comment; the logs keep it whole. */
 const MAX_REASON_CHARS = 2_000;
@@ -56,3 +57,10 @@ export async function updateTicket(ctx: RunContext): Promise<StepOutcome> {
   await ticket.setMarker(marker);
   return { output: { comments: 1, marker } };
 }
+
+export default defineStep({
+  id: 'update-ticket',
+  description: 'Posts the outcome to the ticket and sets its marker',
+  options: NO_OPTIONS,
+  run: (ctx) => updateTicket(ctx),
+});

@@ -1,6 +1,7 @@
 import { describeHookFailure, runHook } from '../hooks.ts';
 import { skipped, type StepOutcome } from '../pipeline.ts';
 import type { RunContext } from '../run-context.ts';
+import { defineStep, NO_OPTIONS } from './step-module.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
 
 /**
@@ -29,3 +30,10 @@ export async function verify(ctx: RunContext): Promise<StepOutcome> {
     },
   };
 }
+
+export default defineStep({
+  id: 'verify',
+  description: "Runs the verify: hook (the repository's tests)",
+  options: NO_OPTIONS,
+  run: (ctx) => verify(ctx),
+});
