@@ -15,6 +15,8 @@ import { createGitHubAppClient, octokitLog, type GitHubAppClient } from './githu
 import { createTemplateSync } from './github/template-sync/template-sync.ts';
 import { flySessionsCheck, statusChecks } from './environment-checks.ts';
 import { createHttpApp } from './http/app.ts';
+import { customDirOf, loadCatalog } from './pipeline/catalog.ts';
+import { describeProblem } from './pipeline/load-pipeline.ts';
 import { checkMappingWithTracker, flyMappingProblems } from './mapping-checks.ts';
 import { shutDownInOrder } from './http/graceful-shutdown.ts';
 import { createNotifier } from './notify/registry.ts';
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   const dotEnv = readDotEnv(process.cwd());
   const env = mergeEnv(dotEnv.values, process.env);
   const logger = pino({ redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'ai-implement' } });
+  const customDir = await checkPipelines(env);
   let config: Config;
   try {
     config = loadConfig(env);
@@ -264,6 +267,7 @@ async function main(): Promise<void> {
     templateSync: createTemplateSync({ github, orchestratorUrl: config.runner.callbackBaseUrl }),
     jira,
     listRepositories: () => github.listRepositories(),
+    customDir,
     checkMapping: async (mapping) => [
       ...flyMappingProblems(mapping, flyMachines !== undefined),
       ...(await checkMappingWithTracker(jira, mapping, log)),
@@ -303,6 +307,26 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * Start-up check of the pipelines and custom/ (AI_IMPLEMENT_CUSTOM_DIR, default
+ * `<project root>/custom`): a pipeline YAML that does not parse or names an unknown step module
+ * or a bad option, or a custom module that fails to load, stops start-up naming the file and
+ * line — a run must never find it half-way (docs/decisions/pipelines.md). Returns the directory.
+ */
+async function checkPipelines(env: Record<string, string | undefined>): Promise<string> {
+  const customDir = customDirOf(env);
+  const catalog = await loadCatalog(customDir);
+  if (catalog.problems.length > 0) {
+    console.error(
+      `AI-Implement cannot start: the pipelines and custom modules have problems (custom directory ${customDir}):\n${catalog.problems
+        .map((problem) => `  ${describeProblem(problem)}`)
+        .join('\n')}`,
+    );
+    process.exit(1);
+  }
+  return customDir;
 }
 
 /**

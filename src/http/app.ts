@@ -1,3 +1,6 @@
+import { customDirOf, loadCatalog } from '../pipeline/catalog.ts';
+import { pipelineMappingProblems } from '../pipeline/customizations.ts';
+import { pipelineRoutes } from './api/pipeline-routes.ts';
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { TemplateSync } from '../github/template-sync/template-sync.ts';
@@ -65,6 +68,11 @@ export interface HttpDeps {
   jira?: JiraProvider;
   /** Checks a mapping against its tracker before it is saved (Jira fields, JQL). */
   checkMapping?: MappingCheck;
+  /**
+   * The custom/ directory the orchestrator loaded (AI_IMPLEMENT_CUSTOM_DIR); default
+   * `<project root>/custom`. Read by the pipeline routes, the panels and the `pipelines` check.
+   */
+  customDir?: string;
   /**
    * TRUST_PROXY_HEADER: the header a trusted proxy sets to the client's address (e.g.
    * `Fly-Client-IP`); the sign-in throttle keys on it. Unset → the socket address.
@@ -165,7 +173,13 @@ export function createHttpApp(deps: HttpDeps): Hono {
       return (await apiAuthRefusal(c, auth)) ?? next();
     });
     app.route('/', authRoutes(auth, guard));
-    app.route('/', mappingRoutes(ctx, deps.checkMapping, deps.platform?.secrets));
+    const catalog = () => loadCatalog(deps.customDir ?? customDirOf({}));
+    const checkMapping: MappingCheck = async (mapping) => [
+      ...pipelineMappingProblems(mapping, await catalog()),
+      ...(deps.checkMapping ? await deps.checkMapping(mapping) : []),
+    ];
+    app.route('/', mappingRoutes(ctx, checkMapping, deps.platform?.secrets));
+    app.route('/', pipelineRoutes(catalog));
     if (deps.platform) app.route('/', platformRoutes(deps.platform));
     if (deps.platform?.sessions) app.route('/', sessionRoutes(deps.platform.sessions));
     if (deps.platform?.reaper) app.route('/', reaperRoutes(deps.platform.reaper));

@@ -69,7 +69,11 @@ export async function loadCatalog(customDir: string): Promise<Catalog> {
     })),
   );
   const providers = merge(
-    BUILT_IN_PROVIDERS.map((adapter) => ({ id: adapter.id, value: adapter, path: 'src/runner/agent/providers.ts' })),
+    BUILT_IN_PROVIDERS.map((adapter) => ({
+      id: adapter.id,
+      value: adapter,
+      path: 'src/runner/agent/providers.ts',
+    })),
     (await loadCustomProviders(path.join(customDir, 'providers'), 'custom/providers', problems)).map(
       (loaded) => ({ id: loaded.adapter.id, value: loaded.adapter, path: loaded.path }),
     ),
@@ -124,7 +128,13 @@ function merge<T>(
 ): ModuleEntry<T>[] {
   const entries = new Map<string, ModuleEntry<T>>();
   for (const item of builtIns) {
-    entries.set(item.id, { id: item.id, builtInPath: item.path, customPath: null, status: 'built-in', value: item.value });
+    entries.set(item.id, {
+      id: item.id,
+      builtInPath: item.path,
+      customPath: null,
+      status: 'built-in',
+      value: item.value,
+    });
   }
   for (const item of customs) {
     const builtIn = entries.get(item.id);

@@ -41,7 +41,9 @@ const COMPARE: Record<string, (a: number, b: number) => boolean> = {
 export const CONDITION_NAMES = { flags: Object.keys(FLAGS), numbers: Object.keys(NUMBERS) };
 
 /** Compiles a condition, or says what is wrong with it (naming the allowed words). */
-export function compileCondition(text: string): { ok: true; test: Condition } | { ok: false; message: string } {
+export function compileCondition(
+  text: string,
+): { ok: true; test: Condition } | { ok: false; message: string } {
   const clauses: Condition[] = [];
   for (const raw of text.trim().split(/\s+and\s+/)) {
     const clause = raw.trim();

@@ -106,7 +106,10 @@ export async function loadCustomProviders(
     if (!id) continue;
     const candidate = exported as Partial<ProviderAdapter>;
     if (typeof candidate.environment !== 'function') {
-      problems.push({ file: shown, message: 'the default export needs environment({ provider, env, base })' });
+      problems.push({
+        file: shown,
+        message: 'the default export needs environment({ provider, env, base })',
+      });
       continue;
     }
     loaded.push({

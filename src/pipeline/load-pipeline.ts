@@ -74,7 +74,12 @@ type Path = readonly PropertyKey[];
  */
 export function parsePipeline(
   text: string,
-  options: { name: string; file: string; modules: (id: string) => StepModule | undefined; knownIds: () => string[] },
+  options: {
+    name: string;
+    file: string;
+    modules: (id: string) => StepModule | undefined;
+    knownIds: () => string[];
+  },
 ): { pipeline: Pipeline | undefined; problems: Problem[] } {
   const { file } = options;
   const lineCounter = new LineCounter();
@@ -102,7 +107,7 @@ export function parsePipeline(
     return undefined;
   };
   const top = check(PipelineSchema, doc.toJS(), []);
-  if (!top) return { pipeline: undefined, problems };
+  if (!top) return { pipeline: undefined, problems: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
 
   const seen = new Set<string>();
   const step = (raw: unknown, path: Path): PipelineStep | undefined => {
@@ -111,7 +116,8 @@ export function parsePipeline(
   };
   const resolveStep = (entry: StepEntry, path: Path): PipelineStep | undefined => {
     const id = entry.id ?? entry.step;
-    if (seen.has(id)) at([...path, entry.id ? 'id' : 'step'], `step id "${id}" is used twice; give one an id:`);
+    if (seen.has(id))
+      at([...path, entry.id ? 'id' : 'step'], `step id "${id}" is used twice; give one an id:`);
     seen.add(id);
     const module = options.modules(entry.step);
     if (!module) {
@@ -160,6 +166,7 @@ export function parsePipeline(
   const always = top.always
     .map((raw, index) => step(raw, ['always', index]))
     .filter((s): s is PipelineStep => s !== undefined);
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (problems.length > 0) return { pipeline: undefined, problems };
   return {
     pipeline: {

@@ -35,7 +35,10 @@ const ExhaustedRuleSchema = z
   .object({
     when: condition.optional(),
     /** Fails the run at `step` with `message`. */
-    fail: z.object({ step: id, message: z.string().min(1) }).strict().optional(),
+    fail: z
+      .object({ step: id, message: z.string().min(1) })
+      .strict()
+      .optional(),
     /** A line for the result's summary; the run goes on. */
     note: z.string().min(1).optional(),
   })

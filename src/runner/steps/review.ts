@@ -47,8 +47,6 @@ export default defineStep({
   id: 'review',
   description: 'A read-only review pass that approves or requests changes',
   /** `maxTurns`: the review pass's turn cap (never above the run's maxTurns). */
-  options: z
-    .object({ maxTurns: z.number().int().positive().max(1000).default(REVIEW_MAX_TURNS) })
-    .strict(),
+  options: z.object({ maxTurns: z.number().int().positive().max(1000).default(REVIEW_MAX_TURNS) }).strict(),
   run: (ctx, options) => review(ctx, options.maxTurns),
 });
