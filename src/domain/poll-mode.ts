@@ -29,7 +29,21 @@ export interface PollModeFacts {
   now: Date;
   pollIntervalMs: number;
   reconcileIntervalMs: number;
+  /**
+   * Nothing in flight and no ticket held by a blocker: the safety-net read then only looks for
+   * pickups a lost delivery missed, and runs every {@link IDLE_RECONCILE_FACTOR} reconcile periods.
+   */
+  idle?: boolean;
 }
+
+/**
+ * While webhooks are healthy and nothing waits on the trackers, the safety-net poll runs every
+ * second reconcile period (10 min by default). An idle tick is one batched tracker request for
+ * all teams, so its period is the only lever on the idle cost (issue 21: ≥10× fewer Linear
+ * requests than a 60 s poll). With work in flight, RECONCILE_INTERVAL_MS stays the period: that is
+ * when reconciling (a closed ticket, a state change) matters.
+ */
+export const IDLE_RECONCILE_FACTOR = 2;
 
 const NAMES: Record<TicketingProviderName, string> = { linear: 'Linear', jira: 'Jira', github: 'GitHub' };
 
@@ -58,12 +72,20 @@ export function choosePollMode(facts: PollModeFacts): PollMode {
     }
   }
   // POLL_INTERVAL_MS stays the floor: webhooks never make polling more frequent.
-  return {
-    mode: 'webhooks',
-    intervalMs: Math.max(facts.reconcileIntervalMs, facts.pollIntervalMs),
-    reason: `webhooks healthy (${[...facts.trackersInUse]
-      .sort()
-      .map((t) => NAMES[t])
-      .join(', ')}); polling is the safety net`,
-  };
+  const reconcileMs = Math.max(facts.reconcileIntervalMs, facts.pollIntervalMs);
+  const names = [...facts.trackersInUse]
+    .sort()
+    .map((t) => NAMES[t])
+    .join(', ');
+  return facts.idle
+    ? {
+        mode: 'webhooks',
+        intervalMs: reconcileMs * IDLE_RECONCILE_FACTOR,
+        reason: `webhooks healthy (${names}); nothing in flight, so the safety-net poll runs every ${IDLE_RECONCILE_FACTOR} reconcile periods`,
+      }
+    : {
+        mode: 'webhooks',
+        intervalMs: reconcileMs,
+        reason: `webhooks healthy (${names}); polling is the safety net`,
+      };
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { choosePollMode, type PollMode } from '../domain/poll-mode.ts';
 import type { TicketingProviderName } from '../domain/ticket.ts';
+import { anythingWaiting } from '../store/dispatches.ts';
 import { listTicketingProvidersInUse } from '../store/mappings.ts';
 import type { Database } from '../store/schema.ts';
 import { lastTrackerDelivery } from '../store/webhook-deliveries.ts';
@@ -42,8 +43,12 @@ export async function createWebhookHealth(options: WebhookHealthOptions): Promis
       if (!previous || previous < at) lastDelivery.set(tracker, at);
     },
     async pollMode() {
-      const inUse = await listTicketingProvidersInUse(options.db);
+      const [inUse, waiting] = await Promise.all([
+        listTicketingProvidersInUse(options.db),
+        anythingWaiting(options.db),
+      ]);
       return choosePollMode({
+        idle: !waiting,
         trackersInUse: new Set(inUse as TicketingProviderName[]),
         webhooksConfigured: options.configured,
         lastDelivery,

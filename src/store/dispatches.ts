@@ -192,6 +192,18 @@ export async function listInFlight(db: Kysely<Database>): Promise<DispatchRow[]>
   return db.selectFrom('dispatches').selectAll().where('status', 'in', IN_FLIGHT).execute();
 }
 
+/**
+ * Whether anything waits on the trackers: a dispatch in flight, or a ticket held by a blocker.
+ * Two `LIMIT 1` reads; the poll period is asked after every tick (webhook-health.ts).
+ */
+export async function anythingWaiting(db: Kysely<Database>): Promise<boolean> {
+  const [dispatch, blocker] = await Promise.all([
+    db.selectFrom('dispatches').select('id').where('status', 'in', IN_FLIGHT).limit(1).executeTakeFirst(),
+    db.selectFrom('blockers').select('issue_id').limit(1).executeTakeFirst(),
+  ]);
+  return dispatch !== undefined || blocker !== undefined;
+}
+
 /** Issue and bucket of every in-flight dispatch: what the admission gate counts, and nothing more. */
 export async function listInFlightClaims(
   db: Kysely<Database>,

@@ -53,6 +53,18 @@ describe('choosePollMode', () => {
     ]);
   });
 
+  it('doubles the reconcile period while nothing is in flight or held, and says so', () => {
+    expect(choosePollMode(facts({ idle: true }))).toEqual({
+      mode: 'webhooks',
+      intervalMs: 600_000,
+      reason:
+        'webhooks healthy (Linear); nothing in flight, so the safety-net poll runs every 2 reconcile periods',
+    });
+    expect(choosePollMode(facts({ idle: false })).intervalMs).toBe(300_000);
+    // Idle never stretches polling mode: without healthy webhooks the poll is the only pickup.
+    expect(choosePollMode(facts({ idle: true, lastDelivery: new Map() })).intervalMs).toBe(60_000);
+  });
+
   it('never polls faster with webhooks than without: POLL_INTERVAL_MS is the floor', () => {
     expect(choosePollMode(facts({ reconcileIntervalMs: 5_000 })).intervalMs).toBe(60_000);
   });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { upsertBlocker } from '../../src/store/blockers.ts';
 import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
 import { LINEAR_SECRET, startTrackerWebhookBed, type TrackerWebhookBed } from './tracker-webhook-bed.ts';
 
@@ -131,6 +132,19 @@ describe('POST /api/linear/webhook', () => {
     });
     const issue = linear.addIssue({ team: 'ENG' });
     await linear.webhooks.settled();
+    // Nothing in flight, nothing held: the safety net runs every second reconcile period.
+    expect(await bed.health.pollMode()).toMatchObject({ mode: 'webhooks', intervalMs: 600_000 });
+    await upsertBlocker(bed.h.ctx.db, {
+      issue_id: issue.id,
+      issue_identifier: issue.identifier,
+      issue_title: 'held',
+      issue_url: 'https://linear.app/x',
+      team_key: 'ENG',
+      bucket: 'ENG',
+      reason: 'dependency',
+      detail: 'blocked by ENG-0',
+      recorded_at: bed.h.ctx.clock().toISOString(),
+    });
     expect(await bed.health.pollMode()).toMatchObject({ mode: 'webhooks', intervalMs: 300_000 });
     await bed.restart();
     expect((await bed.health.pollMode()).mode).toBe('webhooks');
