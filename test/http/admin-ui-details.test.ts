@@ -57,6 +57,7 @@ describe('the job page’s run log', () => {
       elapsedMs: 4_000,
       output: { branch: 'ai/eng-1', sha: 'abc123' },
     });
+    h.advance(65_000);
     await handleRunProgress(h.ctx, dispatchId, {
       step: 'verify',
       status: 'failed',
@@ -88,5 +89,26 @@ describe('the job page’s run log', () => {
     expect(between(await page(`/admin/jobs/${jobId}`), 'data-live="run-log"', '</ol>')).toContain(
       'Nothing reported yet',
     );
+  });
+});
+
+describe('Pipelines', () => {
+  it('has a Session image column: the image a session ran, or why there is none', async () => {
+    const { dispatchId } = await dispatchOne();
+    let html = await page('/admin/jobs');
+    expect(html).toContain('<th scope="col">Session image</th>');
+    let row = between(html, '<tbody>', '</tr>');
+    expect(row).toContain('GitHub Actions');
+    expect(row).toContain('the workflow’s runner');
+
+    await h.store.db
+      .updateTable('dispatches')
+      .set({ runner_mode: 'fly-machines', image: 'registry.fly.io/ai-runner:2026-12' })
+      .where('id', '=', dispatchId)
+      .execute();
+    html = await page('/admin/jobs');
+    row = between(html, '<tbody>', '</tr>');
+    expect(row).toContain('Fly Machines');
+    expect(row).toContain('<code>registry.fly.io/ai-runner:2026-12</code>');
   });
 });

@@ -74,3 +74,14 @@ const CHECKS: Record<string, string> = {
 export function checkWords(name: string): string {
   return CHECKS[name] ?? name.replaceAll(/[-_:]/g, ' ');
 }
+
+const RUNNERS: Record<string, string> = {
+  'github-actions': 'GitHub Actions',
+  'fly-machines': 'Fly Machines',
+  local: 'Local',
+};
+
+/** A run's execution mode (`runner_mode` of the ledger) as the seed names it: "GitHub Actions". */
+export function runnerWords(mode: string): string {
+  return RUNNERS[mode] ?? mode;
+}

@@ -157,7 +157,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     logger.info({ ...log, container: container.id }, 'local run started in a container');
     const tracked = follow(container, stream, log).finally(() => running.delete(tracked));
     running.add(tracked);
-    return { externalId: `docker:${container.id}` };
+    return { externalId: `docker:${container.id}`, image };
   }
 
   /** Streams the run's output into the log until it exits, records its tail, removes the container. */

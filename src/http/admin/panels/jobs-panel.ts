@@ -5,6 +5,7 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadJobLog, loadJobSteps, type UsageView } from '../../api/work-loaders.ts';
 import { cursorPager, panelPage } from '../pager.ts';
 import type { JobView } from '../../api/work-views.ts';
+import { runnerWords } from '../words.ts';
 import type { LogLineView } from '../../api/job-steps-view.ts';
 import type { PanelContent } from '../layout.ts';
 import {
@@ -38,13 +39,14 @@ export async function jobsPanel(ctx: OrchestratorContext, query: URLSearchParams
           <th scope="col">Repo</th>
           <th scope="col">Team</th>
           <th scope="col">Runner</th>
+          <th scope="col">Session image</th>
           <th scope="col">Dispatches (phase, #, status)</th>
           <th scope="col">Pull request</th>
           <th scope="col">Created</th>
         </tr>
       </thead>
       <tbody>
-        ${view.jobs.length === 0 ? emptyRow(7, html`Nothing dispatched yet: runs start when a ticket of a project is labelled AI-Implement — see <a href="/admin/issues">Issues</a>.`) : view.jobs.map(jobRow)}
+        ${view.jobs.length === 0 ? emptyRow(8, html`Nothing dispatched yet: runs start when a ticket of a project is labelled AI-Implement — see <a href="/admin/issues">Issues</a>.`) : view.jobs.map(jobRow)}
       </tbody>
     </table>
     ${pager}`;
@@ -67,7 +69,8 @@ function jobRow(job: JobView): Html {
     </td>
     <td>${job.repo}</td>
     <td>${job.teamKey}</td>
-    <td>${job.runnerMode}${job.image ? html`<br /><code class="muted">${job.image}</code>` : ''}</td>
+    <td>${runnerWords(job.runnerMode)}</td>
+    <td class="wrap">${sessionImage(job)}</td>
     <td>
       <ol class="dispatch-chain">
         ${job.dispatches.map(
@@ -82,6 +85,22 @@ function jobRow(job: JobView): Html {
     <td>${job.prUrl ? externalLink(job.prUrl, prLabel(job.prUrl)) : html`<span class="muted">—</span>`}</td>
     <td>${timeCell(job.createdAt)}</td>
   </tr>`;
+}
+
+/**
+ * The image the job's session ran (seed 002's Session image): what the ledger recorded when the
+ * backend chose it (Fly Machines, local Docker containers). A GitHub Actions run's machine is
+ * the workflow's `runs-on`, which the orchestrator does not see; a local child process has none.
+ */
+function sessionImage(job: JobView): Html {
+  if (job.image) return html`<code>${job.image}</code>`;
+  const why =
+    job.runnerMode === 'github-actions'
+      ? 'the workflow’s runner'
+      : job.runnerMode === 'fly-machines'
+        ? 'not recorded yet'
+        : 'none (a local process)';
+  return html`<span class="muted">${why}</span>`;
 }
 
 /** `owner/repo#12` from a GitHub PR URL, or the URL itself. */
