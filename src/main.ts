@@ -47,6 +47,7 @@ import { createFlyClient } from './fly/fly-client.ts';
 import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
 import { createRepoImageReader } from './runners/fly/repo-image.ts';
+import { createWarmPool } from './runners/fly/warm-pool.ts';
 import { createSessionsService } from './orchestrator/sessions/sessions.ts';
 import { createReaper, startReaper } from './orchestrator/reaper/reaper.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
@@ -128,6 +129,11 @@ async function main(): Promise<void> {
         region: () => platform.settings.running('flySessionsRegion'),
         defaultImage: config.runner.image,
         repoImage: createRepoImageReader(github, () => new Date()),
+        warmPool: createWarmPool({
+          machines: flyMachines,
+          size: config.fly.warmPoolSize,
+          logger: log.child({ runner: 'fly', pool: 'warm' }),
+        }),
         github,
         githubApiUrl: config.github.apiUrl,
         gitServerUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
@@ -208,6 +214,7 @@ async function main(): Promise<void> {
     dryRun: config.reaper.dryRun,
     alertThreshold: config.reaper.alertThreshold,
     tenant: config.tenant.clientSlug,
+    warmPoolSize: config.fly.warmPoolSize,
   });
   const pullRequestLoop = createPullRequestLoop({
     ctx,

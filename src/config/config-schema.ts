@@ -178,6 +178,7 @@ export const EnvSchema = z.object({
   FLY_SESSIONS_REGION: optionalText,
   FLY_SESSIONS_TOKEN: optionalText,
   FLY_API_URL: httpUrl().transform((url) => url ?? 'https://api.machines.dev'),
+  FLY_WARM_POOL_SIZE: integer({ min: 0, max: 20, default: 0 }),
   AI_IMPLEMENT_RUNNER_IMAGE: optionalText,
   LOCAL_RUNNER_IMAGE: optionalText.transform((image) => image ?? 'ai-implement-runner:local'),
   LOCAL_RUNNER_ORCHESTRATOR_URL: httpUrl(),

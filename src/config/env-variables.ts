@@ -44,6 +44,8 @@ export const ENV_HELP = {
   FLY_SESSIONS_TOKEN:
     'a Fly API token scoped to the sessions app: `fly tokens create deploy -a <sessions-app>`',
   FLY_API_URL: 'the Fly Machines API base URL, https://api.machines.dev',
+  FLY_WARM_POOL_SIZE:
+    'Fly Machines kept created but not started per image, guest size and region, 0 to 20, so a run starts without a create (default 0: off)',
   AI_IMPLEMENT_RUNNER_IMAGE: 'the default container image for Fly and local runner sessions',
   LOCAL_RUNNER_IMAGE: 'the image for RUNNER_MODE=local, built with npm run build:runner:local',
   LOCAL_RUNNER_ORCHESTRATOR_URL:

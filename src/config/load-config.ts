@@ -101,6 +101,7 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
       sessionsRegion: fields.FLY_SESSIONS_REGION,
       sessionsToken: fields.FLY_SESSIONS_TOKEN,
       apiUrl: fields.FLY_API_URL,
+      warmPoolSize: fields.FLY_WARM_POOL_SIZE,
     },
     reaper: {
       dryRun: fields.REAPER_DRY_RUN,

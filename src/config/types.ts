@@ -98,6 +98,8 @@ export interface Config {
     readonly sessionsRegion: string | undefined;
     readonly sessionsToken: string | undefined;
     readonly apiUrl: string;
+    /** FLY_WARM_POOL_SIZE: idle Machines kept per image, guest and region (0: no pool). */
+    readonly warmPoolSize: number;
   };
   readonly reaper: {
     readonly dryRun: boolean;

@@ -49,6 +49,8 @@ export interface FlyMachine {
 /** What `createMachine` sends (`CreateMachineRequest`, the fields this project uses). */
 export interface CreateMachineInput {
   name?: string;
+  /** Create it without starting it (a warm-pool Machine, started later by an update). */
+  skip_launch?: boolean;
   /** Region code; omitted, Fly picks one near its API edge. */
   region?: string;
   config: {
@@ -64,6 +66,18 @@ export interface CreateMachineInput {
 export interface FlyMachinesClient {
   /** `POST /apps/{app}/machines` (Machines_create). See the module comment for retries. */
   createMachine(app: string, input: CreateMachineInput): Promise<FlyMachine>;
+  /**
+   * `POST /apps/{app}/machines/{id}` (Machines_update): replaces the config of a stopped or
+   * created Machine, which Fly then starts with it (unless `skip_launch`). Undefined when Fly no
+   * longer has it (404) or it is not in a state to take it (412). Only rate limits are retried:
+   * an update whose answer was lost may have started the run, which the caller finds by its
+   * metadata like a lost create.
+   */
+  updateMachine(
+    app: string,
+    id: string,
+    input: Pick<CreateMachineInput, 'name' | 'config' | 'skip_launch'>,
+  ): Promise<FlyMachine | undefined>;
   /** `GET /apps/{app}/machines/{id}` (Machines_show); undefined when Fly does not have it. */
   getMachine(app: string, id: string): Promise<FlyMachine | undefined>;
   /**
@@ -204,6 +218,21 @@ export function createFlyMachinesClient(fly: FlyClient, options: FlyMachinesOpti
         );
       });
       return parse(body, action);
+    },
+
+    async updateMachine(appName, id, input) {
+      const action = `update Machine ${id} of app ${appName}`;
+      try {
+        const body = await retry(
+          () => fly.request({ method: 'POST', path: machinePath(appName, id), body: input }, { action }),
+          (error) => error instanceof IntegrationError && error.category === 'rate_limited',
+        );
+        return parse(body, action);
+      } catch (error) {
+        if (error instanceof IntegrationError && error.category === 'not_found') return undefined;
+        if (error instanceof IntegrationError && /\(412\)/.test(error.message)) return undefined;
+        throw error;
+      }
     },
 
     async getMachine(appName, id) {

@@ -5,6 +5,7 @@ import { REAPER_RULES, reaperRuleFor, type ReaperRule } from '../../domain/reape
 import { isTerminal, type TicketingProviderName } from '../../domain/ticket.ts';
 import type { FlyMachine, FlyMachinesClient } from '../../fly/machines.ts';
 import { META } from '../../runners/fly/machine-config.ts';
+import { isIdlePoolMachine } from '../../runners/fly/warm-pool.ts';
 import { IN_FLIGHT, type DispatchRow } from '../../store/dispatches.ts';
 import { getMapping } from '../../store/mappings.ts';
 import {
@@ -49,6 +50,11 @@ export interface ReaperDeps {
   alertThreshold: number;
   /** CLIENT_SLUG, recorded when a Machine has no `ai_implement_tenant`. */
   tenant: string | undefined;
+  /**
+   * FLY_WARM_POOL_SIZE: while above 0, idle pooled Machines are the pool, never orphans; with the
+   * pool off, ones left over are orphans like any Machine no run owns.
+   */
+  warmPoolSize?: number;
 }
 
 /**
@@ -168,7 +174,10 @@ export function createReaper(deps: ReaperDeps): Reaper {
   async function sweepMachines(report: SweepReport): Promise<void> {
     const app = deps.app();
     if (!deps.machines || !app) return;
-    const machines = await deps.machines.listMachines(app);
+    const pooling = (deps.warmPoolSize ?? 0) > 0;
+    const machines = (await deps.machines.listMachines(app)).filter(
+      (m) => !(pooling && isIdlePoolMachine(m)),
+    );
     const rows = new Map<string, DispatchRow>();
     for (const machine of machines) {
       const row = await runOfMachine(ctx, machine);

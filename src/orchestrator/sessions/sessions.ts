@@ -1,6 +1,7 @@
 import { describeError } from '../../domain/errors.ts';
 import type { FlyMachine, FlyMachinesClient } from '../../fly/machines.ts';
 import { META } from '../../runners/fly/machine-config.ts';
+import { isIdlePoolMachine } from '../../runners/fly/warm-pool.ts';
 import { deleteFromDedupWindow } from '../../store/dedup-window.ts';
 import {
   findDispatchByExternalId,
@@ -125,7 +126,10 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
       const { machines, app } = target();
       let live: FlyMachine[];
       try {
-        live = await machines.listMachines(app, { states: LIVE_STATES });
+        // A warm-pool Machine waiting in `created` is no session: it runs nothing yet.
+        live = (await machines.listMachines(app, { states: LIVE_STATES })).filter(
+          (m) => !isIdlePoolMachine(m),
+        );
       } catch (error) {
         throw upstreamRefusal(error);
       }

@@ -15,6 +15,7 @@ import type {
 } from '../types.ts';
 import { META, machineRequest } from './machine-config.ts';
 import type { RepoImageReader } from './repo-image.ts';
+import type { WarmPool } from './warm-pool.ts';
 
 /**
  * Execution mode `fly-machines` (CONTRACTS.md §8): each run is one Fly Machine in the sessions
@@ -38,6 +39,8 @@ export interface FlyBackendOptions {
   defaultImage: string | undefined;
   /** The repository's `.ai-implement/image.yml` (repo-image.ts); absent: not read. */
   repoImage?: RepoImageReader | undefined;
+  /** FLY_WARM_POOL_SIZE > 0: runs start on a pooled Machine when one is idle (warm-pool.ts). */
+  warmPool?: WarmPool | undefined;
   github: Pick<GitHubAppClient, 'repoOctokit'>;
   /** GITHUB_API_URL, passed to the runner. */
   githubApiUrl: string;
@@ -126,16 +129,25 @@ export function createFlyBackend(options: FlyBackendOptions): FlyBackend {
         : {}),
       ...(jira && payload.issue.provider === 'jira' ? jiraEnv(jira) : {}),
     };
-    const machine = await options.machines.createMachine(
-      app,
-      machineRequest(
-        { ...request, payload: { ...payload, image } },
-        { image, region: options.region(), tenant: options.tenant, runnerEnv },
-      ),
+    const input = machineRequest(
+      { ...request, payload: { ...payload, image } },
+      { image, region: options.region(), tenant: options.tenant, runnerEnv },
     );
+    const shape = { image, guest: input.config.guest, region: input.region };
+    const pooled = await options.warmPool?.start(app, shape, input);
+    const machine = pooled ?? (await options.machines.createMachine(app, input));
+    // What this run took (or would have liked to take) is made again, off the dispatch's path.
+    options.warmPool?.refill(app, shape);
     options.logger.info(
-      { issue: payload.issue.identifier, dispatchId: payload.dispatchId, machineId: machine.id, app, image },
-      'Fly Machine created for the run',
+      {
+        issue: payload.issue.identifier,
+        dispatchId: payload.dispatchId,
+        machineId: machine.id,
+        app,
+        image,
+        warm: pooled !== undefined,
+      },
+      pooled ? 'Fly Machine from the warm pool started for the run' : 'Fly Machine created for the run',
     );
     return { externalId: machine.id, image };
   }

@@ -10,6 +10,8 @@ import { randomBytes } from 'node:crypto';
  *   ending on its own, the same way;
  * - delete: a Machine not stopped needs `force=true` (412 otherwise); destroyed Machines are
  *   listed only with `include_deleted=true` and answer 404 to further writes;
+ * - update: replaces the config of a Machine (and its name when given); a created or stopped one
+ *   is then started by the next request, unless `skip_launch` — how a warm-pool Machine is used;
  * - wait: answers at once when the Machine is in the state, else when it gets there, else 408
  *   after `timeout` seconds (default 60).
  * Test hooks: `plant` a Machine made elsewhere, `age` one, `exit`/`setState`, and
@@ -115,7 +117,7 @@ export function createFakeMachines(options: { clock: () => Date }): FakeMachines
   function bootPending() {
     for (const id of toStart) {
       const machine = machines.get(id);
-      if (machine?.state === 'created') {
+      if (machine?.state === 'created' || machine?.state === 'stopped') {
         setState(id, 'starting');
         setState(id, 'started');
       }
@@ -218,6 +220,17 @@ export function createFakeMachines(options: { clock: () => Date }): FakeMachines
               .filter((m) => !query.get('region') || m.region === query.get('region'))
               .map(view),
           };
+        case 'Machines_update': {
+          if (!mine || mine.state === 'destroyed') return notFound(id);
+          const request = body as { name?: string; config: FakeMachine['config']; skip_launch?: boolean };
+          mine.config = structuredClone(request.config ?? {});
+          if (request.name) mine.name = request.name;
+          mine.updatedAt = options.clock();
+          mine.instanceId = newId();
+          const idle = mine.state === 'created' || mine.state === 'stopped';
+          if (idle && !request.skip_launch && api.autoStart) toStart.add(mine.id);
+          return { status: 200, body: view(mine) };
+        }
         case 'Machines_show':
           return mine ? { status: 200, body: view(mine) } : notFound(id);
         case 'Machines_stop':
