@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Mutex } from 'async-mutex';
 import { describeError } from '../../domain/errors.ts';
 import type { CreateMachineInput, FlyMachine, FlyMachinesClient } from '../../fly/machines.ts';
-import { createKeyedLock } from '../../orchestrator/keyed-lock.ts';
 import { META } from './machine-config.ts';
 
 /**
@@ -64,7 +64,14 @@ export function createWarmPool(options: {
   const { machines, size } = options;
   // One taker or refiller per pool at a time in this process, so two dispatches never update
   // the same Machine and two refills never overfill.
-  const lock = createKeyedLock();
+  const mutexes = new Map<string, Mutex>();
+  const lock = {
+    run<T>(key: string, work: () => Promise<T>): Promise<T> {
+      const mutex = mutexes.get(key) ?? new Mutex();
+      mutexes.set(key, mutex); // one per pool shape in use: few, kept
+      return mutex.runExclusive(work);
+    },
+  };
   const running = new Set<Promise<void>>();
 
   const idle = async (app: string, key: string) =>
