@@ -6,6 +6,7 @@ import { createHttpApp } from '../../src/http/app.ts';
 import { buildPayload } from '../../src/orchestrator/payload.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
 import { getMapping } from '../../src/store/mappings.ts';
+import { expectDocumentedAnswer } from '../support/openapi-responses.ts';
 
 /** GET /api/pipelines-steps, GET /api/customizations (CONTRACTS.md §10) and the mapping field `pipelines`. */
 
@@ -102,6 +103,7 @@ describe('GET /api/pipelines-steps', () => {
       'teardown',
       'update-ticket',
     ]);
+    expectDocumentedAnswer('GET', '/api/pipelines-steps', 200, body);
     expect(body.steps.find((s) => s.id === 'checkout')).toEqual({
       id: 'checkout',
       builtInPath: 'src/runner/steps/checkout.ts',
@@ -126,6 +128,7 @@ describe('GET /api/pipelines-steps', () => {
 describe('GET /api/customizations', () => {
   it('lists every file under custom/ with its category, status and what it shadows', async () => {
     const body = (await (await get('/api/customizations', await signIn())).json()) as { files: unknown[] };
+    expectDocumentedAnswer('GET', '/api/customizations', 200, body);
     expect(body.files).toEqual([
       { path: 'custom/notes/runbook.md', category: 'other', status: 'other', shadows: null },
       {

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { describeRoute, type RouteDescription } from './describe-route.ts';
+import { PIPELINE_ROUTES } from './pipeline-paths.ts';
 import { PLATFORM_ROUTES } from './platform-paths.ts';
 import { WORK_ROUTES } from './work-paths.ts';
 
@@ -15,7 +16,12 @@ const SELF: RouteDescription = {
 };
 
 /** Every `/api/*` route the HTTP app can serve, as `describeRoute` takes them. */
-export const API_ROUTES: readonly RouteDescription[] = [...WORK_ROUTES, ...PLATFORM_ROUTES, SELF];
+export const API_ROUTES: readonly RouteDescription[] = [
+  ...WORK_ROUTES,
+  ...PLATFORM_ROUTES,
+  ...PIPELINE_ROUTES,
+  SELF,
+];
 
 /** The OpenAPI 3.1 document object (a JSON-able tree). */
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
