@@ -25,6 +25,7 @@ import { createGitHubPullRequestHost } from './orchestrator/follow-ups/github-ho
 import { createPullRequestLoop } from './orchestrator/follow-ups/pull-request-loop.ts';
 import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
 import { createMetrics } from './orchestrator/metrics.ts';
+import type { RequestObserver } from './domain/outbound-requests.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createWebhookHealth } from './orchestrator/webhook-health.ts';
 import { createAppTokens } from './orchestrator/linear-agent/app-token.ts';
@@ -90,16 +91,20 @@ async function main(): Promise<void> {
   // DATABASE_URL: PostgreSQL and leader election; else SQLite, one replica (src/replicas.ts).
   const ledger = await openReplicaStore(config, log);
   const store = ledger.store;
+  // Only counted when someone can read them (METRICS_TOKEN set); the clients report their
+  // requests to it (src/domain/outbound-requests.ts).
+  const metrics = config.metricsToken ? createMetrics(store.db, () => new Date()) : undefined;
   const github = createGitHubAppClient({
+    observer: metrics,
     appId: config.github.appId,
     privateKey: config.github.privateKey,
     baseUrl: config.github.apiUrl,
     log: octokitLog(log),
   });
-  const ticketing = await createTicketing(config, log, store.db, github);
+  const ticketing = await createTicketing(config, log, store.db, github, metrics);
   const jira = ticketing.get('jira') as JiraProvider | undefined;
   const flyClient = config.fly.sessionsToken
-    ? createFlyClient({ apiUrl: config.fly.apiUrl, token: config.fly.sessionsToken })
+    ? createFlyClient({ apiUrl: config.fly.apiUrl, token: config.fly.sessionsToken, observer: metrics })
     : undefined;
   const platform = await createPlatform({
     db: store.db,
@@ -169,8 +174,6 @@ async function main(): Promise<void> {
         })()
       : undefined;
   const notifier = createNotifier(config, log);
-  // Only counted when someone can read them (METRICS_TOKEN set).
-  const metrics = config.metricsToken ? createMetrics(store.db, () => new Date()) : undefined;
   const ctx: OrchestratorContext = {
     db: store.db,
     ticketing,
@@ -389,6 +392,7 @@ async function createTicketing(
   logger: Logger,
   db: Store['db'],
   github: GitHubAppClient,
+  observer: RequestObserver | undefined,
 ): Promise<Map<TicketingProviderName, TicketingProvider>> {
   const providers = new Map<TicketingProviderName, TicketingProvider>();
   // GitHub Issues needs nothing beyond the GitHub App every orchestrator has.
@@ -401,6 +405,7 @@ async function createTicketing(
         apiKey: config.linear.apiKey,
         apiUrl: config.linear.apiUrl,
         logger: { warn: (fields, message) => linearLog.warn(fields, message) },
+        observer,
       }),
     );
   }
@@ -413,6 +418,7 @@ async function createTicketing(
       createJiraProvider({
         config: config.jira,
         logger: { warn: (fields, message) => jiraLog.warn(fields, message) },
+        observer,
         lookupMapping: (teamKey) => getMapping(db, teamKey),
       }),
     );

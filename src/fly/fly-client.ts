@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { observedFetch, type RequestObserver } from '../domain/outbound-requests.ts';
 import { flyHttpError, flyNetworkError, type FlyErrorContext } from './errors.ts';
 
 /**
@@ -20,6 +21,8 @@ export interface FlyClientOptions {
   timeoutMs?: number;
   /** For tests; default the global fetch. */
   fetch?: typeof fetch;
+  /** Told of every request (`GET /metrics`). */
+  observer?: RequestObserver;
 }
 
 /** One app secret as Fly lists it (`AppSecret`); the value is never requested. */
@@ -62,7 +65,7 @@ const AppSecretsSchema = z.object({ secrets: z.array(AppSecretSchema).nullish() 
 
 export function createFlyClient(options: FlyClientOptions): FlyClient {
   const base = `${(options.apiUrl ?? 'https://api.machines.dev').replace(/\/+$/, '')}/v1`;
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = observedFetch(options.observer, 'fly', flyOperation, options.fetch ?? fetch);
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   async function request(req: FlyRequest, context: FlyErrorContext): Promise<unknown> {
@@ -139,4 +142,21 @@ export function createFlyClient(options: FlyClientOptions): FlyClient {
       );
     },
   };
+}
+
+/**
+ * A Machines API request as a metrics operation: the app and the Machine, secret or volume in
+ * the path become placeholders (`POST /v1/apps/{app}/machines/{id}/stop`), so the label stays
+ * low-cardinality. https://docs.machines.dev/
+ */
+export function flyOperation(url: URL, method: string): string {
+  const segments = url.pathname.split('/').filter(Boolean);
+  const start = segments[0] === 'v1' ? 1 : 0;
+  const named = segments.map((segment, index) => {
+    const position = index - start;
+    if (position === 1) return '{app}';
+    if (position === 3) return '{id}';
+    return segment;
+  });
+  return `${method} /${named.join('/')}`;
 }

@@ -1,6 +1,7 @@
 import { App } from '@octokit/app';
 import { Octokit, RequestError } from 'octokit';
 import type { Logger } from 'pino';
+import { observeRequest, responseHeaders, type RequestObserver } from '../domain/outbound-requests.ts';
 import { isTokenRequest, toGitHubError } from './errors.ts';
 import { listInstallationRepositories, type InstallationRepository } from './installation-repositories.ts';
 
@@ -45,6 +46,8 @@ export interface GitHubAppClientOptions {
   timeoutMs?: number;
   /** Where Octokit's own warnings go; default console. Octokit never logs tokens or keys. */
   log?: GitHubLogger;
+  /** Told of every request GitHub answers or fails (`GET /metrics`). */
+  observer?: RequestObserver;
 }
 
 /** The Octokit flavour this client builds: REST methods and pagination, no retry/throttling. */
@@ -145,12 +148,34 @@ function fetchWithTimeout(timeoutMs: number): typeof fetch {
   };
 }
 
+/**
+ * The Octokit class with every request (the app's, each installation's, token exchanges
+ * included) reported to `observer`, by route template (`GET /repos/{owner}/{repo}/installation`;
+ * a pagination link by its path).
+ */
+function instrumented(observer: RequestObserver | undefined): typeof ClientOctokit {
+  if (!observer) return ClientOctokit;
+  return ClientOctokit.plugin((octokit) => {
+    octokit.hook.wrap('request', (request, endpoint) => {
+      const route = endpoint.url.startsWith('http')
+        ? new URL(endpoint.url).pathname
+        : endpoint.url.split('?')[0];
+      return observeRequest(
+        observer,
+        { provider: 'github', operation: `${endpoint.method} ${route}` },
+        async () => request(endpoint),
+        (answer) => responseHeaders(answer) ?? responseHeaders((answer as { response?: unknown }).response),
+      );
+    });
+  }) as typeof ClientOctokit;
+}
+
 /** Creates the client. Makes no request until first used. */
 export function createGitHubAppClient(options: GitHubAppClientOptions): GitHubAppClient {
   const app = new App({
     appId: options.appId,
     privateKey: options.privateKey,
-    Octokit: ClientOctokit.defaults({
+    Octokit: instrumented(options.observer).defaults({
       baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
       request: { fetch: fetchWithTimeout(options.timeoutMs ?? 30_000) },
     }),

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { dayStart, monthStart } from '../domain/budgets.ts';
 import { capacityBucket } from '../domain/mapping.ts';
+import type { RequestObserver } from '../domain/outbound-requests.ts';
 import { countBlockers } from '../store/blockers.ts';
 import { countInFlightByBucket } from '../store/dispatches.ts';
 import { listMappings } from '../store/mappings.ts';
@@ -24,7 +25,7 @@ export interface RunMetrics {
 }
 
 /** The metrics and the registry `GET /metrics` renders. */
-export interface OrchestratorMetrics extends RunMetrics {
+export interface OrchestratorMetrics extends RunMetrics, RequestObserver {
   registry: Registry;
 }
 
@@ -67,6 +68,7 @@ export function createMetrics(db: Kysely<Database>, clock: () => Date): Orchestr
     labelNames: ['source', 'status'] as const,
     registers: [registry],
   });
+  const outbound = outboundMetrics(registry);
   new Gauge({
     name: 'ai_implement_runs_in_flight',
     help: 'Runs in flight per mapping (team).',
@@ -119,10 +121,60 @@ export function createMetrics(db: Kysely<Database>, clock: () => Date): Orchestr
   });
   return {
     registry,
+    ...outbound,
     dispatch: (labels) => dispatches.inc(labels),
     tick: (seconds) => ticks.observe(seconds),
     callback: (labels, seconds) =>
       callbacks.observe({ route: labels.route, status: String(labels.status) }, seconds),
     webhook: (labels) => webhooks.inc({ source: labels.source, status: String(labels.status) }),
+  };
+}
+
+/** Requests to trackers, GitHub and Fly take from tens of ms to seconds (timeouts at 30 s). */
+const REQUEST_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/** The outside-system request metrics: the `RequestObserver` the clients report to. */
+function outboundMetrics(registry: Registry): RequestObserver {
+  const requests = new Counter({
+    name: 'ai_implement_outbound_requests_total',
+    help: 'Requests to Linear, Jira, GitHub and Fly by provider, operation and outcome (ok or the failure kind: auth, not_found, rate_limited, transient, invalid).',
+    labelNames: ['provider', 'operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const durations = new Histogram({
+    name: 'ai_implement_outbound_request_duration_seconds',
+    help: 'Time to an answer (or failure) of requests to Linear, Jira, GitHub and Fly, by provider and operation.',
+    labelNames: ['provider', 'operation'] as const,
+    buckets: REQUEST_BUCKETS,
+    registers: [registry],
+  });
+  const remaining = new Gauge({
+    name: 'ai_implement_rate_limit_remaining',
+    help: 'Requests left in the current rate-limit window, as the provider last said (GitHub, Linear).',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  const waits = new Counter({
+    name: 'ai_implement_rate_limit_waits_total',
+    help: 'Waits for a rate limit before a retry, by provider.',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  const waited = new Counter({
+    name: 'ai_implement_rate_limit_wait_seconds_total',
+    help: 'Seconds spent waiting for rate limits before retries, by provider.',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  return {
+    request: (labels, seconds) => {
+      requests.inc(labels);
+      durations.observe({ provider: labels.provider, operation: labels.operation }, seconds);
+    },
+    rateLimitRemaining: (provider, left) => remaining.set({ provider }, left),
+    rateLimitWait: (provider, seconds) => {
+      waits.inc({ provider });
+      waited.inc({ provider }, seconds);
+    },
   };
 }

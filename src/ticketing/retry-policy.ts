@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { type IntegrationError, isRetryable } from '../domain/errors.ts';
+import type { OutboundProvider, RequestObserver } from '../domain/outbound-requests.ts';
 
 /**
  * Retry policy shared by the tracker clients: rate-limited and transient failures are retried a
@@ -33,6 +34,9 @@ export interface RetrySettings {
   /** Waits for a server-requested delay; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
   logger?: RetryLogger;
+  /** Told of every rate-limit wait, under `provider` (`GET /metrics`). */
+  observer?: RequestObserver;
+  provider?: OutboundProvider;
 }
 
 /**
@@ -64,7 +68,10 @@ export function createRetrier(settings: RetrySettings) {
           { ...fields, attempt: attemptNumber, category, retryAfterMs },
           `${settings.service} request failed (${error.message}); retrying`,
         );
-        if (retryAfterMs) await sleep(retryAfterMs);
+        if (!retryAfterMs) return;
+        if (category === 'rate_limited' && settings.provider)
+          settings.observer?.rateLimitWait(settings.provider, retryAfterMs / 1000);
+        await sleep(retryAfterMs);
       },
     });
   };

@@ -6,6 +6,7 @@ import {
 } from 'jira.js/core';
 import type { JiraConfig } from '../../config/types.ts';
 import { IntegrationError } from '../../domain/errors.ts';
+import { observeRequest, type RequestObserver } from '../../domain/outbound-requests.ts';
 import { createRetrier, type RetryLogger, type RetryOptions } from '../retry-policy.ts';
 import { toIntegrationError } from './jira-errors.ts';
 
@@ -26,6 +27,8 @@ export interface JiraRequestOptions {
    * `logger` once per endpoint and path, the body used as received — Jira's shapes vary by site.
    */
   onSchemaMismatch?: 'throw' | 'warn' | 'silent';
+  /** Told of every request and rate-limit wait (`GET /metrics`). */
+  observer?: RequestObserver;
 }
 
 /**
@@ -44,16 +47,17 @@ export type JiraRequest = <T>(what: string, send: (client: Client) => Promise<T>
  */
 export function createJiraRequest(config: JiraConfig, options: JiraRequestOptions = {}): JiraRequest {
   const client = jiraClient(config, schemaMismatchBehavior(options));
-  const withRetries = createRetrier({ service: 'Jira', ...options });
+  const withRetries = createRetrier({ service: 'Jira', provider: 'jira', ...options });
 
   return async function request<T>(what: string, send: (client: Client) => Promise<T>): Promise<T> {
-    const attempt = async () => {
-      try {
-        return await send(client);
-      } catch (error) {
-        throw toIntegrationError(error, config.auth);
-      }
-    };
+    const attempt = () =>
+      observeRequest(options.observer, { provider: 'jira', operation: what }, async () => {
+        try {
+          return await send(client);
+        } catch (error) {
+          throw toIntegrationError(error, config.auth);
+        }
+      });
     return withRetries(attempt, { call: what });
   };
 }

@@ -1,6 +1,7 @@
 import type { LinearClient } from '@linear/sdk';
 import { z } from 'zod';
 import { IntegrationError } from '../../domain/errors.ts';
+import { observeRequest, type RequestObserver } from '../../domain/outbound-requests.ts';
 import { createRetrier, type RetryLogger, type RetryOptions } from '../retry-policy.ts';
 import { toIntegrationError } from './linear-errors.ts';
 import { requestBudget, type HeaderSource } from './rate-limit.ts';
@@ -18,6 +19,8 @@ export interface LinearRequestOptions {
   /** Waits for a server-requested delay (rate limits); tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
   logger?: LinearLogger;
+  /** Told of every request and rate-limit wait (`GET /metrics`). */
+  observer?: RequestObserver;
 }
 
 /** Sends one GraphQL document and returns its `data`, checked against `schema`. */
@@ -36,7 +39,7 @@ export type LinearRequest = <T>(
 export function createLinearRequest(client: LinearClient, options: LinearRequestOptions = {}): LinearRequest {
   const now = options.now ?? Date.now;
   const warnBudget = budgetWarner(options.logger);
-  const withRetries = createRetrier({ service: 'Linear', ...options });
+  const withRetries = createRetrier({ service: 'Linear', provider: 'linear', ...options });
 
   return async function request<T>(
     document: string,
@@ -44,12 +47,18 @@ export function createLinearRequest(client: LinearClient, options: LinearRequest
     schema: z.ZodType<T>,
   ) {
     const attempt = async () => {
-      let response;
-      try {
-        response = await client.client.rawRequest<unknown, Record<string, unknown>>(document, variables);
-      } catch (error) {
-        throw toIntegrationError(error, now());
-      }
+      const response = await observeRequest(
+        options.observer,
+        { provider: 'linear', operation: operationName(document) },
+        async () => {
+          try {
+            return await client.client.rawRequest<unknown, Record<string, unknown>>(document, variables);
+          } catch (error) {
+            throw toIntegrationError(error, now());
+          }
+        },
+        (answer) => (answer as { headers?: HeaderSource } | undefined)?.headers,
+      );
       warnBudget(response.headers);
       const parsed = schema.safeParse(response.data);
       if (!parsed.success) {
@@ -77,4 +86,9 @@ function budgetWarner(logger: LinearLogger | undefined): (headers: HeaderSource 
       'Linear request budget nearly used up: raise POLL_INTERVAL_MS or map fewer teams to stay under the limit',
     );
   };
+}
+
+/** The GraphQL operation's name (`query IssuesToDispatch(…)` → `IssuesToDispatch`), for metrics. */
+export function operationName(document: string): string {
+  return /^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/.exec(document)?.[1] ?? 'anonymous';
 }
