@@ -29,7 +29,11 @@ import type { RequestObserver } from './domain/outbound-requests.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createWebhookHealth } from './orchestrator/webhook-health.ts';
 import { createAppTokens } from './orchestrator/linear-agent/app-token.ts';
-import { agentProgressReporter, withAgentActivities } from './orchestrator/linear-agent/agent-notifier.ts';
+import {
+  agentProgressReporter,
+  agentQuestionAsker,
+  withAgentActivities,
+} from './orchestrator/linear-agent/agent-notifier.ts';
 import { createAgentSessions } from './orchestrator/linear-agent/agent-sessions.ts';
 import { createAgentClient } from './ticketing/linear/agent/agent-client.ts';
 import { createLinearOAuth } from './ticketing/linear/agent/linear-oauth.ts';
@@ -201,7 +205,10 @@ async function main(): Promise<void> {
     ticketLock: ledger.ticketLock,
     callsInProgress: new Set(),
     ...(agent
-      ? { onRunProgress: agentProgressReporter({ db: store.db, client: agent.client, logger: log }) }
+      ? {
+          onRunProgress: agentProgressReporter({ db: store.db, client: agent.client, logger: log }),
+          askInAgentSession: agentQuestionAsker({ db: store.db, client: agent.client }),
+        }
       : {}),
   };
   // Answers 503 "set FLY_SESSIONS_TOKEN" without Fly, rather than 404: the panel says what to do.

@@ -1,6 +1,5 @@
 import { PHASES } from './phases.ts';
 import { z } from 'zod';
-import { unavailableMappingFields } from './unavailable-mapping-fields.ts';
 
 /**
  * A project mapping: a ticketing scope (Linear team or Jira JQL) tied to a GitHub repository,
@@ -159,9 +158,6 @@ export const MappingInputSchema = z
   })
   .strict()
   .superRefine((value, ctx) => {
-    for (const { field, message } of unavailableMappingFields(value)) {
-      ctx.addIssue({ code: 'custom', path: [field], message });
-    }
     if (value.provider === 'bedrock' && !value.awsRegion) {
       ctx.addIssue({ code: 'custom', path: ['awsRegion'], message: 'is required when provider is bedrock' });
     }

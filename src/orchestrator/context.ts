@@ -94,6 +94,14 @@ export interface OrchestratorContext {
    * them as `action` activities). Best effort: must not throw or wait on a tracker.
    */
   onRunProgress?: (row: DispatchRow, progress: RunProgress) => void;
+  /**
+   * Puts an agent's question as an `elicitation` in the ticket's open Linear agent session and
+   * returns the session's id; undefined when the ticket has none (the question then goes to a
+   * ticket comment). Absent without the Linear agent.
+   */
+  askInAgentSession?: (row: DispatchRow, question: string) => Promise<string | undefined>;
+  /** How often a waiting question's ticket comments are read for a reply, in ms (default 30 s). */
+  questionCommentCheckMs?: number;
 }
 
 /**

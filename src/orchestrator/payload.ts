@@ -64,6 +64,7 @@ export function buildPayload(input: PayloadInput): DispatchPayload {
       mapping.provider === 'bedrock'
         ? { name: 'bedrock', awsRegion: mapping.awsRegion }
         : { name: 'anthropic' },
+    ...(mapping.sessionMode !== 'autonomous' ? { sessionMode: mapping.sessionMode } : {}),
     ...(input.image ? { image: input.image } : {}),
     ...(input.pullRequest ? { pullRequest: input.pullRequest } : {}),
     ...(input.callback ? { callback: input.callback } : {}),

@@ -20,6 +20,18 @@ export interface Reporter {
   progress(report: RunProgress): Promise<void>;
   /** Resolves with how the orchestrator took the result; never throws. */
   result(body: RunResult): Promise<ResultDelivery>;
+  /**
+   * `POST /runner/question` (progress token): the agent's question for a person; resolves with
+   * the question's id. `key` names the question within the run (the same key again is the same
+   * question: a retry after a lost answer asks nothing twice). Retried like the result; throws
+   * when it cannot be delivered or there is no callback (nobody could answer).
+   */
+  ask(body: { key: string; pass: string; question: string }): Promise<string>;
+  /**
+   * `POST /runner/answer` (progress token): the person's reply to question `questionId`, or
+   * undefined while there is none. One attempt; throws on failure (the caller polls again).
+   */
+  answer(questionId: string): Promise<{ answer: string; by?: string } | undefined>;
 }
 
 export type ResultDelivery = 'accepted' | 'duplicate' | 'refused' | 'undelivered' | 'no-callback';
@@ -42,6 +54,9 @@ const MAX_DELAY_MS = 30_000;
 const CallbackAnswer = z.object({
   ok: z.boolean().optional(),
   duplicate: z.boolean().optional(),
+  questionId: z.string().optional(),
+  answer: z.string().nullable().optional(),
+  by: z.string().nullable().optional(),
   error: z.string().optional(),
   message: z.string().optional(),
 });
@@ -146,6 +161,26 @@ export function createReporter(options: ReporterOptions): Reporter {
           log.warn(`progress report not delivered: ${message}`);
         }
       }
+    },
+
+    async ask(body) {
+      if (!callback) {
+        throw new CallbackError(
+          'no callback in the payload: a question cannot reach anyone, so this run cannot ask',
+          undefined,
+        );
+      }
+      const answer = await send('/runner/question', callback.progressToken, body, 6, 'question');
+      if (!answer.questionId) throw new CallbackError('the orchestrator answered without a questionId', 200);
+      return answer.questionId;
+    },
+
+    async answer(questionId) {
+      if (!callback) return undefined;
+      const answer = await post('/runner/answer', callback.progressToken, { questionId });
+      return typeof answer.answer === 'string'
+        ? { answer: answer.answer, ...(answer.by ? { by: answer.by } : {}) }
+        : undefined;
     },
 
     async result(body) {

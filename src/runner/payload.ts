@@ -43,6 +43,7 @@ const PayloadSchema = z.object({
     })
     .optional(),
   provider: z.object({ name: z.enum(['anthropic', 'bedrock']), awsRegion: z.string().optional() }),
+  sessionMode: z.enum(['interactive', 'hybrid']).optional(),
   image: z.string().optional(),
   pullRequest: z.object({ number: z.number().int().positive(), branch: z.string().min(1) }).optional(),
   callback: z

@@ -27,6 +27,12 @@ export interface DispatchPayload {
   /** `maxRunCostUsd`: dollars the whole run may spend on the agent (the mapping's; issue 16). */
   caps?: { maxTurns?: number; maxIterations?: number; maxJobMinutes?: number; maxRunCostUsd?: number };
   provider: { name: 'anthropic' | 'bedrock'; awsRegion?: string };
+  /**
+   * The mapping's `sessionMode` when it is not `autonomous` (seed 001; issue 21): the agent may
+   * ask the ticket's people a question and the run waits for the answer
+   * (`POST /runner/question`, `POST /runner/answer`; docs/decisions/tracker-webhooks.md).
+   */
+  sessionMode?: 'interactive' | 'hybrid';
   image?: string;
   pullRequest?: { number: number; branch: string };
   callback?: { url: string; resultToken: string; progressToken: string };

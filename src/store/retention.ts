@@ -15,6 +15,8 @@ export interface PruneCounts {
   reaperActions: number;
   /** Kept tracker states (migration 0013) of tickets whose history is gone. */
   ticketStates: number;
+  /** Agent questions and their answers (migration 0015), by when they were asked. */
+  runQuestions: number;
 }
 
 /** How many job ids go into one `IN (…)` list: far below SQLite's and PostgreSQL's parameter limits. */
@@ -101,6 +103,7 @@ export async function pruneHistory(
       webhookDeliveries: 0,
       reaperActions: 0,
       ticketStates: 0,
+      runQuestions: 0,
     };
     for (let i = 0; i < prunable.length; i += CHUNK) {
       const ids = prunable.slice(i, i + CHUNK);
@@ -142,6 +145,9 @@ export async function pruneHistory(
     );
     counts.reaperActions = deleted(
       await trx.deleteFrom('reaper_actions').where('at', '<', before).executeTakeFirst(),
+    );
+    counts.runQuestions = deleted(
+      await trx.deleteFrom('run_questions').where('asked_at', '<', before).executeTakeFirst(),
     );
     // A kept tracker state goes with the last of its ticket's history.
     counts.ticketStates = deleted(

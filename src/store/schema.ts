@@ -24,6 +24,7 @@ export interface Database {
   reaper_actions: ReaperActionsTable;
   budget_alerts: BudgetAlertsTable;
   ticket_states: TicketStatesTable;
+  run_questions: RunQuestionsTable;
 }
 
 export interface MappingsTable {
@@ -184,6 +185,29 @@ export interface TrackedIssuesTable {
 }
 
 /** The last tracker state read back for a picked-up ticket (migration 0013). */
+/** An agent's question to a person and the reply (migration 0015; issue 21). */
+export interface RunQuestionsTable {
+  id: string;
+  dispatch_id: string;
+  /** The runner's name for the question within the run (`implement-1`): a retry is the same row. */
+  question_key: string;
+  issue_id: string;
+  issue_identifier: string;
+  /** The agent pass that asked (`implement`, `plan`, `unit-api`). */
+  pass: string;
+  question: string;
+  /** `linear-session` (an elicitation) or `comment` (a ticket comment); null until it was put. */
+  channel: string | null;
+  /** The Linear agent session the elicitation went to. */
+  session_id: string | null;
+  asked_at: string;
+  /** When the ticket's comments were last read for a reply (the polling fallback). */
+  checked_at: string | null;
+  answer: string | null;
+  answered_by: string | null;
+  answered_at: string | null;
+}
+
 export interface TicketStatesTable {
   issue_id: string;
   state_name: string;

@@ -61,6 +61,13 @@ export interface TicketingProvider {
   postComment(ticket: TicketRef, body: string): Promise<void>;
 
   /**
+   * The ticket's newest comments (at most 100) as Markdown, oldest first, with their author's
+   * name when the tracker gives one: how a person's reply to an agent's question is read when no
+   * webhook brought it (issue 21). Trackers without it leave questions to the Linear agent session.
+   */
+  listComments?(ticket: TicketRef): Promise<TicketComment[]>;
+
+  /**
    * Mappings the last `fetchCandidates` skipped while the others succeeded (a Jira project the
    * token cannot read, a bad JQL), so the tick keeps their last known blockers and inbox rows.
    * Providers that fetch all or nothing need not implement it.
@@ -84,4 +91,14 @@ export interface TicketRef {
   identifier: string;
   /** Team key of the ticket; Linear needs it to find or create labels in the right team. */
   teamKey: string;
+}
+
+/** A ticket comment as `listComments` reads it. */
+export interface TicketComment {
+  id: string;
+  /** Markdown (Jira's ADF converted). */
+  body: string;
+  /** ISO 8601. */
+  createdAt: string;
+  author: string | undefined;
 }

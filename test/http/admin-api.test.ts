@@ -129,14 +129,13 @@ describe('mappings API', () => {
     expect((await call('DELETE', '/api/mappings/ENG', { token })).status).toBe(404);
   });
 
-  it('refuses fields this build would accept and ignore, naming each and why', async () => {
+  it('accepts every seed field this build acts on, and sends a stored mapping back as it is', async () => {
     const token = await signIn();
     const base = { teamKey: 'ENG', owner: 'acme', repo: 'api', defaultBranch: 'main' };
     const response = await call('POST', '/api/mappings', {
       token,
       body: {
         ...base,
-        executionMode: 'fly-machines',
         sessionMode: 'interactive',
         machineCpus: 4,
         machineMemoryMb: 8192,
@@ -144,24 +143,12 @@ describe('mappings API', () => {
         runnerImage: 'ghcr.io/acme/runner:1',
       },
     });
-    expect(response.status).toBe(400);
-    const fields = Object.fromEntries(
-      ((await response.json()) as { fields: { field: string; message: string }[] }).fields.map((f) => [
-        f.field,
-        f.message,
-      ]),
-    );
-    // The Fly Machines fields are accepted (docs/decisions/fly-machines.md); sessions are not.
-    expect(fields).toEqual({
-      sessionMode: expect.stringMatching(/^interactive is not available in this build: .*use autonomous$/),
-    });
-    expect((await call('GET', '/api/mappings', { token })).status).toBe(200);
-    // The defaults are what this build does: a mapping read back can be sent again as it is.
-    const created = await call('POST', '/api/mappings', { token, body: base });
-    expect(created.status).toBe(201);
-    const { mapping } = (await created.json()) as { mapping: Record<string, unknown> };
-    expect(mapping).toMatchObject({ sessionMode: 'autonomous', machineCpus: 2, extraEnv: {} });
+    expect(response.status).toBe(201);
+    const { mapping } = (await response.json()) as { mapping: Record<string, unknown> };
+    expect(mapping).toMatchObject({ sessionMode: 'interactive', machineCpus: 4 });
     expect((await call('POST', '/api/mappings', { token, body: mapping })).status).toBeLessThan(300);
+    const refused = await call('POST', '/api/mappings', { token, body: { ...base, sessionMode: 'chatty' } });
+    expect(refused.status).toBe(400);
   });
 
   it('names every failing field and why', async () => {

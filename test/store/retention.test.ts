@@ -263,6 +263,7 @@ for (const dialect of storeDialects()) {
         webhookDeliveries: 1,
         reaperActions: 1,
         ticketStates: 1,
+        runQuestions: 0,
       });
       expect((await db.selectFrom('reaper_actions').select('id').execute()).map((r) => r.id)).toEqual([
         'r-new',

@@ -106,3 +106,23 @@ export function planBody(progress: RunProgress): string {
       : 'The plan:';
   return [head, ...sections.map((section) => `## ${section.title}\n\n${section.body}`)].join('\n\n');
 }
+
+/**
+ * An agent's question as an `elicitation` in the ticket's open agent session (Linear shows it as
+ * a request for input; the person's reply comes back as a `prompted` event): resolves with the
+ * session's id, or undefined when the ticket has no open session. Throws when Linear refuses.
+ */
+export function agentQuestionAsker(deps: {
+  db: Kysely<Database>;
+  client: AgentClient;
+}): (row: DispatchRow, question: string) => Promise<string | undefined> {
+  return async (row, question) => {
+    const session = await activeSessionFor(deps.db, row.issue_identifier);
+    if (!session) return undefined;
+    await deps.client.createActivity(session.session_id, {
+      type: 'elicitation',
+      body: `${question}\n\n(The ${row.phase} run on ${row.repo} waits for your reply here.)`,
+    });
+    return session.session_id;
+  };
+}

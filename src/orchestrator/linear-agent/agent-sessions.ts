@@ -1,6 +1,7 @@
 import { describeError } from '../../domain/errors.ts';
 import { getMapping } from '../../store/mappings.ts';
 import { getAgentSession, saveAgentSession, setAgentSessionStatus } from '../../store/linear-agent.ts';
+import { answerFromPerson } from '../questions/run-questions.ts';
 import { stopRunsOf } from '../stop-run.ts';
 import { listOpenPullRequestsOfIssue } from '../../store/pull-requests.ts';
 import type { PullRequestLoop } from '../follow-ups/pull-request-loop.ts';
@@ -84,6 +85,18 @@ export function createAgentSessions(deps: {
   async function prompted(event: AgentSessionEvent): Promise<void> {
     if (event.signal === 'stop') return stop(event);
     const session = await getAgentSession(ctx.db, event.sessionId);
+    // A run waiting on a question takes the prompt as the answer (sessionMode interactive/hybrid).
+    const answered =
+      session && event.prompt?.trim()
+        ? await answerFromPerson(ctx, session.issue_id, { text: event.prompt, by: event.author ?? null })
+        : undefined;
+    if (answered) {
+      await say(event.sessionId, {
+        type: 'thought',
+        body: `Thanks — the ${answered.pass} pass continues with your answer.`,
+      });
+      return;
+    }
     const prs = session ? await listOpenPullRequestsOfIssue(ctx.db, session.issue_id) : [];
     const pr = prs[0];
     if (!pr || !deps.loop || !event.prompt?.trim()) {

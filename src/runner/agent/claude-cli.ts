@@ -28,6 +28,11 @@ export interface AgentRequest {
   timeoutMs: number;
   /** `--max-budget-usd`: dollars this pass may spend; unlimited when absent. */
   maxBudgetUsd?: number;
+  /**
+   * `--resume <session id>`: continue that conversation with `prompt` as the next user message
+   * (a person's answer to the agent's question; sessionMode interactive / hybrid).
+   */
+  resumeSessionId?: string;
 }
 
 export interface AgentOutcome {
@@ -38,6 +43,8 @@ export interface AgentOutcome {
   /** The pass stopped at `--max-turns`: its work may be unfinished, but it is not a crash. */
   hitMaxTurns: boolean;
   toolUses: number;
+  /** Claude Code's session id (the `result` message's `session_id`), for `--resume`. */
+  sessionId: string | undefined;
 }
 
 /** The pass failed: timed out, crashed, or ended with an error result. */
@@ -111,6 +118,7 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       ...(request.maxBudgetUsd !== undefined
         ? ['--max-budget-usd', (Math.floor(request.maxBudgetUsd * 100) / 100).toFixed(2)]
         : []),
+      ...(request.resumeSessionId ? ['--resume', request.resumeSessionId] : []),
     ];
     const reader = createStreamReader();
     const logFile = path.join(
@@ -177,6 +185,7 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       usage,
       hitMaxTurns,
       toolUses: reader.counts.toolUses,
+      sessionId: result.session_id,
     };
   }
 

@@ -4,7 +4,8 @@ import { scheduleUnits, type WorkUnit } from '../planning-output.ts';
 import { implementPrompt } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
 import { defineStep, NO_OPTIONS } from './step-module.ts';
-import { agentPass, models, passOutput } from './agent-pass.ts';
+import { models, passOutput } from './agent-pass.ts';
+import { conversationPass } from './conversation.ts';
 import { commitCheckpoint } from './checkpoint.ts';
 
 /**
@@ -17,7 +18,7 @@ import { commitCheckpoint } from './checkpoint.ts';
 export async function implement(ctx: RunContext): Promise<StepOutcome> {
   const { main } = models(ctx);
   const pass = (label: string, unit?: WorkUnit, share = 1) =>
-    agentPass(
+    conversationPass(
       ctx,
       { label, prompt: implementPrompt(ctx, unit), model: main, mode: 'edit', maxTurns: ctx.caps.maxTurns },
       share,

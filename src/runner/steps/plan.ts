@@ -3,7 +3,8 @@ import { parseWorkUnits, splitPlanSections } from '../planning-output.ts';
 import { planningPrompt } from '../prompts.ts';
 import type { RunContext } from '../run-context.ts';
 import { defineStep, NO_OPTIONS } from './step-module.ts';
-import { agentPass, models, passOutput } from './agent-pass.ts';
+import { models, passOutput } from './agent-pass.ts';
+import { conversationPass } from './conversation.ts';
 import { restoreCheckpoint } from './checkpoint.ts';
 
 /** Each section in the step's output is cut here; the ticket gets the whole text. */
@@ -15,7 +16,7 @@ const OUTPUT_SECTION_CHARS = 4_000;
  * sections are also in this step's output, so the admin UI shows the plan without the tracker.
  */
 export async function plan(ctx: RunContext): Promise<StepOutcome> {
-  const outcome = await agentPass(ctx, {
+  const outcome = await conversationPass(ctx, {
     label: 'plan',
     prompt: planningPrompt(ctx),
     model: models(ctx).main,

@@ -9,6 +9,7 @@ import * as ciFix from './0009-ci-fix.ts';
 import * as linearAgent from './0010-linear-agent.ts';
 import * as budgets from './0012-budgets.ts';
 import * as ticketStates from './0013-ticket-states.ts';
+import * as runQuestions from './0015-run-questions.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-linear-agent': linearAgent,
   '0012-budgets': budgets,
   '0013-ticket-states': ticketStates,
+  '0015-run-questions': runQuestions,
 };

@@ -1,8 +1,9 @@
-import { addComment, getCurrentUser } from 'jira.js/cloud';
+import { addComment, getComments, getCurrentUser } from 'jira.js/cloud';
+import { adfToMarkdown } from './adf-to-markdown.ts';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
 import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
-import type { TicketingProvider, TicketRef } from '../types.ts';
+import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
 import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
 import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
@@ -158,6 +159,21 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
     markDone: (ticket) => markJiraIssueDone(request, ticket),
 
     /** Posts `body` (Markdown) as an ADF comment by the token's account (Add comment, REST v3). */
+    /** `GET /rest/api/3/issue/{id}/comment` (newest 100), oldest first, bodies as Markdown. */
+    async listComments(ticket: TicketRef): Promise<TicketComment[]> {
+      const page = await request('list comments', (client) =>
+        getComments(client, { issueIdOrKey: ticket.id, orderBy: '-created', maxResults: 100 }),
+      );
+      return (page.comments ?? [])
+        .map((comment) => ({
+          id: String(comment.id ?? ''),
+          body: adfToMarkdown(comment.body),
+          createdAt: comment.created ? new Date(comment.created).toISOString() : '',
+          author: comment.author?.displayName,
+        }))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
+    },
+
     async postComment(ticket: TicketRef, body: string): Promise<void> {
       await request('add comment', (client) =>
         addComment(client, { issueIdOrKey: ticket.id, body: markdownToAdf(body) }),

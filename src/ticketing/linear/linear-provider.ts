@@ -4,7 +4,7 @@ import { IntegrationError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
 import { LINEAR_LABELS } from '../../domain/markers.ts';
 import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
-import type { TicketingProvider, TicketRef } from '../types.ts';
+import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
 import { createLinearRequest, type LinearRequest, type LinearRequestOptions } from './linear-request.ts';
 import {
   CandidatesPageSchema,
@@ -22,6 +22,7 @@ import {
   CANDIDATE_PAGE_SIZE,
   CANDIDATES_QUERY,
   CREATE_COMMENT_MUTATION,
+  ISSUE_COMMENTS_QUERY,
   DETAIL_PAGE_SIZE,
   ISSUE_RELATIONS_QUERY,
   ISSUES_QUERY,
@@ -44,6 +45,22 @@ export interface LinearProviderOptions extends LinearRequestOptions {
 const REQUEST_LABELS = [LINEAR_LABELS.ready, LINEAR_LABELS.planApproved];
 
 const CommentCreateSchema = z.object({ commentCreate: z.object({ success: z.boolean() }) });
+const IssueCommentsSchema = z.object({
+  issue: z.object({
+    comments: z.object({
+      nodes: z.array(
+        z.object({
+          id: z.string(),
+          body: z.string(),
+          createdAt: z.string(),
+          user: z.object({ name: z.string() }).nullable().optional(),
+        }),
+      ),
+    }),
+  }),
+});
+/** Comments read per `listComments`: a reply to a question is among the newest. */
+const COMMENT_PAGE = 100;
 const ViewerSchema = z.object({ viewer: z.object({ id: z.string(), name: z.string() }) });
 const TeamsPageSchema = z.object({
   teams: z.object({
@@ -121,6 +138,23 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
     setMarker: (ticket, marker, markerOptions) => markers.setMarker(ticket, marker, markerOptions),
     clearMarker: (ticket, marker) => markers.clearMarker(ticket, marker),
     markDone: (ticket) => markLinearIssueDone(request, ticket),
+
+    /** The issue's comments (`Issue.comments(first: 100)`, as the runner reads them), oldest first. */
+    async listComments(ticket: TicketRef): Promise<TicketComment[]> {
+      const data = await request(
+        ISSUE_COMMENTS_QUERY,
+        { id: ticket.id, first: COMMENT_PAGE },
+        IssueCommentsSchema,
+      );
+      return data.issue.comments.nodes
+        .map((comment) => ({
+          id: comment.id,
+          body: comment.body,
+          createdAt: comment.createdAt,
+          author: comment.user?.name,
+        }))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    },
 
     /** Posts `body` (Markdown) as a comment by the API key's user (`commentCreate`). */
     async postComment(ticket: TicketRef, body: string): Promise<void> {

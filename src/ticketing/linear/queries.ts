@@ -295,6 +295,24 @@ export const CREATE_COMMENT_MUTATION = /* GraphQL */ `
   }
 `;
 
+/** The newest comments of one issue (`Issue.comments`), with their author. */
+export const ISSUE_COMMENTS_QUERY = /* GraphQL */ `
+  query AiImplementIssueComments($id: String!, $first: Int!) {
+    issue(id: $id) {
+      comments(first: $first) {
+        nodes {
+          id
+          body
+          createdAt
+          user {
+            name
+          }
+        }
+      }
+    }
+  }
+`;
+
 export const VIEWER_QUERY = /* GraphQL */ `
   query AiImplementViewer {
     viewer {

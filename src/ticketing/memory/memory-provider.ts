@@ -169,6 +169,15 @@ export function createMemoryProvider(options: MemoryProviderOptions = {}): Memor
         workspace.comments.push({ id: newId(), issueId: issue.id, body, createdAt: tick(workspace) });
       }),
 
+    listComments: (ticket: TicketRef) =>
+      call(() => {
+        requireIssue(workspace, ticket.id);
+        return workspace.comments
+          .filter((comment) => comment.issueId === ticket.id)
+          .slice(-100)
+          .map((comment) => ({ ...comment, author: comment.author?.name }));
+      }),
+
     checkConnection: () => call(() => ({ ok: true, detail: 'In-memory tickets' })),
 
     addTeam: (seed) => addTeam(workspace, seed),

@@ -63,6 +63,8 @@ export interface WorkspaceComment {
   issueId: string;
   body: string;
   createdAt: string;
+  /** A person who wrote it; absent: the API key's user (the orchestrator). */
+  author?: { id: string; name: string };
 }
 
 export interface Workspace {

@@ -10,6 +10,7 @@
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { claimRule, loadScript, type StandInAction } from './stand-in-script.ts';
@@ -32,6 +33,8 @@ const VALUE_OPTIONS = new Set([
   '--disallowedTools',
   '--disallowed-tools',
   '--max-budget-usd',
+  '--resume',
+  '-r',
 ]);
 const FLAG_OPTIONS = new Set(['-p', '--print', '--verbose']);
 const PERMISSION_MODES = ['acceptEdits', 'bypassPermissions', 'default', 'dontAsk', 'plan'];
@@ -67,7 +70,9 @@ function parseArgs(argv: string[]) {
       const value = argv[i + 1];
       if (value === undefined) fail(`error: option '${arg} <value>' argument missing`);
       options.set(
-        arg.replace('allowed-tools', 'allowedTools').replace('disallowed-tools', 'disallowedTools'),
+        arg === '-r'
+          ? '--resume'
+          : arg.replace('allowed-tools', 'allowedTools').replace('disallowed-tools', 'disallowedTools'),
         value,
       );
       i += 1;
@@ -110,8 +115,12 @@ async function main(): Promise<void> {
     (permissionMode === 'acceptEdits' || permissionMode === 'bypassPermissions' || allowed.includes('Write'));
   const canRun =
     tools.includes('Bash') && (permissionMode === 'bypassPermissions' || allowed.includes('Bash'));
+  // Like the CLI, a resumed conversation keeps its session id, and an unknown one is refused.
+  const resume = options.get('--resume');
+  if (resume !== undefined && !fs.existsSync(sessionFile(resume)))
+    fail(`No conversation found with session ID: ${resume}`);
   const session: StreamSession = {
-    sessionId: randomUUID(),
+    sessionId: resume ?? randomUUID(),
     model: options.get('--model') ?? 'claude-sonnet-4-6',
     cwd: process.cwd(),
     permissionMode,
@@ -126,6 +135,8 @@ async function main(): Promise<void> {
         : undefined;
   const print = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
   print(initMessage(session, apiKeySource ?? 'none'));
+  fs.mkdirSync(path.dirname(sessionFile(session.sessionId)), { recursive: true });
+  fs.appendFileSync(sessionFile(session.sessionId), `${JSON.stringify({ prompt })}\n`);
 
   const scriptFile = process.env.CLAUDE_STAND_IN_SCRIPT;
   const script = loadScript(scriptFile);
@@ -171,6 +182,8 @@ async function main(): Promise<void> {
       disallowed,
       maxTurns,
       ...(maxBudget !== undefined ? { maxBudgetUsd: maxBudget } : {}),
+      ...(resume !== undefined ? { resume } : {}),
+      sessionId: session.sessionId,
       prompt,
       started,
       ended: Date.now(),
@@ -178,6 +191,16 @@ async function main(): Promise<void> {
     fs.appendFileSync(script.callLog, `${JSON.stringify(entry)}\n`);
   }
   process.exitCode = subtype === 'success' && apiKeySource ? 0 : 1;
+}
+
+/**
+ * Where the stand-in keeps a conversation's prompts, so `--resume` finds it (the CLI keeps its
+ * sessions under ~/.claude/projects/; the agent's HOME is a throwaway here, the temp dir is not).
+ */
+function sessionFile(sessionId: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(sessionId)) fail(`Invalid session ID: ${sessionId}`);
+  // Per user: the agent may run as another user than the test (agent/sandbox.ts).
+  return path.join(os.tmpdir(), `claude-stand-in-sessions-${process.getuid?.() ?? 0}`, `${sessionId}.jsonl`);
 }
 
 interface ActionContext {

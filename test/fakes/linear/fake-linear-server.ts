@@ -16,6 +16,7 @@ import {
   type LabelSeed,
   type TeamSeed,
 } from '../../../src/ticketing/memory/workspace-seed.ts';
+import { newId, requireIssue, tick } from '../../../src/ticketing/memory/workspace.ts';
 import { MAX_QUERY_COMPLEXITY, queryComplexity } from './fake-linear-complexity.ts';
 import {
   authenticationError,
@@ -86,6 +87,8 @@ export interface FakeLinear {
   addIssue(seed: IssueSeed): IssueRefs;
   updateIssue(idOrIdentifier: string, patch: IssuePatch): IssueRefs;
   getIssue(idOrIdentifier: string): IssueSnapshot | undefined;
+  /** A person (default Alice) comments on the issue, as in Linear's UI. Returns the comment id. */
+  addComment(idOrIdentifier: string, body: string, author?: { id: string; name: string }): string;
   teamLabels(teamKey: string): string[];
   /** Signed `Issue` / `IssueLabel` / `AgentSessionEvent` webhooks to the orchestrator, once `configure`d. */
   readonly webhooks: FakeLinearWebhooks;
@@ -263,6 +266,18 @@ export async function startFakeLinear(options: FakeLinearOptions = {}): Promise<
     addIssue: (seed) => changing(() => addIssue(data, seed)),
     updateIssue: (id, patch) => changing(() => updateIssue(data, id, patch)),
     getIssue: (id) => getIssue(data, id),
+    addComment: (id, body, author = { id: 'user-alice', name: 'Alice' }) =>
+      changing(() => {
+        const comment = {
+          id: newId(),
+          issueId: requireIssue(data, id).id,
+          body,
+          createdAt: tick(data),
+          author,
+        };
+        data.comments.push(comment);
+        return comment.id;
+      }),
     teamLabels: (teamKey) => teamLabels(data, teamKey),
     webhooks,
     agent,

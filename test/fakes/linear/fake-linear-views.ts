@@ -194,7 +194,10 @@ export function commentView(data: FakeLinearData, comment: WorkspaceComment): ob
       const issue = data.issues.find((candidate) => candidate.id === comment.issueId);
       return issue ? issueView(data, issue) : null;
     },
-    user: () => userView(data.viewer),
+    user: () =>
+      userView(
+        comment.author ? { ...data.viewer, id: comment.author.id, name: comment.author.name } : data.viewer,
+      ),
   };
 }
 
