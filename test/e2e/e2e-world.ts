@@ -33,6 +33,8 @@ export interface E2eWorldOptions {
    * makes one), or a new SQLite file at DEDUP_DB_PATH when absent.
    */
   databaseUrl?: string;
+  /** The Linear URL the orchestrator is given, from the fake's (e.g. a fault proxy in front). */
+  linearUrl?: (fakeUrl: string) => Promise<string>;
 }
 
 /** Fake GitHub (App installed) and Linear, and the orchestrator started with `npm start` against them. */
@@ -93,7 +95,7 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
     GITHUB_APP_PRIVATE_KEY: keys.privateKey.trim().replace(/\n/g, '\\n'),
     GITHUB_API_URL: github.url,
     LINEAR_API_KEY: linear.apiKey,
-    LINEAR_API_URL: linear.url,
+    LINEAR_API_URL: options.linearUrl ? await options.linearUrl(linear.url) : linear.url,
     ADMIN_ACCESS_CODE: accessCode,
     POLL_INTERVAL_MS: '1000',
     ...(options.databaseUrl

@@ -30,6 +30,8 @@ export interface FaultProxy {
   url: string;
   /** Requests seen and faults injected, by kind. */
   readonly counts: Record<Fault | 'passed', number>;
+  /** Requests received and not yet answered (a caller mid-call, e.g. a tick reading Linear). */
+  inFlight(): number;
   /** Faults on (the rate given) or off (everything passes). */
   setEnabled(enabled: boolean): void;
   close(): Promise<void>;
@@ -101,7 +103,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     response.end(JSON.stringify(body));
   }
 
+  let inFlight = 0;
   const server = http.createServer((request, response) => {
+    inFlight += 1;
+    response.once('close', () => (inFlight -= 1));
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -158,6 +163,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   return {
     url: `http://127.0.0.1:${port}${target.pathname.replace(/\/+$/, '')}`,
     counts,
+    inFlight: () => inFlight,
     setEnabled(value) {
       enabled = value;
     },
