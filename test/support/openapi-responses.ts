@@ -31,9 +31,13 @@ export function expectDocumentedAnswer(
     .map((part) => part.replaceAll('~', '~0').replaceAll('/', '~1'))
     .join('/');
   const validate = ajv.getSchema(`openapi#/${pointer}`);
-  expect(validate, `${method} ${path} ${status} is not described`).toBeDefined();
+  expect(
+    validate,
+    `${method} ${path} ${status} is not described (src/http/api/openapi/*-paths.ts)`,
+  ).toBeDefined();
   const valid = validate!(body);
-  expect(valid ? [] : validate!.errors, `${method} ${path} ${status} answered outside its schema`).toEqual(
-    [],
-  );
+  expect(
+    valid ? [] : validate!.errors,
+    `${method} ${path} ${status} answered outside its schema (describe the change in src/http/api/openapi/response-schemas.ts)`,
+  ).toEqual([]);
 }

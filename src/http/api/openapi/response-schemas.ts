@@ -217,6 +217,18 @@ export const JobSteps = z
     costUsd: usd.nullable(),
     stepRows: z.array(z.looseObject({})),
     plan: z.looseObject({}).nullable(),
+    log: z
+      .array(
+        z
+          .object({
+            dispatchId: z.string(),
+            receivedAt: iso,
+            text: z.string(),
+            detail: z.string().nullable(),
+          })
+          .strict(),
+      )
+      .meta({ description: 'Every progress report in words, oldest first' }),
     steps: z.array(
       z
         .object({
