@@ -53,6 +53,7 @@ import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
 import { createRepoImageReader } from './runners/fly/repo-image.ts';
 import { createWarmPool } from './runners/fly/warm-pool.ts';
+import { listActiveWorkflowRuns } from './github/active-workflow-runs.ts';
 import { createSessionsService } from './orchestrator/sessions/sessions.ts';
 import { createReaper, startReaper } from './orchestrator/reaper/reaper.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
@@ -225,6 +226,7 @@ async function main(): Promise<void> {
     alertThreshold: config.reaper.alertThreshold,
     tenant: config.tenant.clientSlug,
     warmPoolSize: config.fly.warmPoolSize,
+    listActiveRuns: (input) => listActiveWorkflowRuns(github, input),
   });
   const pullRequestLoop = createPullRequestLoop({
     ctx,

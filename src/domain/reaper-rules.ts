@@ -43,3 +43,34 @@ export function reaperRuleFor(facts: ReaperFacts): ReaperRule | undefined {
   if (run.issueTerminal) return 'issue-terminal';
   return undefined;
 }
+
+/** What the reaper knows about one unfinished GitHub Actions run, as GitHub lists it. */
+export interface ActionsRunFacts {
+  nowMs: number;
+  /** When GitHub created the run, ms. */
+  createdAtMs: number;
+  /** The mapping's maxJobMinutes (default 90): a run older than that should have ended. */
+  maxJobMinutes: number;
+  /** Its run in the ledger, by the dispatch id in its title; undefined when the ledger has none. */
+  run?:
+    | {
+        /** When the ledger's run ended (result, deadline, stop…), ms; undefined while in flight. */
+        finishedAtMs: number | undefined;
+      }
+    | undefined;
+}
+
+/**
+ * The rule for an Actions run GitHub still runs (queued or in progress), or undefined:
+ * `orphan` — the ledger has no run for it and it is past the mapping's `maxJobMinutes`;
+ * `stale-terminal-job` — the ledger's run ended more than ten minutes ago. (A run the ledger
+ * still has in flight past its age is `max-age-exceeded`, judged from the ledger.)
+ */
+export function actionsRunRuleFor(facts: ActionsRunFacts): ReaperRule | undefined {
+  const { run } = facts;
+  if (!run) return facts.nowMs - facts.createdAtMs > facts.maxJobMinutes * 60_000 ? 'orphan' : undefined;
+  if (run.finishedAtMs !== undefined && facts.nowMs - run.finishedAtMs > STALE_TERMINAL_GRACE_MS) {
+    return 'stale-terminal-job';
+  }
+  return undefined;
+}

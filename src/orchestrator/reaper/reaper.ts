@@ -17,6 +17,7 @@ import {
 import { getSetting, setSetting } from '../../store/settings.ts';
 import type { OrchestratorContext } from '../context.ts';
 import { closeDestroyedRun, runOfMachine } from '../sessions/sessions.ts';
+import { sweepActionsRuns, type ActionsSweepDeps } from './actions-runs.ts';
 
 /**
  * The reaper (CONTRACTS.md §8): every REAPER_INTERVAL_MS it sweeps the sessions app's Machines
@@ -55,6 +56,8 @@ export interface ReaperDeps {
    * pool off, ones left over are orphans like any Machine no run owns.
    */
   warmPoolSize?: number;
+  /** Lists a workflow's unfinished runs on GitHub (orphan and stale-terminal-job Actions runs). */
+  listActiveRuns?: ActionsSweepDeps['listActiveRuns'];
 }
 
 /**
@@ -91,22 +94,6 @@ export interface Reaper {
   sweep(): Promise<SweepReport>;
   summary(): Promise<ReaperSummary>;
   recent(limit: number): Promise<ReaperActionView[]>;
-}
-
-/** The Actions runs the reaper looks at: in flight, or closed by the deadline in the window. */
-async function actionsRunCandidates(ctx: OrchestratorContext, since: Date): Promise<DispatchRow[]> {
-  return ctx.db
-    .selectFrom('dispatches')
-    .selectAll()
-    .where('runner_mode', '=', 'github-actions')
-    .where('external_id', 'is not', null)
-    .where((eb) =>
-      eb.or([
-        eb('status', 'in', IN_FLIGHT),
-        eb.and([eb('close_reason', '=', 'deadline'), eb('finished_at', '>=', since.toISOString())]),
-      ]),
-    )
-    .execute();
 }
 
 export function createReaper(deps: ReaperDeps): Reaper {
@@ -241,47 +228,19 @@ export function createReaper(deps: ReaperDeps): Reaper {
     );
   }
 
-  async function sweepActionsRuns(report: SweepReport): Promise<void> {
-    const backend = ctx.backends.get('github-actions');
-    if (!backend?.cancel) return;
-    const now = ctx.clock();
-    const rows = await actionsRunCandidates(ctx, new Date(now.getTime() - WINDOW_MS));
-    const mappings = await mappingsOf(rows);
-    for (const row of rows) {
-      const runId = row.external_id!;
-      const mapping = mappings.get(row.team_key);
-      if (!mapping) continue;
-      const startedAt = Date.parse(row.dispatched_at ?? row.created_at);
-      const overAge = reaperRuleFor({
-        nowMs: now.getTime(),
-        createdAtMs: startedAt,
-        run: {
-          resultAtMs: undefined,
-          maxJobMinutes: mapping.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES,
-          issueTerminal: false,
+  async function sweepGitHubActions(report: SweepReport): Promise<void> {
+    await sweepActionsRuns(
+      {
+        ctx,
+        dryRun: deps.dryRun,
+        listActiveRuns: deps.listActiveRuns,
+        async record(action) {
+          await record({ ...action, target: 'actions-run', tenant: deps.tenant, issueIdentifier: undefined });
+          report.actions.push({ rule: action.rule, runId: action.runId, dryRun: deps.dryRun });
         },
-      });
-      if (row.close_reason !== 'deadline' && overAge !== 'max-age-exceeded') continue;
-      if (await reaperActionRecorded(ctx.db, { runId }, deps.dryRun)) continue;
-      try {
-        if (!deps.dryRun) {
-          await backend.cancel({ mapping, externalId: runId });
-          await closeDestroyedRun(ctx, row, 'run cancelled by the reaper (max-age-exceeded)');
-        }
-        await record({
-          rule: 'max-age-exceeded',
-          target: 'actions-run',
-          runId,
-          row,
-          tenant: deps.tenant,
-          issueIdentifier: undefined,
-          ageSeconds: (now.getTime() - startedAt) / 1000,
-        });
-        report.actions.push({ rule: 'max-age-exceeded', runId, dryRun: deps.dryRun });
-      } catch (error) {
-        ctx.logger.warn({ runId, err: describeError(error) }, 'reaper: could not cancel GitHub Actions run');
-      }
-    }
+      },
+      new Date(ctx.clock().getTime() - WINDOW_MS),
+    );
   }
 
   /** One alert per crossing of the threshold by the window's actions (of the current mode). */
@@ -321,7 +280,7 @@ export function createReaper(deps: ReaperDeps): Reaper {
           'reaper: cannot list the sessions app’s Machines; next sweep retries',
         );
       }
-      await sweepActionsRuns(report);
+      await sweepGitHubActions(report);
       report.alerted = await alertOnCrossing();
       await setSetting(ctx.db, LAST_SWEEP_KEY, ctx.clock().toISOString(), ctx.clock());
       return report;

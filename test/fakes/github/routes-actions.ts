@@ -116,18 +116,22 @@ function createWorkflowDispatch(context: RouteContext) {
   };
 }
 
-/** Runs of one workflow, newest first, with the `event`, `created` and paging filters the product uses. */
+/**
+ * Runs of one workflow, newest first, with the `event`, `status` (a run status such as
+ * `in_progress`, or a conclusion such as `cancelled`), `created` and paging filters the product uses.
+ */
 function listWorkflowRuns(context: RouteContext) {
   const repo = visibleRepo(context);
   const workflow = repo && findWorkflow(repo, context.params.workflow_id ?? '');
   if (!repo || !workflow) return notFound();
-  const { event, created } = context.query;
+  const { event, created, status } = context.query;
   const perPage = Math.min(100, Number(context.query.per_page ?? 30));
   const page = Math.max(1, Number(context.query.page ?? 1));
   const matching = context.world.runs
     .filter((run) => run.workflowId === workflow.id && run.repoKey === repoKey(repo.owner.login, repo.name))
     .filter(() => (event ? event === 'workflow_dispatch' : true))
     .filter((run) => matchesCreated(created, run.createdAt))
+    .filter((run) => !status || run.status === status || run.conclusion === status)
     .reverse();
   return {
     status: 200,
