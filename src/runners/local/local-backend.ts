@@ -81,6 +81,8 @@ const PASS_THROUGH = [
   'no_proxy',
   'NODE_EXTRA_CA_CERTS',
   'SSL_CERT_FILE',
+  // The custom/ directory the orchestrator checked at start-up (docs/decisions/pipelines.md).
+  'AI_IMPLEMENT_CUSTOM_DIR',
 ];
 
 /** The pass-through subset of `env`. */
