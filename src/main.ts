@@ -194,6 +194,7 @@ async function main(): Promise<void> {
       ? withAgentActivities(notifier, { db: store.db, client: agent.client, logger: log })
       : notifier,
     logger: log,
+    ...(config.tenant.clientSlug ? { tenant: config.tenant.clientSlug } : {}),
     clock: () => new Date(),
     // One poll, within 2–30 s: a lost intent is found or re-dispatched within two ticks (issue 9).
     policy: {

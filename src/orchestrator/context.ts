@@ -102,6 +102,8 @@ export interface OrchestratorContext {
   askInAgentSession?: (row: DispatchRow, question: string) => Promise<string | undefined>;
   /** How often a waiting question's ticket comments are read for a reply, in ms (default 30 s). */
   questionCommentCheckMs?: number;
+  /** CLIENT_SLUG: the client this orchestrator serves (admin UI header); unset: one tenant. */
+  tenant?: string;
 }
 
 /**

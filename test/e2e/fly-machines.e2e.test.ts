@@ -121,6 +121,15 @@ describe('a ticket on Fly Machines (npm start, fake Fly, GitHub and Linear)', ()
     });
     expect((await w.api('GET', '/api/reaper/summary')).body).toMatchObject({ total: 0, dryRun: false });
     expect(fly.violations).toEqual([]);
+    // CLIENT_SLUG labels every log line once the configuration is read.
+    const lines = w.orchestrator
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { msg: string; client?: string });
+    const after = lines.slice(lines.findIndex((line) => line.msg === 'configuration') + 1);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.filter((line) => line.client !== 'acme')).toEqual([]);
     // Credentials went to Fly only: never into the orchestrator's log.
     expect(w.orchestrator.output()).not.toContain(OAUTH);
     expect(w.orchestrator.output()).not.toContain(String(env.GITHUB_TOKEN));

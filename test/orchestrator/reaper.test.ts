@@ -90,6 +90,28 @@ describe('the reaper sweep', () => {
     });
   });
 
+  it('acts only on its own client’s Machines: another client’s in a shared sessions app is left alone', async () => {
+    const tenant = (name: string | undefined) =>
+      f.fly.machines.plant(FLY_APP, {
+        ageMs: minutes(30),
+        metadata: name ? { ai_implement_tenant: name } : {},
+      });
+    const own = tenant('acme');
+    const unlabelled = tenant(undefined);
+    const other = tenant('globex');
+
+    const report = await reaper().sweep();
+    expect(report.actions.map((a) => a.machineId).sort()).toEqual([own.id, unlabelled.id].sort());
+    expect(f.fly.machines.get(other.id)?.state).toBe('started');
+    const recent = await reaper().recent(10);
+    expect(recent.map((a) => [a.machineId, a.tenant]).sort()).toEqual(
+      [
+        [own.id, 'acme'],
+        [unlabelled.id, 'acme'],
+      ].sort(),
+    );
+  });
+
   it('stale-terminal-job: a Machine still there ten minutes after its run reported', async () => {
     const { run, machineId } = await pickUp();
     await handleRunResult(h.ctx, run.id, { status: 'success', summary: 'plan' });

@@ -105,6 +105,24 @@ describe('Fly Machine sessions', () => {
     await expect(sessions.destroy(planted.id)).rejects.toMatchObject({ kind: 'not_found' });
   });
 
+  it('with CLIENT_SLUG, shows and destroys only its own client’s Machines of a shared sessions app', async () => {
+    const own = f.fly.machines.plant(FLY_APP, { metadata: { ai_implement_tenant: 'acme' } });
+    const unlabelled = f.fly.machines.plant(FLY_APP, {});
+    const other = f.fly.machines.plant(FLY_APP, { metadata: { ai_implement_tenant: 'globex' } });
+    const acme = createSessionsService({
+      ctx: { ...h.ctx, tenant: 'acme' },
+      machines: f.machines,
+      app: () => FLY_APP,
+    });
+    expect((await acme.list()).map((s) => s.machineId).sort()).toEqual([own.id, unlabelled.id].sort());
+    await expect(acme.destroy(other.id)).rejects.toMatchObject({ kind: 'not_found' });
+    expect(f.fly.machines.get(other.id)?.state).toBe('started');
+    await acme.destroy(own.id);
+    expect(f.fly.machines.get(own.id)?.state).toBe('destroyed');
+    // Without CLIENT_SLUG, a labelled Machine is some client's: not this orchestrator's.
+    expect((await sessions.list()).map((s) => s.machineId)).toEqual([unlabelled.id]);
+  });
+
   it('serves GET and DELETE /api/sessions, with 400, 404 and 503 naming the problem', async () => {
     const platform = { sessions } as unknown as Platform;
     const app = createHttpApp({

@@ -62,6 +62,11 @@ export interface PageOptions {
   lead?: string;
   /** Extra page scripts (the stepper). */
   scripts?: 'stepper.js'[];
+  /**
+   * CLIENT_SLUG: whose orchestrator this is, under the brand and in the window title, so an
+   * operator of several clients' orchestrators sees which one a page belongs to.
+   */
+  tenant?: string | undefined;
 }
 
 /** What a panel renders: the page shell adds sidebar, CSRF token and sign-out. */
@@ -70,7 +75,7 @@ export type PanelContent = Pick<PageOptions, 'title' | 'lead' | 'body' | 'script
 /** The signed-in page shell: skip link, sidebar with sign-out, main region with the panel. */
 export function renderPage(options: PageOptions): Html {
   return document(
-    options.title,
+    options.tenant ? `${options.title} · ${options.tenant}` : options.title,
     html`<meta name="csrf-token" content="${options.csrf}" />
       <script src="${assetUrl('admin.js')}" defer></script>
       ${(options.scripts ?? []).map((name) => html`<script src="${assetUrl(name)}" defer></script>`)}`,
@@ -78,6 +83,11 @@ export function renderPage(options: PageOptions): Html {
       <div class="shell">
         <nav class="sidebar" aria-label="Admin panels">
           <a class="brand" href="/admin/overview">AI-Implement</a>
+          ${
+            options.tenant
+              ? html`<p class="tenant" title="CLIENT_SLUG">Client <strong>${options.tenant}</strong></p>`
+              : ''
+          }
           ${NAV.map(
             (group) =>
               html`<h2 class="nav-group">${group.group}</h2>

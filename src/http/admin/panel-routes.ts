@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { renderPage, type PanelContent } from './layout.ts';
@@ -56,51 +56,33 @@ export function panelRoutes(ctx: OrchestratorContext, platform?: Platform): Hono
   const app = new Hono<AdminEnv>();
   const byPath = panels(ctx, platform);
   if (platform) app.route('/', platformFormRoutes(ctx, platform));
+  const page = (c: Context<AdminEnv>, content: PanelContent, active: string) =>
+    renderPage({ ...content, active, csrf: c.get('session').csrf, tenant: ctx.tenant });
+  const notFound = (c: Context<AdminEnv>, active: string, title: string, text: string) =>
+    c.html(page(c, { title, body: html`<p>${text}</p>` }, active), 404);
 
   app.get('/admin/jobs/:jobId', async (c) => {
     const content = await jobDetailPanel(ctx, c.req.param('jobId'));
     return content
-      ? c.html(renderPage({ ...content, active: 'jobs', csrf: c.get('session').csrf }))
-      : c.html(
-          notFoundPage(
-            c.get('session').csrf,
-            'jobs',
-            'No such job',
-            'It may be older than the dispatch log.',
-          ),
-          404,
-        );
+      ? c.html(page(c, content, 'jobs'))
+      : notFound(c, 'jobs', 'No such job', 'It may be older than the dispatch log.');
   });
 
-  app.get('/admin/projects/new', (c) =>
-    c.html(renderPage({ ...newProjectPanel(), active: 'projects', csrf: c.get('session').csrf })),
-  );
+  app.get('/admin/projects/new', (c) => c.html(page(c, newProjectPanel(), 'projects')));
 
   app.get('/admin/projects/:teamKey/edit', async (c) => {
     const content = await editProjectPanel(ctx, c.req.param('teamKey'));
     return content
-      ? c.html(renderPage({ ...content, active: 'projects', csrf: c.get('session').csrf }))
-      : c.html(
-          notFoundPage(c.get('session').csrf, 'projects', 'No such project', 'It may have been deleted.'),
-          404,
-        );
+      ? c.html(page(c, content, 'projects'))
+      : notFound(c, 'projects', 'No such project', 'It may have been deleted.');
   });
 
   app.get('/admin/:panel', async (c) => {
     const panel = c.req.param('panel');
     const render = Object.hasOwn(byPath, panel) ? byPath[panel] : undefined;
-    if (!render) {
-      return c.html(
-        notFoundPage(c.get('session').csrf, '', 'No such panel', 'Pick one from the sidebar.'),
-        404,
-      );
-    }
+    if (!render) return notFound(c, '', 'No such panel', 'Pick one from the sidebar.');
     const content = await render(new URL(c.req.url).searchParams, c.get('session').csrf);
-    return c.html(renderPage({ ...content, active: panel, csrf: c.get('session').csrf }));
+    return c.html(page(c, content, panel));
   });
   return app;
-}
-
-function notFoundPage(csrf: string, active: string, title: string, text: string) {
-  return renderPage({ title, active, csrf, body: html`<p>${text}</p>` });
 }

@@ -36,14 +36,20 @@ export function platformFormRoutes(ctx: OrchestratorContext, platform: Platform)
     content: PanelContent,
     active: string,
     status: 200 | 400 | 403 | 404 = 200,
-  ) => c.html(renderPage({ ...content, active, csrf: c.get('session').csrf }), status);
+  ) => c.html(renderPage({ ...content, active, csrf: c.get('session').csrf, tenant: ctx.tenant }), status);
 
   app.use('/admin/*', async (c, next) => {
     if (c.req.method !== 'POST' || !FORM_PATHS.has(c.req.path)) return next();
     const form = await c.req.parseBody();
     if (!isCsrfTokenValid(c.get('session').token, typeof form.csrf === 'string' ? form.csrf : undefined)) {
       return c.html(
-        renderPage({ title: 'Refused', active: '', csrf: c.get('session').csrf, body: refusedBody() }),
+        renderPage({
+          title: 'Refused',
+          active: '',
+          csrf: c.get('session').csrf,
+          tenant: ctx.tenant,
+          body: refusedBody(),
+        }),
         403,
       );
     }

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_JOB_MINUTES, type Mapping } from '../../domain/mapping.ts';
 import { REAPER_RULES, reaperRuleFor, type ReaperRule } from '../../domain/reaper-rules.ts';
 import { isTerminal, type TicketingProviderName } from '../../domain/ticket.ts';
 import type { FlyMachine, FlyMachinesClient } from '../../fly/machines.ts';
-import { META } from '../../runners/fly/machine-config.ts';
+import { belongsToTenant, META } from '../../runners/fly/machine-config.ts';
 import { isIdlePoolMachine } from '../../runners/fly/warm-pool.ts';
 import { IN_FLIGHT, type DispatchRow } from '../../store/dispatches.ts';
 import { getMapping } from '../../store/mappings.ts';
@@ -162,8 +162,9 @@ export function createReaper(deps: ReaperDeps): Reaper {
     const app = deps.app();
     if (!deps.machines || !app) return;
     const pooling = (deps.warmPoolSize ?? 0) > 0;
+    // Another client's Machines in a shared sessions app are its orchestrator's to reap.
     const machines = (await deps.machines.listMachines(app)).filter(
-      (m) => !(pooling && isIdlePoolMachine(m)),
+      (m) => !(pooling && isIdlePoolMachine(m)) && belongsToTenant(m.metadata, deps.tenant),
     );
     const rows = new Map<string, DispatchRow>();
     for (const machine of machines) {

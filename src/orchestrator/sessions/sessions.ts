@@ -1,6 +1,6 @@
 import { describeError } from '../../domain/errors.ts';
 import type { FlyMachine, FlyMachinesClient } from '../../fly/machines.ts';
-import { META } from '../../runners/fly/machine-config.ts';
+import { belongsToTenant, META } from '../../runners/fly/machine-config.ts';
 import { isIdlePoolMachine } from '../../runners/fly/warm-pool.ts';
 import { deleteFromDedupWindow } from '../../store/dedup-window.ts';
 import {
@@ -126,9 +126,10 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
       const { machines, app } = target();
       let live: FlyMachine[];
       try {
-        // A warm-pool Machine waiting in `created` is no session: it runs nothing yet.
+        // A warm-pool Machine waiting in `created` is no session: it runs nothing yet; another
+        // client's Machine (shared sessions app) is not this orchestrator's to show.
         live = (await machines.listMachines(app, { states: LIVE_STATES })).filter(
-          (m) => !isIdlePoolMachine(m),
+          (m) => !isIdlePoolMachine(m) && belongsToTenant(m.metadata, ctx.tenant),
         );
       } catch (error) {
         throw upstreamRefusal(error);
@@ -167,7 +168,8 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
       let machine: FlyMachine | undefined;
       try {
         machine = await machines.getMachine(app, machineId);
-        if (!machine || machine.state === 'destroyed') {
+        // Another client's Machine (shared sessions app) is not this orchestrator's to show or end.
+        if (!machine || machine.state === 'destroyed' || !belongsToTenant(machine.metadata, ctx.tenant)) {
           throw new PlatformRefusal('not_found', `app ${app} has no Machine ${machineId}`);
         }
         await machines.destroyMachine(app, machineId);

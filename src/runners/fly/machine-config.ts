@@ -18,6 +18,17 @@ export const META = {
   tenant: 'ai_implement_tenant',
 } as const;
 
+/**
+ * Whether this orchestrator (CLIENT_SLUG `tenant`, maybe unset) may act on a Machine of the
+ * sessions app: clients that share one sessions app see each other's Machines, and one whose
+ * `ai_implement_tenant` names another client is that client's orchestrator's to reap, list and
+ * destroy. A Machine without the label (made before CLIENT_SLUG was set, or by hand) is anyone's.
+ */
+export function belongsToTenant(metadata: Record<string, string>, tenant: string | undefined): boolean {
+  const owner = metadata[META.tenant];
+  return owner === undefined || owner === tenant;
+}
+
 export interface MachineSpec {
   image: string;
   region: string | undefined;
