@@ -28,6 +28,8 @@ export interface Refusal {
   reason: RefusalReason;
   /** A sentence for the operator: what holds the issue back and, where it helps, until when. */
   detail: string;
+  /** For `dependency`: the unresolved tickets it waits for, to link them. */
+  blocking?: { identifier: string; url: string }[];
 }
 
 /** What is asked: a new pickup from the poll, or a follow-up of work already under way. */
@@ -91,6 +93,7 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
     return {
       reason: 'dependency',
       detail: `blocked by unresolved ${open.map((dependency) => dependency.identifier).join(', ')}`,
+      blocking: open.map((dependency) => ({ identifier: dependency.identifier, url: dependency.url })),
     };
   }
   if (state.inFlightIssueIds.has(request.issueId)) {

@@ -7,7 +7,7 @@ import {
   type TicketCandidate,
   type TicketingProviderName,
 } from '../domain/ticket.ts';
-import { listDependencyBlockers, replaceBlockers, type BlockerRow } from '../store/blockers.ts';
+import { listDependencyBlockers, replaceBlockers, type NewBlockerRow } from '../store/blockers.ts';
 import {
   latestDispatchesOfIssues,
   listApprovedPlansAwaitingImplementation,
@@ -122,7 +122,7 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   // A ticket refused for capacity had no details read; if they showed an open blocker when last
   // read, that stays its blocker, rather than flipping to `capacity` whenever the slots are full.
   const knownDependencies = new Map((await listDependencyBlockers(ctx.db)).map((row) => [row.issue_id, row]));
-  const blockers: BlockerRow[] = admission.refused.map(({ request, refusal }) => {
+  const blockers: NewBlockerRow[] = admission.refused.map(({ request, refusal }) => {
     const known = refusal.reason === 'capacity' ? knownDependencies.get(request.ticket.id) : undefined;
     report.refused.push({
       identifier: request.ticket.identifier,
@@ -258,7 +258,7 @@ async function approvedPlanRequests(
   return requests;
 }
 
-function blockerRow(at: string, request: RequestDraft, refusal: Refusal): BlockerRow {
+function blockerRow(at: string, request: RequestDraft, refusal: Refusal): NewBlockerRow {
   return {
     issue_id: request.ticket.id,
     issue_identifier: request.ticket.identifier,
@@ -269,6 +269,7 @@ function blockerRow(at: string, request: RequestDraft, refusal: Refusal): Blocke
     reason: refusal.reason,
     detail: refusal.detail,
     recorded_at: at,
+    ...(refusal.blocking ? { blocking_json: JSON.stringify(refusal.blocking) } : {}),
   };
 }
 

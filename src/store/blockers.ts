@@ -6,6 +6,8 @@ import { replaceTeamRows, type TeamRowsTable } from './team-rows-diff.ts';
 /** Named queries for blockers: why each eligible issue was not dispatched on the last tick. */
 
 export type BlockerRow = Selectable<BlockersTable>;
+/** A blocker to write: `blocking_json` defaults to `[]` (no blocking tickets). */
+export type NewBlockerRow = Omit<BlockerRow, 'blocking_json'> & { blocking_json?: string };
 
 /** How the tick diffs blockers: `recorded_at` is when the issue was first refused for its reason. */
 const BLOCKERS: TeamRowsTable<BlockerRow> = {
@@ -18,6 +20,7 @@ const BLOCKERS: TeamRowsTable<BlockerRow> = {
     bucket: 'text',
     reason: 'text',
     detail: 'text',
+    blocking_json: 'text',
   },
   since: 'recorded_at',
   sinceKeptWhile: 'reason',
@@ -33,9 +36,14 @@ const BLOCKERS: TeamRowsTable<BlockerRow> = {
 export async function replaceBlockers(
   db: Kysely<Database>,
   teamKeys: string[],
-  rows: BlockerRow[],
+  rows: NewBlockerRow[],
 ): Promise<void> {
-  await replaceTeamRows(db, BLOCKERS, teamKeys, rows);
+  await replaceTeamRows(
+    db,
+    BLOCKERS,
+    teamKeys,
+    rows.map((row) => ({ ...row, blocking_json: row.blocking_json ?? '[]' })),
+  );
 }
 
 /**
@@ -100,14 +108,18 @@ export async function deleteBlocker(db: Kysely<Database>, issueId: string): Prom
 }
 
 /** Records one refusal outside the poll (a follow-up run refused by the gate). */
-export async function upsertBlocker(db: Kysely<Database>, row: BlockerRow): Promise<void> {
+export async function upsertBlocker(db: Kysely<Database>, given: NewBlockerRow): Promise<void> {
+  const row = { ...given, blocking_json: given.blocking_json ?? '[]' };
   await db
     .insertInto('blockers')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .column('issue_id')
-        .doUpdateSet({ reason: row.reason, detail: row.detail, recorded_at: row.recorded_at }),
+      oc.column('issue_id').doUpdateSet({
+        reason: row.reason,
+        detail: row.detail,
+        recorded_at: row.recorded_at,
+        blocking_json: row.blocking_json,
+      }),
     )
     .execute();
 }

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Table shapes for Kysely. Portable on purpose (SQLite and PostgreSQL): timestamps are ISO-8601
@@ -113,6 +113,8 @@ export interface BlockersTable {
   reason: string;
   detail: string;
   recorded_at: string;
+  /** The tickets a dependency blocker waits for, `[{ identifier, url }]` (migration 0021); `[]` otherwise. */
+  blocking_json: Generated<string>;
 }
 
 export interface FailureBreakersTable {

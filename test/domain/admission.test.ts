@@ -43,7 +43,11 @@ describe('admission gate', () => {
       },
       state(),
     );
-    expect(blocked).toEqual({ reason: 'dependency', detail: 'blocked by unresolved ENG-9' });
+    expect(blocked).toEqual({
+      reason: 'dependency',
+      detail: 'blocked by unresolved ENG-9',
+      blocking: [{ identifier: 'ENG-9', url: 'u' }],
+    });
     expect(checkAdmission(pickup, state({ inFlightIssueIds: new Set(['i1']) }))?.reason).toBe('in_flight');
     expect(checkAdmission(pickup, state({ dedupDispatchedAt: new Map([['i1', hours(23)]]) }))?.reason).toBe(
       'dedup',

@@ -112,3 +112,41 @@ describe('Pipelines', () => {
     expect(row).toContain('<code>registry.fly.io/ai-runner:2026-12</code>');
   });
 });
+
+describe('Blockers', () => {
+  it('links the ticket a dependency blocker waits for, in the panel and the API', async () => {
+    h.linear.addTeam({ key: 'ENG' });
+    await h.addMapping({ teamKey: 'ENG' });
+    const first = h.linear.addIssue({ team: 'ENG', title: 'Prerequisite', state: 'In Progress' });
+    const held = h.linear.addIssue({
+      team: 'ENG',
+      title: 'Needs the prerequisite',
+      labels: ['AI-Implement'],
+      state: 'Todo',
+      blockedBy: [first.id],
+    });
+    await runTick(h.ctx);
+
+    const api = await app.request('/api/blockers', { headers: { cookie } });
+    const { blockers } = (await api.json()) as {
+      blockers: { identifier: string; blocking: { identifier: string; url: string }[] }[];
+    };
+    expect(blockers).toEqual([
+      expect.objectContaining({
+        identifier: held.identifier,
+        blocking: [{ identifier: first.identifier, url: first.url }],
+      }),
+    ]);
+    const row = between(await page('/admin/blockers'), `<tr id="blocker-`, '</tr>');
+    expect(row).toContain(`Waits for`);
+    expect(row).toContain(
+      `<a href="${first.url}" target="_blank" rel="noopener noreferrer">${first.identifier}</a>`,
+    );
+
+    // A steady tick leaves the row as it is (its fingerprint includes the blocking tickets).
+    const before = await h.store.db.selectFrom('blockers').selectAll().execute();
+    h.advance(60_000);
+    await runTick(h.ctx);
+    expect(await h.store.db.selectFrom('blockers').selectAll().execute()).toEqual(before);
+  });
+});

@@ -203,6 +203,19 @@ for (const dialect of storeDialects()) {
       const rows = new Map((await listBlockers(store.db)).map((row) => [row.issue_id, row]));
       expect(rows.get('a')).toMatchObject({ detail: '2 of 2', recorded_at: t0.toISOString() });
       expect(rows.get('b')).toMatchObject({ reason: 'dependency', recorded_at: minutes(1).toISOString() });
+      expect(rows.get('a')!.blocking_json).toBe('[]');
+
+      // The tickets a dependency waits for are kept, and change the row when they change.
+      const blocking = JSON.stringify([{ identifier: 'ENG-9', url: 'https://linear.app/acme/issue/ENG-9' }]);
+      await replaceBlockers(
+        store.db,
+        ['ENG'],
+        [{ ...blocker('b', 'dependency', minutes(2)), blocking_json: blocking }],
+      );
+      expect((await listBlockers(store.db))[0]).toMatchObject({
+        blocking_json: blocking,
+        recorded_at: minutes(1).toISOString(),
+      });
     });
 
     it('writes the inbox as a diff computed in the database', async () => {

@@ -103,9 +103,24 @@ export function blockersView(
       bucket: row.bucket,
       reason: row.reason,
       detail: row.detail,
+      /** The tickets a dependency blocker waits for, to link them (`[]` for other reasons). */
+      blocking: blockingTickets(row.blocking_json),
       recordedAt: row.recorded_at,
     })),
   };
+}
+
+/** `blocking_json` read back; anything but a list of `{ identifier, url }` strings is dropped. */
+function blockingTickets(json: string): { identifier: string; url: string }[] {
+  const parsed = JSON.parse(json) as unknown;
+  if (!Array.isArray(parsed)) return [];
+  return parsed.filter(
+    (item): item is { identifier: string; url: string } =>
+      typeof item === 'object' &&
+      item !== null &&
+      typeof (item as { identifier?: unknown }).identifier === 'string' &&
+      typeof (item as { url?: unknown }).url === 'string',
+  );
 }
 
 /** Where an issue stands, from its newest dispatch; `awaitingApproval` when its plan waits for a person. */

@@ -10,6 +10,7 @@ import * as linearAgent from './0010-linear-agent.ts';
 import * as budgets from './0012-budgets.ts';
 import * as ticketStates from './0013-ticket-states.ts';
 import * as runQuestions from './0015-run-questions.ts';
+import * as blockingTickets from './0021-blocking-tickets.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0012-budgets': budgets,
   '0013-ticket-states': ticketStates,
   '0015-run-questions': runQuestions,
+  '0021-blocking-tickets': blockingTickets,
 };

@@ -50,7 +50,7 @@ export async function blockersPanel(ctx: OrchestratorContext, query: URLSearchPa
                     <td>${externalLink(row.url, row.identifier)} <span class="muted">${row.title}</span></td>
                     <td>${row.mapping}</td>
                     <td>${badge(row.reason)}</td>
-                    <td class="wrap">${row.detail}</td>
+                    <td class="wrap">${blockingLinks(row.blocking)}${row.detail}</td>
                     <td>${timeCell(row.recordedAt)}</td>
                     <td>${blockerAction(row.reason, row.issueId, row.identifier)}</td>
                   </tr>`,
@@ -64,6 +64,15 @@ export async function blockersPanel(ctx: OrchestratorContext, query: URLSearchPa
     lead: 'Issues that are eligible but were not picked up on the last poll, and why.',
     body,
   };
+}
+
+/** "Waits for ENG-1, ENG-2", each a link to the blocking ticket in its tracker. */
+function blockingLinks(blocking: { identifier: string; url: string }[]): Html | string {
+  if (blocking.length === 0) return '';
+  return html`<span class="blocking"
+      >Waits for
+      ${blocking.map((ticket, index) => html`${index > 0 ? ', ' : ''}${externalLink(ticket.url, ticket.identifier)}`)}</span
+    ><br />`;
 }
 
 /** The operator's way out, where the reason has one. */
