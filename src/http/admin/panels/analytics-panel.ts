@@ -1,10 +1,11 @@
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { analyticsWindow } from '../../api/analytics-routes.ts';
-import { loadAnalytics, type AnalyticsView, type Quantiles } from '../../api/analytics-view.ts';
+import { loadAnalytics, type AnalyticsView } from '../../api/analytics-view.ts';
+import { costPerTeamChart, pullRequestsChart, runsChart, timingChart } from './analytics-charts.ts';
 import type { PanelContent } from '../layout.ts';
 import { barChart } from './bar-chart.ts';
-import { emptyRow, formatDuration, formatUsd, kpiCards, section } from '../render-helpers.ts';
+import { emptyRow, formatUsd, kpiCards, section } from '../render-helpers.ts';
 
 /**
  * Analytics (Work group; issue 16): the figures of `GET /api/analytics` for a window (default the
@@ -55,49 +56,7 @@ export async function analyticsPanel(
         value: view.reviewFixPassesPerMergedPr === null ? '—' : String(view.reviewFixPassesPerMergedPr),
       },
     ])}
-    ${section(
-      'Timing',
-      html`<table>
-        <thead>
-          <tr>
-            <th scope="col">From → to</th>
-            <th scope="col">Median</th>
-            <th scope="col">p90</th>
-            <th scope="col">PRs</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${timingRow('Pickup → pull request', view.pickupToPrSeconds)}
-          ${timingRow('Pull request → merge', view.prToMergeSeconds)}
-        </tbody>
-      </table>`,
-    )}
-    ${section(
-      'Runs by phase and outcome',
-      html`<table>
-        <thead>
-          <tr>
-            <th scope="col">Phase</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Runs</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            view.runs.length === 0
-              ? emptyRow(3, 'No runs in this window.')
-              : view.runs.map(
-                  (run) =>
-                    html`<tr>
-                      <td>${run.phase}</td>
-                      <td>${run.outcome.replaceAll('_', ' ')}</td>
-                      <td>${run.count}</td>
-                    </tr>`,
-                )
-          }
-        </tbody>
-      </table>`,
-    )}
+    ${runsChart(view)} ${pullRequestsChart(view)} ${timingChart(view)} ${costPerTeamChart(view)}
     ${section(
       'Cost per team per week',
       barChart({
@@ -155,16 +114,6 @@ export async function analyticsPanel(
       </table>`,
     )}`;
   return { title: 'Analytics', lead, body };
-}
-
-function timingRow(label: string, value: Quantiles) {
-  const show = (seconds: number | null) => (seconds === null ? '—' : formatDuration(seconds));
-  return html`<tr>
-    <td>${label}</td>
-    <td>${show(value.median)}</td>
-    <td>${show(value.p90)}</td>
-    <td>${value.count}</td>
-  </tr>`;
 }
 
 function form(asked: Record<string, string>) {
