@@ -246,6 +246,7 @@ async function main(): Promise<void> {
     ]),
     pollIntervalMs: config.pollIntervalMs,
     reconcileIntervalMs: config.trackerWebhooks.reconcileIntervalMs,
+    shared: config.postgres !== undefined,
   });
   // Only the leader runs loops; a follower's tick request reaches it by NOTIFY (leadership.ts).
   const leadership = ledger.lead(() => void poller.tickNow().catch(() => undefined));

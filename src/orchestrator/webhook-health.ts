@@ -24,6 +24,12 @@ export interface WebhookHealthOptions {
   configured: ReadonlySet<TicketingProviderName>;
   pollIntervalMs: number;
   reconcileIntervalMs: number;
+  /**
+   * Other replicas take deliveries too (PostgreSQL, docs/decisions/replicas.md): the last Linear
+   * and Jira deliveries are read from the store each time, not only at start-up, so the leader's
+   * poll period follows deliveries a follower took.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -33,16 +39,21 @@ export interface WebhookHealthOptions {
  */
 export async function createWebhookHealth(options: WebhookHealthOptions): Promise<WebhookHealth> {
   const lastDelivery = new Map<TicketingProviderName, Date>();
-  for (const tracker of ['linear', 'jira'] as const) {
-    const at = await lastTrackerDelivery(options.db, tracker);
-    if (at) lastDelivery.set(tracker, at);
-  }
+  const delivered = (tracker: TicketingProviderName, at: Date) => {
+    const previous = lastDelivery.get(tracker);
+    if (!previous || previous < at) lastDelivery.set(tracker, at);
+  };
+  const readStored = async () => {
+    for (const tracker of ['linear', 'jira'] as const) {
+      const at = await lastTrackerDelivery(options.db, tracker);
+      if (at) delivered(tracker, at);
+    }
+  };
+  await readStored();
   return {
-    delivered(tracker, at) {
-      const previous = lastDelivery.get(tracker);
-      if (!previous || previous < at) lastDelivery.set(tracker, at);
-    },
+    delivered,
     async pollMode() {
+      if (options.shared) await readStored();
       const [inUse, waiting] = await Promise.all([
         listTicketingProvidersInUse(options.db),
         anythingWaiting(options.db),

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createWebhookHealth } from '../../src/orchestrator/webhook-health.ts';
 import { upsertBlocker } from '../../src/store/blockers.ts';
 import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
 import { LINEAR_SECRET, startTrackerWebhookBed, type TrackerWebhookBed } from './tracker-webhook-bed.ts';
@@ -155,5 +156,23 @@ describe('POST /api/linear/webhook', () => {
       mode: 'polling',
       reason: 'no Linear webhook delivery in the last 24 h',
     });
+  });
+
+  it('with replicas, the poll period of the leader follows deliveries another replica took', async () => {
+    const leaderHealth = (shared: boolean) =>
+      createWebhookHealth({
+        db: bed.h.ctx.db,
+        clock: bed.h.ctx.clock,
+        configured: new Set(['linear'] as const),
+        pollIntervalMs: 60_000,
+        reconcileIntervalMs: 300_000,
+        shared,
+      });
+    await bed.h.addMapping({ teamKey: 'ENG' });
+    const [shared, alone] = [await leaderHealth(true), await leaderHealth(false)];
+    linear.addIssue({ team: 'ENG' }); // delivered to the bed's app: the other replica
+    await linear.webhooks.settled();
+    expect((await shared.pollMode()).mode).toBe('webhooks');
+    expect((await alone.pollMode()).mode).toBe('polling');
   });
 });
