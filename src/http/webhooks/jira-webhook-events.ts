@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
+import { adfToMarkdown } from '../../ticketing/jira/adf-to-markdown.ts';
 
 /**
  * Which verified Jira deliveries start a tick now. Only the fields read here are validated; the
@@ -15,7 +16,14 @@ const REQUEST_VALUES = [JIRA_STATUS_VALUES.ready, JIRA_STATUS_VALUES.planApprove
 
 const Payload = z.object({
   webhookEvent: z.string(),
-  issue: z.object({ key: z.string() }).optional(),
+  issue: z.object({ id: z.string().optional(), key: z.string() }).optional(),
+  /** `comment_created`: the body is plain text in webhooks (REST v2 shape); ADF is read too. */
+  comment: z
+    .object({
+      body: z.union([z.string(), z.looseObject({ type: z.literal('doc') })]),
+      author: z.object({ displayName: z.string().optional() }).optional(),
+    })
+    .optional(),
   changelog: z
     .object({
       items: z.array(
@@ -29,7 +37,15 @@ const Payload = z.object({
     .nullish(),
 });
 
-export type JiraDecision = { tick: boolean; event: string; reason: string } | { invalid: string };
+export type JiraDecision =
+  | {
+      tick: boolean;
+      event: string;
+      reason: string;
+      /** A new comment: maybe a person's answer to an agent's question (issue 21). */
+      comment?: { issueId: string; body: string; author: string | null };
+    }
+  | { invalid: string };
 
 /**
  * `jira:issue_created` → tick (the marker field may be set at creation). `jira:issue_updated`
@@ -47,6 +63,19 @@ export function decideJiraEvent(payload: unknown): JiraDecision {
   const { webhookEvent: event, issue, changelog } = parsed.data;
   const key = issue?.key ?? '(no issue)';
   if (event === 'jira:issue_created') return { tick: true, event, reason: `${key} created` };
+  if (event === 'comment_created' && parsed.data.comment && issue?.id) {
+    const { body, author } = parsed.data.comment;
+    return {
+      tick: false,
+      event,
+      reason: `a comment on ${key}`,
+      comment: {
+        issueId: issue.id,
+        body: typeof body === 'string' ? body : adfToMarkdown(body),
+        author: author?.displayName ?? null,
+      },
+    };
+  }
   if (event !== 'jira:issue_updated') return { tick: false, event, reason: `${event} is not used` };
   for (const item of changelog?.items ?? []) {
     const to = item.toString?.toLowerCase();

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { answerFromComment } from '../../orchestrator/questions/run-questions.ts';
 import { badRequest } from '../validation.ts';
 import { decideJiraEvent } from './jira-webhook-events.ts';
 import { acceptTrackerDelivery, type TrackerDeliveryDeps } from './tracker-deliveries.ts';
@@ -60,7 +61,10 @@ export function jiraWebhookRoutes(deps: JiraWebhookDeps): Hono {
     }
     const deliveryId =
       c.req.header('x-atlassian-webhook-identifier') ?? createHash('sha256').update(raw).digest('hex');
-    return c.json(await acceptTrackerDelivery(deps, { tracker: 'jira', deliveryId, ...decision }));
+    const { comment, ...delivery } = decision;
+    const answer = await acceptTrackerDelivery(deps, { tracker: 'jira', deliveryId, ...delivery });
+    if (comment && 'accepted' in answer) setImmediate(() => void answerFromComment(deps.ctx, comment));
+    return c.json(answer);
   });
   return app;
 }

@@ -44,6 +44,21 @@ const AgentSessionEvent = z.object({
     .nullish(),
 });
 
+const CommentEvent = z.object({
+  data: z.object({
+    issueId: z.string().nullish(),
+    body: z.string(),
+    user: z.object({ name: z.string() }).nullish(),
+  }),
+});
+
+/** A comment on an issue: maybe a person's answer to an agent's question (issue 21). */
+export interface LinearComment {
+  issueId: string;
+  body: string;
+  author: string | null;
+}
+
 /** An `AgentSessionEvent` (delegation, mention, follow-up prompt, stop) for the agent handler. */
 export interface LinearAgentEvent {
   /** `created` (delegated or mentioned) or `prompted` (a follow-up message or a signal). */
@@ -61,7 +76,8 @@ export interface LinearAgentEvent {
 
 /** What to do with a delivery: tick (with why, for the log and the stored outcome) or not (why not). */
 export type LinearDecision =
-  { tick: boolean; event: string; reason: string; agent?: LinearAgentEvent } | { invalid: string };
+  | { tick: boolean; event: string; reason: string; agent?: LinearAgentEvent; comment?: LinearComment }
+  | { invalid: string };
 
 /**
  * `Issue` create with a request label, `Issue` update that adds one (`updatedFrom.labelIds`
@@ -76,6 +92,7 @@ export function decideLinearEvent(payload: unknown): LinearDecision {
   if (!envelope.success) return { invalid: 'the body lacks type or action' };
   const event = `${envelope.data.type}.${envelope.data.action}`;
   if (envelope.data.type === 'AgentSessionEvent') return decideAgentEvent(payload, event);
+  if (event === 'Comment.create') return decideComment(payload, event);
   if (envelope.data.type !== 'Issue')
     return { tick: false, event, reason: `${event} does not change a ticket` };
   const parsed = IssueEvent.safeParse(payload);
@@ -130,5 +147,25 @@ function decideAgentEvent(payload: unknown, event: string): LinearDecision {
       activityId: agentActivity?.id,
       author: agentActivity?.user?.name,
     },
+  };
+}
+
+/**
+ * A new comment starts no tick; on an issue, it is handed on as a possible answer to a waiting
+ * agent question (src/orchestrator/questions/run-questions.ts decides).
+ */
+function decideComment(payload: unknown, event: string): LinearDecision {
+  const parsed = CommentEvent.safeParse(payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { invalid: `${issue?.path.join('.') ?? '(body)'}: ${issue?.message ?? 'is invalid'}` };
+  }
+  const { issueId, body, user } = parsed.data.data;
+  if (!issueId) return { tick: false, event, reason: 'a comment on something other than an issue' };
+  return {
+    tick: false,
+    event,
+    reason: `a comment on issue ${issueId}`,
+    comment: { issueId, body, author: user?.name ?? null },
   };
 }

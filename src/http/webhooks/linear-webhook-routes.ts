@@ -1,6 +1,7 @@
 import { LINEAR_WEBHOOK_SIGNATURE_HEADER, LinearWebhookClient } from '@linear/sdk/webhooks';
 import { Hono } from 'hono';
 import type { AgentSessions } from '../../orchestrator/linear-agent/agent-sessions.ts';
+import { answerFromComment } from '../../orchestrator/questions/run-questions.ts';
 import { badRequest } from '../validation.ts';
 import { decideLinearEvent } from './linear-webhook-events.ts';
 import { acceptTrackerDelivery, type TrackerDeliveryDeps } from './tracker-deliveries.ts';
@@ -58,10 +59,11 @@ export function linearWebhookRoutes(deps: LinearWebhookDeps): Hono {
         { field: decision.invalid.split(':')[0]!, message: decision.invalid },
       ]);
     }
-    const { agent, ...delivery } = decision;
+    const { agent, comment, ...delivery } = decision;
     const answer = await acceptTrackerDelivery(deps, { tracker: 'linear', deliveryId, ...delivery });
     // After the answer: the first activity is due within Linear's 10 s, well after our 200.
     if (agent && 'accepted' in answer) setImmediate(() => void deps.agent?.handle(agent));
+    if (comment && 'accepted' in answer) setImmediate(() => void answerFromComment(deps.ctx, comment));
     return c.json(answer);
   });
   return app;

@@ -140,14 +140,44 @@ export async function handleAnswerPoll(
 export function replyAfter(comments: TicketComment[], tag: string): TicketComment | undefined {
   const asked = comments.findIndex((comment) => comment.body.includes(`${QUESTION_TAG} ${tag}`));
   if (asked < 0) return undefined;
-  return comments
-    .slice(asked + 1)
-    .find(
-      (comment) =>
-        comment.body.trim() !== '' &&
-        !comment.body.includes(QUESTION_TAG) &&
-        !comment.body.trimStart().startsWith('<!-- ai-implement'),
+  return comments.slice(asked + 1).find((comment) => isPersonReply(comment.body));
+}
+
+/** Not empty, not one of our questions, not a comment with the runner's hidden marker line. */
+export function isPersonReply(body: string): boolean {
+  return (
+    body.trim() !== '' && !body.includes(QUESTION_TAG) && !body.trimStart().startsWith('<!-- ai-implement')
+  );
+}
+
+/**
+ * A comment that arrived by webhook (Linear `Comment` create, Jira `comment_created`): the answer
+ * to the ticket's open question asked in a comment, if one waits and the comment is a person's.
+ * Never throws: the delivery was already answered.
+ */
+export async function answerFromComment(
+  ctx: OrchestratorContext,
+  comment: { issueId: string; body: string; author: string | null },
+): Promise<void> {
+  if (!isPersonReply(comment.body)) return;
+  try {
+    const question = await answerFromPerson(
+      ctx,
+      comment.issueId,
+      { text: comment.body, by: comment.author },
+      { channel: 'comment' },
     );
+    if (question)
+      ctx.logger.info(
+        { issue: question.issue_identifier, questionId: question.id },
+        'question answered by a comment',
+      );
+  } catch (error) {
+    ctx.logger.warn(
+      { issueId: comment.issueId, err: describeError(error) },
+      'comment not taken as an answer',
+    );
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   createFakeJiraData,
   fieldValue,
   findIssue,
+  jiraTimestamp,
   nextId,
   requireIssue,
   setFieldValue,
@@ -83,6 +84,8 @@ export interface FakeJira {
   link(type: 'Blocks' | 'Relates', from: string, to: string): void;
   setField(issue: string, field: string, value: string | null): void;
   setStatus(issue: string, status: string, resolution?: string | null): void;
+  /** A person (default Alice) comments on the issue: stored as ADF, delivered as `comment_created`. */
+  addComment(issue: string, text: string, author?: string): string;
   issue(idOrKey: string): FakeIssue | undefined;
   /** The option value (or text) of a custom field on an issue. */
   fieldValue(issue: string, fieldId: string): string | null;
@@ -293,6 +296,22 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
           toString: name(issue.statusId),
         },
       ]);
+    },
+    addComment(key, text, author = 'Alice') {
+      const issue = requireIssue(data, key);
+      const comment = {
+        id: nextId(data),
+        body: {
+          type: 'doc' as const,
+          version: 1 as const,
+          content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+        },
+        created: jiraTimestamp(new Date()),
+        properties: [],
+      };
+      issue.comments.push(comment as (typeof issue.comments)[number]);
+      webhooks.sendComment(issue, { id: comment.id, text, author, created: comment.created });
+      return comment.id;
     },
     webhooks,
     issue: (idOrKey) => findIssue(data, idOrKey),

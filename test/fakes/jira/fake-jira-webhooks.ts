@@ -28,6 +28,8 @@ export interface ChangelogItem {
 
 export interface JiraWebhookSender extends FakeJiraWebhooks {
   send(event: 'jira:issue_created' | 'jira:issue_updated', issue: FakeIssue, items?: ChangelogItem[]): void;
+  /** `comment_created` (a person's comment; the body as the webhook carries it, plain text). */
+  sendComment(issue: FakeIssue, comment: { id: string; text: string; author: string; created: string }): void;
 }
 
 export function createJiraWebhookSender(siteUrl: string): JiraWebhookSender {
@@ -41,47 +43,65 @@ export function createJiraWebhookSender(siteUrl: string): JiraWebhookSender {
     },
     settled: () => queue,
     send(event, issue, items = []) {
-      if (!target) return;
-      const { url, secret } = target;
-      const body = JSON.stringify({
-        timestamp: Date.now(),
-        webhookEvent: event,
+      post(event, issue, {
         issue_event_type_name: event === 'jira:issue_created' ? 'issue_created' : 'issue_generic',
-        user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Alice' },
-        issue: {
-          id: issue.id,
-          self: `${siteUrl}/rest/api/3/issue/${issue.id}`,
-          key: issue.key,
-          fields: { summary: issue.summary, project: { key: issue.projectKey } },
-        },
         ...(items.length > 0 ? { changelog: { id: String(Date.now()), items } } : {}),
       });
-      const delivery: (typeof deliveries)[number] = { event, issueKey: issue.key };
-      deliveries.push(delivery);
-      const headers = {
-        'Content-Type': 'application/json; charset=utf-8',
-        'X-Atlassian-Webhook-Identifier': randomUUID(),
-        'X-Hub-Signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
-      };
-      queue = queue.then(
-        () =>
-          new Promise<void>((resolve) => {
-            const request = http.request(url, { method: 'POST', headers, agent: false }, (response) => {
-              const chunks: Buffer[] = [];
-              response.on('data', (chunk: Buffer) => chunks.push(chunk));
-              response.on('end', () => {
-                delivery.status = response.statusCode ?? 0;
-                delivery.response = Buffer.concat(chunks).toString('utf8');
-                resolve();
-              });
-            });
-            request.on('error', () => {
-              delivery.status = 0;
-              resolve();
-            });
-            request.end(body);
-          }),
-      );
+    },
+    sendComment(issue, comment) {
+      post('comment_created', issue, {
+        comment: {
+          id: comment.id,
+          self: `${siteUrl}/rest/api/2/issue/${issue.id}/comment/${comment.id}`,
+          author: { accountId: '5b10ac8d82e05b22cc7d4ef6', displayName: comment.author },
+          body: comment.text,
+          created: comment.created,
+          updated: comment.created,
+        },
+      });
     },
   };
+
+  function post(event: string, issue: FakeIssue, extra: Record<string, unknown>) {
+    if (!target) return;
+    const { url, secret } = target;
+    const body = JSON.stringify({
+      timestamp: Date.now(),
+      webhookEvent: event,
+      user: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Alice' },
+      issue: {
+        id: issue.id,
+        self: `${siteUrl}/rest/api/3/issue/${issue.id}`,
+        key: issue.key,
+        fields: { summary: issue.summary, project: { key: issue.projectKey } },
+      },
+      ...extra,
+    });
+    const delivery: (typeof deliveries)[number] = { event, issueKey: issue.key };
+    deliveries.push(delivery);
+    const headers = {
+      'Content-Type': 'application/json; charset=utf-8',
+      'X-Atlassian-Webhook-Identifier': randomUUID(),
+      'X-Hub-Signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    };
+    queue = queue.then(
+      () =>
+        new Promise<void>((resolve) => {
+          const request = http.request(url, { method: 'POST', headers, agent: false }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => {
+              delivery.status = response.statusCode ?? 0;
+              delivery.response = Buffer.concat(chunks).toString('utf8');
+              resolve();
+            });
+          });
+          request.on('error', () => {
+            delivery.status = 0;
+            resolve();
+          });
+          request.end(body);
+        }),
+    );
+  }
 }

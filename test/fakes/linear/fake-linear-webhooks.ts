@@ -55,7 +55,8 @@ export interface WebhookTarget {
   resourceTypes?: EventType[];
 }
 
-type EventType = 'Issue' | 'IssueLabel' | 'AgentSessionEvent';
+/** `Comment` only when the target asks for it (`resourceTypes`), as a Linear webhook subscribes to it. */
+type EventType = 'Issue' | 'IssueLabel' | 'AgentSessionEvent' | 'Comment';
 
 export interface SentDelivery {
   deliveryId: string;
@@ -83,6 +84,7 @@ interface Event {
 export interface WorkspaceSnapshot {
   issues: Map<string, WorkspaceIssue>;
   labelIds: Set<string>;
+  commentIds: Set<string>;
 }
 
 export interface WebhookSender extends FakeLinearWebhooks {
@@ -140,7 +142,7 @@ export function createWebhookSender(
       webhookId,
       webhookTimestamp: Date.now(),
     };
-    const dataType = type === 'Issue' ? 'IssueWebhookPayload' : 'IssueLabelWebhookPayload';
+    const dataType = `${type}WebhookPayload`;
     const errors = [
       ...webhookShapeErrors(schema, 'EntityWebhookPayload', { ...envelope, actor: undefined }),
       ...webhookShapeErrors(schema, 'UserActorWebhookPayload', envelope.actor),
@@ -204,7 +206,7 @@ export function createWebhookSender(
   }
 
   function emit(
-    type: 'Issue' | 'IssueLabel',
+    type: 'Issue' | 'IssueLabel' | 'Comment',
     action: string,
     data: Record<string, unknown>,
     updatedFrom?: Record<string, unknown>,
@@ -349,6 +351,7 @@ export function createWebhookSender(
           workspace.issues.map((issue) => [issue.id, { ...issue, labelIds: [...issue.labelIds] }]),
         ),
         labelIds: new Set(workspace.labels.map((label) => label.id)),
+        commentIds: new Set(workspace.comments.map((comment) => comment.id)),
       };
     },
     emitChanges(before) {
@@ -370,6 +373,25 @@ export function createWebhookSender(
         emit('Issue', 'update', issueWebhookData(workspace, issue), {
           ...updatedFrom,
           updatedAt: old.updatedAt,
+        });
+      }
+      for (const comment of workspace.comments) {
+        if (before.commentIds.has(comment.id)) continue;
+        const author = comment.author ? { ...actor, ...comment.author } : actor;
+        emit('Comment', 'create', {
+          id: comment.id,
+          body: comment.body,
+          createdAt: comment.createdAt,
+          updatedAt: comment.createdAt,
+          issueId: comment.issueId,
+          reactionData: {},
+          userId: author.id,
+          user: {
+            id: author.id,
+            name: author.name,
+            email: author.email,
+            url: `https://linear.app/${workspace.urlKey}/profiles/${author.id}`,
+          },
         });
       }
     },
