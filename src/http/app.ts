@@ -193,7 +193,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.route('/', overviewRoutes(ctx));
     app.route('/', statusRoutes(deps.statusChecks));
     app.route('/', templateRoutes(ctx, deps.templateSync));
-    app.route('/', adminRoutes({ ctx, auth, guard, platform: deps.platform }));
+    app.route('/', adminRoutes({ ctx, auth, guard, platform: deps.platform, catalog }));
   }
 
   app.notFound((c) =>

@@ -7,6 +7,7 @@ import type { AdminEnv } from './admin-env.ts';
 import { assetRoutes } from './assets.ts';
 import { setPageHeaders } from './layout.ts';
 import { panelRoutes } from './panel-routes.ts';
+import type { Catalog } from '../../pipeline/catalog.ts';
 import {
   clearSessionCookie,
   csrfTokenFor,
@@ -24,6 +25,8 @@ export interface AdminDeps {
   guard: SignInGuard;
   /** Runner mode, settings and secrets for the Platform panels and their forms. */
   platform?: Platform | undefined;
+  /** The pipelines and custom/ (Pipelines & steps, Customizations panels). */
+  catalog: () => Promise<Catalog>;
 }
 
 /** Paths under /admin reachable without a session. */
@@ -115,7 +118,7 @@ export function adminRoutes(deps: AdminDeps): Hono<AdminEnv> {
     return c.redirect('/admin/sign-in?signed-out=1', 303);
   });
 
-  app.route('/', panelRoutes(deps.ctx, deps.platform));
+  app.route('/', panelRoutes(deps.ctx, deps.catalog, deps.platform));
   return app;
 }
 

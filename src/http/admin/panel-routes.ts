@@ -6,7 +6,9 @@ import type { AdminEnv } from './admin-env.ts';
 import { apiReferencePanel } from './panels/api-reference-panel.ts';
 import { analyticsPanel } from './panels/analytics-panel.ts';
 import { blockersPanel } from './panels/blockers-panel.ts';
-import { auditLogPanel, customizationsPanel, pipelinesStepsPanel } from './panels/developer-panels.ts';
+import { auditLogPanel } from './panels/developer-panels.ts';
+import { customizationsPanel, pipelinesStepsPanel } from './panels/pipeline-panels.ts';
+import type { Catalog } from '../../pipeline/catalog.ts';
 import { issuesPanel } from './panels/issues-panel.ts';
 import { jobDetailPanel, jobsPanel } from './panels/jobs-panel.ts';
 import { modelsPanel } from './panels/models-panel.ts';
@@ -25,8 +27,8 @@ import { pullsPanel } from './panels/pulls-panel.ts';
 function panels(
   ctx: OrchestratorContext,
   platform: Platform | undefined,
+  catalog: () => Promise<Catalog>,
 ): Record<string, (query: URLSearchParams, csrf: string) => Promise<PanelContent>> {
-  const sync = (content: PanelContent) => async () => content;
   return {
     overview: () => overviewPanel(ctx),
     issues: (query) => issuesPanel(ctx, query),
@@ -35,7 +37,7 @@ function panels(
     blockers: (query) => blockersPanel(ctx, query),
     analytics: (query) => analyticsPanel(ctx, query),
     projects: (query) => projectsPanel(ctx, query.get('saved') ?? undefined),
-    'pipelines-steps': sync(pipelinesStepsPanel()),
+    'pipelines-steps': async () => pipelinesStepsPanel(await catalog()),
     models: () => modelsPanel(ctx),
     runners: (query, csrf) => runnersPanel(ctx, query, csrf, platform),
     sessions: (query, csrf) => sessionsPanel(platform, query, csrf),
@@ -43,7 +45,7 @@ function panels(
     secrets: (query, csrf) => secretsPanel(ctx, platform, csrf, query),
     settings: (query, csrf) => settingsPanel(platform, csrf, query),
     'audit-log': (query) => auditLogPanel(ctx, query),
-    customizations: sync(customizationsPanel()),
+    customizations: async () => customizationsPanel(await catalog()),
     'api-reference': async () => apiReferencePanel(),
   };
 }
@@ -52,9 +54,13 @@ function panels(
  * The signed-in pages (the session check runs before these, in admin-routes.ts): every sidebar
  * panel, one job's steps, and the New/Edit project stepper.
  */
-export function panelRoutes(ctx: OrchestratorContext, platform?: Platform): Hono<AdminEnv> {
+export function panelRoutes(
+  ctx: OrchestratorContext,
+  catalog: () => Promise<Catalog>,
+  platform?: Platform,
+): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
-  const byPath = panels(ctx, platform);
+  const byPath = panels(ctx, platform, catalog);
   if (platform) app.route('/', platformFormRoutes(ctx, platform));
   const page = (c: Context<AdminEnv>, content: PanelContent, active: string) =>
     renderPage({ ...content, active, csrf: c.get('session').csrf, tenant: ctx.tenant });

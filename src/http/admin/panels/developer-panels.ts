@@ -3,7 +3,7 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadDedupWindow } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
 import { cursorPager, panelPage } from '../pager.ts';
-import { apiButton, emptyRow, notAvailable, timeCell } from '../render-helpers.ts';
+import { apiButton, emptyRow, timeCell } from '../render-helpers.ts';
 
 /**
  * Audit log (seed 002, Developer): the dedup window — issues dispatched in the last 24 hours,
@@ -61,26 +61,4 @@ export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchPa
       Richer audit content (who changed what) is planned; today this panel is the dedup window.
     </p>`;
   return { title: 'Audit log', lead: 'The dispatch-deduplication ledger for the last 24 hours.', body };
-}
-
-export function customizationsPanel(): PanelContent {
-  return {
-    title: 'Customizations',
-    lead: 'Files under custom/ that override or add to the built-in pipeline, steps and providers.',
-    body: notAvailable(
-      'the list of custom/ overrides with their category, status and upstream counterpart (GET /api/customizations)',
-      'the runner pipeline and its custom/ overrides',
-    ),
-  };
-}
-
-export function pipelinesStepsPanel(): PanelContent {
-  return {
-    title: 'Pipelines & steps',
-    lead: 'The pipeline definitions and the step modules they run, with override status.',
-    body: notAvailable(
-      'the pipeline YAML (src/pipeline/*.yml, custom/pipelines/*.yml) and step modules (GET /api/pipelines-steps)',
-      'the runner pipeline',
-    ),
-  };
 }
