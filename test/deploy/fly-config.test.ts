@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvSchema } from '../../src/config/config-schema.ts';
+import { SECRET_ENV_NAMES } from '../../src/config/env-variables.ts';
 import { flyConfigProblems, parseToml } from '../../scripts/deploy/fly-config.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -74,5 +75,13 @@ describe('the orchestrator’s fly.toml', () => {
     expect(problems('env.LINEAR_API_KEY', 'lin_api_x')).toContain('env.LINEAR_API_KEY: is a secret');
     expect(problems('env.POLL_INTERVAL', '60000')).toContain('env.POLL_INTERVAL: is not a variable');
     expect(problems('env.RUNNER_MODE', 'sometimes')).toContain('env.RUNNER_MODE: must be one of');
+  });
+});
+
+describe('docs/deploy.md', () => {
+  it('tells where every secret of the orchestrator goes', () => {
+    const doc = readFileSync(path.join(ROOT, 'docs/deploy.md'), 'utf8');
+    const secrets = doc.slice(doc.indexOf('| Secrets (`fly secrets set`)'), doc.indexOf('## 5.'));
+    for (const name of SECRET_ENV_NAMES) expect(secrets, name).toContain(`\`${name}\``);
   });
 });

@@ -120,7 +120,7 @@ describe('the deploy workflow', () => {
     const deploy = await runStep(step(job('deploy'), 'deploy'), contexts, { cwd: dir, extraEnv });
     expect(deploy.code).toBe(0);
     expect(readFileSync(path.join(dir, 'flyctl-args'), 'utf8').trim()).toBe(
-      `deploy --config fly.${slug}.toml --remote-only`,
+      `deploy --config fly.${slug}.toml --remote-only --ha=false`,
     );
     expect(existsSync(path.join(dir, 'flyctl-token'))).toBe(true);
   });
