@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { expectDocumentedResponse } from '../support/openapi-responses.ts';
 
 const CODE = 'correct-horse-battery';
 let h: Harness;
@@ -14,11 +15,18 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-function call(method: string, path: string, options: { token?: string; body?: unknown; raw?: string } = {}) {
+/** Every answer is also checked against the OpenAPI description (issue 16). */
+async function call(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string } = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const body = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-  return app.request(path, { method, headers, body });
+  const response = await app.request(path, { method, headers, body });
+  await expectDocumentedResponse(method, path, response);
+  return response;
 }
 
 async function signIn(): Promise<string> {

@@ -4,6 +4,7 @@ import { handleRunResult } from '../../src/orchestrator/run-results.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { closePullRequest } from '../../src/store/pull-requests.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { expectDocumentedResponse } from '../support/openapi-responses.ts';
 
 /** `GET /api/analytics` and the Analytics panel (issue 16) on seeded data. */
 
@@ -28,7 +29,9 @@ afterEach(() => h.close());
 const minutes = (n: number) => n * 60_000;
 
 async function get(path: string) {
-  return app.request(path, { headers: { authorization: `Bearer ${token}` } });
+  const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
+  await expectDocumentedResponse('GET', path, response);
+  return response;
 }
 
 /** Three tickets: two PRs (one merged after an hour, one closed unmerged), one failed run. */

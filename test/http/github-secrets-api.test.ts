@@ -8,6 +8,7 @@ import { createPlatform } from '../../src/orchestrator/platform/platform.ts';
 import { createFakeGitHub, type FakeGitHub } from '../fakes/github/fake-github-server.ts';
 import { APP_ID, APP_KEYS, silentLog } from '../github/github-test-setup.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { expectDocumentedResponse } from '../support/openapi-responses.ts';
 
 /**
  * `POST /api/mappings/:teamKey/github-secrets` against the fake GitHub: the value is sealed to
@@ -77,6 +78,7 @@ async function post(path: string, body: unknown) {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
+  await expectDocumentedResponse('POST', path, response);
   const text = await response.text();
   return { status: response.status, text, json: JSON.parse(text) as Record<string, unknown> };
 }

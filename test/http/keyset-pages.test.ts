@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { expectDocumentedResponse } from '../support/openapi-responses.ts';
 
 /** Keyset pages of the list endpoints: every row once, in order, whatever the page size. */
 const CODE = 'correct-horse-battery';
@@ -23,6 +24,7 @@ afterEach(() => h.close());
 
 async function get<T>(path: string): Promise<{ status: number; body: T }> {
   const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } });
+  await expectDocumentedResponse('GET', path, response);
   return { status: response.status, body: (await response.json()) as T };
 }
 

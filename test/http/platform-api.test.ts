@@ -7,6 +7,7 @@ import { createHttpApp } from '../../src/http/app.ts';
 import { createPlatform, type PlatformOptions } from '../../src/orchestrator/platform/platform.ts';
 import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { expectDocumentedResponse } from '../support/openapi-responses.ts';
 
 const CODE = 'correct-horse-battery';
 const APP = 'ai-sessions';
@@ -52,6 +53,8 @@ async function call(method: string, path: string, body?: unknown) {
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // Every answer also fits the OpenAPI description (issue 16).
+  await expectDocumentedResponse(method, path, response);
   const text = await response.text();
   return { status: response.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }

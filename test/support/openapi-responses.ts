@@ -41,3 +41,39 @@ export function expectDocumentedAnswer(
     `${method} ${path} ${status} answered outside its schema (describe the change in src/http/api/openapi/response-schemas.ts)`,
   ).toEqual([]);
 }
+
+/** The described path template a concrete path falls under (literal segments win), if any. */
+function templateOf(method: string, path: string): string | undefined {
+  const paths = (openApiDocument().paths ?? {}) as Record<string, Record<string, unknown>>;
+  const matches = Object.keys(paths).filter(
+    (template) =>
+      paths[template]![method.toLowerCase()] !== undefined &&
+      new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+  );
+  return matches.sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0))[0];
+}
+
+/**
+ * Checks a response an API test received against the description, whatever the route: the
+ * concrete path (`/api/mappings/ENG`, query allowed) is matched to its template, and a JSON
+ * body must fit the schema of its status. A path the description lacks fails; non-JSON
+ * answers (CSV, redirects) are left to the test. The response is cloned, so the caller can
+ * still read it.
+ */
+export async function expectDocumentedResponse(
+  method: string,
+  url: string,
+  response: Response,
+): Promise<void> {
+  const path = new URL(url, 'http://localhost').pathname;
+  if (!path.startsWith('/api/')) return;
+  const template = templateOf(method, path);
+  expect(template, `${method} ${path} is not described (src/http/api/openapi/*-paths.ts)`).toBeDefined();
+  if (!response.headers.get('content-type')?.startsWith('application/json')) return;
+  expectDocumentedAnswer(
+    method,
+    template!.replace(/\{([^}]+)\}/g, ':$1'),
+    response.status,
+    await response.clone().json(),
+  );
+}

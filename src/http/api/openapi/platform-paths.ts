@@ -24,7 +24,7 @@ function secretRoutes(base: string, scope: string): RouteDescription[] {
       tag: 'Secrets',
       summary: `List the ${scope} secrets (names only)`,
       ok: { 200: { description: 'Names and when set', schema: z.object({ secrets: z.array(SecretEntry) }) } },
-      errors: FLY_ERRORS,
+      errors: { 404: 'unknown mapping', ...FLY_ERRORS },
     },
     {
       method: 'post',

@@ -140,6 +140,9 @@ export const BlockersPage = z
             description: 'paused, breaker, dependency, in_flight, dedup, capacity, budget or review_capacity',
           }),
           detail: z.string(),
+          blocking: z
+            .array(z.looseObject({ identifier: z.string(), url: z.string() }))
+            .meta({ description: 'The open tickets a `dependency` blocker waits for' }),
           recordedAt: iso,
         })
         .strict(),
