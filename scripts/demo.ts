@@ -128,6 +128,8 @@ async function startOrchestrator(world: DemoWorld, tempRoot: string, port: numbe
     LINEAR_API_URL: world.linear.url,
     ADMIN_ACCESS_CODE: ACCESS_CODE,
     POLL_INTERVAL_MS: '2000',
+    // The demo repository has no CI: its PR has no checks to wait for (docs/decisions/ci-fix.md).
+    CI_CHECKS_GRACE_MS: '0',
     RUNNER_MODE: 'local',
     // The runner as a child process: the demo needs no Docker Engine (test/docker/ runs containers).
     LOCAL_RUNNER_BACKEND: 'process',

@@ -201,6 +201,7 @@ async function main(): Promise<void> {
       ...DEFAULT_POLICY,
       lostDispatchGraceMs: Math.min(30_000, Math.max(2_000, config.pollIntervalMs)),
       globalMonthlyBudgetUsd: config.globalMonthlyBudgetUsd,
+      ciChecksGraceMs: config.ciChecksGraceMs,
     },
     ...(metrics ? { metrics } : {}),
     dispatchLock: ledger.dispatchLock,

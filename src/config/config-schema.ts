@@ -193,6 +193,7 @@ export const EnvSchema = z.object({
   // An HTTP header name (RFC 9110 token characters that proxies use), e.g. Fly-Client-IP.
   TRUST_PROXY_HEADER: pattern(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name such as Fly-Client-IP'),
   RETENTION_DAYS: integer({ min: 1, default: 90 }),
+  CI_CHECKS_GRACE_MS: integer({ min: 0, default: 120_000 }),
   LINEAR_WEBHOOK_SECRET: optionalText,
   JIRA_WEBHOOK_SECRET: optionalText,
   LINEAR_OAUTH_CLIENT_ID: optionalText,

@@ -61,6 +61,8 @@ export const ENV_HELP = {
   CLAUDE_CODE_OAUTH_TOKEN: 'a Claude Code OAuth token from `claude setup-token`',
   TRUST_PROXY_HEADER:
     'the header your proxy sets to the client address, e.g. Fly-Client-IP on Fly.io; unset when clients connect directly',
+  CI_CHECKS_GRACE_MS:
+    'milliseconds after a push within which a PR head with no checks is still waited for before its ticket shows Ready for Review (default 120000)',
   RETENTION_DAYS:
     'days to keep finished dispatches, run steps, dedup rows and webhook deliveries (default 90)',
   LINEAR_WEBHOOK_SECRET:

@@ -112,6 +112,7 @@ function buildConfig(fields: EnvFields, raw: RawEnv, warnings: string[]): Config
     claude: { anthropicApiKey: fields.ANTHROPIC_API_KEY, oauthToken: fields.CLAUDE_CODE_OAUTH_TOKEN },
     http: { trustProxyHeader: fields.TRUST_PROXY_HEADER },
     retentionDays: fields.RETENTION_DAYS,
+    ciChecksGraceMs: fields.CI_CHECKS_GRACE_MS,
     globalMonthlyBudgetUsd: fields.GLOBAL_MONTHLY_BUDGET_USD,
     metricsToken: fields.METRICS_TOKEN,
     trackerWebhooks: {

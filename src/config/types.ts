@@ -128,6 +128,11 @@ export interface Config {
   /** RETENTION_DAYS (CONTRACTS.md §10, default 90): finished history older than this is pruned. */
   readonly retentionDays: number;
   /**
+   * CI_CHECKS_GRACE_MS (default 120 000): how long after a push a PR head without checks is still
+   * waited for, as GitHub registers a push's check suites a few seconds after it (issue 17).
+   */
+  readonly ciChecksGraceMs: number;
+  /**
    * GLOBAL_MONTHLY_BUDGET_USD (CONTRACTS.md §10): dollars all runs together may spend per UTC
    * calendar month; the gate holds new runs with a `budget` blocker once spent. Unset: none.
    */

@@ -53,9 +53,10 @@ export type MarkerTarget =
 /**
  * The marker a ticket should carry given its latest run (CONTRACTS.md §2, §10):
  * in flight → `AI-Planning` / `AI-Working` / `CI Fixing` (ci-fix); planning succeeded →
- * `Plan-Complete`; any other phase succeeded → `Ready for Review` (`CI Fixing` while the PR's
- * checks fail or a ci-fix push is not green yet, `AI-Failed` once the ci-fix budget is spent),
- * or `AI-Working` cleared when no PR was needed; failed (result,
+ * `Plan-Complete`; any other phase succeeded → `Ready for Review` once the PR's checks passed or
+ * the head has none (`AI-Working` while they run, `CI Fixing` while they fail or a ci-fix push is
+ * not green yet, `AI-Failed` once the ci-fix budget is spent), or `AI-Working` cleared when no PR
+ * was needed; failed (result,
  * deadline or a final refusal) → `AI-Planning-Failed` / `AI-Failed`. A run closed because its
  * ticket went done or cancelled enforces nothing. A refusal the next attempt retries (a rate
  * limit) puts back the marker the ask came from — `AI-Implement` for a pickup, `Plan-Complete`
@@ -93,18 +94,22 @@ export function expectedMarker(run: RunForMarker): MarkerTarget {
   }
   if (run.phase === 'planning') return { kind: 'set', marker: 'planComplete', moveToStarted: false };
   if (run.phase === 'implementation' && !run.hasPullRequest) return { kind: 'clear', marker: 'working' };
-  return { kind: 'set', marker: checksHoldReview(run) ? 'ciFixing' : 'readyForReview', moveToStarted: false };
+  return { kind: 'set', marker: markerForChecks(run), moveToStarted: false };
 }
 
 /**
- * Whether a PR's checks keep its ticket at `CI Fixing` rather than `Ready for Review`: they
+ * The marker of a succeeded run's PR by its head's checks (issue 17): `CI Fixing` while they
  * failed and a re-run or a ci-fix run is on its way, or a ci-fix run pushed and the checks of its
- * push have not passed yet. Unknown checks (none reported yet, or a repository without checks)
- * never hold the ticket back: nothing says they will ever come (docs/decisions/ci-fix.md).
+ * push have not passed yet; `AI-Working` while they run (or have not been looked at yet — the
+ * head may have none: `none` comes once a grace after the push saw nothing,
+ * docs/decisions/ci-fix.md); `Ready for Review` once they passed or the head has none. No open
+ * PR known (`null`) holds nothing back.
  */
-function checksHoldReview(run: RunForMarker): boolean {
-  if (run.checks === 'failing') return true;
-  return run.phase === 'ci-fix' && run.checks !== 'passed' && run.checks !== 'none';
+function markerForChecks(run: RunForMarker): Marker {
+  if (run.checks === 'failing') return 'ciFixing';
+  if (run.phase === 'ci-fix')
+    return run.checks === 'passed' || run.checks === 'none' ? 'readyForReview' : 'ciFixing';
+  return run.checks === 'pending' ? 'working' : 'readyForReview';
 }
 
 /**

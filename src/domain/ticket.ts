@@ -36,11 +36,18 @@ export interface TicketCandidate extends TicketSummary {
   createdAt: string;
   /** Lifecycle markers currently on the ticket. */
   markers: Marker[];
+  /**
+   * The issues that block it, when the provider reads them with the candidates (Linear: the
+   * blocked candidates' relations come with the candidate pages), so the gate's dependency rule
+   * is exact before details are read; undefined when stage one did not read them.
+   */
+  dependencies?: TicketDependency[];
 }
 
 /** A ticket as the orchestrator reasons about it, whatever tracker it came from: candidate plus details. */
 export interface Ticket extends TicketCandidate {
   description: string;
+  /** Complete: every page of relations is read. */
   dependencies: TicketDependency[];
   parent: TicketSummary | undefined;
   siblings: TicketSummary[];

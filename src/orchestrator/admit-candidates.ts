@@ -27,13 +27,15 @@ export interface Admission {
 /**
  * The second half of the two-stage fetch (docs/decisions/tick-at-scale.md). Every draft meets
  * the one gate (`checkAdmission`) in dispatch order against the tick's admission state, first
- * without dependencies, as the candidate query does not read them: paused, breaker, in flight,
- * open PR, dedup and capacity refuse there, and the refused ticket's details are never read.
+ * with the dependencies stage one read (Linear reads the blocked candidates' relations with the
+ * pages; others none): paused, breaker, in flight, open PR, dedup, dependency and capacity
+ * refuse there, and the refused ticket's details are never read.
  * A draft that passes holds a slot of its bucket; the details of every held draft are then read
  * in one batched `getTickets` per provider, and the gate is asked again with the dependencies.
  * A ticket with an unresolved blocker (or closed, or unmarked since stage one) gives its slot
  * back, and the drafts refused for capacity get another round; so the dependency check stays
- * exact, and the usual tick needs one detail request.
+ * exact, and the usual tick needs one detail request (a second round only when details found a
+ * blocker stage one could not know of).
  */
 export async function admitCandidates(
   ctx: OrchestratorContext,
@@ -46,7 +48,7 @@ export async function admitCandidates(
     const held: RequestDraft[] = [];
     const full: { request: RequestDraft; refusal: Refusal }[] = [];
     for (const draft of waiting) {
-      const refusal = checkAdmission(admissionRequestFor(draft, []), state);
+      const refusal = checkAdmission(admissionRequestFor(draft, knownDependencies(draft)), state);
       if (!refusal) {
         hold(state, draft, 1);
         held.push(draft);
@@ -91,6 +93,14 @@ export async function admitCandidates(
   return admission;
 }
 
+/**
+ * The dependencies the gate can check before details: a pickup's, when stage one read them
+ * (Linear); none otherwise — they are checked once the details are read.
+ */
+function knownDependencies(draft: RequestDraft): Ticket['dependencies'] {
+  return draft.kind === 'pickup' ? (draft.ticket.dependencies ?? []) : [];
+}
+
 /** Takes (`1`) or gives back (`-1`) a slot of the draft's bucket in the tick's state. */
 function hold(state: TickAdmissionState, draft: RequestDraft, delta: 1 | -1): void {
   const bucket = capacityBucket(draft.mapping, draft.ticket.teamKey);
@@ -105,7 +115,7 @@ function stillWanted(draft: RequestDraft, ticket: Ticket): boolean {
 
 /**
  * The full tickets of the held drafts: drafts that already carry one pass as they are; the
- * others are read with one `getTickets` per provider. A provider whose read fails is recorded in
+ * others are read with one `getTicketDetails` (or `getTickets`) per provider. A provider whose read fails is recorded in
  * `admission.detailFailures`, and its drafts are left out.
  */
 async function readDetails(
@@ -114,16 +124,19 @@ async function readDetails(
   admission: Admission,
 ): Promise<Map<string, Ticket>> {
   const tickets = new Map<string, Ticket>();
-  const wanted = new Map<TicketingProviderName, string[]>();
+  const wanted = new Map<TicketingProviderName, TicketCandidate[]>();
   for (const draft of held) {
     if (hasDetails(draft.ticket)) tickets.set(draft.ticket.id, draft.ticket);
-    else wanted.set(draft.ticket.provider, [...(wanted.get(draft.ticket.provider) ?? []), draft.ticket.id]);
+    else wanted.set(draft.ticket.provider, [...(wanted.get(draft.ticket.provider) ?? []), draft.ticket]);
   }
-  for (const [name, ids] of wanted) {
+  for (const [name, candidates] of wanted) {
     const provider = ctx.ticketing.get(name);
     try {
       if (!provider) throw new Error(`${name} is not configured`);
-      for (const [id, ticket] of await provider.getTickets(ids)) tickets.set(id, ticket);
+      const read = provider.getTicketDetails
+        ? await provider.getTicketDetails(candidates)
+        : await provider.getTickets(candidates.map((candidate) => candidate.id));
+      for (const [id, ticket] of read) tickets.set(id, ticket);
     } catch (error) {
       admission.detailFailures.push({ provider: name, error: describeError(error) });
       ctx.logger.error(
@@ -136,5 +149,5 @@ async function readDetails(
 }
 
 function hasDetails(ticket: TicketCandidate | Ticket): ticket is Ticket {
-  return 'dependencies' in ticket;
+  return 'description' in ticket;
 }

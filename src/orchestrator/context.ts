@@ -38,6 +38,8 @@ export interface OrchestratorPolicy {
   maxDispatchAttempts: number;
   /** GLOBAL_MONTHLY_BUDGET_USD: dollars all runs may spend per UTC month; undefined: no global budget. */
   globalMonthlyBudgetUsd?: number;
+  /** CI_CHECKS_GRACE_MS: how long after a push a PR head without checks is still waited for. */
+  ciChecksGraceMs: number;
 }
 
 export const DEFAULT_POLICY: OrchestratorPolicy = {
@@ -47,6 +49,7 @@ export const DEFAULT_POLICY: OrchestratorPolicy = {
   logLimit: 500,
   lostDispatchGraceMs: 30_000,
   maxDispatchAttempts: 3,
+  ciChecksGraceMs: 120_000,
 };
 
 /**
@@ -112,10 +115,14 @@ export interface OrchestratorContext {
  *   queues what comes next;
  * - `afterRunStopped`: a run's session was destroyed (operator or reaper) before it reported: what
  *   it had taken from its PR waits again for the next pass (docs/decisions/fly-machines.md);
+ * - `readsChecks`: the loop looks at a PR head's checks, so a PR waits for them before its ticket
+ *   shows `Ready for Review`;
  * - `openPullRequestFor`: a ticket was marked for a run while its PR is still open; the poll then
  *   asks for a gap-fill run on that PR instead of implementing afresh (undefined: no open PR).
  */
 export interface FollowUpHooks {
+  /** The loop reads PR checks (it has a GitHub client): a run's push awaits them (issue 17). */
+  readsChecks: boolean;
   afterRun(
     row: DispatchRow,
     outcome: { ok: true; result: RunResult } | { ok: false; error: string },

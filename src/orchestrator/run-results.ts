@@ -9,7 +9,8 @@ import { markOutcomeApplied } from '../store/dispatch-convergence.ts';
 import { recordRunFailure, recordRunSuccess } from '../store/failure-breakers.ts';
 import { getMapping } from '../store/mappings.ts';
 import { approvePlan } from '../store/plan-approvals.ts';
-import { upsertPullRequest } from '../store/pull-requests.ts';
+import { awaitChecks } from '../store/pull-request-checks.ts';
+import { parsePullRequestKey, upsertPullRequest } from '../store/pull-requests.ts';
 import { insertRunStep } from '../store/run-steps.ts';
 import type { OrchestratorContext } from './context.ts';
 import { syncMarker } from './convergence/marker-sync.ts';
@@ -206,7 +207,10 @@ async function applyLifecycle(
       last_dispatch_at: row.dispatched_at ?? row.created_at,
     });
   }
-  // `Ready for Review`, or `AI-Working` cleared when the run needed no PR (src/domain/convergence.ts).
+  const pushedTo = pullRequestOfRun(row, prNumber);
+  if (pushedTo && ctx.followUps?.readsChecks) await awaitChecks(ctx.db, pushedTo.repo, pushedTo.number, now);
+  // `Ready for Review` once the checks passed (`AI-Working` until then), or `AI-Working` cleared
+  // when the run needed no PR (src/domain/convergence.ts).
   await syncMarker(ctx, row.issue_id);
   await ctx.notifier.notify({
     type: 'run_finished',
@@ -214,6 +218,15 @@ async function applyLifecycle(
     result: { status: 'success', prUrl: result.prUrl },
     ...costOf(row),
   });
+}
+
+/** The PR a succeeded run opened (implementation) or pushed to (a follow-up's `pull_request_key`). */
+function pullRequestOfRun(
+  row: DispatchRow,
+  openedNumber: number | undefined,
+): { repo: string; number: number } | undefined {
+  if (row.pull_request_key) return parsePullRequestKey(row.pull_request_key);
+  return openedNumber === undefined ? undefined : { repo: row.repo, number: openedNumber };
 }
 
 /** Auto-approval dispatches implementation now; otherwise the job waits for a person. */

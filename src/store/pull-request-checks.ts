@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ChecksState } from '../domain/ci-checks.ts';
 import type { DispatchRow } from './dispatches.ts';
+import { parsePullRequestKey } from './pull-requests.ts';
 import type { Database } from './schema.ts';
 
 /** Named queries for the ci-fix columns of `pull_requests` (migration 0009, issue 17). */
@@ -84,13 +85,9 @@ export async function checksStateOfRun(
   db: Kysely<Database>,
   row: Pick<DispatchRow, 'pull_request_key' | 'repo' | 'pr_number' | 'issue_id'>,
 ): Promise<ChecksState | null> {
-  let repo = row.repo;
-  let number = row.pr_number;
-  if (row.pull_request_key) {
-    const cut = row.pull_request_key.lastIndexOf('#');
-    repo = row.pull_request_key.slice(0, cut);
-    number = Number(row.pull_request_key.slice(cut + 1));
-  }
+  const { repo, number } = row.pull_request_key
+    ? parsePullRequestKey(row.pull_request_key)
+    : { repo: row.repo, number: row.pr_number };
   if (number === null) return null;
   const found = await db
     .selectFrom('pull_requests')
@@ -100,6 +97,31 @@ export async function checksStateOfRun(
     .where('state', '=', 'open')
     .executeTakeFirst();
   return (found?.checks_state as ChecksState | null | undefined) ?? null;
+}
+
+/**
+ * A run pushed to the PR (or opened it): its head's checks are awaited — `pending` until the loop
+ * looks — so the ticket does not show `Ready for Review` before they pass (issue 17). A head
+ * handed to a person (`exhausted`) stays so: a look would only hand it over again.
+ */
+export async function awaitChecks(
+  db: Kysely<Database>,
+  repo: string,
+  number: number,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('pull_requests')
+    .set({
+      checks_state: 'pending',
+      checks_summary: 'waiting for the checks of the push',
+      checks_seen_at: at.toISOString(),
+    })
+    .where('repo', '=', repo)
+    .where('number', '=', number)
+    .where('state', '=', 'open')
+    .where((eb) => eb.or([eb('checks_state', 'is', null), eb('checks_state', '!=', 'exhausted')]))
+    .execute();
 }
 
 /** The ticket's marker must be looked at again (the checks changed, not the run): the tick converges it. */
@@ -127,8 +149,9 @@ export async function findOpenPullRequestByBranch(
 }
 
 /**
- * Open PRs whose head's checks were last seen running (pending, or failed jobs re-run): the
- * sweep looks at them again, since a lost webhook would leave them there.
+ * Open PRs whose head's checks were last seen running (pending, or failed jobs re-run) or were
+ * never looked at (a read that failed): the sweep looks at them again, since a lost webhook would
+ * leave them there.
  */
 export async function listPullRequestsWithPendingChecks(
   db: Kysely<Database>,
@@ -140,6 +163,7 @@ export async function listPullRequestsWithPendingChecks(
     .where((eb) =>
       eb.or([
         eb('checks_state', '=', 'pending'),
+        eb('checks_state', 'is', null),
         eb.and([
           eb('checks_state', '=', 'failing'),
           eb('ci_rerun_head_sha', '=', eb.ref('checks_head_sha')),

@@ -72,6 +72,12 @@ export function pullRequestKey(repo: string, number: number): string {
   return `${repo}#${number}`;
 }
 
+/** `owner/repo#12` (a `pullRequestKey`) as its repository and number. */
+export function parsePullRequestKey(key: string): { repo: string; number: number } {
+  const cut = key.lastIndexOf('#');
+  return { repo: key.slice(0, cut), number: Number(key.slice(cut + 1)) };
+}
+
 /** Open PRs of one issue (at most one in practice: an open PR is never implemented afresh). */
 export async function listOpenPullRequestsOfIssue(
   db: Kysely<Database>,

@@ -32,6 +32,14 @@ export interface TicketingProvider {
   getTickets(ids: string[]): Promise<Map<string, Ticket>>;
 
   /**
+   * Stage two for candidates the tick read in stage one: only what stage one lacks (description,
+   * parent, siblings, and dependencies where `dependencies` is undefined), in one request for the
+   * usual tick. Optional: the tick uses `getTickets` for a provider without it. Tickets the
+   * tracker no longer knows are absent from the map; a tracker error throws instead.
+   */
+  getTicketDetails?(candidates: TicketCandidate[]): Promise<Map<string, Ticket>>;
+
+  /**
    * The cheap fields of specific tickets (state, markers, …: what `fetchCandidates` reads), by
    * id, at the candidate page size — for reconciling in-flight work, which needs no details.
    * Ids the tracker does not know are absent from the map; a tracker error throws instead.

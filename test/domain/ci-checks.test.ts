@@ -111,4 +111,19 @@ describe('markers with CI (CONTRACTS.md §10)', () => {
     expect(expectedMarker(run({ checks: 'exhausted' }))).toMatchObject({ marker: 'failed' });
     expect(expectedMarker(run({ checks: null }))).toMatchObject({ marker: 'readyForReview' });
   });
+
+  it('shows Ready for Review only once the checks passed or the head has none; AI-Working while they run', () => {
+    expect(expectedMarker(run({ checks: 'pending' }))).toMatchObject({
+      marker: 'working',
+      moveToStarted: false,
+    });
+    expect(expectedMarker(run({ phase: 'review-fix', checks: 'pending' }))).toMatchObject({
+      marker: 'working',
+    });
+    expect(expectedMarker(run({ checks: 'passed' }))).toMatchObject({ marker: 'readyForReview' });
+    expect(expectedMarker(run({ checks: 'none' }))).toMatchObject({ marker: 'readyForReview' });
+    expect(expectedMarker(run({ phase: 'ci-fix', checks: 'none' }))).toMatchObject({
+      marker: 'readyForReview',
+    });
+  });
 });

@@ -107,6 +107,10 @@ describe('a ticket on Fly Machines (npm start, fake Fly, GitHub and Linear)', ()
       summary: 'Added export',
     });
     expect(done.status).toBe(200);
+    // Once the loop has looked at the new head's checks (it has none).
+    await eventually('Ready for Review', async () =>
+      w.linear.getIssue(issue.id)?.labels?.join() === 'Ready for Review' ? true : undefined,
+    );
     expect(w.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
     expect(fly.machines.live(APP)).toEqual([]);
     const status = await w.api<{ checks: { name: string; label: string; ok: boolean; detail: string }[] }>(

@@ -129,6 +129,10 @@ describe('GitHub Issues as a tracker', () => {
       { authorization: `Bearer ${run.callback!.resultToken}` },
     );
     expect(reported.status).toBe(200);
+    // Once the loop has looked at the new head's checks (it has none).
+    await eventually('Ready for Review', async () =>
+      repo.labels.get(first.number)?.join() === 'Ready for Review' ? true : undefined,
+    );
     expect(repo.labels.get(first.number)).toEqual(['Ready for Review']);
     repo.pulls.at(-1)!.state = 'closed';
     repo.pulls.at(-1)!.merged = true;

@@ -118,7 +118,9 @@ describe('one orchestrator, a Linear, a Jira and a GitHub Issues mapping', () =>
       { authorization: `Bearer ${jiraRun.callback!.resultToken}` },
     );
     expect(result.status).toBe(200);
-    expect(jira.fieldValue(j1.key, jira.statusField!.id)).toBe('PR Ready');
+    await eventually('PR Ready', async () =>
+      jira.fieldValue(j1.key, jira.statusField!.id) === 'PR Ready' ? true : undefined,
+    );
     await eventually('the second Jira issue', async () =>
       w.github.dispatches.length >= 4 ? true : undefined,
     );
@@ -152,6 +154,10 @@ describe('one orchestrator, a Linear, a Jira and a GitHub Issues mapping', () =>
       { authorization: `Bearer ${githubRun.callback!.resultToken}` },
     );
     expect(reported.status).toBe(200);
+    // Once the loop has looked at the new head's checks (it has none).
+    await eventually('Ready for Review', async () =>
+      repo.labels.get(g1.number)?.join() === 'Ready for Review' ? true : undefined,
+    );
     expect(repo.labels.get(g1.number)).toEqual(['Ready for Review']);
     repo.pulls.at(-1)!.state = 'closed';
     repo.pulls.at(-1)!.merged = true;

@@ -34,7 +34,15 @@ export async function startOrchestrator(
   const listenPort = port ?? (await freePort());
   const child: ChildProcess = spawn('npm', ['start', '--silent'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, PORT: String(listenPort) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      // The fake repositories' heads have no checks unless a test plants some: they count as none
+      // at once rather than after the production grace (test/e2e/ci-fix.e2e.test.ts sets its own).
+      CI_CHECKS_GRACE_MS: '0',
+      ...env,
+      PORT: String(listenPort),
+    },
     // Its own process group, so stop() reaches node through npm and sh.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

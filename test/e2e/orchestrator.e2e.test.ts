@@ -139,7 +139,10 @@ describe.each(['sqlite', 'postgres'] as const)(
         usage: { costUsd: 0.42, inputTokens: 1000, outputTokens: 200, turns: 12 },
       };
       expect((await runner('/runner/result', implementation.callback!.resultToken, result)).status).toBe(200);
-      expect(w.linear.getIssue(a.id)?.labels).toEqual(['Ready for Review']);
+      // Once the loop has looked at the new head's checks (it has none).
+      await eventually('the first issue Ready for Review', async () =>
+        w.linear.getIssue(a.id)?.labels.join() === 'Ready for Review' ? true : undefined,
+      );
       await eventually('the fourth issue dispatched', async () =>
         w.github.dispatches.length >= 5 ? true : undefined,
       );

@@ -96,6 +96,10 @@ describe('the pull-request loop end to end (npm start against fake Linear and Gi
         )
       ).status,
     ).toBe(200);
+    // Once the loop has looked at the new head's checks (it has none).
+    await eventually('Ready for Review', async () =>
+      w.linear.getIssue(issue.id)?.labels?.join() === 'Ready for Review' ? true : undefined,
+    );
     expect(w.linear.getIssue(issue.id)?.labels).toEqual(['Ready for Review']);
 
     // A person requests changes: exactly one review-fix run, on the same branch.

@@ -56,7 +56,8 @@ export async function createHarness(): Promise<Harness> {
     notifier,
     logger: pino({ level: 'silent' }),
     clock,
-    policy: DEFAULT_POLICY,
+    // The fake repositories' heads have no checks unless a test plants some: none at once.
+    policy: { ...DEFAULT_POLICY, ciChecksGraceMs: 0 },
     dispatchLock: new Mutex(),
     ticketLock: createKeyedLock(),
     callsInProgress: new Set(),

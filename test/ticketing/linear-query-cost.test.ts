@@ -4,12 +4,17 @@ import {
   CANDIDATE_PAGE_SIZE,
   CANDIDATES_QUERY,
   DETAIL_PAGE_SIZE,
+  DETAIL_ROOTS,
   ISSUE_RELATIONS_QUERY,
   ISSUES_QUERY,
   MAX_QUERY_COMPLEXITY,
+  SIBLINGS_QUERY,
+  blockedFilter,
   candidateFilter,
+  detailsQuery,
   idFilter,
   lifecycleLabelVariables,
+  siblingsFilter,
 } from '../../src/ticketing/linear/queries.ts';
 import { queryComplexity } from '../fakes/linear/fake-linear-complexity.ts';
 import { linearSchema } from '../fakes/linear/linear-schema.ts';
@@ -19,12 +24,25 @@ function cost(document: string, variables: Record<string, unknown>): number {
   return queryComplexity(linearSchema(), parse(document), variables);
 }
 
-const candidates = (first: number) =>
+const filter = candidateFilter(['ENG'], ['AI-Implement']);
+const candidates = (first: number, withBlocked = false) =>
   cost(CANDIDATES_QUERY, {
-    filter: candidateFilter(['ENG'], ['AI-Implement']),
+    filter,
     first,
     after: null,
+    withCandidates: true,
+    withBlocked,
+    blockedFilter: blockedFilter(filter),
+    blockedAfter: null,
     ...lifecycleLabelVariables(),
+  });
+const stageTwo = (roots: number, withBlocked: boolean) =>
+  cost(detailsQuery(roots), {
+    ...Object.fromEntries(Array.from({ length: roots }, (_, i) => [`ids${i}`, idFilter(['a'])])),
+    siblingsFilter: siblingsFilter(['a']),
+    siblingsAfter: null,
+    withBlocked,
+    blockedFilter: blockedFilter(idFilter(['a'])),
   });
 const details = (first: number) =>
   cost(ISSUES_QUERY, { filter: idFilter(['a']), first, after: null, ...lifecycleLabelVariables() });
@@ -41,7 +59,21 @@ describe('Linear query complexity (the arithmetic in src/ticketing/linear/querie
     );
   });
 
-  it('details cost about 130 points an issue, so a page of 50 stays under the cap', () => {
+  it('a candidates page with its page of blocked candidates stays under 7,000 points', () => {
+    const blocked = candidates(CANDIDATE_PAGE_SIZE, true) - candidates(CANDIDATE_PAGE_SIZE);
+    expect(blocked).toBeGreaterThan(2_400);
+    expect(blocked).toBeLessThan(2_700);
+    expect(candidates(CANDIDATE_PAGE_SIZE, true)).toBeLessThanOrEqual(7_000);
+  });
+
+  it('stage two reads 750 tickets in one request under the cap, blocked root included', () => {
+    const perRoot = stageTwo(2, false) - stageTwo(1, false);
+    expect(perRoot).toBeCloseTo(1_200, -2);
+    expect(stageTwo(DETAIL_ROOTS, true)).toBeLessThanOrEqual(7_500);
+    expect(cost(SIBLINGS_QUERY, { filter: siblingsFilter(['a']), after: 'b' })).toBeLessThanOrEqual(1_300);
+  });
+
+  it('details by id (getTickets) cost about 130 points an issue, so a page of 50 stays under the cap', () => {
     const perIssue = (details(10) - details(0)) / 10;
     expect(perIssue).toBeCloseTo(130, -1);
     expect(details(DETAIL_PAGE_SIZE)).toBeLessThanOrEqual(MAX_QUERY_COMPLEXITY * 0.7);

@@ -160,6 +160,8 @@ export async function startLoopTestBed(
         createdAt: now,
         updatedAt: now,
       });
+      // The loop's look at the new PR's checks (none here: the ticket moves to Ready for Review).
+      await loop.queue.idle();
       return { issue, pr, implementationDispatchId: dispatchId, jobId: dispatchId };
     },
     async deliver(event, payload, deliverOptions = {}) {

@@ -13,7 +13,7 @@ import type { ExecutionMode } from '../../runners/types.ts';
 import { markRunning, notePendingProblem, type DispatchRow } from '../../store/dispatches.ts';
 import { listPending, noteDispatchAttempt } from '../../store/dispatch-convergence.ts';
 import { getMapping } from '../../store/mappings.ts';
-import { findPullRequest } from '../../store/pull-requests.ts';
+import { findPullRequest, parsePullRequestKey } from '../../store/pull-requests.ts';
 import type { OrchestratorContext } from '../context.ts';
 import { handleDispatchFailure } from '../request-run.ts';
 import { sendDispatch } from '../send-dispatch.ts';
@@ -148,11 +148,7 @@ async function pullRequestOf(
   row: DispatchRow,
 ): Promise<{ number: number; branch: string } | undefined> {
   if (!row.pull_request_key) return undefined;
-  const cut = row.pull_request_key.lastIndexOf('#');
-  const pr = await findPullRequest(
-    ctx.db,
-    row.pull_request_key.slice(0, cut),
-    Number(row.pull_request_key.slice(cut + 1)),
-  );
+  const key = parsePullRequestKey(row.pull_request_key);
+  const pr = await findPullRequest(ctx.db, key.repo, key.number);
   return pr ? { number: pr.number, branch: pr.branch } : undefined;
 }

@@ -5,7 +5,7 @@ import {
   type ChecksVerdict,
   type HeadCheck,
 } from '../../domain/ci-checks.ts';
-import { describeError } from '../../domain/errors.ts';
+import { describeError, isRetryable } from '../../domain/errors.ts';
 import { latestDispatchForIssue, listDispatchesOfPullRequest } from '../../store/dispatches.ts';
 import { getMapping } from '../../store/mappings.ts';
 import {
@@ -41,7 +41,8 @@ import { requestFollowUp } from './request-follow-up.ts';
  *    a check on a commit a newer push superseded starts nothing;
  * 2. the head's checks are read (check runs, Actions suites, commit statuses) and counted: the
  *    base branch's required checks when readable, else all but the mapping's `ignoredChecks`;
- * 3. pending → wait; passed / none → record it (the ticket may move to `Ready for Review`);
+ * 3. pending → wait; passed / none → record it (the ticket may move to `Ready for Review`) —
+ *    but no check within `ciChecksGraceMs` of the push is recorded as pending (none reported yet);
  * 4. failed → re-run the failed Actions jobs once per head when the failure looks
  *    infrastructural, else one `ci-fix` run per head through the admission gate, with the
  *    failure (annotations, log tails) in its payload; after `maxCiFixAttempts` a person is asked.
@@ -61,7 +62,12 @@ export async function reviewHeadChecks(
   if (live?.state === 'closed') return settleClosedPullRequest(deps, pr, live.merged);
   if (live) await noteHeadCommit(ctx.db, pr.repo, pr.number, live.headSha, ctx.clock());
   const head = live?.headSha ?? pr.head_sha;
-  if (!head) return 'head_unknown';
+  if (!head) {
+    // Neither GitHub (the PR could not be read) nor a webhook named the head: nothing can be
+    // waited for, so the ticket is not held back; a later check webhook still applies.
+    await record(deps, pr, '', 'none', 'the pull request could not be read: no checks to wait for');
+    return 'head_unknown: counted as none';
+  }
   if (seenHeadSha && seenHeadSha !== head) return `old_head: ${seenHeadSha.slice(0, 7)} is not the head`;
   const mapping = await getMapping(ctx.db, pr.team_key);
   if (!mapping) return 'no_mapping';
@@ -75,10 +81,19 @@ export async function reviewHeadChecks(
       { pr: `${pr.repo}#${pr.number}`, err: describeError(error) },
       'could not read the checks of the head; the App needs the Checks and Commit statuses read permissions',
     );
-    return 'checks_unreadable';
+    // Refused for good (a permission): the PR behaves as if it had no checks rather than keep its
+    // ticket waiting; a passing fault leaves the state as it was for the sweep's next look.
+    if (isRetryable(error)) return 'checks_unreadable';
+    await record(deps, pr, head, 'none', `checks unreadable: ${describeError(error)}`);
+    return 'checks_unreadable: counted as none';
   }
   const required = await host.requiredChecks(pr.repo, mapping.defaultBranch);
   const verdict = checksVerdict(checks, required, mapping.ignoredChecks);
+  if (verdict.kind === 'none' && withinNoChecksGrace(deps, pr)) {
+    // GitHub registers a push's check suites a few seconds after it: "none yet" is not "none".
+    await record(deps, pr, head, 'pending', 'waiting for checks to be reported');
+    return 'pending: no checks reported yet';
+  }
   if (verdict.kind !== 'failed') {
     // Failed jobs re-run for this head are still a failure being dealt with, not a fresh start.
     const rerunning = verdict.kind === 'pending' && pr.ci_rerun_head_sha === head;
@@ -182,6 +197,12 @@ async function startCiFix(
     return `ci-fix ${outcome.reason}: ${outcome.detail}`;
   }
   return `ci-fix dispatched (attempt ${used + 1} of ${max})`;
+}
+
+/** The head was pushed less than `ciChecksGraceMs` ago (when first seen, for a head not noted yet). */
+function withinNoChecksGrace(deps: LoopDeps, pr: PullRequestRow): boolean {
+  const pushedAt = Date.parse(pr.head_seen_at ?? pr.created_at);
+  return deps.ctx.clock().getTime() - pushedAt < deps.ctx.policy.ciChecksGraceMs;
 }
 
 function stateOf(verdict: Exclude<ChecksVerdict, { kind: 'failed' }>): ChecksState {

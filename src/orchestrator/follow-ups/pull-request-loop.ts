@@ -1,4 +1,5 @@
 import { describeError } from '../../domain/errors.ts';
+import { pullRequestNumber } from '../../domain/run-result.ts';
 import { listDispatchesOfPullRequest } from '../../store/dispatches.ts';
 import { getMapping } from '../../store/mappings.ts';
 import {
@@ -11,6 +12,7 @@ import {
   findPullRequest,
   listOpenPullRequestsOfIssue,
   noteHeadCommit,
+  parsePullRequestKey,
   pullRequestKey,
   reopenPullRequest,
   setPullRequestStatus,
@@ -162,18 +164,20 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
     row: Parameters<FollowUpHooks['afterRun']>[0],
     outcome: Parameters<FollowUpHooks['afterRun']>[1],
   ): Promise<void> {
-    if (row.phase === 'implementation' && outcome.ok && row.pr_number !== null) {
+    // The row may predate the result that named the PR.
+    const prNumber =
+      row.pr_number ??
+      (outcome.ok && outcome.result.prUrl ? pullRequestNumber(outcome.result.prUrl) : undefined);
+    if (row.phase === 'implementation' && outcome.ok && prNumber !== undefined) {
       // A new PR: its checks may have finished before the result came (webhooks get lost).
-      const { repo: prRepo, pr_number: prNumber } = row;
+      const prRepo = row.repo;
       queue.push(`checks of ${prRepo}#${prNumber}`, async () => {
         await reviewHeadChecks(deps, prRepo, prNumber);
       });
       return;
     }
     if (!isFollowUp(row.phase) || !row.pull_request_key) return;
-    const cut = row.pull_request_key.lastIndexOf('#');
-    const repo = row.pull_request_key.slice(0, cut);
-    const number = Number(row.pull_request_key.slice(cut + 1));
+    const { repo, number } = parsePullRequestKey(row.pull_request_key);
     const now = ctx.clock();
     if (row.phase === 'ci-fix') {
       const pr = await findPullRequest(ctx.db, repo, number);
@@ -266,6 +270,7 @@ export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequ
     requestGapFill: (request) => requestGapFill(deps, request),
     afterRun,
     afterRunStopped,
+    readsChecks: host !== undefined,
     openPullRequestFor,
     sweep,
   };

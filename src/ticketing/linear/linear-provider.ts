@@ -5,26 +5,16 @@ import type { Mapping } from '../../domain/mapping.ts';
 import { LINEAR_LABELS } from '../../domain/markers.ts';
 import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
-import { createLinearRequest, type LinearRequest, type LinearRequestOptions } from './linear-request.ts';
-import {
-  CandidatesPageSchema,
-  IssueRelationsSchema,
-  IssuesPageSchema,
-  mapCandidate,
-  mapIssue,
-  type CandidatesPage,
-  type IssuesPage,
-  type LinearRelations,
-} from './map-issue.ts';
+import { createLinearRequest, type LinearRequestOptions } from './linear-request.ts';
+import { IssuesPageSchema, mapIssue, type IssuesPage } from './map-issue.ts';
+import { allRelations, fetchCandidatePages, fetchDetails } from './linear-stages.ts';
 import { markLinearIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import {
   CANDIDATE_PAGE_SIZE,
-  CANDIDATES_QUERY,
   CREATE_COMMENT_MUTATION,
   ISSUE_COMMENTS_QUERY,
   DETAIL_PAGE_SIZE,
-  ISSUE_RELATIONS_QUERY,
   ISSUES_QUERY,
   TEAMS_PAGE_SIZE,
   TEAMS_QUERY,
@@ -97,7 +87,7 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
         ),
       ];
       if (teamKeys.length === 0) return [];
-      return fetchCandidatePages(request, candidateFilter(teamKeys, REQUEST_LABELS));
+      return fetchCandidatePages(request, candidateFilter(teamKeys, REQUEST_LABELS), true);
     },
 
     /** The stage-one fields of `ids`, `CANDIDATE_PAGE_SIZE` ids per request. */
@@ -106,7 +96,7 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
       const tickets = new Map<string, TicketCandidate>();
       for (let start = 0; start < unique.length; start += CANDIDATE_PAGE_SIZE) {
         const chunk = unique.slice(start, start + CANDIDATE_PAGE_SIZE);
-        for (const ticket of await fetchCandidatePages(request, idFilter(chunk)))
+        for (const ticket of await fetchCandidatePages(request, idFilter(chunk), false))
           tickets.set(ticket.id, ticket);
       }
       return tickets;
@@ -134,6 +124,9 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
       }
       return tickets;
     },
+
+    /** Stage two for stage-one candidates: `fetchDetails` (linear-stages.ts). */
+    getTicketDetails: (candidates) => fetchDetails(request, candidates),
 
     setMarker: (ticket, marker, markerOptions) => markers.setMarker(ticket, marker, markerOptions),
     clearMarker: (ticket, marker) => markers.clearMarker(ticket, marker),
@@ -199,43 +192,4 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
       }
     },
   };
-}
-
-/** Every page of `CANDIDATES_QUERY` for `filter`. */
-async function fetchCandidatePages(
-  request: LinearRequest,
-  filter: Record<string, unknown>,
-): Promise<TicketCandidate[]> {
-  const candidates: TicketCandidate[] = [];
-  let after: string | null = null;
-  do {
-    const page: CandidatesPage = await request(
-      CANDIDATES_QUERY,
-      { filter, first: CANDIDATE_PAGE_SIZE, after, ...lifecycleLabelVariables() },
-      CandidatesPageSchema,
-    );
-    for (const node of page.issues.nodes) candidates.push(mapCandidate(node));
-    after = nextCursor(page.issues.pageInfo);
-  } while (after !== null);
-  return candidates;
-}
-
-function nextCursor(pageInfo: { hasNextPage: boolean; endCursor: string | null }): string | null {
-  return pageInfo.hasNextPage ? pageInfo.endCursor : null;
-}
-
-/** The first page of an issue's inverse relations, plus the pages after it when there are more. */
-async function allRelations(
-  request: LinearRequest,
-  issueId: string,
-  first: LinearRelations,
-): Promise<LinearRelations['nodes']> {
-  const relations = [...first.nodes];
-  let after = nextCursor(first.pageInfo);
-  while (after !== null) {
-    const { issue } = await request(ISSUE_RELATIONS_QUERY, { id: issueId, after }, IssueRelationsSchema);
-    relations.push(...issue.inverseRelations.nodes);
-    after = nextCursor(issue.inverseRelations.pageInfo);
-  }
-  return relations;
 }

@@ -44,9 +44,39 @@ const IssueSchema = CandidateSchema.extend({
 
 const PageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
 
-export const CandidatesPageSchema = z.object({
-  issues: z.object({ nodes: z.array(CandidateSchema), pageInfo: PageInfoSchema }),
+/** A blocked candidate of stage one (`CANDIDATES_QUERY`'s `blocked` root) with its relations. */
+const BlockedPageSchema = z.object({
+  nodes: z.array(z.object({ id: z.string(), inverseRelations: RelationsSchema })),
+  pageInfo: PageInfoSchema,
 });
+
+export const CandidatesPageSchema = z.object({
+  issues: z.object({ nodes: z.array(CandidateSchema), pageInfo: PageInfoSchema }).optional(),
+  blocked: BlockedPageSchema.optional(),
+});
+
+/** What stage two (`detailsQuery`) reads per ticket besides stage one's fields. */
+const DetailSchema = z.object({
+  id: z.string(),
+  description: z.string().nullable(),
+  state: z.object({ type: z.string() }),
+  parent: IssueSummarySchema.nullable(),
+});
+
+const SiblingSchema = IssueSummarySchema.extend({ parent: z.object({ id: z.string() }).nullable() });
+const SiblingsSchema = z.object({ nodes: z.array(SiblingSchema), pageInfo: PageInfoSchema });
+/** One of `detailsQuery`'s roots (`DETAIL_ROOTS` of them at most). */
+const DetailRootSchema = z.object({ nodes: z.array(DetailSchema) }).optional();
+
+export const DetailsSchema = z.object({
+  t0: DetailRootSchema,
+  t1: DetailRootSchema,
+  t2: DetailRootSchema,
+  siblings: SiblingsSchema,
+  blocked: BlockedPageSchema.optional(),
+});
+
+export const SiblingsPageSchema = z.object({ issues: SiblingsSchema });
 
 export const IssuesPageSchema = z.object({
   issues: z.object({ nodes: z.array(IssueSchema), pageInfo: PageInfoSchema }),
@@ -58,6 +88,8 @@ export const IssueRelationsSchema = z.object({
 
 export type CandidatesPage = z.infer<typeof CandidatesPageSchema>;
 export type LinearCandidate = z.infer<typeof CandidateSchema>;
+export type LinearDetail = z.infer<typeof DetailSchema>;
+export type LinearSibling = z.infer<typeof SiblingSchema>;
 export type LinearRelations = z.infer<typeof RelationsSchema>;
 export type IssuesPage = z.infer<typeof IssuesPageSchema>;
 export type LinearIssue = z.infer<typeof IssueSchema>;
@@ -101,18 +133,49 @@ export function mapCandidate(issue: LinearCandidate): TicketCandidate {
  * when their state is completed or canceled; siblings are the parent's other children.
  */
 export function mapIssue(issue: LinearIssue, relations: LinearRelations['nodes']): Ticket {
-  const dependencies: TicketDependency[] = relations
+  return {
+    ...mapCandidate(issue),
+    description: issue.description ?? '',
+    dependencies: mapDependencies(relations),
+    parent: issue.parent ? toSummary(issue.parent) : undefined,
+    siblings: (issue.parent?.children.nodes ?? []).filter((child) => child.id !== issue.id).map(toSummary),
+  };
+}
+
+/**
+ * The issues that block this one: `blocks` relations pointing at it (`inverseRelations`, every
+ * page), resolved when the blocker is completed or canceled.
+ */
+export function mapDependencies(relations: LinearRelations['nodes']): TicketDependency[] {
+  return relations
     .filter((relation) => relation.type === 'blocks')
     .map((relation) => {
       const blocker = toSummary(relation.issue);
       return { ...blocker, resolved: blocker.stateType === 'completed' || blocker.stateType === 'canceled' };
     });
+}
+
+/**
+ * A stage-one candidate with its stage-two details as a `Ticket`: the state as stage two read it
+ * (it may have closed in between), siblings as the parent's other children (at most 25: context
+ * for the agent, not a rule).
+ */
+export function mapDetails(
+  candidate: TicketCandidate,
+  detail: LinearDetail,
+  dependencies: TicketDependency[],
+  family: LinearSibling[],
+): Ticket {
   return {
-    ...mapCandidate(issue),
-    description: issue.description ?? '',
+    ...candidate,
+    stateType: toStateType(detail.state.type),
+    description: detail.description ?? '',
     dependencies,
-    parent: issue.parent ? toSummary(issue.parent) : undefined,
-    siblings: (issue.parent?.children.nodes ?? []).filter((child) => child.id !== issue.id).map(toSummary),
+    parent: detail.parent ? toSummary(detail.parent) : undefined,
+    siblings: family
+      .filter((child) => child.id !== candidate.id)
+      .slice(0, 25)
+      .map(toSummary),
   };
 }
 

@@ -123,15 +123,35 @@ const ISSUE_FRAGMENT = /* GraphQL */ `
   }
 `;
 
-/** Stage one: one page of candidates matching `$filter` (`candidateFilter`). */
+/**
+ * Blocked candidates read with each stage-one page: the candidates that have a "blocked by"
+ * relation (`hasBlockedByRelations`), with those relations, so the gate's dependency rule is
+ * exact before any detail is read and a blocked ticket never holds a slot. Per issue:
+ *   node 1 + id 0.1 + inverseRelations(first: 10) (as in stage two) 49 = 50.1 points;
+ * 50 a page: 2,505 + pageInfo 60 ≈ 2,565, so a candidates page with its blocked page is
+ * 4,000 + 2,565 ≈ 6,565 points, under the cap with the same headroom. The blocked pages ride
+ * along with the candidate pages (one request each); 10,000 waiting tickets carry up to 2,000
+ * blocked ones without a request of their own.
+ */
+export const BLOCKED_PAGE_SIZE = 50;
+
+/**
+ * Stage one: one page of candidates matching `$filter` (`candidateFilter`) and, in the same
+ * request, one page of the blocked ones among them (`$blockedFilter`, `BLOCKED_PAGE_SIZE`); either
+ * root is left out once its pages are done. Reconciling asks for the candidates root only.
+ */
 export const CANDIDATES_QUERY = /* GraphQL */ `
   query AiImplementCandidates(
     $filter: IssueFilter!
     $first: Int!
     $after: String
     $lifecycleLabels: IssueLabelFilter!
+    $withCandidates: Boolean!
+    $withBlocked: Boolean!
+    $blockedFilter: IssueFilter!
+    $blockedAfter: String
   ) {
-    issues(filter: $filter, first: $first, after: $after) {
+    issues(filter: $filter, first: $first, after: $after) @include(if: $withCandidates) {
       nodes {
         ...AiImplementCandidate
       }
@@ -140,8 +160,112 @@ export const CANDIDATES_QUERY = /* GraphQL */ `
         endCursor
       }
     }
+    blocked: issues(filter: $blockedFilter, first: ${BLOCKED_PAGE_SIZE}, after: $blockedAfter)
+      @include(if: $withBlocked) {
+      nodes {
+        id
+        inverseRelations(first: ${RELATIONS_PAGE_SIZE}) {
+          ...AiImplementRelations
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
   }
   ${CANDIDATE_FRAGMENT}
+  ${RELATIONS_FRAGMENT}
+  ${SUMMARY_FRAGMENT}
+`;
+
+/** Ids a stage-two root reads: Linear's largest page. */
+export const DETAIL_ROOT_SIZE = 250;
+
+/** Roots per stage-two request: up to 750 tickets in one request. */
+export const DETAIL_ROOTS = 3;
+
+/**
+ * Stage two for tickets whose stage-one fields (state, labels, dependencies) the tick already
+ * has: only what the run needs besides, in one request of `roots` aliased roots by id
+ * (`t0`…), one root of the siblings (issues whose parent has a child among the ids), and the
+ * blocked root for tickets read without their dependencies. Per issue of a root:
+ *   node 1 + id, description 0.2 + state { type } 1.1 + parent { summary } 2.5  = 4.8 points;
+ * a root of 250: 1,200; siblings, 250 × (node 1 + 0.4 + state 1.1 + parent { id } 1.1) + pageInfo
+ * ≈ 1,200;
+ * blocked (only when asked): 2,565. Three roots and the rest: 3,600 + 1,200 + 2,565 ≈ 7,370 points
+ * (test/ticketing/linear-query-cost.test.ts checks it with the fake's scorer), so 750 free slots
+ * take one request (before: 50 tickets a request, ~131 points each, as every ticket carried its
+ * parent's 25 children). A fourth root would reach ~8,600: too little headroom.
+ */
+export function detailsQuery(roots: number): string {
+  const variables = Array.from({ length: roots }, (_, i) => `$ids${i}: IssueFilter!`).join(' ');
+  const selections = Array.from(
+    { length: roots },
+    (_, i) =>
+      `t${i}: issues(filter: $ids${i}, first: ${DETAIL_ROOT_SIZE}) { nodes { ...AiImplementDetail } }`,
+  ).join('\n');
+  return /* GraphQL */ `
+  query AiImplementDetails(${variables} $siblingsFilter: IssueFilter! $siblingsAfter: String
+    $withBlocked: Boolean! $blockedFilter: IssueFilter!) {
+    ${selections}
+    siblings: issues(filter: $siblingsFilter, first: ${DETAIL_ROOT_SIZE}, after: $siblingsAfter) {
+      nodes {
+        ...AiImplementIssueSummary
+        parent {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+    blocked: issues(filter: $blockedFilter, first: ${BLOCKED_PAGE_SIZE}) @include(if: $withBlocked) {
+      nodes {
+        id
+        inverseRelations(first: ${RELATIONS_PAGE_SIZE}) {
+          ...AiImplementRelations
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+  fragment AiImplementDetail on Issue {
+    id
+    description
+    state {
+      type
+    }
+    parent {
+      ...AiImplementIssueSummary
+    }
+  }
+  ${RELATIONS_FRAGMENT}
+  ${SUMMARY_FRAGMENT}
+`;
+}
+
+/** More siblings than the details request's root held: the next page of that root alone. */
+export const SIBLINGS_QUERY = /* GraphQL */ `
+  query AiImplementSiblings($filter: IssueFilter!, $after: String) {
+    issues(filter: $filter, first: ${DETAIL_ROOT_SIZE}, after: $after) {
+      nodes {
+        ...AiImplementIssueSummary
+        parent {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+  ${SUMMARY_FRAGMENT}
 `;
 
 /** Stage two and reconciling: one page of issues with their details, by id (`idFilter`). */
@@ -337,6 +461,16 @@ export function candidateFilter(teamKeys: string[], labelNames: string[]): Recor
 
 export function idFilter(ids: string[]): Record<string, unknown> {
   return { id: { in: ids } };
+}
+
+/** The issues among `filter`'s with a "blocked by" relation (https://linear.app/developers/filtering). */
+export function blockedFilter(filter: Record<string, unknown>): Record<string, unknown> {
+  return { ...filter, hasBlockedByRelations: { eq: true } };
+}
+
+/** The children of the parents of `ids` (the tickets themselves among them): their siblings. */
+export function siblingsFilter(ids: string[]): Record<string, unknown> {
+  return { parent: { children: { some: { id: { in: ids } } } } };
 }
 
 /** Teams read per page by `TEAMS_QUERY`: 100 × (node 1 + key, name 0.2) + pageInfo ≈ 240 points. */
