@@ -265,12 +265,14 @@ describe('the admin UI in a real browser against npm start', () => {
     const identifier = `ENG-1`;
     await page.getByRole('button', { name: `Remove ${identifier} from the dedup window` }).click();
     await page.getByText(`Done: Remove ${identifier} from the dedup window.`).waitFor();
+    // Its run is still in flight: the question says what removing the entry does to it.
     expect(seen.confirms).toEqual([
-      `Remove ${identifier} from the dedup window? The next poll may dispatch it again.`,
+      `${identifier} has a planning run in flight. Removing it from the dedup window neither stops nor repeats that run: ` +
+        `it goes on, and once it ends the next poll may dispatch ${identifier} again if it still carries the AI-Implement label. Remove it?`,
     ]);
-    expect(await page.getByText('The dedup window is empty.').count()).toBe(0);
+    expect(await page.getByText('The dedup window is empty:').count()).toBe(0);
     await page.reload();
-    await page.getByText('The dedup window is empty.').waitFor();
+    await page.getByText('The dedup window is empty:').waitFor();
     await screenshot(page, 'developer-audit-log');
     const dedup = await apiGet<{ entries: unknown[] }>('/api/dedup', token);
     expect(dedup.entries).toEqual([]);

@@ -37,13 +37,13 @@ function between(text: string, start: string, end: string): string {
 }
 
 /** One ticket of ENG dispatched; its dispatch id and job id. */
-async function dispatchOne(): Promise<{ dispatchId: string; jobId: string }> {
+async function dispatchOne() {
   h.linear.addTeam({ key: 'ENG' });
   await h.addMapping({ teamKey: 'ENG' });
-  h.linear.addIssue({ team: 'ENG', title: 'Export CSV', labels: ['AI-Implement'] });
+  const issue = h.linear.addIssue({ team: 'ENG', title: 'Export CSV', labels: ['AI-Implement'] });
   await runTick(h.ctx);
   const dispatchId = h.backend.dispatched.at(-1)!.payload.dispatchId;
-  return { dispatchId, jobId: (await getDispatch(h.ctx.db, dispatchId))!.job_id };
+  return { dispatchId, jobId: (await getDispatch(h.ctx.db, dispatchId))!.job_id, issue };
 }
 
 describe('the job page’s run log', () => {
@@ -148,5 +148,41 @@ describe('Blockers', () => {
     h.advance(60_000);
     await runTick(h.ctx);
     expect(await h.store.db.selectFrom('blockers').selectAll().execute()).toEqual(before);
+  });
+});
+
+describe('Audit log (the dedup window)', () => {
+  it('links each id to its object, and says what Delete does to a run in flight', async () => {
+    const { jobId, issue } = await dispatchOne();
+    const html = await page('/admin/audit-log');
+    const row = between(html, '<tbody>', '</tr>');
+    expect(row).toContain(
+      `<a href="${issue.url}" target="_blank" rel="noopener noreferrer">${issue.identifier}</a>`,
+    );
+    expect(row).toContain('<a href="/admin/projects/ENG/edit">ENG</a>');
+    expect(row).toContain(`<a href="/admin/jobs/${jobId}">planning</a>`);
+    expect(row).toContain('neither stops nor repeats that run');
+  });
+
+  it('asks a plain question once the run is over, and links its pull request', async () => {
+    const { dispatchId } = await dispatchOne();
+    await h.store.db
+      .updateTable('dispatches')
+      .set({ status: 'succeeded', pr_url: 'https://github.com/acme/api/pull/9' })
+      .where('id', '=', dispatchId)
+      .execute();
+    const row = between(await page('/admin/audit-log'), '<tbody>', '</tr>');
+    expect(row).toContain('>acme/api#9</a>');
+    expect(row).toContain('The next poll may dispatch it again.');
+    expect(row).not.toContain('in flight');
+  });
+});
+
+describe('Projects: Delete says what happens to runs in flight', () => {
+  it('names the runs in flight and what stops with the project', async () => {
+    await dispatchOne();
+    const html = await page('/admin/projects');
+    expect(html).toContain('Delete project ENG? Its run in flight goes on to the end and reports back');
+    expect(html).toContain('no implementation after a plan, no review or CI fixes');
   });
 });

@@ -193,16 +193,31 @@ export async function loadDedupWindow(ctx: OrchestratorContext, page?: PageReque
   const after = page?.after ? { dispatchedAt: str(page.after[0]), issueId: str(page.after[1]) } : undefined;
   const read = await listDedupWindow(ctx.db, windowStart, { limit: limit + 1, after });
   const { rows, nextCursor } = nextCursorOf(read, limit, (row) => [row.dispatched_at, row.issue_id]);
+  // What each entry points at (its ticket, job and pull request), from the issue's newest dispatch.
+  const latest = await latestDispatchesOfIssues(
+    ctx.db,
+    rows.map((row) => row.issue_id),
+  );
   return {
     windowHours: ctx.policy.dedupWindowMs / 3_600_000,
-    entries: rows.map((row) => ({
-      issueId: row.issue_id,
-      identifier: row.issue_identifier,
-      title: row.issue_title,
-      teamKey: row.team_key,
-      dispatchedAt: row.dispatched_at,
-      expiresAt: new Date(Date.parse(row.dispatched_at) + ctx.policy.dedupWindowMs).toISOString(),
-    })),
+    entries: rows.map((row) => {
+      const run = latest.get(row.issue_id);
+      return {
+        issueId: row.issue_id,
+        identifier: row.issue_identifier,
+        title: row.issue_title,
+        teamKey: row.team_key,
+        dispatchedAt: row.dispatched_at,
+        expiresAt: new Date(Date.parse(row.dispatched_at) + ctx.policy.dedupWindowMs).toISOString(),
+        /** The ticket in its tracker, the job page's id, and the newest run's phase, status and pull request. */
+        issueUrl: run?.issue_url ?? null,
+        jobId: run?.job_id ?? null,
+        phase: run?.phase ?? null,
+        status: run?.status ?? null,
+        inFlight: run?.status === 'pending' || run?.status === 'running',
+        prUrl: run?.pr_url ?? null,
+      };
+    }),
     nextCursor,
   };
 }

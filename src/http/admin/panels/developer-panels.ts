@@ -3,7 +3,8 @@ import type { OrchestratorContext } from '../../../orchestrator/context.ts';
 import { LIST_PAGES, loadDedupWindow } from '../../api/work-loaders.ts';
 import type { PanelContent } from '../layout.ts';
 import { cursorPager, panelPage } from '../pager.ts';
-import { apiButton, emptyRow, timeCell } from '../render-helpers.ts';
+import { apiButton, badge, emptyRow, externalLink, timeCell, type Html } from '../render-helpers.ts';
+import { prLabel } from './jobs-panel.ts';
 
 /**
  * Audit log (seed 002, Developer): the dedup window — issues dispatched in the last 24 hours,
@@ -24,6 +25,8 @@ export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchPa
         <tr>
           <th scope="col">Issue</th>
           <th scope="col">Project</th>
+          <th scope="col">Job</th>
+          <th scope="col">Pull request</th>
           <th scope="col">Dispatched</th>
           <th scope="col">Window ends</th>
           <th scope="col"><span class="visually-hidden">Actions</span></th>
@@ -32,27 +35,12 @@ export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchPa
       <tbody>
         ${
           view.entries.length === 0
-            ? emptyRow(5, 'The dedup window is empty.')
-            : view.entries.map(
-                (entry) =>
-                  html`<tr>
-                    <td>${entry.identifier} <span class="muted">${entry.title}</span></td>
-                    <td>${entry.teamKey}</td>
-                    <td>${timeCell(entry.dispatchedAt)}</td>
-                    <td>${timeCell(entry.expiresAt)}</td>
-                    <td>
-                      ${apiButton({
-                        label: 'Delete',
-                        method: 'DELETE',
-                        path: `/api/dedup/${encodeURIComponent(entry.issueId)}`,
-                        confirm: `Remove ${entry.identifier} from the dedup window? The next poll may dispatch it again.`,
-                        tone: 'danger',
-                        then: 'remove-row',
-                        accessibleLabel: `Remove ${entry.identifier} from the dedup window`,
-                      })}
-                    </td>
-                  </tr>`,
+            ? emptyRow(
+                7,
+                html`The dedup window is empty: nothing was dispatched in the last ${view.windowHours} hours —
+                  see <a href="/admin/jobs">Pipelines</a> for older runs.`,
               )
+            : view.entries.map(dedupRow)
         }
       </tbody>
     </table>
@@ -61,4 +49,40 @@ export async function auditLogPanel(ctx: OrchestratorContext, query: URLSearchPa
       Richer audit content (who changed what) is planned; today this panel is the dedup window.
     </p>`;
   return { title: 'Audit log', lead: 'The dispatch-deduplication ledger for the last 24 hours.', body };
+}
+
+type DedupEntry = Awaited<ReturnType<typeof loadDedupWindow>>['entries'][number];
+
+/** One entry, each id a link to its object: the ticket, the project, the job, the pull request. */
+function dedupRow(entry: DedupEntry): Html {
+  return html`<tr>
+    <td>${externalLink(entry.issueUrl, entry.identifier)} <span class="muted">${entry.title}</span></td>
+    <td><a href="/admin/projects/${encodeURIComponent(entry.teamKey)}/edit">${entry.teamKey}</a></td>
+    <td>
+      ${
+        entry.jobId
+          ? html`<a href="/admin/jobs/${encodeURIComponent(entry.jobId)}">${entry.phase}</a>
+              ${entry.status ? badge(entry.status) : ''}`
+          : html`<span class="muted">—</span>`
+      }
+    </td>
+    <td>
+      ${entry.prUrl ? externalLink(entry.prUrl, prLabel(entry.prUrl)) : html`<span class="muted">—</span>`}
+    </td>
+    <td>${timeCell(entry.dispatchedAt)}</td>
+    <td>${timeCell(entry.expiresAt)}</td>
+    <td>
+      ${apiButton({
+        label: 'Delete',
+        method: 'DELETE',
+        path: `/api/dedup/${encodeURIComponent(entry.issueId)}`,
+        confirm: entry.inFlight
+          ? `${entry.identifier} has a ${entry.phase ?? ''} run in flight. Removing it from the dedup window neither stops nor repeats that run: it goes on, and once it ends the next poll may dispatch ${entry.identifier} again if it still carries the AI-Implement label. Remove it?`
+          : `Remove ${entry.identifier} from the dedup window? The next poll may dispatch it again.`,
+        tone: 'danger',
+        then: 'remove-row',
+        accessibleLabel: `Remove ${entry.identifier} from the dedup window`,
+      })}
+    </td>
+  </tr>`;
 }

@@ -104,7 +104,7 @@ function sessionImage(job: JobView): Html {
 }
 
 /** `owner/repo#12` from a GitHub PR URL, or the URL itself. */
-function prLabel(url: string): string {
+export function prLabel(url: string): string {
   const match = /github[^/]*\/([^/]+\/[^/]+)\/pull\/(\d+)/.exec(url);
   return match ? `${match[1]}#${match[2]}` : url;
 }

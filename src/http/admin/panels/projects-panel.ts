@@ -47,7 +47,13 @@ export async function projectsPanel(ctx: OrchestratorContext, saved?: string): P
                 html`No projects yet. <a href="/admin/projects/new">Create a project</a> to connect a tracker
                   team to a repository.`,
               )
-            : mappings.map((mapping) => projectRow(mapping, capacity.get(mapping.teamKey)))
+            : mappings.map((mapping) =>
+                projectRow(
+                  mapping,
+                  capacity.get(mapping.teamKey),
+                  inFlight.filter((run) => run.team_key === mapping.teamKey).length,
+                ),
+              )
         }
       </tbody>
     </table>
@@ -63,8 +69,9 @@ export async function projectsPanel(ctx: OrchestratorContext, saved?: string): P
   };
 }
 
-function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined): Html {
+function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined, running: number): Html {
   const key = encodeURIComponent(mapping.teamKey);
+  const deleting = deleteWords(mapping.teamKey, running);
   return html`<tr data-team-key="${mapping.teamKey}">
     <th scope="row">${mapping.teamKey}</th>
     <td>${ticketingScope(mapping)}</td>
@@ -100,7 +107,7 @@ function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined): Ht
         label: 'Delete',
         method: 'DELETE',
         path: `/api/mappings/${key}`,
-        confirm: `Delete project ${mapping.teamKey}? Runs in flight continue; no new issues are picked up.`,
+        confirm: `Delete project ${mapping.teamKey}? ${deleting}`,
         tone: 'danger',
         then: 'remove-row',
         accessibleLabel: `Delete ${mapping.teamKey}`,
@@ -111,11 +118,29 @@ function projectRow(mapping: Mapping, capacity: MappingCapacity | undefined): Ht
         path: `/api/mappings/${key}?deleteSecrets=true`,
         confirm:
           `Delete project ${mapping.teamKey} and its Fly secrets (${secretPrefix(mapping.teamKey)}*)? ` +
-          'The secrets are deleted first; if Fly refuses, nothing is deleted.',
+          `The secrets are deleted first; if Fly refuses, nothing is deleted. ${deleting}`,
         tone: 'danger',
         then: 'remove-row',
         accessibleLabel: `Delete ${mapping.teamKey} and its secrets`,
       })}
     </td>
   </tr>`;
+}
+
+/**
+ * What deleting a project does to its work, for the Delete confirmations: runs in flight go on
+ * and report back (run-results.ts records them), but nothing follows them, as every next step
+ * reads the mapping (continueAfterPlanning, the pull-request follow-ups, cancelRun).
+ */
+function deleteWords(teamKey: string, running: number): string {
+  const stop = 'No new issues are picked up.';
+  if (running === 0) return `${teamKey} has no runs in flight. ${stop}`;
+  const runs =
+    running === 1
+      ? 'Its run in flight goes on to the end and reports back'
+      : `Its ${running} runs in flight go on to the end and report back`;
+  return (
+    `${runs} (a pull request opened stays open), but nothing follows: ` +
+    `no implementation after a plan, no review or CI fixes, and no cancelling from here. ${stop}`
+  );
 }
