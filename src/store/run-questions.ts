@@ -101,3 +101,16 @@ export async function openQuestionOfIssue(
     .limit(1)
     .executeTakeFirst();
 }
+
+/** The unanswered question of each in-flight dispatch that has one, by dispatch id (the Overview). */
+export async function openQuestionsOf(db: Kysely<Database>): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('run_questions')
+    .innerJoin('dispatches', 'dispatches.id', 'run_questions.dispatch_id')
+    .select(['run_questions.dispatch_id', 'run_questions.question'])
+    .where('run_questions.answer', 'is', null)
+    .where('dispatches.status', 'in', IN_FLIGHT)
+    .orderBy('run_questions.asked_at')
+    .execute();
+  return new Map(rows.map((row) => [row.dispatch_id, row.question]));
+}

@@ -59,6 +59,12 @@ describe('sessionMode interactive end to end (npm start, the fake Linear agent s
     ]);
     expect(w.linear.getIssue(issue.id)?.comments.join('\n') ?? '').not.toContain('AI-Implement question');
     expect((await w.post('/runner/answer', { questionId }, auth)).body).toEqual({ ok: true, answer: null });
+    // The Overview shows the run waiting for input, with the question.
+    const waiting = await w.api<{ runningJobs: { waitingForInput: string | null }[] }>(
+      'GET',
+      '/api/overview',
+    );
+    expect(waiting.body.runningJobs.map((job) => job.waitingForInput)).toEqual([question.question]);
     expect((await w.post('/runner/answer', { questionId: 'nope' }, auth)).status).toBe(404);
     expect((await w.post('/runner/answer', { questionId }, {})).status).toBe(401);
 
@@ -74,6 +80,11 @@ describe('sessionMode interactive end to end (npm start, the fake Linear agent s
         ? true
         : undefined,
     );
+    const answered = await w.api<{ runningJobs: { waitingForInput: string | null }[] }>(
+      'GET',
+      '/api/overview',
+    );
+    expect(answered.body.runningJobs.map((job) => job.waitingForInput)).toEqual([null]);
     // The prompt was the answer, not review feedback: no review-fix run.
     expect(w.github.dispatches).toHaveLength(1);
 

@@ -76,6 +76,7 @@ const BADGE_TONES: Record<string, string> = {
   missing: 'bad',
   error: 'bad',
   paused: 'warn',
+  waiting_for_input: 'warn',
   awaiting_plan_approval: 'warn',
   planning_pending: 'warn',
   capacity: 'warn',

@@ -6,6 +6,7 @@ import {
 } from '../../store/dispatch-reports.ts';
 import { listInFlight, type DispatchRow } from '../../store/dispatches.ts';
 import { listMappings } from '../../store/mappings.ts';
+import { openQuestionsOf } from '../../store/run-questions.ts';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { capacityByMapping, countByBucket, type MappingCapacity } from './work-views.ts';
 
@@ -30,6 +31,8 @@ export interface RunningJobView {
   /** When the backend accepted the run, or when it was written while still pending (ISO). */
   startedAt: string;
   durationSeconds: number;
+  /** The agent's open question while the run waits for a person's answer (issue 21); else null. */
+  waitingForInput: string | null;
 }
 
 export interface TrendHour {
@@ -66,18 +69,19 @@ export interface OverviewView {
 
 /**
  * Builds the Overview from the in-flight dispatches, the last day's failed dispatches, the last
- * day's counts per hour and status (counted by the database) and the mappings. Cost: four
- * indexed queries; the day's other rows never leave the database.
+ * day's counts per hour and status (counted by the database), the mappings and the open agent
+ * questions. Cost: five indexed queries; the day's other rows never leave the database.
  */
 export async function loadOverview(ctx: OrchestratorContext): Promise<OverviewView> {
   const now = ctx.clock();
   const firstHour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - (TREND_HOURS - 1) * HOUR_MS;
   const since = new Date(Math.min(firstHour, now.getTime() - 24 * HOUR_MS));
-  const [inFlight, failed, hourly, mappings] = await Promise.all([
+  const [inFlight, failed, hourly, mappings, waiting] = await Promise.all([
     listInFlight(ctx.db),
     listFailedSince(ctx.db, new Date(now.getTime() - 24 * HOUR_MS)),
     countDispatchesByHour(ctx.db, since),
     listMappings(ctx.db),
+    openQuestionsOf(ctx.db),
   ]);
   const byMapping = capacityByMapping(mappings, countByBucket(inFlight));
   const buckets = new Map<string, MappingCapacity>();
@@ -91,7 +95,7 @@ export async function loadOverview(ctx: OrchestratorContext): Promise<OverviewVi
   return {
     generatedAt: now.toISOString(),
     runningJobs: inFlight
-      .map((row) => runningJob(row, now))
+      .map((row) => runningJob(row, now, waiting.get(row.id) ?? null))
       .sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
     failedLast24h: failedJobs(failed),
     capacity: { inProgress, cap, utilization: cap === 0 ? 0 : inProgress / cap, byMapping },
@@ -100,7 +104,7 @@ export async function loadOverview(ctx: OrchestratorContext): Promise<OverviewVi
   };
 }
 
-function runningJob(row: DispatchRow, now: Date): RunningJobView {
+function runningJob(row: DispatchRow, now: Date, waitingForInput: string | null): RunningJobView {
   const startedAt = row.dispatched_at ?? row.created_at;
   return {
     jobId: row.job_id,
@@ -114,6 +118,7 @@ function runningJob(row: DispatchRow, now: Date): RunningJobView {
     runnerMode: row.runner_mode,
     startedAt,
     durationSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(startedAt)) / 1000)),
+    waitingForInput,
   };
 }
 

@@ -65,6 +65,7 @@ const TONES = {
   completed: 'ok',
   failed: 'bad',
   skipped: 'neutral',
+  waiting_for_input: 'warn',
 };
 
 function badge(status, label) {
@@ -221,7 +222,8 @@ if (runningTable) {
             return row([
               [jobLink(job), el('span', job.issue.title, 'muted')],
               job.phase,
-              badge(job.status),
+              // A run waiting for a person's answer to its agent's question (issue 21).
+              badge(job.waitingForInput === null ? job.status : 'waiting_for_input'),
               job.repo,
               job.teamKey,
               job.dispatchNumber,

@@ -218,7 +218,7 @@ function runningJobsTable(jobs: RunningJobView[]): Html {
                     <span class="muted">${job.issue.title}</span>
                   </td>
                   <td>${job.phase}</td>
-                  <td>${badge(job.status)}</td>
+                  <td>${badge(job.waitingForInput === null ? job.status : 'waiting_for_input')}</td>
                   <td>${job.repo}</td>
                   <td>${job.teamKey}</td>
                   <td>${job.dispatchNumber}</td>

@@ -267,6 +267,7 @@ export const Overview = z
           runnerMode: z.string(),
           startedAt: iso,
           durationSeconds: z.number(),
+          waitingForInput: z.string().nullable(),
         })
         .strict(),
     ),
