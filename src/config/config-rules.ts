@@ -131,9 +131,9 @@ export function configWarnings(raw: RawEnv, fields: EnvFields): string[] {
     'RUNNER_TOKEN_SECRET is shorter than 32 characters: it signs runner tokens, use e.g. `openssl rand -hex 32`',
   );
   warn(
-    fields.RUNNER_MODE === 'shadow',
-    'RUNNER_MODE=shadow runs everything on GitHub Actions only: this build does not start the shadow Fly Machine ' +
-      'yet (docs/decisions/not-in-this-build.md); it behaves as RUNNER_MODE=gha',
+    fields.RUNNER_MODE === 'shadow' && !fields.FLY_SESSIONS_TOKEN,
+    'RUNNER_MODE=shadow without FLY_SESSIONS_TOKEN runs on GitHub Actions only: the shadow Fly Machine needs the ' +
+      'Fly sessions app, so each shadow run is recorded as failed (GET /api/shadow-runs)',
   );
   warn(
     fields.ADMIN_ACCESS_CODE !== undefined && fields.ADMIN_ACCESS_CODE.length < 12,

@@ -36,7 +36,7 @@ export const ENV_HELP = {
   NOTIFY_WEBHOOK_URL:
     'the webhook URL of a Slack Incoming Webhook, or of a Teams Workflows flow ("Send webhook alerts to a channel")',
   RUNNER_MODE:
-    'one of default, gha, local, shadow (default: default, the per-mapping setting wins; fly is refused until Fly Machines runs land)',
+    'one of default, gha, fly, local, shadow (default: default, the per-mapping setting wins; shadow runs on GitHub Actions and compares a Fly Machine run beside it)',
   RUNNER_CALLBACK_BASE_URL: "this orchestrator's public base URL, e.g. https://your-orchestrator.fly.dev",
   RUNNER_TOKEN_SECRET: 'a random secret of at least 32 characters, e.g. `openssl rand -hex 32`',
   FLY_SESSIONS_APP: 'the Fly.io app that hosts runner sessions',

@@ -24,6 +24,7 @@ import { analyticsRoutes } from './api/analytics-routes.ts';
 import { platformRoutes } from './api/platform-routes.ts';
 import { sessionRoutes } from './api/session-routes.ts';
 import { reaperRoutes } from './api/reaper-routes.ts';
+import { shadowRoutes } from './api/shadow-routes.ts';
 import type { Platform } from '../orchestrator/platform/platform.ts';
 import { runnerRoutes } from './runner-callbacks/runner-routes.ts';
 import { gapFillTriggerRoutes } from './trigger/gap-fill-routes.ts';
@@ -183,6 +184,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     if (deps.platform) app.route('/', platformRoutes(deps.platform));
     if (deps.platform?.sessions) app.route('/', sessionRoutes(deps.platform.sessions));
     if (deps.platform?.reaper) app.route('/', reaperRoutes(deps.platform.reaper));
+    app.route('/', shadowRoutes(ctx));
     app.route('/', jiraRoutes(deps.jira));
     app.route('/', linearAgentRoutes(deps.linearAgent, ctx.clock));
     app.route('/', githubRoutes(deps.listRepositories));

@@ -4,8 +4,8 @@ import type { RunnerModeOverride } from './context.ts';
 
 /**
  * The execution mode a mapping's runs use after the global override (seed 000, RUNNER_MODE):
- * `default` keeps the mapping's own; `shadow` dispatches through GitHub Actions (the shadow Fly
- * machine is started beside it by the Fly backend when that is configured).
+ * `default` keeps the mapping's own; `shadow` dispatches through GitHub Actions, and request-run
+ * starts the shadow Fly Machine beside it (src/orchestrator/shadow/).
  */
 export function resolveExecutionMode(
   mapping: Pick<Mapping, 'executionMode'>,

@@ -15,6 +15,7 @@ import { deleteFromDedupWindow, recordInDedupWindow } from '../store/dedup-windo
 import { insertPendingDispatch, markFailedWithoutResult, notePendingProblem } from '../store/dispatches.ts';
 import { recordRunFailure } from '../store/failure-breakers.ts';
 import { loadAdmissionStateFor } from './admission-state.ts';
+import { startShadowRun } from './shadow/shadow-runs.ts';
 import type { OrchestratorContext } from './context.ts';
 import { resolveExecutionMode } from './execution-mode.ts';
 import { syncMarker } from './convergence/marker-sync.ts';
@@ -85,7 +86,8 @@ export function admissionRequestFor(
  */
 export async function requestRun(ctx: OrchestratorContext, request: RunRequest): Promise<RunOutcome> {
   const { ticket, mapping } = request;
-  const mode = resolveExecutionMode(mapping, await ctx.runnerMode());
+  const runnerMode = await ctx.runnerMode();
+  const mode = resolveExecutionMode(mapping, runnerMode);
   const bucket = capacityBucket(mapping, ticket.teamKey);
 
   const intent = await ctx.dispatchLock.runExclusive(async () => {
@@ -172,6 +174,21 @@ export async function requestRun(ctx: OrchestratorContext, request: RunRequest):
   }
 
   log.info({ dispatchNumber }, 'dispatched');
+  if (runnerMode === 'shadow' && mode === 'github-actions') {
+    // The Fly secondary: its own ledger table, never this run's markers, slot or dedup entry.
+    await startShadowRun(ctx, {
+      primaryDispatchId: dispatchId,
+      phase: request.phase,
+      ticket,
+      mapping,
+      workflowFile: workflowFor(mapping, request.phase),
+      deadline: intent.deadline,
+      pullRequest: request.pullRequest
+        ? { number: request.pullRequest.number, branch: request.pullRequest.branch }
+        : undefined,
+      ciFailure: request.ciFailure,
+    });
+  }
   ctx.metrics?.dispatch({ phase: request.phase, outcome: 'dispatched', mode });
   // The marker follows the ledger: a fast run that already reported keeps its outcome's marker,
   // and a failed write is retried by the tick until the tracker shows it.

@@ -12,6 +12,7 @@ import { approvePlan } from '../store/plan-approvals.ts';
 import { awaitChecks } from '../store/pull-request-checks.ts';
 import { parsePullRequestKey, upsertPullRequest } from '../store/pull-requests.ts';
 import { insertRunStep } from '../store/run-steps.ts';
+import { handleShadowResult, isShadowRun } from './shadow/shadow-runs.ts';
 import type { OrchestratorContext } from './context.ts';
 import { syncMarker } from './convergence/marker-sync.ts';
 import { requestRun, type RunOutcome as RunRequestOutcome } from './request-run.ts';
@@ -50,7 +51,8 @@ export async function handleRunResult(
   });
   if (!accepted) {
     const row = await getDispatch(ctx.db, dispatchId);
-    if (!row) return 'unknown_dispatch';
+    // Not the ledger's: a shadow run's result (RUNNER_MODE=shadow), or unknown.
+    if (!row) return (await handleShadowResult(ctx, dispatchId, result)) ?? 'unknown_dispatch';
     return row.result_json === body ? 'duplicate' : 'conflict';
   }
   const row = await getDispatch(ctx.db, dispatchId);
@@ -115,7 +117,8 @@ export async function handleRunProgress(
   progress: RunProgress,
 ): Promise<boolean> {
   const row = await getDispatch(ctx.db, dispatchId);
-  if (!row) return false;
+  // A shadow run's progress is taken and not kept: its comparison is of outcomes.
+  if (!row) return isShadowRun(ctx, dispatchId);
   await insertRunStep(ctx.db, {
     id: randomUUID(),
     dispatch_id: dispatchId,

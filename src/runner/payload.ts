@@ -73,6 +73,7 @@ const PayloadSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be a pipeline name like implementation')
     .optional(),
+  shadow: z.literal(true).optional(),
 }) satisfies z.ZodType<DispatchPayload>;
 
 /** The payload could not be read: `message` names the field and what is wrong with it. */

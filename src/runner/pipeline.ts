@@ -115,7 +115,7 @@ export async function runPipeline(
     ? {
         status: 'failure',
         error: clip(`step ${failure.step} failed: ${failure.message}`),
-        ...(ctx.state.pull ? { prUrl: ctx.state.pull.url } : {}),
+        ...(ctx.state.pull?.url ? { prUrl: ctx.state.pull.url } : {}),
         ...(ctx.state.pushed && ctx.state.branch ? { branch: ctx.state.branch } : {}),
         ...(notes ? { summary: clip(notes) } : {}),
         usage,
@@ -166,7 +166,7 @@ async function runLoop(ctx: RunContext, loop: PipelineLoop): Promise<void> {
 function successBody(ctx: RunContext, kind: Pipeline['result']): Omit<RunResult, 'status' | 'usage'> {
   if (kind === 'summary') return { summary: ctx.state.notes.join('\n') };
   return {
-    ...(ctx.state.pull ? { prUrl: ctx.state.pull.url } : {}),
+    ...(ctx.state.pull?.url ? { prUrl: ctx.state.pull.url } : {}),
     ...(ctx.state.branch ? { branch: ctx.state.branch } : {}),
     summary: [...ctx.state.notes, ctx.state.agentSummary.trim()].filter(Boolean).join('\n\n'),
   };

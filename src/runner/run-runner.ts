@@ -15,6 +15,7 @@ import { maskCommands, readPayloadSource } from './payload-source.ts';
 import { runPlan } from './phases.ts';
 import { customDirOf, loadCatalog } from '../pipeline/catalog.ts';
 import { runPipeline } from './pipeline.ts';
+import { shadowRemote, shadowRepoApi, shadowTicket } from './shadow.ts';
 import { createRemote } from './remote.ts';
 import { initialState, type RunContext } from './run-context.ts';
 import { createRunLog } from './run-log.ts';
@@ -117,6 +118,23 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
     },
   );
   const jobMs = caps.maxJobMinutes * 60_000;
+  const remote = createRemote({
+    url: settings.gitUrl,
+    token: settings.githubToken,
+    sandbox,
+    logFile: path.join(paths.logs, 'git.log'),
+  });
+  const github = settings.githubToken
+    ? createRepoApi({
+        baseUrl: settings.githubApiUrl,
+        token: settings.githubToken,
+        owner: settings.owner,
+        repo: settings.repo,
+      })
+    : undefined;
+  const ticket = ticketAccess(payload.issue, settings, log, invocation.ticket);
+  // A shadow run (RUNNER_MODE=shadow) does the work and reports, and writes nowhere else.
+  if (payload.shadow) log.info('shadow run: no push, no pull request, no comments, no ticket changes');
   const ctx: RunContext = {
     payload,
     settings,
@@ -125,12 +143,7 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
     env,
     paths,
     sandbox,
-    remote: createRemote({
-      url: settings.gitUrl,
-      token: settings.githubToken,
-      sandbox,
-      logFile: path.join(paths.logs, 'git.log'),
-    }),
+    remote: payload.shadow ? shadowRemote(remote, log) : remote,
     deadline: Date.now() + jobMs - Math.min(REPORTING_RESERVE_MS, jobMs / 10),
     caps: {
       maxTurns: caps.maxTurns,
@@ -143,15 +156,8 @@ export async function runRunner(invocation: RunnerInvocation): Promise<number> {
       user: sandbox.user,
       logFile: path.join(paths.logs, 'git.log'),
     }),
-    github: settings.githubToken
-      ? createRepoApi({
-          baseUrl: settings.githubApiUrl,
-          token: settings.githubToken,
-          owner: settings.owner,
-          repo: settings.repo,
-        })
-      : undefined,
-    ticket: ticketAccess(payload.issue, settings, log, invocation.ticket),
+    github: github && payload.shadow ? shadowRepoApi(github, log) : github,
+    ticket: payload.shadow ? shadowTicket(ticket, log) : ticket,
     provider: plan.provider,
     agent: undefined,
     state: initialState(NO_USAGE),

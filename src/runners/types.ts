@@ -51,6 +51,12 @@ export interface DispatchPayload {
    * absent → the pipeline named like the phase.
    */
   pipeline?: string;
+  /**
+   * The secondary run of RUNNER_MODE=shadow (docs/decisions/fly-machines.md): the runner does
+   * the work and reports its result, but pushes no branch, opens no PR and writes nothing to the
+   * ticket or the PR. Absent on every other run.
+   */
+  shadow?: true;
 }
 
 export interface RelatedIssue {

@@ -13,6 +13,7 @@ export interface PruneCounts {
   webhookDeliveries: number;
   /** The reaper's record of actions (migration 0008). */
   reaperActions: number;
+  shadowRuns: number;
   /** Kept tracker states (migration 0013) of tickets whose history is gone. */
   ticketStates: number;
   /** Agent questions and their answers (migration 0015), by when they were asked. */
@@ -102,6 +103,7 @@ export async function pruneHistory(
       dedupWindow: 0,
       webhookDeliveries: 0,
       reaperActions: 0,
+      shadowRuns: 0,
       ticketStates: 0,
       runQuestions: 0,
     };
@@ -145,6 +147,9 @@ export async function pruneHistory(
     );
     counts.reaperActions = deleted(
       await trx.deleteFrom('reaper_actions').where('at', '<', before).executeTakeFirst(),
+    );
+    counts.shadowRuns = deleted(
+      await trx.deleteFrom('shadow_runs').where('created_at', '<', before).executeTakeFirst(),
     );
     counts.runQuestions = deleted(
       await trx.deleteFrom('run_questions').where('asked_at', '<', before).executeTakeFirst(),

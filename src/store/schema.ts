@@ -22,6 +22,7 @@ export interface Database {
   pull_request_feedback: PullRequestFeedbackTable;
   secret_changes: SecretChangesTable;
   reaper_actions: ReaperActionsTable;
+  shadow_runs: ShadowRunsTable;
   budget_alerts: BudgetAlertsTable;
   ticket_states: TicketStatesTable;
   run_questions: RunQuestionsTable;
@@ -363,4 +364,26 @@ export interface BudgetAlertsTable {
   /** Percent of the budget: 80 or 100. */
   threshold: number;
   sent_at: string;
+}
+
+/** A shadow run (migration 0014): the Fly run beside a GitHub Actions run in RUNNER_MODE=shadow. */
+export interface ShadowRunsTable {
+  /** The shadow run's own dispatch id (its payload, tokens and Machine metadata carry it). */
+  id: string;
+  /** The GitHub Actions dispatch it shadows. */
+  primary_dispatch_id: string;
+  issue_id: string;
+  issue_identifier: string;
+  team_key: string;
+  phase: string;
+  /** `pending`, `running`, `succeeded` or `failed`. */
+  status: string;
+  machine_id: string | null;
+  image: string | null;
+  error: string | null;
+  cost_usd: number | null;
+  result_json: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
 }

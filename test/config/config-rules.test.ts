@@ -159,13 +159,17 @@ describe('runner combinations', () => {
     ).toBe('sk-ant-x');
   });
 
-  it('warns about a short token secret, and that shadow mode starts no shadow machine', () => {
+  it('warns about a short token secret, and that shadow mode without Fly starts no shadow machine', () => {
     const config = loadConfig(minimalEnv({ RUNNER_MODE: 'shadow', RUNNER_TOKEN_SECRET: 'k3y-9f2a7c' }));
     expect(config.warnings).toEqual([
       expect.stringMatching(/^RUNNER_TOKEN_SECRET is shorter than 32 characters/),
-      expect.stringMatching(/^RUNNER_MODE=shadow runs everything on GitHub Actions only/),
+      expect.stringMatching(/^RUNNER_MODE=shadow without FLY_SESSIONS_TOKEN runs on GitHub Actions only/),
     ]);
     expect(config.warnings.join('\n')).not.toContain('k3y-9f2a7c');
+    const withFly = loadConfig(
+      minimalEnv({ RUNNER_MODE: 'shadow', FLY_SESSIONS_TOKEN: 'fo1_token', ANTHROPIC_API_KEY: 'sk-ant-x' }),
+    );
+    expect(withFly.warnings.join('\n')).not.toMatch(/RUNNER_MODE=shadow/);
   });
 
   it('does not warn about the runner backends’ variables: the Fly and local Docker backends use them', () => {

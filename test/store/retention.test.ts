@@ -236,6 +236,28 @@ for (const dialect of storeDialects()) {
           { ...reaperAction, id: 'r-new', at: daysAgo(1), machine_id: 'm-new' },
         ])
         .execute();
+      const shadowRun = {
+        primary_dispatch_id: 'recent',
+        issue_id: 'i',
+        issue_identifier: 'ENG-1',
+        team_key: 'ENG',
+        phase: 'implementation',
+        status: 'succeeded',
+        machine_id: null,
+        image: null,
+        error: null,
+        cost_usd: 0.5,
+        result_json: null,
+        started_at: null,
+        finished_at: null,
+      };
+      await db
+        .insertInto('shadow_runs')
+        .values([
+          { ...shadowRun, id: 'sh-old', created_at: daysAgo(91) },
+          { ...shadowRun, id: 'sh-new', created_at: daysAgo(1) },
+        ])
+        .execute();
       // A kept tracker state goes with its ticket's history; one whose ticket still has some stays.
       const kept = await db
         .selectFrom('dispatches')
@@ -262,6 +284,7 @@ for (const dialect of storeDialects()) {
         dedupWindow: 1,
         webhookDeliveries: 1,
         reaperActions: 1,
+        shadowRuns: 1,
         ticketStates: 1,
         runQuestions: 0,
       });

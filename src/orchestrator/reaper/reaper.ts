@@ -17,6 +17,8 @@ import {
 import { getSetting, setSetting } from '../../store/settings.ts';
 import type { OrchestratorContext } from '../context.ts';
 import { closeDestroyedRun, runOfMachine } from '../sessions/sessions.ts';
+import { closeDestroyedShadow, shadowOfMachine } from '../shadow/shadow-runs.ts';
+import type { ShadowRunRow } from '../../store/shadow-runs.ts';
 import { sweepActionsRuns, type ActionsSweepDeps } from './actions-runs.ts';
 
 /**
@@ -167,25 +169,38 @@ export function createReaper(deps: ReaperDeps): Reaper {
       (m) => !(pooling && isIdlePoolMachine(m)) && belongsToTenant(m.metadata, deps.tenant),
     );
     const rows = new Map<string, DispatchRow>();
+    const shadows = new Map<string, ShadowRunRow>();
     for (const machine of machines) {
       const row = await runOfMachine(ctx, machine);
       if (row) rows.set(machine.id, row);
+      const shadow = row ? undefined : await shadowOfMachine(ctx, machine);
+      if (shadow) shadows.set(machine.id, shadow);
     }
     const mappings = await mappingsOf([...rows.values()]);
     const terminal = await terminalIssues([...rows.values()]);
     const now = ctx.clock().getTime();
     for (const machine of machines) {
       const row = rows.get(machine.id);
+      const shadow = shadows.get(machine.id);
       const createdAtMs = Date.parse(machine.createdAt);
       if (!Number.isFinite(createdAtMs)) continue;
+      // A shadow run's Machine (RUNNER_MODE=shadow) is judged by its own record: no orphan, and
+      // its ticket's state is the primary run's business.
       const rule = reaperRuleFor({
         nowMs: now,
         createdAtMs,
-        run: row && {
-          resultAtMs: row.result_received_at ? Date.parse(row.result_received_at) : undefined,
-          maxJobMinutes: mappings.get(row.team_key)?.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES,
-          issueTerminal: terminal.has(row.issue_id),
-        },
+        run: shadow
+          ? {
+              resultAtMs: shadow.finished_at ? Date.parse(shadow.finished_at) : undefined,
+              maxJobMinutes:
+                (await getMapping(ctx.db, shadow.team_key))?.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES,
+              issueTerminal: false,
+            }
+          : row && {
+              resultAtMs: row.result_received_at ? Date.parse(row.result_received_at) : undefined,
+              maxJobMinutes: mappings.get(row.team_key)?.maxJobMinutes ?? DEFAULT_MAX_JOB_MINUTES,
+              issueTerminal: terminal.has(row.issue_id),
+            },
       });
       if (!rule) continue;
       try {
@@ -212,6 +227,8 @@ export function createReaper(deps: ReaperDeps): Reaper {
     if (!deps.dryRun) {
       await deps.machines!.destroyMachine(app, machine.id);
       if (row) await closeDestroyedRun(ctx, row, `session destroyed by the reaper (${rule})`);
+      const shadowId = row ? undefined : machine.metadata[META.dispatchId];
+      if (shadowId) await closeDestroyedShadow(ctx, shadowId, `destroyed by the reaper (${rule})`);
     }
     await record({
       rule,

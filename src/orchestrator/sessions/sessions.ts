@@ -12,6 +12,7 @@ import {
 } from '../../store/dispatches.ts';
 import type { OrchestratorContext } from '../context.ts';
 import { syncMarker } from '../convergence/marker-sync.ts';
+import { closeDestroyedShadow } from '../shadow/shadow-runs.ts';
 import { PlatformRefusal, upstreamRefusal } from '../platform/platform-refusal.ts';
 
 /**
@@ -177,6 +178,8 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
         throw upstreamRefusal(error);
       }
       const row = await runOfMachine(ctx, machine);
+      const shadowId = row ? undefined : machine.metadata[META.dispatchId];
+      if (shadowId) await closeDestroyedShadow(ctx, shadowId, SESSION_DESTROYED);
       if (row) {
         try {
           await closeDestroyedRun(ctx, row, SESSION_DESTROYED);

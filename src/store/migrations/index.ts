@@ -9,6 +9,7 @@ import * as ciFix from './0009-ci-fix.ts';
 import * as linearAgent from './0010-linear-agent.ts';
 import * as budgets from './0012-budgets.ts';
 import * as ticketStates from './0013-ticket-states.ts';
+import * as shadowRuns from './0014-shadow-runs.ts';
 import * as runQuestions from './0015-run-questions.ts';
 import * as blockingTickets from './0021-blocking-tickets.ts';
 
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '0010-linear-agent': linearAgent,
   '0012-budgets': budgets,
   '0013-ticket-states': ticketStates,
+  '0014-shadow-runs': shadowRuns,
   '0015-run-questions': runQuestions,
   '0021-blocking-tickets': blockingTickets,
 };

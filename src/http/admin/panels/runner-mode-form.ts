@@ -9,7 +9,7 @@ const LABELS: Record<string, string> = {
   gha: 'gha — every run on GitHub Actions',
   fly: 'fly — every run on Fly Machines',
   local: 'local — every run as a local child process',
-  shadow: 'shadow — GitHub Actions (the shadow Fly Machine is not in this build yet)',
+  shadow: 'shadow — GitHub Actions, and a Fly Machine beside each run whose result is only compared',
 };
 
 /**

@@ -188,6 +188,29 @@ export const PLATFORM_ROUTES: RouteDescription[] = [
     errors: { 400: '`limit` is not 1–500' },
   },
   {
+    method: 'get',
+    path: '/api/shadow-runs',
+    tag: 'Reaper',
+    summary: 'Shadow mode: each GitHub Actions run beside its Fly shadow (outcome, duration, cost)',
+    query: z.object({ limit: z.string().optional().meta({ description: '1–500, default 50' }) }),
+    ok: {
+      200: {
+        description: 'Comparisons, newest first',
+        schema: z.object({
+          runs: z.array(
+            z.looseObject({
+              shadowId: z.string(),
+              dispatchId: z.string(),
+              primary: z.looseObject({ status: z.string() }),
+              shadow: z.looseObject({ status: z.string() }),
+            }),
+          ),
+        }),
+      },
+    },
+    errors: { 400: '`limit` is not 1–500' },
+  },
+  {
     method: 'post',
     path: '/api/jira/validate-jql',
     tag: 'Trackers',
