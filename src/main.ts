@@ -142,6 +142,7 @@ async function main(): Promise<void> {
         warmPool: createWarmPool({
           machines: flyMachines,
           size: config.fly.warmPoolSize,
+          tenant: config.tenant.clientSlug,
           logger: log.child({ runner: 'fly', pool: 'warm' }),
         }),
         github,

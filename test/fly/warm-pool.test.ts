@@ -3,7 +3,7 @@ import { createReaper } from '../../src/orchestrator/reaper/reaper.ts';
 import { createSessionsService } from '../../src/orchestrator/sessions/sessions.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { listRecentDispatches } from '../../src/store/dispatches.ts';
-import { POOL_META } from '../../src/runners/fly/warm-pool.ts';
+import { createWarmPool, POOL_META } from '../../src/runners/fly/warm-pool.ts';
 import { FLY_APP, FLY_IMAGE, withFly, type FlyWorld } from '../support/fly-harness.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
 
@@ -83,6 +83,44 @@ describe('the warm pool (FLY_WARM_POOL_SIZE)', () => {
     expect((await reaper(0).sweep()).actions).toEqual([
       expect.objectContaining({ rule: 'orphan', machineId: pooled!.id }),
     ]);
+  });
+
+  it('pools per client in a shared sessions app: each takes and tops up only its own', async () => {
+    f = await withFly(h);
+    const pool = (tenant: string | undefined) =>
+      createWarmPool({ machines: f.machines, size: 1, tenant, logger: { info: () => undefined } });
+    const shape = { image: FLY_IMAGE, guest: { cpus: 1, memory_mb: 1024 }, region: 'fra' };
+    const [acme, globex, unlabelled] = [pool('acme'), pool('globex'), pool(undefined)];
+    for (const p of [acme, globex, unlabelled]) {
+      p.refill(FLY_APP, shape);
+      await p.settled();
+    }
+    // Each filled its own: one Machine per client, labelled with it.
+    expect(
+      idle()
+        .map((m) => m.config.metadata?.ai_implement_tenant ?? null)
+        .sort(),
+    ).toEqual(['acme', 'globex', null]);
+    const run = {
+      config: {
+        image: FLY_IMAGE,
+        env: {},
+        guest: shape.guest,
+        metadata: { ai_implement_dispatch_id: 'd-1', ai_implement_tenant: 'acme' },
+        auto_destroy: true,
+        restart: { policy: 'no' as const },
+      },
+    };
+    const taken = await acme.start(FLY_APP, shape, run);
+    expect(taken?.metadata).toMatchObject({ ai_implement_tenant: 'acme', ai_implement_dispatch_id: 'd-1' });
+    // Acme's pool is empty now; it does not take globex's or the unlabelled one.
+    expect(await acme.start(FLY_APP, shape, run)).toBeUndefined();
+    expect(f.fly.machines.get(taken!.id)?.state).toBe('started');
+    expect(
+      idle()
+        .map((m) => m.config.metadata?.ai_implement_tenant ?? null)
+        .sort(),
+    ).toEqual(['globex', null]);
   });
 
   it('creates every run when the pool is off (the default)', async () => {

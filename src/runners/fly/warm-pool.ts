@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Mutex } from 'async-mutex';
 import { describeError } from '../../domain/errors.ts';
 import type { CreateMachineInput, FlyMachine, FlyMachinesClient } from '../../fly/machines.ts';
-import { META } from './machine-config.ts';
+import { belongsToTenant, META } from './machine-config.ts';
 
 /**
  * The warm pool (issue 12 "Machine reuse", FLY_WARM_POOL_SIZE, CONTRACTS.md §10): up to N
@@ -59,9 +59,15 @@ export interface WarmPool {
 export function createWarmPool(options: {
   machines: FlyMachinesClient;
   size: number;
+  /**
+   * CLIENT_SLUG: pooled Machines carry it as `ai_implement_tenant`, and only this client's are
+   * taken, so clients sharing a sessions app neither take nor reap each other's pool.
+   */
+  tenant?: string | undefined;
   logger: { info(fields: object, message: string): void; warn?(fields: object, message: string): void };
 }): WarmPool {
-  const { machines, size } = options;
+  const { machines, size, tenant } = options;
+  const label: Record<string, string> = tenant ? { [META.tenant]: tenant } : {};
   // One taker or refiller per pool at a time in this process, so two dispatches never update
   // the same Machine and two refills never overfill.
   const mutexes = new Map<string, Mutex>();
@@ -75,7 +81,9 @@ export function createWarmPool(options: {
   const running = new Set<Promise<void>>();
 
   const idle = async (app: string, key: string) =>
-    (await machines.listMachines(app, { metadata: { [POOL_META]: key } })).filter(isIdlePoolMachine);
+    (await machines.listMachines(app, { metadata: { [POOL_META]: key, ...label } })).filter(
+      (m) => isIdlePoolMachine(m) && belongsToTenant(m.metadata, tenant),
+    );
 
   async function topUp(app: string, shape: PoolShape): Promise<void> {
     const key = poolKey(shape);
@@ -91,7 +99,7 @@ export function createWarmPool(options: {
             image: shape.image,
             env: {},
             guest: shape.guest,
-            metadata: { [POOL_META]: key },
+            metadata: { [POOL_META]: key, ...label },
             auto_destroy: true,
             restart: { policy: 'no' },
           },
