@@ -10,6 +10,7 @@ import {
 import { startFakeFly, type FakeFly } from '../fakes/fly/fake-fly-server.ts';
 import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
 import { freePort } from '../support/free-port.ts';
+import { freshDatabase, startPostgres } from '../support/postgres-server.ts';
 import { startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
 
 /** The workflow inputs of CONTRACTS.md §3, as the synced workflow files declare them. */
@@ -30,7 +31,9 @@ export interface E2eWorldOptions {
   flyApp?: string;
   /**
    * The ledger: a PostgreSQL URL (DATABASE_URL; `freshDatabase` in test/support/postgres-server.ts
-   * makes one), or a new SQLite file at DEDUP_DB_PATH when absent.
+   * makes one), or a new SQLite file at DEDUP_DB_PATH when absent — unless the environment says
+   * `E2E_DATABASE=postgres`: then every world without a URL gets a throw-away PostgreSQL server of
+   * its own (`E2E_DATABASE=postgres npx vitest run test/e2e` runs the e2e suite on PostgreSQL).
    */
   databaseUrl?: string;
   /** The Linear URL the orchestrator is given, from the fake's (e.g. a fault proxy in front). */
@@ -89,6 +92,9 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
   if (fly && options.flyApp) fly.addApp(options.flyApp);
   const port = await freePort();
   const accessCode = `e2e-access-code-${options.appId}`;
+  const ownServer =
+    !options.databaseUrl && process.env.E2E_DATABASE === 'postgres' ? await startPostgres() : undefined;
+  const databaseUrl = options.databaseUrl ?? (ownServer ? await freshDatabase(ownServer, 'e2e') : undefined);
   const env = {
     GITHUB_APP_ID: String(options.appId),
     // As operators set it: one line, newlines written as \n.
@@ -98,8 +104,8 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
     LINEAR_API_URL: options.linearUrl ? await options.linearUrl(linear.url) : linear.url,
     ADMIN_ACCESS_CODE: accessCode,
     POLL_INTERVAL_MS: '1000',
-    ...(options.databaseUrl
-      ? { DATABASE_URL: options.databaseUrl }
+    ...(databaseUrl
+      ? { DATABASE_URL: databaseUrl }
       : {
           DEDUP_DB_PATH: path.join(
             fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-e2e-')),
@@ -146,6 +152,7 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
     async close() {
       await world.orchestrator.stop();
       await Promise.all([github.close(), linear.close(), fly?.close()]);
+      await ownServer?.stop();
     },
   };
   world.adminToken = String((await world.post('/api/auth', { code: accessCode })).body.token);
