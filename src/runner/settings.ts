@@ -23,6 +23,8 @@ import type { JiraConfig } from '../config/types.ts';
  * | `AI_IMPLEMENT_MAX_TURNS`, `_MAX_ITERATIONS`, `_MAX_JOB_MINUTES` | caps the payload leaves unset (run-runner.ts) |
  * | `AI_IMPLEMENT_AGENT_USER`, `AI_IMPLEMENT_AGENT_ENV` | the agent's user and extra variables (agent/sandbox.ts, agent/agent-env.ts) |
  * | `JIRA_TOKEN`, `JIRA_CLOUD_ID`, `JIRA_SITE_URL`, `JIRA_EMAIL`, `JIRA_API_URL` | the same for Jira issues, as the orchestrator reads them (CONTRACTS.md §1) |
+ * | `AI_IMPLEMENT_CUSTOM_DIR` | the custom/ directory (pipelines, steps, providers); default `<project root>/custom` (src/pipeline/catalog.ts) |
+ * | `AI_IMPLEMENT_PROVIDER` | the model provider adapter; default the payload's `provider.name` (src/runner/agent/providers.ts) |
  */
 export interface RunnerSettings {
   owner: string;

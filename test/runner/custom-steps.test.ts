@@ -11,7 +11,7 @@ import {
   type LocalBackend,
 } from '../../src/runners/local/local-backend.ts';
 import { listRecentDispatches } from '../../src/store/dispatches.ts';
-import { adminGet, tempDir, writeScript } from './support/run-helpers.ts';
+import { adminGet, runInProcess, tempDir, writeScript } from './support/run-helpers.ts';
 import { CLAUDE_KEY, STAND_IN, startRunnerWorld, type RunnerWorld } from './support/runner-world.ts';
 import { FAREWELL_FILES } from './support/target-repo.ts';
 
@@ -69,6 +69,7 @@ beforeEach(async () => {
   customDir = tempDir('custom');
   fs.mkdirSync(path.join(customDir, 'steps'));
   fs.mkdirSync(path.join(customDir, 'pipelines'));
+  fs.mkdirSync(path.join(customDir, 'providers'));
   fs.writeFileSync(path.join(customDir, 'steps', 'write-changelog.ts'), CHANGELOG_STEP);
   fs.writeFileSync(path.join(customDir, 'steps', 'verify.ts'), VERIFY_OVERRIDE);
   fs.writeFileSync(path.join(customDir, 'pipelines', 'implementation-with-changelog.yml'), PIPELINE);
@@ -171,5 +172,53 @@ describe('a custom step and a custom pipeline', () => {
     } finally {
       fs.rmSync(workRoot, { recursive: true, force: true });
     }
+  });
+
+  it('a custom provider adapter, a step whose when is false, and a failure that continues', async () => {
+    fs.writeFileSync(
+      path.join(customDir, 'providers', 'vertex.ts'),
+      `export default {
+  description: 'Claude through a gateway: the key from GATEWAY_KEY',
+  environment: ({ env, base }) => ({ auth: { kind: 'vertex' }, env: { ...base, ANTHROPIC_API_KEY: env.GATEWAY_KEY } }),
+};
+`,
+    );
+    fs.writeFileSync(
+      path.join(customDir, 'steps', 'flaky-scan.ts'),
+      "export default { async run() { throw new Error('the scanner is down'); } };\n",
+    );
+    fs.writeFileSync(
+      path.join(customDir, 'pipelines', 'implementation-with-changelog.yml'),
+      PIPELINE.replace(
+        '  - step: commit-push\n',
+        '  - step: flaky-scan\n    continueOnFailure: true\n  - step: reproduce\n    when: hasPullRequest\n  - step: commit-push\n',
+      ),
+    );
+    await runTick(world.h.ctx);
+    const payload = world.h.backend.dispatched.at(-1)!.payload;
+    const run = await runInProcess(world, payload, {
+      script,
+      extraEnv: {
+        AI_IMPLEMENT_CUSTOM_DIR: customDir,
+        AI_IMPLEMENT_PROVIDER: 'vertex',
+        ANTHROPIC_API_KEY: '',
+        GATEWAY_KEY: 'gateway-key-0123456789',
+      },
+    });
+    expect(run.code, run.output).toBe(0);
+    const dispatch = (await listRecentDispatches(world.h.store.db, 10)).find(
+      (d) => d.phase === 'implementation',
+    )!;
+    const { steps } = (await adminGet(world, `/api/jobs/${dispatch.job_id}/steps`)) as {
+      steps: { step: string; status: string; output?: Record<string, unknown> }[];
+    };
+    const ended = (name: string) => steps.find((step) => step.step === name && step.status !== 'started');
+    expect(ended('load-workflow')?.output).toMatchObject({ auth: 'vertex' });
+    expect(ended('flaky-scan')).toMatchObject({ status: 'failed', output: { error: 'the scanner is down' } });
+    expect(ended('reproduce')).toMatchObject({
+      status: 'skipped',
+      output: { reason: 'when: hasPullRequest is false' },
+    });
+    expect(world.github.repo('acme', 'api').pulls).toHaveLength(1);
   });
 });
