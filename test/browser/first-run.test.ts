@@ -59,6 +59,12 @@ describe('a fresh install', () => {
       expect(text).not.toContain(internal);
     }
     await screenshot(page, 'docs-work-overview-first-run');
+    // The check that needs attention links to where it is fixed.
+    await page.locator('[data-live="config-status"]').getByRole('link', { name: 'How to fix' }).click();
+    await expect.poll(() => new URL(page.url()).hash).toBe('#h-fix-ticketing-linear');
+    expect(await page.locator('#h-fix-ticketing-linear').textContent()).toBe('Linear connection');
+    expect(await page.locator('main').textContent()).toContain('LINEAR_API_KEY');
+    await page.goto(`${server.url}/admin/overview`);
     await page.getByRole('link', { name: 'Create a project' }).first().click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/admin/projects/new');
   });

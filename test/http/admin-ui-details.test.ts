@@ -186,3 +186,35 @@ describe('Projects: Delete says what happens to runs in flight', () => {
     expect(html).toContain('no implementation after a plan, no review or CI fixes');
   });
 });
+
+describe('environment checks that need attention', () => {
+  it('link to where each is fixed: a panel, or its section of the set-up guide', async () => {
+    app = createHttpApp({
+      orchestrator: h.ctx,
+      adminAccessCode: CODE,
+      statusChecks: async () => [
+        { name: 'runner-callback', ok: false, detail: 'set RUNNER_CALLBACK_BASE_URL' },
+        { name: 'fly-sessions', ok: false, detail: 'no sessions app' },
+        { name: 'github-app', ok: true, detail: 'authenticated as ai-implement' },
+      ],
+    });
+    const auth = await app.request('/admin/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ code: CODE }).toString(),
+    });
+    cookie = auth.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const response = await app.request('/api/admin/config-status', { headers: { cookie } });
+    const { checks } = (await response.json()) as { checks: { name: string; fix?: unknown }[] };
+    expect(Object.fromEntries(checks.map((check) => [check.name, check.fix]))).toEqual({
+      'runner-callback': { href: '/admin/setup#h-fix-runner-callback', text: 'How to fix' },
+      'fly-sessions': { href: '/admin/settings#setting-flySessionsApp', text: 'Settings: Fly sessions app' },
+      'github-app': undefined,
+    });
+
+    const guide = await page('/admin/setup');
+    expect(between(guide, 'id="h-fix-runner-callback"', '</section>')).toContain(
+      '<code>RUNNER_TOKEN_SECRET</code>',
+    );
+  });
+});

@@ -4,6 +4,7 @@ import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { renderPage, type PanelContent } from './layout.ts';
 import type { AdminEnv } from './admin-env.ts';
 import { apiReferencePanel } from './panels/api-reference-panel.ts';
+import { setupPanel } from './check-fixes.ts';
 import { analyticsPanel } from './panels/analytics-panel.ts';
 import { blockersPanel } from './panels/blockers-panel.ts';
 import { auditLogPanel } from './panels/developer-panels.ts';
@@ -47,6 +48,8 @@ function panels(
     'audit-log': (query) => auditLogPanel(ctx, query),
     customizations: async () => customizationsPanel(await catalog()),
     'api-reference': async () => apiReferencePanel(),
+    // Not in the sidebar: reached from an environment check that needs attention.
+    setup: async () => setupPanel(),
   };
 }
 

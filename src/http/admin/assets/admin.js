@@ -326,6 +326,11 @@ if (configBox) {
         ' — ',
         check.detail,
       );
+      if (!check.ok && check.fix) {
+        const fix = el('a', check.fix.text);
+        fix.href = check.fix.href;
+        item.append(' ', fix);
+      }
       list.append(item);
     }
     return body.checks.length === 0 ? [el('p', 'No checks configured.', 'muted')] : [list];
