@@ -114,6 +114,19 @@ describe('RUNNER_MODE=shadow', () => {
     const bad = await get('/api/shadow-runs?limit=0');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ fields: [{ field: 'limit' }] });
+
+    // The Pipelines panel shows the comparison under the shadow badge.
+    const signIn = await app.request('/admin/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ code: 'code-for-shadow' }).toString(),
+    });
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const page = await (await app.request('/admin/jobs', { headers: { cookie } })).text();
+    const table = page.slice(page.indexOf('id="h-shadow-runs"'));
+    expect(table).toContain(`data-shadow-id="${shadowId}"`);
+    expect(table).toMatch(/<span class="badge badge-neutral">shadow<\/span>/);
+    expect(table).toMatch(/badge-info">running<\/span>[\s\S]*badge-info">running<\/span>/);
   });
 
   it('records a shadow that cannot start as failed, and the primary runs as usual', async () => {

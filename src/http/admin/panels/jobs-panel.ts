@@ -6,6 +6,8 @@ import { LIST_PAGES, loadJobLog, loadJobSteps, type UsageView } from '../../api/
 import { cursorPager, panelPage } from '../pager.ts';
 import type { JobView } from '../../api/work-views.ts';
 import { runnerWords } from '../words.ts';
+import { listShadowRuns } from '../../../orchestrator/shadow/shadow-comparison.ts';
+import { SHADOW_ROWS, shadowRunsSection } from './shadow-runs-section.ts';
 import type { LogLineView } from '../../api/job-steps-view.ts';
 import type { PanelContent } from '../layout.ts';
 import {
@@ -49,7 +51,7 @@ export async function jobsPanel(ctx: OrchestratorContext, query: URLSearchParams
         ${view.jobs.length === 0 ? emptyRow(8, html`Nothing dispatched yet: runs start when a ticket of a project is labelled AI-Implement — see <a href="/admin/issues">Issues</a>.`) : view.jobs.map(jobRow)}
       </tbody>
     </table>
-    ${pager}`;
+    ${pager} ${page.after ? '' : shadowRunsSection(await listShadowRuns(ctx.db, SHADOW_ROWS))}`;
   return {
     title: 'Pipelines',
     lead: 'The dispatch log: who was dispatched, where, and how it went. Use it to see why an issue was or was not picked up.',
