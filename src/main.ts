@@ -175,7 +175,7 @@ async function main(): Promise<void> {
           return {
             oauth,
             tokens,
-            client: createAgentClient(config.linear.apiUrl, () => tokens.accessToken()),
+            client: createAgentClient(config.linear.apiUrl, () => tokens.accessToken(), metrics),
           };
         })()
       : undefined;

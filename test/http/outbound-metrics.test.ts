@@ -5,6 +5,7 @@ import { createGitHubAppClient } from '../../src/github/github-app.ts';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createMetrics, type OrchestratorMetrics } from '../../src/orchestrator/metrics.ts';
 import { createJiraProvider } from '../../src/ticketing/jira/jira-provider.ts';
+import { createAgentClient } from '../../src/ticketing/linear/agent/agent-client.ts';
 import { createLinearProvider } from '../../src/ticketing/linear/linear-provider.ts';
 import { startFakeFly } from '../fakes/fly/fake-fly-server.ts';
 import { startFakeJira } from '../fakes/jira/fake-jira-server.ts';
@@ -69,11 +70,15 @@ describe('outbound request metrics', () => {
     });
     fake.failNext('http-429', 1, { retryAfterSeconds: 2 });
     await linear.listTeams!();
+    const operation = fake.lastRequests(1)[0]!.operationName!;
+    // The agent's own client (app token) reports to the same hook: a refused token is `auth`.
+    const agent = createAgentClient(fake.url, async () => 'not-an-app-token', metrics);
+    await expect(agent.whoAmI()).rejects.toThrow(/refused the app token/);
 
     const families = await scrape();
-    const operation = fake.lastRequests(1)[0]!.operationName!;
     expect(count(families, { provider: 'linear', operation, outcome: 'rate_limited' })).toBe('1');
     expect(count(families, { provider: 'linear', operation, outcome: 'ok' })).toBe('1');
+    expect(count(families, { provider: 'linear', operation: 'AgentWhoAmI', outcome: 'auth' })).toBe('1');
     expect(families.get('ai_implement_outbound_request_duration_seconds')?.type).toBe('HISTOGRAM');
     const remaining = Number(
       sample(families, 'ai_implement_rate_limit_remaining', { provider: 'linear' })?.value,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { IntegrationError } from '../../../domain/errors.ts';
+import { observeRequest, type RequestObserver } from '../../../domain/outbound-requests.ts';
+import { operationName } from '../linear-request.ts';
 
 /**
  * Linear's Agent API, called as the app (OAuth token, `Authorization: Bearer`): activities in an
@@ -32,9 +34,21 @@ const CREATE_ACTIVITY =
 const UPDATE_SESSION =
   'mutation AgentSessionUpdate($id: String!, $input: AgentSessionUpdateInput!) { agentSessionUpdate(id: $id, input: $input) { success } }';
 
-/** `token` is asked per call: it may have been refreshed meanwhile. Throws `IntegrationError`. */
-export function createAgentClient(apiUrl: string, token: () => Promise<string>): AgentClient {
-  async function call<T>(
+/**
+ * `token` is asked per call: it may have been refreshed meanwhile. Throws `IntegrationError`.
+ * `observer` is told of every request (`GET /metrics`, provider `linear`).
+ */
+export function createAgentClient(
+  apiUrl: string,
+  token: () => Promise<string>,
+  observer?: RequestObserver,
+): AgentClient {
+  function call<T>(query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
+    return observeRequest(observer, { provider: 'linear', operation: operationName(query) }, () =>
+      send(query, variables, schema),
+    );
+  }
+  async function send<T>(
     query: string,
     variables: Record<string, unknown>,
     schema: z.ZodType<T>,
@@ -93,6 +107,6 @@ export function createAgentClient(apiUrl: string, token: () => Promise<string>):
         z.object({ agentSessionUpdate: success }),
       );
     },
-    withToken: (fixed) => createAgentClient(apiUrl, async () => fixed),
+    withToken: (fixed) => createAgentClient(apiUrl, async () => fixed, observer),
   };
 }
