@@ -235,6 +235,7 @@ async function main(): Promise<void> {
     ctx,
     host: createGitHubPullRequestHost(github),
     appId: config.github.appId,
+    exclusive: ledger.followUpLock,
   });
   ctx.followUps = pullRequestLoop;
 

@@ -16,6 +16,8 @@ export interface ReplicaStore {
   dispatchLock: OrchestratorContext['dispatchLock'];
   /** Marker updates of one ticket, one at a time across every replica. */
   ticketLock: OrchestratorContext['ticketLock'];
+  /** The pull-request loop's jobs (webhooks, sweeps), one at a time across every replica. */
+  followUpLock: (job: () => Promise<void>) => Promise<void>;
   /** Starts leader election (PostgreSQL) or declares this replica the sole leader (SQLite). */
   lead(tickNow: () => void): Leadership;
   /** Steps down, then closes the locks' connections and the store. */
@@ -46,6 +48,8 @@ export async function openReplicaStore(config: Config, log: Logger): Promise<Rep
       store,
       dispatchLock: mutex,
       ticketLock: keyed,
+      // One process: the loop's own queue already runs one job at a time.
+      followUpLock: (job) => job(),
       lead: soleLeader,
       close: () => store.close(),
     };
@@ -57,6 +61,7 @@ export async function openReplicaStore(config: Config, log: Logger): Promise<Rep
     store,
     dispatchLock: { runExclusive: (work) => mutex.runExclusive(() => locks.run('dispatch', work)) },
     ticketLock: { run: (key, work) => keyed.run(key, () => locks.run(`ticket:${key}`, work)) },
+    followUpLock: (job) => locks.run('pull-request-loop', job),
     lead(tickNow) {
       leadership = startLeaderElection({
         connectionString: postgres.leaderLockUrl,

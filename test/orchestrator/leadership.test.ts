@@ -2,6 +2,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLeaderElection, type Leadership } from '../../src/orchestrator/leadership.ts';
+import { createWorkQueue } from '../../src/orchestrator/follow-ups/work-queue.ts';
 import { createReplicaLocks } from '../../src/store/replica-locks.ts';
 import { eventually } from '../e2e/orchestrator-process.ts';
 import { freshDatabase, startPostgres, type PostgresServer } from '../support/postgres-server.ts';
@@ -103,5 +104,27 @@ describe('leadership on PostgreSQL', () => {
     await Promise.all([first, second]);
     expect(events).toEqual(['first in', 'other key', 'first out', 'second in']);
     await Promise.all([one.close(), two.close()]);
+  }, 30_000);
+
+  it('runs the pull-request loop queues of two replicas one job at a time', async () => {
+    const locks = [createReplicaLocks(url, () => {}), createReplicaLocks(url, () => {})];
+    const logger = { error: () => {} };
+    const queues = locks.map((lock) => createWorkQueue(logger, (job) => lock.run('pull-request-loop', job)));
+    const events: string[] = [];
+    for (const [i, queue] of queues.entries()) {
+      for (const job of ['a', 'b']) {
+        queue.push(`${i}${job}`, async () => {
+          events.push(`${i}${job} in`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          events.push(`${i}${job} out`);
+        });
+      }
+    }
+    await Promise.all(queues.map((queue) => queue.idle()));
+    expect(events).toHaveLength(8);
+    for (let i = 0; i < events.length; i += 2) {
+      expect(events[i + 1]).toBe(events[i]!.replace(' in', ' out'));
+    }
+    await Promise.all(locks.map((lock) => lock.close()));
   }, 30_000);
 });

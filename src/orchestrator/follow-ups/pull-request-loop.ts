@@ -71,12 +71,14 @@ export interface PullRequestLoopOptions {
   host?: PullRequestHost;
   /** GITHUB_APP_ID: comments made through the App are the orchestrator's own. */
   appId?: number;
+  /** Wraps each queued job in a lock all replicas share (src/replicas.ts); default: none. */
+  exclusive?: (job: () => Promise<void>) => Promise<void>;
 }
 
 /** Builds the loop; the composition root sets `ctx.followUps` to it so run results reach it. */
 export function createPullRequestLoop(options: PullRequestLoopOptions): PullRequestLoop {
   const { ctx, host } = options;
-  const queue = createWorkQueue(ctx.logger);
+  const queue = createWorkQueue(ctx.logger, options.exclusive);
   const configs = new Map<string, { readAt: number; config: RepoConfig }>();
 
   async function repoConfig(repo: string, ref: string): Promise<RepoConfig> {

@@ -17,14 +17,21 @@ export interface WorkQueueLogger {
   error(fields: Record<string, unknown>, message: string): void;
 }
 
-export function createWorkQueue(logger: WorkQueueLogger): WorkQueue {
+/**
+ * `exclusive` wraps each job: with replicas (docs/decisions/replicas.md) a lock every replica
+ * shares, so jobs run one at a time across processes as they do within one. Default: none.
+ */
+export function createWorkQueue(
+  logger: WorkQueueLogger,
+  exclusive: (job: () => Promise<void>) => Promise<void> = (job) => job(),
+): WorkQueue {
   let tail: Promise<void> = Promise.resolve();
   let size = 0;
   return {
     push(name, job) {
       size += 1;
       tail = tail
-        .then(job)
+        .then(() => exclusive(job))
         .catch((error: unknown) => logger.error({ job: name, err: describeError(error) }, `${name} failed`))
         .finally(() => {
           size -= 1;
