@@ -138,4 +138,42 @@ describe('a ticket on Fly Machines (npm start, fake Fly, GitHub and Linear)', ()
     expect(w.orchestrator.output()).not.toContain(OAUTH);
     expect(w.orchestrator.output()).not.toContain(String(env.GITHUB_TOKEN));
   }, 90_000);
+
+  it('in shadow mode runs on GitHub Actions, with a Fly shadow whose result only the comparison shows', async () => {
+    const fly = w.fly!;
+    expect((await w.api('POST', '/api/runner-mode', { mode: 'shadow' })).status).toBe(200);
+    const issue = w.linear.addIssue({
+      team: 'ENG',
+      title: 'Shadowed',
+      state: 'Todo',
+      labels: ['AI-Implement'],
+    });
+    const primary = await eventually('the GitHub Actions dispatch', async () => w.github.dispatches[0]);
+    const primaryPayload = JSON.parse(String(primary.inputs.payload)) as DispatchPayload;
+    expect(primaryPayload).toMatchObject({ phase: 'planning', issue: { id: issue.id } });
+    expect(primaryPayload.shadow).toBeUndefined();
+    const shadow = await eventually('the shadow Machine', async () =>
+      fly.machines.live(APP).find((m) => m.config.metadata?.ai_implement_issue_id === issue.id),
+    );
+    const shadowPayload = payloadOf(shadow);
+    expect(shadowPayload).toMatchObject({ phase: 'planning', shadow: true });
+    expect(shadowPayload.dispatchId).not.toBe(primaryPayload.dispatchId);
+
+    // The shadow fails: recorded, nothing moves on the ticket.
+    expect((await result(shadowPayload, { status: 'failure', error: 'verify failed' })).status).toBe(200);
+    expect(fly.machines.get(shadow.id)?.state).toBe('destroyed');
+    expect(w.linear.getIssue(issue.id)?.labels).toEqual(['AI-Planning']);
+    // The primary succeeds: the ticket moves as it always does.
+    expect((await result(primaryPayload, { status: 'success', summary: 'plan' })).status).toBe(200);
+    await eventually('the implementation dispatch', async () => w.github.dispatches[1]);
+    const comparison = await w.api<{ runs: { dispatchId: string; primary: unknown; shadow: unknown }[] }>(
+      'GET',
+      '/api/shadow-runs',
+    );
+    expect(comparison.body.runs.find((r) => r.dispatchId === primaryPayload.dispatchId)).toMatchObject({
+      primary: { status: 'succeeded' },
+      shadow: { status: 'failed', error: 'verify failed' },
+    });
+    expect(fly.violations).toEqual([]);
+  }, 60_000);
 });
