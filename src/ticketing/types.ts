@@ -71,7 +71,8 @@ export interface TicketingProvider {
   /**
    * The ticket's newest comments (at most 100) as Markdown, oldest first, with their author's
    * name when the tracker gives one: how a person's reply to an agent's question is read when no
-   * webhook brought it (issue 21). Trackers without it leave questions to the Linear agent session.
+   * webhook brought it (issue 21). Every provider here has it; one without it leaves a
+   * comment question to its webhook alone.
    */
   listComments?(ticket: TicketRef): Promise<TicketComment[]>;
 

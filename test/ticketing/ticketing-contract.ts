@@ -359,6 +359,15 @@ export function runTicketingContract(
         '## Plan\n- [ ] step one',
         'Second',
       ]);
+      // Read back, oldest first (how a reply to an agent's question is found; issue 21).
+      const read = await h.provider.listComments!(ref(issue));
+      expect(read.map((comment) => withoutBlankLines(comment.body))).toEqual([
+        '## Plan\n- [ ] step one',
+        'Second',
+      ]);
+      expect(read.every((comment) => comment.id !== '' && !Number.isNaN(Date.parse(comment.createdAt)))).toBe(
+        true,
+      );
     });
 
     it('fails with not_found for a ticket that does not exist', async () => {

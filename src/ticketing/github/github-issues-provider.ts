@@ -15,7 +15,7 @@ import {
   type GraphqlIssueCandidate,
   type GraphqlIssueSummary,
 } from './github-issue-fields.ts';
-import { candidatesQuery, issuesByNumberQuery } from './github-queries.ts';
+import { candidatesQuery, issuesByNumberQuery, listIssueComments } from './github-queries.ts';
 
 export interface GitHubIssuesProviderOptions {
   /**
@@ -370,6 +370,13 @@ export function createGitHubIssuesProvider(options: GitHubIssuesProviderOptions)
       } catch (error) {
         throw toGitHubError(error, { action, repository });
       }
+    },
+    async listComments(ticket) {
+      const action = `read the comments of ${ticket.identifier}`;
+      const { octokit, address, repository } = await issueOf(ticket, action);
+      return listIssueComments(octokit, address).catch((error: unknown) => {
+        throw toGitHubError(error, { action, repository });
+      });
     },
     async checkConnection() {
       try {

@@ -1,3 +1,6 @@
+import type { InstallationOctokit } from '../../github/github-app.ts';
+import type { TicketComment } from '../types.ts';
+
 /**
  * The GraphQL documents GitHub Issues as a tracker sends (https://docs.github.com/graphql),
  * built per poll with one aliased `repository` field per repository so that all GitHub-tracked
@@ -39,4 +42,25 @@ export function issuesByNumberQuery(repositories: { numbers: number[] }[], detai
         .join(' ')} }`,
   );
   return `query AiImplementGitHubIssues(${vars.join(', ')}) { ${repos.join(' ')} }`;
+}
+
+/**
+ * An issue's comments, oldest first, the newest 100 kept (`GET
+ * /repos/{owner}/{repo}/issues/{issue_number}/comments`, all pages). Octokit errors pass through.
+ * https://docs.github.com/en/rest/issues/comments#list-issue-comments
+ */
+export async function listIssueComments(
+  octokit: InstallationOctokit,
+  address: { owner: string; repo: string; issue_number: number },
+): Promise<TicketComment[]> {
+  const comments = await octokit.paginate('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+    ...address,
+    per_page: 100,
+  });
+  return comments.slice(-100).map((comment) => ({
+    id: String(comment.id),
+    body: comment.body ?? '',
+    createdAt: comment.created_at,
+    author: comment.user?.login,
+  }));
 }
