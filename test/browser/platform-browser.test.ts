@@ -211,6 +211,14 @@ describe('Platform forms (plain HTML posts; the stepper with its script)', () =>
     await js.getByRole('button', { name: 'Save project' }).click();
     await js.waitForURL(/\/admin\/projects\?saved=ENG/);
     expect(fly.apps.get(APP)!.get('ENG_STEPPER_KEY')!.value).toBe(value);
+
+    // With JavaScript, a secret's Delete asks first, saying what it does to runs.
+    await js.goto(`${server.url}/admin/secrets`);
+    await js.getByRole('button', { name: 'Delete ENG_STEPPER_KEY' }).click();
+    await js.getByText('Secret ENG_STEPPER_KEY deleted.').waitFor();
+    expect(jsSeen.confirms).toEqual([
+      'Delete ENG_STEPPER_KEY? Runs dispatched from now on no longer get it; runs already started keep the value they were given.',
+    ]);
     expect(jsSeen.errors).toEqual([]);
     await context.close();
   });

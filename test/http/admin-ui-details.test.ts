@@ -218,3 +218,15 @@ describe('environment checks that need attention', () => {
     );
   });
 });
+
+describe('Sessions and Reaper without Fly Machines', () => {
+  it('say what is missing and link how to set it up', async () => {
+    const sessions = await page('/admin/sessions');
+    expect(sessions).toContain('Fly Machines sessions are not set up on this orchestrator');
+    expect(sessions).toContain('<a href="/admin/setup#h-fix-fly-sessions">');
+    expect(sessions).toContain('<a href="/admin/runners">Runners</a>');
+    const reaper = await page('/admin/reaper');
+    expect(reaper).toContain('The reaper is not set up here');
+    expect(reaper).not.toContain('wired');
+  });
+});

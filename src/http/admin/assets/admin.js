@@ -163,6 +163,13 @@ document.addEventListener('click', async (event) => {
   }
 });
 
+// A plain form that destroys something (a secret's Delete) asks first, as the API buttons do.
+document.addEventListener('submit', (event) => {
+  const form = event.target instanceof Element ? event.target.closest('form[data-confirm]') : null;
+  const question = form?.getAttribute('data-confirm');
+  if (question && !window.confirm(question)) event.preventDefault();
+});
+
 // --- Live durations ----------------------------------------------------------------------
 
 setInterval(() => {

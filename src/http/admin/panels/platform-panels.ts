@@ -138,7 +138,14 @@ export async function reaperPanel(
       platform?.reaper
         ? html`${reaperSummaryCard(await platform.reaper.summary())}
           ${reaperRecentTable(await platform.reaper.recent(50))}`
-        : section('Destructions', html`<p class="muted">The reaper is not wired here.</p>`)
+        : section(
+            'Destructions',
+            html`<p class="muted">
+              The reaper is not set up here: it sweeps the Fly Machines sessions app and needs
+              <code>FLY_SESSIONS_TOKEN</code> — see
+              <a href="/admin/setup#h-fix-fly-sessions">how to set up Fly Machines</a>.
+            </p>`,
+          )
     }`,
   };
 }

@@ -9,6 +9,14 @@ import { emptyRow, formatDuration, kpiCards, section, timeCell, type Html } from
  * cancelled) or only recorded (dry run).
  */
 
+/** Each rule in words (the API keeps the rule names). */
+const RULE_WORDS: Record<string, string> = {
+  orphan: 'Orphaned',
+  'stale-terminal-job': 'Finished, still running',
+  'max-age-exceeded': 'Over the age limit',
+  'issue-terminal': 'Ticket done or cancelled',
+};
+
 const RULE_HELP: Record<string, string> = {
   orphan: 'no dispatch id, or one the ledger does not know; older than 10 min',
   'stale-terminal-job': 'its run reported 10 min ago and the Machine is still there',
@@ -27,7 +35,7 @@ export function reaperSummaryCard(summary: ReaperSummary): Html {
       ${kpiCards([
         { label: 'Actions, total', value: summary.total, key: 'reaper-total' },
         ...REAPER_RULES.map((rule) => ({
-          label: rule,
+          label: RULE_WORDS[rule] ?? rule,
           value: summary.byRule[rule],
           hint: RULE_HELP[rule],
           key: `reaper-${rule}`,
@@ -55,12 +63,15 @@ export function reaperRecentTable(actions: ReaperActionView[]): Html {
       <tbody>
         ${
           actions.length === 0
-            ? emptyRow(7, 'The reaper has not acted yet.')
+            ? emptyRow(
+                7,
+                'Nothing cleaned up yet: each sweep destroys orphaned, finished-but-running and over-age Machines and cancels overdue Actions runs; what it does shows here.',
+              )
             : actions.map(
                 (a) =>
                   html`<tr data-reaper-target="${a.machineId ?? a.runId ?? ''}">
                     <td>${timeCell(a.at)}</td>
-                    <td>${a.rule}</td>
+                    <td title="${RULE_HELP[a.rule] ?? ''}">${RULE_WORDS[a.rule] ?? a.rule}</td>
                     <td>
                       ${a.machineId ? html`Machine <code>${a.machineId}</code>` : html`Actions run <code>${a.runId ?? '—'}</code>`}
                     </td>

@@ -57,7 +57,9 @@ export async function secretsPanel(
   ${section(
     'Per-project secrets',
     mappings.length === 0
-      ? html`<p class="muted">No project mappings yet.</p>`
+      ? html`<p class="muted">
+          No projects yet: <a href="/admin/projects/new">create a project</a>, then give it its secrets here.
+        </p>`
       : html`${mappings.map((mapping) => teamBlock(mapping, listing?.byTeam.get(mapping.teamKey), csrf, form, !problem))}`,
   )}
   ${section(
@@ -169,7 +171,7 @@ function secretTable(scope: string, entries: SecretEntry[] | undefined, csrf: st
         entries === undefined
           ? emptyRow(4, 'Not available: see the message above.')
           : entries.length === 0
-            ? emptyRow(4, 'No secrets yet.')
+            ? emptyRow(4, 'No secrets yet: add one with the form below.')
             : entries.map(
                 (entry) =>
                   html`<tr data-secret="${entry.storedAs}">
@@ -177,7 +179,12 @@ function secretTable(scope: string, entries: SecretEntry[] | undefined, csrf: st
                     <td><code>${entry.storedAs}</code></td>
                     <td>${timeCell(entry.updatedAt)}</td>
                     <td class="actions">
-                      <form method="post" action="/admin/secrets/delete" class="inline-form">
+                      <form
+                        method="post"
+                        action="/admin/secrets/delete"
+                        class="inline-form"
+                        data-confirm="Delete ${entry.storedAs}? Runs dispatched from now on no longer get it; runs already started keep the value they were given."
+                      >
                         ${csrfField(csrf)}
                         <input type="hidden" name="scope" value="${scope}" />
                         <input type="hidden" name="name" value="${entry.name}" />

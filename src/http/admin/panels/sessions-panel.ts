@@ -25,7 +25,13 @@ import { csrfField, notice } from './form-parts.ts';
 export async function readSessions(
   platform: Platform | undefined,
 ): Promise<{ sessions: Session[]; problem?: string }> {
-  if (!platform?.sessions) return { sessions: [], problem: 'Fly Machine sessions are not wired here.' };
+  if (!platform?.sessions) {
+    return {
+      sessions: [],
+      problem:
+        'Fly Machines sessions are not set up on this orchestrator (FLY_SESSIONS_TOKEN is not set): runs go to GitHub Actions.',
+    };
+  }
   try {
     return { sessions: await platform.sessions.list() };
   } catch (error) {
@@ -52,7 +58,11 @@ export function liveSessionsTable(sessions: Session[], options: { destroy: boole
     <tbody>
       ${
         sessions.length === 0
-          ? emptyRow(columns, 'No live sessions.')
+          ? emptyRow(
+              columns,
+              html`No live sessions: one starts when a project that runs on Fly Machines picks up a ticket —
+                see <a href="/admin/runners">Runners</a> for where each project runs.`,
+            )
           : sessions.map(
               (s) =>
                 html`<tr data-machine-id="${s.machineId}">
@@ -120,7 +130,8 @@ export async function sessionsPanel(
   const toConfirm = confirm ? sessions.find((s) => s.machineId === confirm) : undefined;
   const destroyed = query.get('destroyed');
   const body = html`${destroyed && !error ? notice('info', html`Machine <code>${destroyed}</code> destroyed; its ticket is asked again.`) : ''}
-  ${error ? notice('error', error) : ''} ${problem ? notice('error', problem) : ''}
+  ${error ? notice('error', error) : ''}
+  ${problem ? notice('error', html`${problem} <a href="/admin/setup#h-fix-fly-sessions">How to set up Fly Machines</a>`) : ''}
   ${confirm && !toConfirm && !problem ? notice('error', `No live session ${confirm}: it may have ended already.`) : ''}
   ${toConfirm ? confirmBox(toConfirm, csrf) : ''}
   ${section(`Live sessions (${sessions.length})`, liveSessionsTable(sessions, { destroy: true }), 'live-sessions')}`;
