@@ -202,6 +202,12 @@ export const DedupPage = z
           teamKey: z.string(),
           dispatchedAt: iso,
           expiresAt: iso,
+          issueUrl: z.string().nullable(),
+          jobId: z.string().nullable(),
+          phase: z.string().nullable(),
+          status: z.string().nullable(),
+          inFlight: z.boolean().meta({ description: "The issue's newest run is pending or running" }),
+          prUrl: z.string().nullable(),
         })
         .strict(),
     ),
