@@ -24,6 +24,22 @@ export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
+/** `?limit=`: a whole number 1…`max` (default `defaultLimit`), or the field error that says so. */
+export function readLimit(
+  query: URLSearchParams,
+  options: { defaultLimit: number; max: number },
+): { ok: true; limit: number } | { ok: false; error: FieldError } {
+  const raw = query.get('limit');
+  const limit = raw === null ? options.defaultLimit : /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(limit) || limit < 1 || limit > options.max) {
+    return {
+      ok: false,
+      error: { field: 'limit', message: `must be a whole number from 1 to ${options.max}` },
+    };
+  }
+  return { ok: true, limit };
+}
+
 /**
  * `?limit=` (1…`max`, default `defaultLimit`) and `?cursor=` (from a previous `nextCursor`, with
  * `arity` values) of a query; a field error names what is wrong instead.
@@ -32,14 +48,9 @@ export function readPageRequest(
   query: URLSearchParams,
   options: { defaultLimit: number; max: number; arity: number },
 ): { ok: true; page: PageRequest } | { ok: false; error: FieldError } {
-  const rawLimit = query.get('limit');
-  const limit = rawLimit === null ? options.defaultLimit : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > options.max) {
-    return {
-      ok: false,
-      error: { field: 'limit', message: `must be a whole number from 1 to ${options.max}` },
-    };
-  }
+  const read = readLimit(query, options);
+  if (!read.ok) return read;
+  const { limit } = read;
   const rawCursor = query.get('cursor');
   if (rawCursor === null || rawCursor === '') return { ok: true, page: { limit, after: undefined } };
   let parsed: unknown;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Reaper } from '../../orchestrator/reaper/reaper.ts';
 import { badRequest } from '../validation.ts';
+import { readLimit } from './cursor.ts';
 
 /**
  * The reaper's record (CONTRACTS.md §8):
@@ -11,12 +12,9 @@ export function reaperRoutes(reaper: Reaper): Hono {
   const app = new Hono();
   app.get('/api/reaper/summary', async (c) => c.json(await reaper.summary()));
   app.get('/api/reaper/recent', async (c) => {
-    const raw = c.req.query('limit') ?? '50';
-    const limit = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!(limit >= 1 && limit <= 500)) {
-      const message = 'must be a whole number from 1 to 500';
-      return badRequest(c, `limit ${message}`, [{ field: 'limit', message }]);
-    }
+    const read = readLimit(new URL(c.req.url).searchParams, { defaultLimit: 50, max: 500 });
+    if (!read.ok) return badRequest(c, `limit ${read.error.message}`, [read.error]);
+    const { limit } = read;
     return c.json({ actions: await reaper.recent(limit) });
   });
   return app;

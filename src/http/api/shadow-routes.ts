@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { listShadowRuns } from '../../orchestrator/shadow/shadow-comparison.ts';
 import { badRequest } from '../validation.ts';
+import { readLimit } from './cursor.ts';
 
 /**
  * Shadow mode's comparison (RUNNER_MODE=shadow, issue 12): `GET /api/shadow-runs?limit=50` →
@@ -12,12 +13,9 @@ import { badRequest } from '../validation.ts';
 export function shadowRoutes(ctx: OrchestratorContext): Hono {
   const app = new Hono();
   app.get('/api/shadow-runs', async (c) => {
-    const raw = c.req.query('limit') ?? '50';
-    const limit = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    if (!(limit >= 1 && limit <= 500)) {
-      const message = 'must be a whole number from 1 to 500';
-      return badRequest(c, `limit ${message}`, [{ field: 'limit', message }]);
-    }
+    const read = readLimit(new URL(c.req.url).searchParams, { defaultLimit: 50, max: 500 });
+    if (!read.ok) return badRequest(c, `limit ${read.error.message}`, [read.error]);
+    const { limit } = read;
     return c.json({ runs: await listShadowRuns(ctx.db, limit) });
   });
   return app;
