@@ -28,7 +28,11 @@ beforeEach(async () => {
   app = createHttpApp({
     orchestrator: h.ctx,
     adminAccessCode: CODE,
-    statusChecks: async () => [],
+    // One check needing attention, so its `fix` link is in the answer too.
+    statusChecks: async () => [
+      { name: 'ticketing:linear', ok: false, detail: 'LINEAR_API_KEY was refused' },
+      { name: 'runner-callback', ok: true, detail: 'runners report to https://orchestrator.test' },
+    ],
     ...everything,
   });
   const auth = await app.request('/api/auth', {
@@ -150,6 +154,8 @@ describe('answers of the API match the description', () => {
       expect(answer.status, path).toBe(200);
       expectDocumentedAnswer('GET', path, 200, answer.json);
     }
+    const checks = (await call('GET', '/api/admin/config-status')).json.checks as { fix?: unknown }[];
+    expect(checks[0]!.fix).toBeDefined();
     const jobs = (await call('GET', '/api/log')).json.jobs as { jobId: string }[];
     expect(jobs.length).toBeGreaterThan(0);
     expect((await call('GET', '/api/pulls')).json.pulls).toHaveLength(1);

@@ -352,7 +352,19 @@ export const ConfigStatus = z
   .object({
     ok: z.boolean(),
     checks: z.array(
-      z.object({ name: z.string(), label: z.string(), ok: z.boolean(), detail: z.string() }).strict(),
+      z
+        .object({
+          name: z.string(),
+          label: z.string(),
+          ok: z.boolean(),
+          detail: z.string(),
+          fix: z
+            .object({ href: z.string(), text: z.string() })
+            .strict()
+            .optional()
+            .meta({ description: 'Where a check that needs attention is fixed' }),
+        })
+        .strict(),
     ),
   })
   .strict();
