@@ -37,6 +37,7 @@ beforeAll(async () => {
     fs.mkdirSync(path.dirname(path.join(customDir, name)), { recursive: true });
     fs.writeFileSync(path.join(customDir, name), text);
   }
+  await h.addMapping({ teamKey: 'ENG', pipelines: { implementation: 'implementation-with-changelog' } });
   server = await serveApp(
     createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [], customDir }),
   );
@@ -113,5 +114,13 @@ describe('Customizations', () => {
     expect(rows[4]).toMatch(/ \d+ B /);
     await screenshot(page, 'customizations', true);
     expect(seen.errors).toEqual([]);
+  });
+});
+
+describe('the project stepper', () => {
+  it('shows and keeps a project’s pipelines per phase when it is edited', async () => {
+    await page.goto(`${server.url}/admin/projects/ENG/edit`);
+    const field = page.getByLabel('Pipelines per phase');
+    expect(await field.inputValue()).toBe('implementation=implementation-with-changelog');
   });
 });

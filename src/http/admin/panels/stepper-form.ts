@@ -21,7 +21,8 @@ export const NEW_PROJECT_VALUES: StepperValues = {
 export function valuesOf(mapping: Mapping): StepperValues {
   const values: StepperValues = {};
   for (const [key, value] of Object.entries(mapping)) {
-    if (key === 'ticketingConfig' || key === 'extraEnv' || value === undefined) continue;
+    if (key === 'ticketingConfig' || key === 'extraEnv' || key === 'pipelines' || value === undefined)
+      continue;
     values[key] =
       typeof value === 'boolean' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
@@ -32,6 +33,10 @@ export function valuesOf(mapping: Mapping): StepperValues {
   }
   values.extraEnv = Object.entries(mapping.extraEnv)
     .map(([name, value]) => `${name}=${value}`)
+    .join('\n');
+  // Kept through an edit: the stepper saves the whole mapping.
+  values.pipelines = Object.entries(mapping.pipelines ?? {})
+    .map(([phase, name]) => `${phase}=${name}`)
     .join('\n');
   return values;
 }

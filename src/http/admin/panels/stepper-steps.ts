@@ -192,6 +192,13 @@ export const STEPS: Step[] = [
         showWhen: 'executionMode=fly-machines',
       },
       {
+        name: 'pipelines',
+        label: 'Pipelines per phase',
+        kind: 'env',
+        placeholder: 'implementation=implementation-with-changelog',
+        help: 'phase=pipeline, one per line, to run another pipeline than the one named like the phase (Configure → Pipelines & steps lists them; custom/README.md).',
+      },
+      {
         name: 'sessionMode',
         label: 'Session mode',
         kind: 'select',
