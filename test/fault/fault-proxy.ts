@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rateLimitedError } from '../fakes/linear/fake-linear-errors.ts';
+import { forwardRequest, relayAnswer } from '../support/http-forward.ts';
 
 /**
  * A fault-injecting HTTP proxy on 127.0.0.1, between the product and one fake (Linear or
@@ -63,35 +64,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   }
 
   /** Forwards the request and resolves with the upstream answer (status, headers, body). */
-  function forward(request: http.IncomingMessage, body: Buffer) {
-    return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
-      (resolve, reject) => {
-        const upstream = http.request(
-          {
-            host: target.hostname,
-            port: target.port,
-            method: request.method,
-            path: request.url,
-            headers: { ...request.headers, host: target.host },
-          },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () =>
-              resolve({
-                status: response.statusCode ?? 502,
-                headers: response.headers,
-                body: Buffer.concat(chunks),
-              }),
-            );
-            response.on('error', reject);
-          },
-        );
-        upstream.on('error', reject);
-        upstream.end(body);
-      },
-    );
-  }
+  const forward = (request: http.IncomingMessage, body: Buffer) =>
+    forwardRequest({ host: target.hostname, port: target.port }, request, body, {
+      ...request.headers,
+      host: target.host,
+    });
 
   function reply(
     response: http.ServerResponse,
@@ -144,13 +121,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             default:
               break;
           }
-          const answer = await forward(request, Buffer.concat(chunks));
-          const headers = { ...answer.headers };
-          delete headers['transfer-encoding'];
-          delete headers['content-length'];
-          delete headers.connection;
-          response.writeHead(answer.status, headers);
-          response.end(answer.body);
+          relayAnswer(response, await forward(request, Buffer.concat(chunks)));
         } catch {
           if (!response.headersSent) reply(response, 502, { message: 'Bad Gateway (upstream unreachable)' });
           else response.destroy();

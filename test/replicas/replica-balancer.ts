@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardRequest, relayAnswer } from '../support/http-forward.ts';
 
 /**
  * The one URL in front of the replicas, as a platform load balancer (Fly's proxy) is: each request
@@ -17,26 +18,6 @@ export interface ReplicaBalancer {
 export async function startReplicaBalancer(): Promise<ReplicaBalancer> {
   let ports: number[] = [];
   let next = 0;
-  const forward = (port: number, request: http.IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      const upstream = http.request(
-        { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 502,
-              headers: response.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          response.on('error', reject);
-        },
-      );
-      upstream.on('error', reject);
-      upstream.end(body);
-    });
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -46,12 +27,7 @@ export async function startReplicaBalancer(): Promise<ReplicaBalancer> {
         for (let tried = 0; tried < ports.length; tried += 1) {
           const port = ports[next++ % ports.length]!;
           try {
-            const answer = await forward(port, request, body);
-            const headers = { ...answer.headers };
-            delete headers['transfer-encoding'];
-            delete headers.connection;
-            response.writeHead(answer.status, headers);
-            response.end(answer.body);
+            relayAnswer(response, await forwardRequest({ host: '127.0.0.1', port }, request, body));
             return;
           } catch (error) {
             // Refused: not listening, try the next. Anything else: the request may have been taken.
