@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { insertPendingDispatch } from '../../src/store/dispatches.ts';
+import { getQuestion, recordQuestion, setQuestionChannel } from '../../src/store/run-questions.ts';
 import { getDelivery } from '../../src/store/webhook-deliveries.ts';
 import { startLoopTestBed, WEBHOOK_SECRET, type LoopTestBed } from './loop-test-bed.ts';
 import { issueCommentCreated, reviewSubmitted, type PullRequestFacts } from './webhook-payloads.ts';
@@ -110,6 +112,56 @@ describe('POST /api/github/webhook', () => {
     expect(response.status).toBe(202);
     expect((await getDelivery(bed.h.store.db, 'd-foreign'))?.outcome).toBe('not_ours');
     expect(bed.dispatches('review-fix')).toHaveLength(0);
+  });
+
+  it("takes a comment on a GitHub issue as the answer to its run's open agent question (issue 21)", async () => {
+    const issue: PullRequestFacts = {
+      owner: 'acme',
+      repo: 'api',
+      number: 42,
+      headRef: 'x',
+      headSha: 'c'.repeat(40),
+    };
+    const now = bed.h.ctx.clock().toISOString();
+    await insertPendingDispatch(bed.h.store.db, {
+      id: 'run-gh',
+      job_id: 'run-gh',
+      issue_id: 'acme/api#42',
+      issue_identifier: 'acme/api#42',
+      issue_title: 'Export',
+      issue_url: 'https://github.com/acme/api/issues/42',
+      ticketing_provider: 'github',
+      team_key: 'acme/api',
+      bucket: 'acme/api',
+      repo: 'acme/api',
+      phase: 'implementation',
+      runner_mode: 'github-actions',
+      image: null,
+      workflow_file: 'claude-implement.yml',
+      priority: 0,
+      created_at: now,
+      deadline_at: new Date(Date.parse(now) + 3_600_000).toISOString(),
+      pull_request_key: null,
+    });
+    const { row } = await recordQuestion(bed.h.store.db, {
+      dispatch_id: 'run-gh',
+      question_key: 'implement-1',
+      issue_id: 'acme/api#42',
+      issue_identifier: 'acme/api#42',
+      pass: 'implement',
+      question: 'CSV or TSV?',
+      asked_at: now,
+    });
+    await setQuestionChannel(bed.h.store.db, row.id, 'comment', null);
+    const reply = await bed.deliver(
+      'issue_comment',
+      issueCommentCreated(issue, { id: 7002, author: alice, body: 'CSV.' }, false),
+    );
+    expect(reply.status).toBe(200);
+    for (let i = 0; i < 100 && !(await getQuestion(bed.h.store.db, row.id))?.answer; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await getQuestion(bed.h.store.db, row.id)).toMatchObject({ answer: 'CSV.', answered_by: 'alice' });
   });
 
   it('answers 200 ignored to events and comments it has no use for', async () => {

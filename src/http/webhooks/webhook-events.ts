@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueRef } from '../../ticketing/github/github-issue-fields.ts';
 import type { Author, PullRequestActivity } from '../../orchestrator/follow-ups/activity.ts';
 import { isBotAccount, isGapFillCommand } from '../../orchestrator/follow-ups/feedback-rules.ts';
 import { fieldErrors, type FieldError } from '../validation.ts';
@@ -104,7 +105,15 @@ const WorkflowRunCompleted = z.object({
 
 export type ParsedEvent =
   | { kind: 'activity'; activity: PullRequestActivity; action: string }
-  | { kind: 'ignored'; reason: string }
+  | {
+      kind: 'ignored';
+      reason: string;
+      /**
+       * A comment on an issue (not a PR): no pull-request activity, but maybe a person's answer to
+       * an agent's question on a GitHub Issues ticket (`owner/repo#n`; issue 21).
+       */
+      issueComment?: { issueId: string; body: string; author: string | null };
+    }
   | { kind: 'invalid'; fields: FieldError[] };
 
 /** `event` is `X-GitHub-Event`; `payload` the parsed JSON body; `now` stands in for missing times. */
@@ -203,7 +212,15 @@ function parseIssueComment(payload: unknown, name: string): ParsedEvent {
   if (!checked.success) return { kind: 'invalid', fields: fieldErrors(checked.error) };
   const p = checked.data;
   if (p.issue.pull_request === undefined || p.issue.pull_request === null) {
-    return { kind: 'ignored', reason: 'comment on an issue, not a pull request' };
+    return {
+      kind: 'ignored',
+      reason: 'comment on an issue, not a pull request',
+      issueComment: {
+        issueId: issueRef(p.repository.full_name, p.issue.number),
+        body: p.comment.body,
+        author: p.comment.user?.login ?? null,
+      },
+    };
   }
   const who: Author = {
     ...author(p.comment.user, p.comment.author_association),

@@ -5,6 +5,7 @@ import type { OrchestratorContext } from '../../orchestrator/context.ts';
 import { DELIVERY_STALE_MS } from '../../orchestrator/follow-ups/follow-up-policy.ts';
 import type { PullRequestLoop } from '../../orchestrator/follow-ups/pull-request-loop.ts';
 import { claimDelivery, finishDelivery } from '../../store/webhook-deliveries.ts';
+import { answerFromComment } from '../../orchestrator/questions/run-questions.ts';
 import { badRequest } from '../validation.ts';
 import { markerForLinearLabel } from '../../domain/markers.ts';
 import { parseWebhookEvent } from './webhook-events.ts';
@@ -107,7 +108,12 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
         parsed.fields,
       );
     }
-    if (parsed.kind === 'ignored') return c.json({ ignored: parsed.reason, deliveryId });
+    if (parsed.kind === 'ignored') {
+      // Answers are first-wins, so a redelivered comment needs no de-duplication here.
+      const comment = parsed.issueComment;
+      if (comment) setImmediate(() => void answerFromComment(ctx, comment));
+      return c.json({ ignored: parsed.reason, deliveryId });
+    }
 
     const { activity } = parsed;
     const fresh = await claimDelivery(
