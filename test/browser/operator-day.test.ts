@@ -171,6 +171,11 @@ describe('plans you can read', () => {
       (await page.evaluate(`[...document.querySelectorAll('table[data-live="job-steps"] tbody tr')]
       .map((tr) => [...tr.cells].slice(1, 4).map((td) => td.textContent.trim()).join(' | '))`)) as string[];
     expect(steps).toEqual(['checkout | succeeded | 4 s', 'plan | succeeded | 1 min 35 s']);
+    // The run log: every report in words, the plan named rather than repeated.
+    const log = (await page.locator('[data-live="run-log"]').textContent())!.replace(/\s+/g, ' ');
+    expect(log).toContain('checkout succeeded in 4 s');
+    expect(log).toContain('plan succeeded in 1 min 35 s — 3 plan sections (see Plan), workUnits: ["wu-1"]');
+    await screenshot(page, 'docs-work-job', true);
     expect(seen.errors).toEqual([]);
   });
 });
