@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, BlockersTable } from './schema.ts';
 import { chunks } from './chunks.ts';
-import { replaceTeamRows, type TeamRowsTable } from './team-rows-diff.ts';
+import { bumpTeamRowsVersion, replaceTeamRows, type TeamRowsTable } from './team-rows-diff.ts';
 
 /** Named queries for blockers: why each eligible issue was not dispatched on the last tick. */
 
@@ -104,24 +104,35 @@ export async function listDependencyBlockers(db: Kysely<Database>): Promise<Bloc
 
 /** Drops one issue's blocker row (it was dispatched by another path, or its mapping was deleted). */
 export async function deleteBlocker(db: Kysely<Database>, issueId: string): Promise<void> {
-  await db.deleteFrom('blockers').where('issue_id', '=', issueId).execute();
+  await inTransaction(db, async (trx) => {
+    await trx.deleteFrom('blockers').where('issue_id', '=', issueId).execute();
+    await bumpTeamRowsVersion(trx, 'blockers');
+  });
 }
 
 /** Records one refusal outside the poll (a follow-up run refused by the gate). */
 export async function upsertBlocker(db: Kysely<Database>, given: NewBlockerRow): Promise<void> {
   const row = { ...given, blocking_json: given.blocking_json ?? '[]' };
-  await db
-    .insertInto('blockers')
-    .values(row)
-    .onConflict((oc) =>
-      oc.column('issue_id').doUpdateSet({
-        reason: row.reason,
-        detail: row.detail,
-        recorded_at: row.recorded_at,
-        blocking_json: row.blocking_json,
-      }),
-    )
-    .execute();
+  await inTransaction(db, async (trx) => {
+    await trx
+      .insertInto('blockers')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('issue_id').doUpdateSet({
+          reason: row.reason,
+          detail: row.detail,
+          recorded_at: row.recorded_at,
+          blocking_json: row.blocking_json,
+        }),
+      )
+      .execute();
+    await bumpTeamRowsVersion(trx, 'blockers');
+  });
+}
+
+/** Runs `work` in a transaction, or in the caller's when `db` already is one. */
+function inTransaction(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<void>): Promise<void> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 /** The blockers of the given issues, by issue id, 500 ids a query. */

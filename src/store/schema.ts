@@ -23,6 +23,7 @@ export interface Database {
   secret_changes: SecretChangesTable;
   reaper_actions: ReaperActionsTable;
   shadow_runs: ShadowRunsTable;
+  table_versions: TableVersionsTable;
   budget_alerts: BudgetAlertsTable;
   ticket_states: TicketStatesTable;
   run_questions: RunQuestionsTable;
@@ -386,4 +387,10 @@ export interface ShadowRunsTable {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+}
+
+/** A change counter per table the tick diffs (migration 0016): bumped by every other writer. */
+export interface TableVersionsTable {
+  table_name: string;
+  version: number;
 }

@@ -19,10 +19,13 @@ export interface TeamRowsTable<Row> {
 /**
  * Makes the rows of `teamKeys` in `spec.table` equal to `rows`, as a diff in one transaction:
  * rows of those teams no longer given are deleted, new and changed rows are upserted, unchanged
- * rows are not written. The table is read back as one fingerprint per row (the compared columns
- * joined by the database, `concat_ws`), not as row objects; the writes carry their rows as one
- * JSON parameter (SQLite `json_each`, PostgreSQL `jsonb_array_elements`), so a steady tick costs
- * one narrow read and no write (docs/decisions/tick-at-scale.md). Teams not listed (their fetch
+ * rows are not written. What is there is known one of two ways. While the table's change counter
+ * (`table_versions`) has not moved since this process's last diff of the same teams, the rows
+ * written then are what is there, and they are compared column by column: a steady tick reads
+ * one row. Otherwise (a first tick, another writer, other teams) the table is read back as one
+ * fingerprint per row (the compared columns joined by the database, `concat_ws`), not as row
+ * objects. The writes carry their rows as one JSON parameter (SQLite `json_each`, PostgreSQL
+ * `jsonb_array_elements`) (docs/decisions/tick-at-scale.md). Teams not listed (their fetch
  * failed) keep their rows. A row given twice counts once (the last). Throws what the database
  * throws.
  */
@@ -32,27 +35,94 @@ export async function replaceTeamRows<Row extends { issue_id: string; team_key: 
   teamKeys: readonly string[],
   rows: readonly Row[],
 ): Promise<void> {
-  const unique = [...new Map(rows.map((row) => [row.issue_id, row])).values()];
-  const dialect = dialectOf(db);
+  const unique = new Map(rows.map((row) => [row.issue_id, row]));
   const compared = Object.keys(spec.compared) as (keyof Row & string)[];
-  const fingerprint = (row: Row) => compared.map((column) => String(row[column])).join(SEPARATOR);
+  const teams = [...teamKeys].sort().join(SEPARATOR);
+  const cached = lastWritten(db).get(spec.table) as LastWritten<Row> | undefined;
+  lastWritten(db).delete(spec.table);
   await db.transaction().execute(async (trx) => {
-    const found = await sql<{ issue_id: string; print: string }>`
-      SELECT issue_id, concat_ws(${dialect.separator}, ${sql.join(compared.map((column) => sql.ref(column)))}) AS print
-      FROM ${sql.table(spec.table)}
-      WHERE team_key IN (${dialect.texts(JSON.stringify(teamKeys))})
-    `.execute(trx);
-    const existing = new Map(found.rows.map((row) => [row.issue_id, row.print]));
-    const next = new Set(unique.map((row) => row.issue_id));
-    const gone = [...existing.keys()].filter((id) => !next.has(id));
-    const changed = unique.filter((row) => existing.get(row.issue_id) !== fingerprint(row));
+    const version = await tableVersion(trx, spec.table);
+    const known =
+      cached && cached.version === version && cached.teams === teams
+        ? {
+            ids: cached.rows.keys(),
+            unchanged: (row: Row) => sameRow(cached.rows.get(row.issue_id), row, compared),
+          }
+        : await readFingerprints(trx, spec, teamKeys, compared);
+    const gone = [...known.ids].filter((id) => !unique.has(id));
+    const changed = [...unique.values()].filter((row) => !known.unchanged(row));
+    const dialect = dialectOf(trx);
     if (gone.length > 0) {
       await sql`
         DELETE FROM ${sql.table(spec.table)} WHERE issue_id IN (${dialect.texts(JSON.stringify(gone))})
       `.execute(trx);
     }
     if (changed.length > 0) await upsertRows(trx, spec, dialect, changed);
+    // Another writer between the two reads: what was written is not all that is there.
+    if ((await tableVersion(trx, spec.table)) === version)
+      lastWritten(db).set(spec.table, { version, teams, rows: unique });
   });
+}
+
+/**
+ * Marks `table` as changed by a writer other than the tick's diff; call it in the same
+ * transaction as the write (after it), so the tick reads the table back on its next diff.
+ */
+export async function bumpTeamRowsVersion(
+  db: Kysely<Database>,
+  table: TeamRowsTable<unknown>['table'],
+): Promise<void> {
+  await db
+    .updateTable('table_versions')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('table_name', '=', table)
+    .execute();
+}
+
+/** What this process's last diff of a table wrote, while the table's version says it is all there. */
+interface LastWritten<Row> {
+  version: number;
+  teams: string;
+  rows: Map<string, Row>;
+}
+
+const written = new WeakMap<Kysely<Database>, Map<string, LastWritten<unknown>>>();
+
+function lastWritten(db: Kysely<Database>): Map<string, LastWritten<unknown>> {
+  let tables = written.get(db);
+  if (!tables) written.set(db, (tables = new Map()));
+  return tables;
+}
+
+async function tableVersion(db: Kysely<Database>, table: string): Promise<number> {
+  const row = await db
+    .selectFrom('table_versions')
+    .select('version')
+    .where('table_name', '=', table)
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
+function sameRow<Row>(before: Row | undefined, row: Row, compared: (keyof Row & string)[]): boolean {
+  return before != null && compared.every((column) => before[column] === row[column]);
+}
+
+/** The ids and fingerprints of the teams' rows, read back: the diff when nothing is cached. */
+async function readFingerprints<Row extends { issue_id: string }>(
+  db: Kysely<Database>,
+  spec: TeamRowsTable<Row>,
+  teamKeys: readonly string[],
+  compared: (keyof Row & string)[],
+): Promise<{ ids: Iterable<string>; unchanged: (row: Row) => boolean }> {
+  const dialect = dialectOf(db);
+  const found = await sql<{ issue_id: string; print: string }>`
+    SELECT issue_id, concat_ws(${dialect.separator}, ${sql.join(compared.map((column) => sql.ref(column)))}) AS print
+    FROM ${sql.table(spec.table)}
+    WHERE team_key IN (${dialect.texts(JSON.stringify(teamKeys))})
+  `.execute(db);
+  const existing = new Map(found.rows.map((row) => [row.issue_id, row.print]));
+  const fingerprint = (row: Row) => compared.map((column) => String(row[column])).join(SEPARATOR);
+  return { ids: existing.keys(), unchanged: (row) => existing.get(row.issue_id) === fingerprint(row) };
 }
 
 /** The unit separator: it does not occur in ticket titles, URLs, states or keys. */

@@ -19,7 +19,7 @@ import {
   upsertMapping,
 } from '../../src/store/mappings.ts';
 import { deleteFromDedupWindow, listDedupWindow, recordInDedupWindow } from '../../src/store/dedup-window.ts';
-import { listBlockers, replaceBlockers } from '../../src/store/blockers.ts';
+import { deleteBlocker, listBlockers, replaceBlockers, upsertBlocker } from '../../src/store/blockers.ts';
 import {
   clearBreaker,
   listParked,
@@ -216,6 +216,33 @@ for (const dialect of storeDialects()) {
         blocking_json: blocking,
         recorded_at: minutes(1).toISOString(),
       });
+    });
+
+    it('sees a write by another writer between two diffs of the same teams', async () => {
+      const blocker = (id: string, reason: string) => ({
+        issue_id: id,
+        issue_identifier: id,
+        issue_title: 't',
+        issue_url: 'u',
+        team_key: 'ENG',
+        bucket: 'linear:ENG',
+        reason,
+        detail: 'd',
+        recorded_at: t0.toISOString(),
+      });
+      const tick = [blocker('a', 'capacity'), blocker('b', 'capacity')];
+      await replaceBlockers(store.db, ['ENG'], tick);
+      // The second diff compares with what the first wrote (nothing else wrote in between).
+      await replaceBlockers(store.db, ['ENG'], tick);
+      // A dispatch by another path drops a row, a refused follow-up rewrites one…
+      await deleteBlocker(store.db, 'a');
+      await upsertBlocker(store.db, { ...blocker('b', 'review_capacity'), detail: 'follow-up' });
+      // …and the next tick's diff puts back what the tick says, not what it wrote last.
+      await replaceBlockers(store.db, ['ENG'], tick);
+      expect((await listBlockers(store.db)).map((row) => [row.issue_id, row.reason])).toEqual([
+        ['a', 'capacity'],
+        ['b', 'capacity'],
+      ]);
     });
 
     it('writes the inbox as a diff computed in the database', async () => {

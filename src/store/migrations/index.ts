@@ -11,6 +11,7 @@ import * as budgets from './0012-budgets.ts';
 import * as ticketStates from './0013-ticket-states.ts';
 import * as shadowRuns from './0014-shadow-runs.ts';
 import * as runQuestions from './0015-run-questions.ts';
+import * as tableVersions from './0016-table-versions.ts';
 import * as blockingTickets from './0021-blocking-tickets.ts';
 
 /**
@@ -31,5 +32,6 @@ export const migrations: Record<string, Migration> = {
   '0013-ticket-states': ticketStates,
   '0014-shadow-runs': shadowRuns,
   '0015-run-questions': runQuestions,
+  '0016-table-versions': tableVersions,
   '0021-blocking-tickets': blockingTickets,
 };
