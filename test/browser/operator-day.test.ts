@@ -8,6 +8,7 @@ import { getDispatch } from '../../src/store/dispatches.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
 import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
 import { seedWorkload } from './seed-workload.ts';
+import { setupJira, type JiraSetup } from '../fakes/jira/jira-test-setup.ts';
 
 /**
  * Issue 19 in a real browser over a seeded day: picked-up tickets keep their tracker state, a
@@ -20,6 +21,7 @@ let server: Awaited<ReturnType<typeof serveApp>>;
 let browser: Browser;
 let page: Page;
 let seen: ReturnType<typeof watchPage>;
+let jira: JiraSetup;
 
 beforeAll(async () => {
   h = await createHarness();
@@ -61,10 +63,15 @@ beforeAll(async () => {
     { key: 'PLN', name: 'Planning' },
     { key: 'WEB', name: 'Web' },
   ];
+  // A Jira site for the stepper's project picker (the fake validates the project search).
+  jira = await setupJira();
+  jira.fake.addProject({ key: 'ACME', name: 'Acme Web' });
+  jira.fake.addProject({ key: 'OPS', name: 'Operations' });
   const app = createHttpApp({
     orchestrator: h.ctx,
     adminAccessCode: CODE,
     statusChecks: async () => [],
+    jira: jira.provider,
     // Sync workflows answers as the real sync does when it opens a pull request (the sync itself
     // is test/templates/template-routes.test.ts, on the fake GitHub).
     templateSync: {
@@ -93,6 +100,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await jira?.fake.close();
+  jira?.fake.assertNoRejections();
   await browser?.close();
   await server?.close();
   await h?.close();
@@ -211,6 +220,24 @@ describe('the stepper checks the team key against the tracker', () => {
     });
     expect(refused.status()).toBe(400);
     expect(((await refused.json()) as { fields: { field: string }[] }).fields[0]!.field).toBe('teamKey');
+  });
+});
+
+describe('the stepper offers Jira’s projects', () => {
+  it('fills the JQL and the team key from the project picked', async () => {
+    await page.goto(`${server.url}/admin/projects/new`);
+    await page.getByLabel('Jira', { exact: true }).check();
+    const picker = page.getByLabel('Jira project');
+    await picker.waitFor();
+    expect(await picker.locator('option').allTextContents()).toEqual([
+      'pick one to fill the JQL…',
+      'ACME — Acme Web',
+      'OPS — Operations',
+    ]);
+    await picker.selectOption('OPS');
+    expect(await page.getByLabel('JQL', { exact: true }).inputValue()).toBe('project = OPS');
+    expect(await page.getByLabel(/Team key/).inputValue()).toBe('OPS');
+    expect(seen.errors).toEqual([]);
   });
 });
 

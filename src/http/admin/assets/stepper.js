@@ -311,14 +311,11 @@ function setUpStepper(form) {
     if (!jql) return;
     const { ok, body } = await api('GET', '/api/jira/projects');
     if (!ok || body.projects.length === 0) return;
-    const label = document.createElement('label');
-    label.className = 'help';
-    label.textContent = 'Jira project: ';
     const picker = document.createElement('select');
     picker.id = 'jira-projects';
     const prompt = document.createElement('option');
     prompt.value = '';
-    prompt.textContent = 'pick a project to fill the JQL…';
+    prompt.textContent = 'pick one to fill the JQL…';
     picker.append(prompt);
     for (const project of body.projects) {
       const option = document.createElement('option');
@@ -326,8 +323,13 @@ function setUpStepper(form) {
       option.textContent = `${project.key} — ${project.name}`;
       picker.append(option);
     }
-    label.append(picker);
-    jql.after(label);
+    const label = document.createElement('label');
+    label.htmlFor = picker.id;
+    label.textContent = 'Jira project ';
+    const line = document.createElement('p');
+    line.className = 'help';
+    line.append(label, picker);
+    jql.after(line);
     picker.addEventListener('change', () => {
       if (!picker.value) return;
       if (jql.value.trim() === '' || /^project\s*=\s*"?[A-Za-z0-9_]+"?$/i.test(jql.value.trim())) {
