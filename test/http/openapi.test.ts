@@ -118,10 +118,10 @@ describe('API reference page', () => {
 });
 
 describe('answers of the API match the description', () => {
-  /** A ticket with a PR and a failed one, so the lists and figures have rows. */
+  /** A ticket with a PR, a failed one and one still running, so the lists and figures have rows. */
   async function seed() {
     await h.addMapping({ teamKey: 'ENG', planningEnabled: false, maxInProgressAiIssues: 10 });
-    for (const title of ['Opened', 'Failed']) {
+    for (const title of ['Opened', 'Failed', 'Running']) {
       h.linear.addIssue({ team: 'ENG', title, labels: ['AI-Implement'], state: 'Todo' });
     }
     await runTick(h.ctx);
@@ -154,6 +154,7 @@ describe('answers of the API match the description', () => {
       expect(answer.status, path).toBe(200);
       expectDocumentedAnswer('GET', path, 200, answer.json);
     }
+    expect((await call('GET', '/api/overview')).json.runningJobs).toHaveLength(1);
     const checks = (await call('GET', '/api/admin/config-status')).json.checks as { fix?: unknown }[];
     expect(checks[0]!.fix).toBeDefined();
     const jobs = (await call('GET', '/api/log')).json.jobs as { jobId: string }[];

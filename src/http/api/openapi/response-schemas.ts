@@ -273,6 +273,10 @@ export const Overview = z
           runnerMode: z.string(),
           startedAt: iso,
           durationSeconds: z.number(),
+          waitingForInput: z
+            .string()
+            .nullable()
+            .meta({ description: 'What an interactive session waits for, or null' }),
           waitingForInput: z.string().nullable(),
         })
         .strict(),
