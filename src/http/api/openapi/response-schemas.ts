@@ -276,8 +276,7 @@ export const Overview = z
           waitingForInput: z
             .string()
             .nullable()
-            .meta({ description: 'What an interactive session waits for, or null' }),
-          waitingForInput: z.string().nullable(),
+            .meta({ description: "The open question of a run waiting for a person's answer, or null" }),
         })
         .strict(),
     ),
