@@ -4,6 +4,7 @@ import { handleRunProgress } from '../../src/orchestrator/run-results.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { getDispatch } from '../../src/store/dispatches.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { reaperRecentTable } from '../../src/http/admin/panels/reaper-cards.ts';
 
 /** Issue 19's details, page by page: what the operator reads and where each id leads. */
 const CODE = 'admin-ui-details-code';
@@ -228,5 +229,38 @@ describe('Sessions and Reaper without Fly Machines', () => {
     const reaper = await page('/admin/reaper');
     expect(reaper).toContain('The reaper is not set up here');
     expect(reaper).not.toContain('wired');
+  });
+});
+
+describe('a run known by its dispatch', () => {
+  it('opens its job page (Sessions and Reaper link runs this way)', async () => {
+    const { dispatchId, jobId } = await dispatchOne();
+    const response = await app.request(`/admin/dispatches/${dispatchId}`, { headers: { cookie } });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(`/admin/jobs/${jobId}`);
+    expect((await app.request('/admin/dispatches/nope', { headers: { cookie } })).status).toBe(404);
+  });
+});
+
+describe('Reaper actions', () => {
+  it('name rules in words and link a known run’s issue to its job', () => {
+    const action = {
+      at: '2026-12-06T03:00:00.000Z',
+      machineId: 'm-1',
+      runId: null,
+      tenant: null,
+      ageSeconds: 5_400,
+      dryRun: false,
+    };
+    const table = String(
+      reaperRecentTable([
+        { ...action, rule: 'max-age-exceeded', issueIdentifier: 'ENG-7', dispatchId: 'd-7' },
+        { ...action, rule: 'orphan', issueIdentifier: null, dispatchId: null },
+      ]),
+    );
+    expect(table).toContain('<a href="/admin/dispatches/d-7">ENG-7</a>');
+    expect(table).toContain('Over the age limit');
+    expect(table).toContain('Orphaned');
+    expect(table).not.toContain('>max-age-exceeded<');
   });
 });

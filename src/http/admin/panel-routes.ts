@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import type { OrchestratorContext } from '../../orchestrator/context.ts';
+import { getDispatch } from '../../store/dispatches.ts';
 import { renderPage, type PanelContent } from './layout.ts';
 import type { AdminEnv } from './admin-env.ts';
 import { apiReferencePanel } from './panels/api-reference-panel.ts';
@@ -75,6 +76,14 @@ export function panelRoutes(
     return content
       ? c.html(page(c, content, 'jobs'))
       : notFound(c, 'jobs', 'No such job', 'It may be older than the dispatch log.');
+  });
+
+  // A run known by its dispatch (Sessions, Reaper) opens its job's page.
+  app.get('/admin/dispatches/:id', async (c) => {
+    const dispatch = await getDispatch(ctx.db, c.req.param('id'));
+    return dispatch
+      ? c.redirect(`/admin/jobs/${encodeURIComponent(dispatch.job_id)}`)
+      : notFound(c, 'jobs', 'No such run', 'It may be older than the dispatch log.');
   });
 
   app.get('/admin/projects/new', (c) => c.html(page(c, newProjectPanel(), 'projects')));

@@ -82,6 +82,8 @@ export interface ReaperActionView {
   runId: string | null;
   tenant: string | null;
   issueIdentifier: string | null;
+  /** The ledger's dispatch the Machine or run belonged to, when it had one (the job page links from it). */
+  dispatchId: string | null;
   ageSeconds: number;
   dryRun: boolean;
 }
@@ -331,6 +333,7 @@ export function createReaper(deps: ReaperDeps): Reaper {
         runId: row.run_id,
         tenant: row.tenant,
         issueIdentifier: row.issue_identifier,
+        dispatchId: row.dispatch_id,
         ageSeconds: row.age_seconds,
         dryRun: row.dry_run === 1,
       }));

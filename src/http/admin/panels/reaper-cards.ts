@@ -24,6 +24,17 @@ const RULE_HELP: Record<string, string> = {
   'issue-terminal': 'its ticket is done or cancelled',
 };
 
+/**
+ * The issue of a run, linked to its job page through the dispatch (`/admin/dispatches/:id`
+ * redirects there); plain text when the ledger does not know the run.
+ */
+export function runLink(dispatchId: string | null, identifier: string | null): Html {
+  if (!identifier) return html`<span class="muted">—</span>`;
+  return dispatchId
+    ? html`<a href="/admin/dispatches/${encodeURIComponent(dispatchId)}">${identifier}</a>`
+    : html`${identifier}`;
+}
+
 export function reaperSummaryCard(summary: ReaperSummary): Html {
   return section(
     `Last ${summary.windowHours} hours`,
@@ -75,7 +86,7 @@ export function reaperRecentTable(actions: ReaperActionView[]): Html {
                     <td>
                       ${a.machineId ? html`Machine <code>${a.machineId}</code>` : html`Actions run <code>${a.runId ?? '—'}</code>`}
                     </td>
-                    <td>${a.issueIdentifier ?? html`<span class="muted">—</span>`}</td>
+                    <td>${runLink(a.dispatchId, a.issueIdentifier)}</td>
                     <td>${a.tenant ?? html`<span class="muted">—</span>`}</td>
                     <td>${formatDuration(a.ageSeconds)}</td>
                     <td>

@@ -12,6 +12,7 @@ import {
   type Html,
 } from '../render-helpers.ts';
 import { csrfField, notice } from './form-parts.ts';
+import { runLink } from './reaper-cards.ts';
 
 /**
  * The Sessions panel (seed 002): the sessions app's Machines in created, starting or started —
@@ -76,6 +77,7 @@ export function liveSessionsTable(sessions: Session[], options: { destroy: boole
                   </td>
                   <td>
                     ${s.issueIdentifier ? externalLink(s.issueUrl, s.issueIdentifier) : html`<span class="muted">—</span>`}
+                    ${s.dispatchId && s.issueIdentifier ? html`<span class="muted">(${runLink(s.dispatchId, 'job')})</span>` : ''}
                   </td>
                   <td>${s.repo ?? html`<span class="muted">—</span>`}</td>
                   ${
