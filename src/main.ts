@@ -3,20 +3,18 @@
  * trackers, execution backends and notifiers. `npm start` runs it.
  */
 import { serve } from '@hono/node-server';
-import { pino, type Logger } from 'pino';
+import { pino } from 'pino';
 import { ConfigError } from './config/config-error.ts';
 import { mergeEnv, readDotEnv } from './config/dot-env.ts';
 import { loadConfig } from './config/load-config.ts';
 import { redactConfig } from './config/redact-config.ts';
 import type { Config } from './config/types.ts';
 import { describeError } from './domain/errors.ts';
-import type { TicketingProviderName } from './domain/ticket.ts';
-import { createGitHubAppClient, octokitLog, type GitHubAppClient } from './github/github-app.ts';
+import { createGitHubAppClient, octokitLog } from './github/github-app.ts';
 import { createTemplateSync } from './github/template-sync/template-sync.ts';
+import { checkPipelines, createLocalRunner, createTicketing } from './composition.ts';
 import { flySessionsCheck, statusChecks } from './environment-checks.ts';
 import { createHttpApp } from './http/app.ts';
-import { customDirOf, loadCatalog } from './pipeline/catalog.ts';
-import { describeProblem } from './pipeline/load-pipeline.ts';
 import { checkMappingWithTracker, flyMappingProblems } from './mapping-checks.ts';
 import { shutDownInOrder } from './http/graceful-shutdown.ts';
 import { createNotifier } from './notify/registry.ts';
@@ -25,7 +23,6 @@ import { createGitHubPullRequestHost } from './orchestrator/follow-ups/github-ho
 import { createPullRequestLoop } from './orchestrator/follow-ups/pull-request-loop.ts';
 import { startFollowUpSweeper } from './orchestrator/follow-ups/sweeper.ts';
 import { createMetrics } from './orchestrator/metrics.ts';
-import type { RequestObserver } from './domain/outbound-requests.ts';
 import { startPoller } from './orchestrator/poller.ts';
 import { createWebhookHealth } from './orchestrator/webhook-health.ts';
 import { createAppTokens } from './orchestrator/linear-agent/app-token.ts';
@@ -40,14 +37,9 @@ import { createLinearOAuth } from './ticketing/linear/agent/linear-oauth.ts';
 import { createTokenCipher } from './ticketing/linear/agent/token-crypto.ts';
 import { createRunTokenSigner } from './orchestrator/run-tokens.ts';
 import { createGitHubActionsBackend } from './runners/github-actions/github-actions-backend.ts';
-import { createLocalBackend, passThroughEnv } from './runners/local/local-backend.ts';
-import { checkDockerEngine, createDockerBackend } from './runners/docker/docker-backend.ts';
-import { dockerClient } from './runners/docker/docker-client.ts';
 import { recordRunOutput } from './orchestrator/run-output.ts';
 import type { ExecutionBackend, ExecutionMode } from './runners/types.ts';
-import type { Store } from './store/database.ts';
 import { openReplicaStore } from './replicas.ts';
-import { getMapping, listMappings } from './store/mappings.ts';
 import { createFlyClient } from './fly/fly-client.ts';
 import { createFlyMachinesClient } from './fly/machines.ts';
 import { createFlyBackend } from './runners/fly/fly-backend.ts';
@@ -58,9 +50,6 @@ import { createSessionsService } from './orchestrator/sessions/sessions.ts';
 import { createReaper, startReaper } from './orchestrator/reaper/reaper.ts';
 import { createPlatform } from './orchestrator/platform/platform.ts';
 import type { JiraProvider } from './ticketing/jira/jira-provider.ts';
-import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
-import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
-import type { TicketingProvider } from './ticketing/types.ts';
 
 /** Paths pino blanks in every log line, wherever a secret could ride along. */
 const REDACT = [
@@ -331,113 +320,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-/**
- * Start-up check of the pipelines and custom/ (AI_IMPLEMENT_CUSTOM_DIR, default
- * `<project root>/custom`): a pipeline YAML that does not parse or names an unknown step module
- * or a bad option, or a custom module that fails to load, stops start-up naming the file and
- * line — a run must never find it half-way (docs/decisions/pipelines.md). Returns the directory.
- */
-async function checkPipelines(env: Record<string, string | undefined>): Promise<string> {
-  const customDir = customDirOf(env);
-  const catalog = await loadCatalog(customDir);
-  if (catalog.problems.length > 0) {
-    console.error(
-      `AI-Implement cannot start: the pipelines and custom modules have problems (custom directory ${customDir}):\n${catalog.problems
-        .map((problem) => `  ${describeProblem(problem)}`)
-        .join('\n')}`,
-    );
-    process.exit(1);
-  }
-  return customDir;
-}
-
-/**
- * The backend of RUNNER_MODE=local: a container per run on the Docker Engine at DOCKER_HOST
- * (default), or the runner as a child process (LOCAL_RUNNER_BACKEND=process: `npm run demo` and
- * the tests that run without Docker). With RUNNER_MODE=local set, a Docker Engine that does not
- * answer stops start-up, naming DOCKER_HOST (docs/decisions/docker.md).
- */
-async function createLocalRunner(
-  config: Config,
-  env: Record<string, string | undefined>,
-  github: GitHubAppClient,
-  log: Logger,
-  recordOutput: (dispatchId: string, output: { exitCode: number | null; lines: string[] }) => Promise<void>,
-): Promise<ExecutionBackend> {
-  const credentials = {
-    github,
-    githubApiUrl: config.github.apiUrl,
-    // Runner-only settings, not orchestrator configuration: the agent binary and where to
-    // clone from when GitHub's web host is not derivable from GITHUB_API_URL (the demo).
-    gitServerUrl: env.GITHUB_SERVER_URL?.trim() || undefined,
-    claudeCodePath: env.CLAUDE_CODE_PATH?.trim() || undefined,
-    claude: { oauthToken: config.claude.oauthToken, anthropicApiKey: config.claude.anthropicApiKey },
-    linear: config.linear ? { apiKey: config.linear.apiKey, apiUrl: config.linear.apiUrl } : undefined,
-    jira: config.jira,
-    baseEnv: passThroughEnv(env),
-  };
-  if (config.runner.localBackend === 'process') {
-    return createLocalBackend({ ...credentials, logger: log.child({ runner: 'local' }) });
-  }
-  const dockerHost = env.DOCKER_HOST?.trim() || undefined;
-  const docker = dockerClient(dockerHost);
-  if (config.runner.mode === 'local') {
-    try {
-      await checkDockerEngine(docker, dockerHost);
-    } catch (error) {
-      console.error(`AI-Implement cannot start:\n${(error as Error).message}`);
-      process.exit(1);
-    }
-  }
-  return createDockerBackend({
-    ...credentials,
-    docker,
-    image: config.runner.localImage,
-    orchestratorUrl: config.runner.localOrchestratorUrl,
-    recordOutput,
-    logger: log.child({ runner: 'docker' }),
-  });
-}
-
-async function createTicketing(
-  config: Config,
-  logger: Logger,
-  db: Store['db'],
-  github: GitHubAppClient,
-  observer: RequestObserver | undefined,
-): Promise<Map<TicketingProviderName, TicketingProvider>> {
-  const providers = new Map<TicketingProviderName, TicketingProvider>();
-  // GitHub Issues needs nothing beyond the GitHub App every orchestrator has.
-  providers.set('github', createGitHubIssuesProvider({ github, listMappings: () => listMappings(db) }));
-  if (config.linear) {
-    const linearLog = logger.child({ provider: 'linear' });
-    providers.set(
-      'linear',
-      createLinearProvider({
-        apiKey: config.linear.apiKey,
-        apiUrl: config.linear.apiUrl,
-        logger: { warn: (fields, message) => linearLog.warn(fields, message) },
-        observer,
-      }),
-    );
-  }
-  if (config.jira) {
-    // Loaded only when Jira is configured: jira.js and its models take ~40 MB of memory.
-    const { createJiraProvider } = await import('./ticketing/jira/jira-provider.ts');
-    const jiraLog = logger.child({ provider: 'jira' });
-    providers.set(
-      'jira',
-      createJiraProvider({
-        config: config.jira,
-        logger: { warn: (fields, message) => jiraLog.warn(fields, message) },
-        observer,
-        lookupMapping: (teamKey) => getMapping(db, teamKey),
-      }),
-    );
-  }
-  return providers;
 }
 
 main().catch((error: unknown) => {
