@@ -149,3 +149,39 @@ export async function sumCostOfIssues(
   }
   return costs;
 }
+
+/** A ticket the ledger knows: its team and identifier (the inbox's sort key) and its id. */
+export interface LedgerIssueKey {
+  team_key: string;
+  issue_identifier: string;
+  issue_id: string;
+}
+
+/**
+ * One page of the issues the ledger has dispatches of, by `(team_key, issue_identifier,
+ * issue_id)`, after `after` (keyset pagination over index `dispatches_team_issue`).
+ */
+export async function listLedgerIssues(
+  db: Kysely<Database>,
+  limit: number,
+  after?: LedgerIssueKey,
+): Promise<LedgerIssueKey[]> {
+  let query = db
+    .selectFrom('dispatches')
+    .select(['team_key', 'issue_identifier', 'issue_id'])
+    .distinct()
+    .orderBy('team_key')
+    .orderBy('issue_identifier')
+    .orderBy('issue_id')
+    .limit(limit);
+  if (after) {
+    query = query.where((eb) =>
+      eb(
+        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
+        '>',
+        eb.tuple(after.team_key, after.issue_identifier, after.issue_id),
+      ),
+    );
+  }
+  return query.execute();
+}

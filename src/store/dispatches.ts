@@ -276,42 +276,6 @@ export async function countInFlightByBucket(db: Kysely<Database>): Promise<Map<s
   return new Map(rows.map((row) => [row.bucket, Number(row.runs)]));
 }
 
-/** A ticket the ledger knows: its team and identifier (the inbox's sort key) and its id. */
-export interface LedgerIssueKey {
-  team_key: string;
-  issue_identifier: string;
-  issue_id: string;
-}
-
-/**
- * One page of the issues the ledger has dispatches of, by `(team_key, issue_identifier,
- * issue_id)`, after `after` (keyset pagination over index `dispatches_team_issue`).
- */
-export async function listLedgerIssues(
-  db: Kysely<Database>,
-  limit: number,
-  after?: LedgerIssueKey,
-): Promise<LedgerIssueKey[]> {
-  let query = db
-    .selectFrom('dispatches')
-    .select(['team_key', 'issue_identifier', 'issue_id'])
-    .distinct()
-    .orderBy('team_key')
-    .orderBy('issue_identifier')
-    .orderBy('issue_id')
-    .limit(limit);
-  if (after) {
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
-        '>',
-        eb.tuple(after.team_key, after.issue_identifier, after.issue_id),
-      ),
-    );
-  }
-  return query.execute();
-}
-
 /** The latest dispatch of an issue, if any. */
 export async function latestDispatchForIssue(
   db: Kysely<Database>,

@@ -9,13 +9,13 @@ import {
   latestDispatchesOfIssues,
   listInFlightClaims,
   listInFlightClaimsOf,
-  listLedgerIssues,
   listOverdue,
   listRecentDispatches,
 } from '../../src/store/dispatches.ts';
 import {
   countDispatchesByHour,
   listDispatchesOfPullRequests,
+  listLedgerIssues,
   listFailedSince,
   sumCostOfIssues,
 } from '../../src/store/dispatch-reports.ts';

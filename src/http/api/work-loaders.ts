@@ -4,12 +4,15 @@ import {
   countInFlightByBucket,
   latestDispatchesOfIssues,
   listDispatchesOfJob,
-  listLedgerIssues,
   listRecentDispatches,
   type DispatchRow,
-  type LedgerIssueKey,
 } from '../../store/dispatches.ts';
-import { sumCostOfIssues, summarizeJobs } from '../../store/dispatch-reports.ts';
+import {
+  listLedgerIssues,
+  sumCostOfIssues,
+  summarizeJobs,
+  type LedgerIssueKey,
+} from '../../store/dispatch-reports.ts';
 import { listMappings } from '../../store/mappings.ts';
 import { listApprovedJobIds } from '../../store/plan-approvals.ts';
 import { listPullRequests, pullRequestKey } from '../../store/pull-requests.ts';

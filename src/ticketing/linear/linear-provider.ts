@@ -12,17 +12,19 @@ import { markLinearIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import {
   CANDIDATE_PAGE_SIZE,
-  CREATE_COMMENT_MUTATION,
-  ISSUE_COMMENTS_QUERY,
   DETAIL_PAGE_SIZE,
   ISSUES_QUERY,
-  TEAMS_PAGE_SIZE,
-  TEAMS_QUERY,
-  VIEWER_QUERY,
   candidateFilter,
   idFilter,
   lifecycleLabelVariables,
 } from './queries.ts';
+import {
+  CREATE_COMMENT_MUTATION,
+  ISSUE_COMMENTS_QUERY,
+  TEAMS_PAGE_SIZE,
+  TEAMS_QUERY,
+  VIEWER_QUERY,
+} from './update-queries.ts';
 
 export interface LinearProviderOptions extends LinearRequestOptions {
   /** A personal API key (LINEAR_API_KEY), sent raw in `Authorization`. Never logged. */

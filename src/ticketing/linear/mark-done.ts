@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { TicketRef } from '../types.ts';
 import type { LinearRequest } from './linear-request.ts';
-import { DONE_STATES_QUERY, UPDATE_ISSUE_MUTATION } from './queries.ts';
+import { DONE_STATES_QUERY, UPDATE_ISSUE_MUTATION } from './update-queries.ts';
 
 const DoneStatesSchema = z.object({
   issue: z.object({

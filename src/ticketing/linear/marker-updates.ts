@@ -3,7 +3,7 @@ import { IntegrationError } from '../../domain/errors.ts';
 import { LINEAR_LABELS, markerForLinearLabel, type Marker } from '../../domain/markers.ts';
 import type { TicketRef } from '../types.ts';
 import type { LinearRequest } from './linear-request.ts';
-import { CREATE_LABEL_MUTATION, MARKER_CONTEXT_QUERY, UPDATE_ISSUE_MUTATION } from './queries.ts';
+import { CREATE_LABEL_MUTATION, MARKER_CONTEXT_QUERY, UPDATE_ISSUE_MUTATION } from './update-queries.ts';
 
 const LabelsSchema = z.object({ nodes: z.array(z.object({ id: z.string(), name: z.string() })) });
 
