@@ -34,8 +34,9 @@ export interface E2eWorldOptions {
    * makes one), or a new SQLite file at DEDUP_DB_PATH when absent — unless the environment says
    * `E2E_DATABASE=postgres`: then every world without a URL gets a throw-away PostgreSQL server of
    * its own (`E2E_DATABASE=postgres npx vitest run test/e2e` runs the e2e suite on PostgreSQL).
+   * `'sqlite'`: SQLite whatever the environment says (a test that runs both ledgers itself).
    */
-  databaseUrl?: string;
+  databaseUrl?: string | 'sqlite';
   /** The Linear URL the orchestrator is given, from the fake's (e.g. a fault proxy in front). */
   linearUrl?: (fakeUrl: string) => Promise<string>;
 }
@@ -94,7 +95,10 @@ export async function startE2eWorld(options: E2eWorldOptions): Promise<E2eWorld>
   const accessCode = `e2e-access-code-${options.appId}`;
   const ownServer =
     !options.databaseUrl && process.env.E2E_DATABASE === 'postgres' ? await startPostgres() : undefined;
-  const databaseUrl = options.databaseUrl ?? (ownServer ? await freshDatabase(ownServer, 'e2e') : undefined);
+  const databaseUrl =
+    options.databaseUrl === 'sqlite'
+      ? undefined
+      : (options.databaseUrl ?? (ownServer ? await freshDatabase(ownServer, 'e2e') : undefined));
   const env = {
     GITHUB_APP_ID: String(options.appId),
     // As operators set it: one line, newlines written as \n.

@@ -27,7 +27,7 @@ describe.each(['sqlite', 'postgres'] as const)(
       w = await startE2eWorld({
         appId: 4242,
         repos: [{ repo: 'api' }],
-        ...(databaseUrl ? { databaseUrl } : {}),
+        databaseUrl: databaseUrl ?? 'sqlite',
       });
     }, 60_000);
 
