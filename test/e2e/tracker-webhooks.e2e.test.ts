@@ -24,6 +24,22 @@ async function healthz() {
   };
 }
 
+/**
+ * The completed-tick count once the tick a delivery started has ended (the dispatch shows before
+ * its tick ends; on PostgreSQL the rest of that tick can take a while): no periodic tick comes
+ * within this test, so two equal reads a second apart mean none is running.
+ */
+async function settledTicks(): Promise<number> {
+  let before = (await healthz()).ticks;
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const now = (await healthz()).ticks;
+    if (now === before) return now;
+    before = now;
+  }
+  throw new Error('the tick count did not settle');
+}
+
 describe('Linear webhooks end to end (npm start, fake Linear sending signed webhooks)', () => {
   it('dispatches a labelled ticket at once, starts nothing for duplicates, refuses forgeries and stale deliveries', async () => {
     const mapping = {
@@ -49,7 +65,7 @@ describe('Linear webhooks end to end (npm start, fake Linear sending signed webh
     const labelled = w.linear.webhooks.deliveries.find(
       (d) => d.type === 'Issue' && d.action === 'update' && (d.response as { tick?: boolean }).tick,
     )!;
-    const ticks = (await healthz()).ticks;
+    const ticks = await settledTicks();
     for (const again of [
       await w.linear.webhooks.redeliver(labelled.deliveryId),
       await w.linear.webhooks.replay(labelled.deliveryId),
