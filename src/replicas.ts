@@ -38,7 +38,11 @@ export async function openReplicaStore(config: Config, log: Logger): Promise<Rep
   const store = await openStore(
     postgres
       ? { kind: 'postgres', connectionString: postgres.url }
-      : { kind: 'sqlite', path: path.resolve(config.dedupDbPath) },
+      : // `:memory:` is SQLite's in-memory database, not a file in the working directory.
+        {
+          kind: 'sqlite',
+          path: config.dedupDbPath === ':memory:' ? ':memory:' : path.resolve(config.dedupDbPath),
+        },
     { onPoolError: onError },
   );
   const mutex = new Mutex();
