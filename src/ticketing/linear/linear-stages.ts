@@ -154,7 +154,8 @@ export async function allRelations(
   return relations;
 }
 
-export function nextCursor(pageInfo: { hasNextPage: boolean; endCursor: string | null }): string | null {
+/** The cursor of the page after this one, or null on the last page (Relay `pageInfo`). */
+function nextCursor(pageInfo: { hasNextPage: boolean; endCursor: string | null }): string | null {
   return pageInfo.hasNextPage ? pageInfo.endCursor : null;
 }
 
