@@ -1,9 +1,10 @@
 import { serve, type ServerType } from '@hono/node-server';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createWebhookHealth, type WebhookHealth } from '../../src/orchestrator/webhook-health.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { postOnce } from '../support/post-once.ts';
 
 export const LINEAR_SECRET = 'lin_wh_test_secret_0123456789abcdef';
 export const JIRA_SECRET = 'jira-webhook-secret-0123456789abcdef';
@@ -77,25 +78,9 @@ export async function startTrackerWebhookBed(
       await listen();
     },
     /** On a connection of its own: a pooled one would not survive `restart`. */
-    post(path: string, body: string, headers: Record<string, string>) {
-      return new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
-        const request = http.request(
-          bed.url + path,
-          { method: 'POST', headers, agent: false },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () =>
-              resolve({
-                status: response.statusCode ?? 0,
-                body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
-              }),
-            );
-          },
-        );
-        request.on('error', reject);
-        request.end(body);
-      });
+    async post(path: string, body: string, headers: Record<string, string>) {
+      const answer = await postOnce(bed.url + path, headers, body);
+      return { status: answer.status, body: JSON.parse(answer.text) as Record<string, unknown> };
     },
     async close() {
       (server as http.Server).closeAllConnections();

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import http from 'node:http';
+import { postOnce } from '../../support/post-once.ts';
 import type { FakeIssue } from './fake-jira-data.ts';
 
 /**
@@ -84,24 +84,16 @@ export function createJiraWebhookSender(siteUrl: string): JiraWebhookSender {
       'X-Atlassian-Webhook-Identifier': randomUUID(),
       'X-Hub-Signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
     };
-    queue = queue.then(
-      () =>
-        new Promise<void>((resolve) => {
-          const request = http.request(url, { method: 'POST', headers, agent: false }, (response) => {
-            const chunks: Buffer[] = [];
-            response.on('data', (chunk: Buffer) => chunks.push(chunk));
-            response.on('end', () => {
-              delivery.status = response.statusCode ?? 0;
-              delivery.response = Buffer.concat(chunks).toString('utf8');
-              resolve();
-            });
-          });
-          request.on('error', () => {
-            delivery.status = 0;
-            resolve();
-          });
-          request.end(body);
-        }),
+    queue = queue.then(() =>
+      postOnce(url, headers, body).then(
+        (answer) => {
+          delivery.status = answer.status;
+          delivery.response = answer.text;
+        },
+        () => {
+          delivery.status = 0;
+        },
+      ),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import http from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Workspace, WorkspaceIssue } from '../../../src/ticketing/memory/workspace.ts';
+import { postOnce } from '../../support/post-once.ts';
 import type { FakeAgent, FakeAgentSession } from './fake-linear-agent.ts';
 import type { FakeUser } from './fake-linear-data.ts';
 import {
@@ -397,27 +397,4 @@ export function createWebhookSender(
     },
   };
   return sender;
-}
-
-/**
- * One POST on a connection of its own (no keep-alive pool), as a webhook sender makes: a pooled
- * socket to a receiver that restarted in between would fail the next delivery.
- */
-function postOnce(
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
 }
