@@ -55,6 +55,26 @@ function idOf(name: string, exported: unknown, shown: string, problems: Problem[
   return id;
 }
 
+/**
+ * The default exports of `dir`'s `.ts` files that load and name their id as their file does, with
+ * their shown path; every other file is a problem (named) and left out.
+ */
+async function customExports(
+  dir: string,
+  shownDir: string,
+  problems: Problem[],
+): Promise<{ id: string; shown: string; exported: object }[]> {
+  const found: { id: string; shown: string; exported: object }[] = [];
+  for (const name of tsFiles(dir)) {
+    const shown = `${shownDir}/${name}`;
+    const exported = await importDefault(path.join(dir, name), shown, problems);
+    if (!exported || typeof exported !== 'object') continue;
+    const id = idOf(name, exported, shown, problems);
+    if (id) found.push({ id, shown, exported });
+  }
+  return found;
+}
+
 /** The step modules of `dir` (custom/steps), with their shown path. */
 export async function loadCustomSteps(
   dir: string,
@@ -62,12 +82,7 @@ export async function loadCustomSteps(
   problems: Problem[],
 ): Promise<{ module: StepModule; path: string }[]> {
   const loaded: { module: StepModule; path: string }[] = [];
-  for (const name of tsFiles(dir)) {
-    const shown = `${shownDir}/${name}`;
-    const exported = await importDefault(path.join(dir, name), shown, problems);
-    if (!exported || typeof exported !== 'object') continue;
-    const id = idOf(name, exported, shown, problems);
-    if (!id) continue;
+  for (const { id, shown, exported } of await customExports(dir, shownDir, problems)) {
     const candidate = exported as Partial<StepModule> & { options?: unknown };
     if (typeof candidate.run !== 'function') {
       problems.push({ file: shown, message: 'the default export needs run(ctx, options)' });
@@ -98,12 +113,7 @@ export async function loadCustomProviders(
   problems: Problem[],
 ): Promise<{ adapter: ProviderAdapter; path: string }[]> {
   const loaded: { adapter: ProviderAdapter; path: string }[] = [];
-  for (const name of tsFiles(dir)) {
-    const shown = `${shownDir}/${name}`;
-    const exported = await importDefault(path.join(dir, name), shown, problems);
-    if (!exported || typeof exported !== 'object') continue;
-    const id = idOf(name, exported, shown, problems);
-    if (!id) continue;
+  for (const { id, shown, exported } of await customExports(dir, shownDir, problems)) {
     const candidate = exported as Partial<ProviderAdapter>;
     if (typeof candidate.environment !== 'function') {
       problems.push({

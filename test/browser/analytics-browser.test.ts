@@ -5,7 +5,7 @@ import { handleRunResult } from '../../src/orchestrator/run-results.ts';
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { closePullRequest } from '../../src/store/pull-requests.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
-import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
+import { launchChromium, screenshot, serveApp, signedInPage, type watchPage } from './browser-support.ts';
 
 /**
  * The Analytics panel in a real browser (issue 16) on seeded data: every figure drawn as an SVG
@@ -70,13 +70,7 @@ beforeAll(async () => {
   const app = createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [] });
   server = await serveApp(app);
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
-  seen = watchPage(page);
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/admin/sign-in`);
-  await page.getByLabel('Access code').fill(CODE);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  ({ page, seen } = await signedInPage(browser, { url: server.url, code: CODE, width: 1024, height: 800 }));
 }, 60_000);
 
 afterAll(async () => {

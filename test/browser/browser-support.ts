@@ -65,6 +65,27 @@ export function watchPage(page: Page): { alerts: string[]; errors: string[]; con
   return seen;
 }
 
+/**
+ * A page of `browser` (viewport `width` × `height`) watched by `watchPage`, signed in with
+ * `code` through the sign-in form at `path` (which returns to `path`), once the page's `heading`
+ * (level 1) shows. Actions wait at most 10 s.
+ */
+export async function signedInPage(
+  browser: Browser,
+  options: { url: string; code: string; width: number; height: number; path?: string; heading?: string },
+): Promise<{ page: Page; seen: ReturnType<typeof watchPage> }> {
+  const page = await (
+    await browser.newContext({ viewport: { width: options.width, height: options.height } })
+  ).newPage();
+  const seen = watchPage(page);
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${options.url}${options.path ?? '/admin/sign-in'}`);
+  await page.getByLabel('Access code').fill(options.code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: options.heading ?? 'Overview' }).waitFor();
+  return { page, seen };
+}
+
 /** Serves a Hono app on 127.0.0.1 (a free port), as `npm start` would, for harness-backed tests. */
 export async function serveApp(app: Hono): Promise<{ url: string; close(): Promise<void> }> {
   let server: ServerType | undefined;

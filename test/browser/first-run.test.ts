@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
 import { NAV } from '../../src/http/admin/layout.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
-import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
+import { launchChromium, screenshot, serveApp, signedInPage, type watchPage } from './browser-support.ts';
 
 /**
  * A fresh install in a real browser (issue 19): the Overview says what to do first and leads to
@@ -32,13 +32,7 @@ beforeAll(async () => {
   });
   server = await serveApp(app);
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1024, height: 800 } })).newPage();
-  seen = watchPage(page);
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/admin/sign-in`);
-  await page.getByLabel('Access code').fill(CODE);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  ({ page, seen } = await signedInPage(browser, { url: server.url, code: CODE, width: 1024, height: 800 }));
 }, 60_000);
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { handleRunProgress, handleRunResult } from '../../src/orchestrator/run-r
 import { runTick } from '../../src/orchestrator/tick.ts';
 import { getDispatch } from '../../src/store/dispatches.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
-import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
+import { launchChromium, screenshot, serveApp, signedInPage, type watchPage } from './browser-support.ts';
 import { seedWorkload } from './seed-workload.ts';
 import { setupJira, type JiraSetup } from '../fakes/jira/jira-test-setup.ts';
 
@@ -90,13 +90,7 @@ beforeAll(async () => {
   });
   server = await serveApp(app);
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
-  seen = watchPage(page);
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/admin/sign-in`);
-  await page.getByLabel('Access code').fill(CODE);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+  ({ page, seen } = await signedInPage(browser, { url: server.url, code: CODE, width: 1280, height: 860 }));
 }, 60_000);
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../src/http/app.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
-import { launchChromium, screenshot, serveApp, watchPage } from './browser-support.ts';
+import { launchChromium, screenshot, serveApp, signedInPage, type watchPage } from './browser-support.ts';
 
 /**
  * The Pipelines & steps and Customizations panels in a real browser, over a custom directory
@@ -42,13 +42,14 @@ beforeAll(async () => {
     createHttpApp({ orchestrator: h.ctx, adminAccessCode: CODE, statusChecks: async () => [], customDir }),
   );
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  seen = watchPage(page);
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${server.url}/admin/pipelines-steps`);
-  await page.getByLabel('Access code').fill(CODE);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Pipelines & steps' }).waitFor();
+  ({ page, seen } = await signedInPage(browser, {
+    url: server.url,
+    code: CODE,
+    width: 1280,
+    height: 900,
+    path: '/admin/pipelines-steps',
+    heading: 'Pipelines & steps',
+  }));
 }, 60_000);
 
 afterAll(async () => {

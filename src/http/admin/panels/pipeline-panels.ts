@@ -1,9 +1,9 @@
 import { html } from 'hono/html';
-import type { Catalog } from '../../../pipeline/catalog.ts';
+import type { Catalog, ModuleEntry } from '../../../pipeline/catalog.ts';
 import { customFiles } from '../../../pipeline/customizations.ts';
 import { describeProblem, type PipelineLoop, type PipelineStep } from '../../../pipeline/load-pipeline.ts';
 import type { PanelContent } from '../layout.ts';
-import { badge, emptyRow, section, timeCell } from '../render-helpers.ts';
+import { badge, emptyRow, section, timeCell, type Html } from '../render-helpers.ts';
 
 /**
  * Pipelines & steps (seed 002, Configure) and Customizations (Developer): the catalog the
@@ -75,48 +75,8 @@ export function pipelinesStepsPanel(catalog: Catalog): PanelContent {
         }
       </details>`,
   )}`;
-  const modules = html`<table>
-    <thead>
-      <tr>
-        <th scope="col">Step module</th>
-        <th scope="col">Built-in path</th>
-        <th scope="col">Custom override path</th>
-        <th scope="col">Status</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${catalog.steps.map(
-        (step) =>
-          html`<tr>
-            <td><code>${step.id}</code> <span class="muted">${step.value.description}</span></td>
-            <td>${step.builtInPath ? html`<code>${step.builtInPath}</code>` : '—'}</td>
-            <td>${step.customPath ? html`<code>${step.customPath}</code>` : '—'}</td>
-            <td>${badge(step.status, SOURCE_WORDS[step.status])}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
-  const providers = html`<table>
-    <thead>
-      <tr>
-        <th scope="col">Provider</th>
-        <th scope="col">Built-in path</th>
-        <th scope="col">Custom override path</th>
-        <th scope="col">Status</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${catalog.providers.map(
-        (provider) =>
-          html`<tr>
-            <td><code>${provider.id}</code> <span class="muted">${provider.value.description}</span></td>
-            <td>${provider.builtInPath ? html`<code>${provider.builtInPath}</code>` : '—'}</td>
-            <td>${provider.customPath ? html`<code>${provider.customPath}</code>` : '—'}</td>
-            <td>${badge(provider.status, SOURCE_WORDS[provider.status])}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  const modules = moduleTable('Step module', catalog.steps);
+  const providers = moduleTable('Provider', catalog.providers);
   const body = html`${problemList(catalog)}
     <p>
       Each run follows the pipeline of its phase (a project may choose another per phase). A file in
@@ -179,4 +139,29 @@ export function customizationsPanel(catalog: Catalog): PanelContent {
     lead: 'Files under custom/ that override or add to the built-in pipelines, steps and providers.',
     body,
   };
+}
+
+/** The table of one kind of module (step modules, provider adapters): where each comes from. */
+function moduleTable(kind: string, entries: ModuleEntry<{ description: string }>[]): Html {
+  return html`<table>
+    <thead>
+      <tr>
+        <th scope="col">${kind}</th>
+        <th scope="col">Built-in path</th>
+        <th scope="col">Custom override path</th>
+        <th scope="col">Status</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${entries.map(
+        (entry) =>
+          html`<tr>
+            <td><code>${entry.id}</code> <span class="muted">${entry.value.description}</span></td>
+            <td>${entry.builtInPath ? html`<code>${entry.builtInPath}</code>` : '—'}</td>
+            <td>${entry.customPath ? html`<code>${entry.customPath}</code>` : '—'}</td>
+            <td>${badge(entry.status, SOURCE_WORDS[entry.status])}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
