@@ -135,6 +135,22 @@ const ISSUE_FRAGMENT = /* GraphQL */ `
  */
 export const BLOCKED_PAGE_SIZE = 50;
 
+/** A page of blocked issues with their first relations: stage one's and stage two's `blocked` root. */
+const BLOCKED_FRAGMENT = /* GraphQL */ `
+  fragment AiImplementBlocked on IssueConnection {
+    nodes {
+      id
+      inverseRelations(first: ${RELATIONS_PAGE_SIZE}) {
+        ...AiImplementRelations
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+`;
+
 /**
  * Stage one: one page of candidates matching `$filter` (`candidateFilter`) and, in the same
  * request, one page of the blocked ones among them (`$blockedFilter`, `BLOCKED_PAGE_SIZE`); either
@@ -162,19 +178,11 @@ export const CANDIDATES_QUERY = /* GraphQL */ `
     }
     blocked: issues(filter: $blockedFilter, first: ${BLOCKED_PAGE_SIZE}, after: $blockedAfter)
       @include(if: $withBlocked) {
-      nodes {
-        id
-        inverseRelations(first: ${RELATIONS_PAGE_SIZE}) {
-          ...AiImplementRelations
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ...AiImplementBlocked
     }
   }
   ${CANDIDATE_FRAGMENT}
+  ${BLOCKED_FRAGMENT}
   ${RELATIONS_FRAGMENT}
   ${SUMMARY_FRAGMENT}
 `;
@@ -222,16 +230,7 @@ export function detailsQuery(roots: number): string {
       }
     }
     blocked: issues(filter: $blockedFilter, first: ${BLOCKED_PAGE_SIZE}) @include(if: $withBlocked) {
-      nodes {
-        id
-        inverseRelations(first: ${RELATIONS_PAGE_SIZE}) {
-          ...AiImplementRelations
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
+      ...AiImplementBlocked
     }
   }
   fragment AiImplementDetail on Issue {
@@ -244,6 +243,7 @@ export function detailsQuery(roots: number): string {
       ...AiImplementIssueSummary
     }
   }
+  ${BLOCKED_FRAGMENT}
   ${RELATIONS_FRAGMENT}
   ${SUMMARY_FRAGMENT}
 `;
