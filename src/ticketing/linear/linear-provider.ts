@@ -7,14 +7,14 @@ import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
 import { createLinearRequest, type LinearRequestOptions } from './linear-request.ts';
 import { IssuesPageSchema, mapIssue, type IssuesPage } from './map-issue.ts';
-import { allRelations, fetchCandidatePages, fetchDetails } from './linear-stages.ts';
+import { createCandidateMirror } from './candidate-mirror.ts';
+import { allRelations, fetchDetails, readStageOne } from './linear-stages.ts';
 import { markLinearIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import {
   CANDIDATE_PAGE_SIZE,
   DETAIL_PAGE_SIZE,
   ISSUES_QUERY,
-  candidateFilter,
   idFilter,
   lifecycleLabelVariables,
 } from './queries.ts';
@@ -72,15 +72,18 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
   const client = new LinearClient(apiUrl ? { apiKey, apiUrl } : { apiKey });
   const request = createLinearRequest(client, requestOptions);
   const markers = createMarkerUpdates(request);
+  const mirror = createCandidateMirror(request, { requestLabels: REQUEST_LABELS });
 
   return {
     name: 'linear',
 
     /**
      * Stage one: open issues (not completed/canceled) of the Linear teams mapped in `mappings`
-     * that carry `AI-Implement` or `Plan-Approved`, with only the cheap fields, as one `issues`
-     * query for all teams in pages of `CANDIDATE_PAGE_SIZE` (queries.ts has the arithmetic).
-     * Mappings of other providers are ignored.
+     * that carry `AI-Implement` or `Plan-Approved`, with only the cheap fields and exact
+     * dependencies, from the candidate mirror (candidate-mirror.ts): a poll reads what changed
+     * since the last one, the blocked candidates, and a rolling slice of the teams in full, in
+     * pages of `CANDIDATE_PAGE_SIZE` (queries.ts has the arithmetic). Mappings of other providers
+     * are ignored.
      */
     async fetchCandidates(mappings: Mapping[]): Promise<TicketCandidate[]> {
       const teamKeys = [
@@ -89,7 +92,7 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
         ),
       ];
       if (teamKeys.length === 0) return [];
-      return fetchCandidatePages(request, candidateFilter(teamKeys, REQUEST_LABELS), true);
+      return mirror.poll(teamKeys);
     },
 
     /** The stage-one fields of `ids`, `CANDIDATE_PAGE_SIZE` ids per request. */
@@ -98,8 +101,8 @@ export function createLinearProvider(options: LinearProviderOptions): TicketingP
       const tickets = new Map<string, TicketCandidate>();
       for (let start = 0; start < unique.length; start += CANDIDATE_PAGE_SIZE) {
         const chunk = unique.slice(start, start + CANDIDATE_PAGE_SIZE);
-        for (const ticket of await fetchCandidatePages(request, idFilter(chunk), false))
-          tickets.set(ticket.id, ticket);
+        const { candidates } = await readStageOne(request, { filter: idFilter(chunk) });
+        for (const ticket of candidates) tickets.set(ticket.id, ticket);
       }
       return tickets;
     },

@@ -34,57 +34,103 @@ import {
  * https://linear.app/developers/graphql, https://linear.app/developers/pagination.
  */
 
+/** The roots of one stage-one read (`CANDIDATES_QUERY`): each filter given is read to its last page. */
+export interface StageOneRoots {
+  /** Candidates (`candidateFilter`, `idFilter`). */
+  filter?: Record<string, unknown>;
+  /** Issues changed since a time (`changedFilter`), archived ones included. */
+  changedFilter?: Record<string, unknown>;
+  /** Blocked candidates (`blockedFilter`), whose relations give the candidates' dependencies. */
+  blockedFilter?: Record<string, unknown>;
+}
+
+/** What a stage-one read returned, root by root. */
+export interface StageOnePages {
+  candidates: TicketCandidate[];
+  /** The `changed` root's issues, whatever their labels and state; `archived` when archived. */
+  changed: { candidate: TicketCandidate; archived: boolean }[];
+  /** The first page of each blocked candidate's "blocked by" relations, by issue id. */
+  blocked: Map<string, LinearRelations>;
+  /** The latest `updatedAt` among every issue read (epoch ms; Linear's clock), if any. */
+  latestUpdate: number | undefined;
+}
+
 /**
- * Every page of `CANDIDATES_QUERY` for `filter`. With `withDependencies`, the blocked candidates'
- * pages come along in the same requests, and every candidate carries `dependencies` (empty for
- * one without a "blocked by" relation; complete, paged past the first ten, for the others).
- * Throws `IntegrationError` as the request does.
+ * Reads every page of the given roots of `CANDIDATES_QUERY`, the roots riding in the same
+ * requests until each is done (queries.ts has the points a request costs). Throws
+ * `IntegrationError` as the request does; nothing is returned from a read that failed midway.
  */
-export async function fetchCandidatePages(
-  request: LinearRequest,
-  filter: Record<string, unknown>,
-  withDependencies: boolean,
-): Promise<TicketCandidate[]> {
-  const candidates: TicketCandidate[] = [];
-  const blocked = new Map<string, LinearRelations>();
-  let after: string | null = null;
-  let blockedAfter: string | null = null;
-  let withCandidates = true;
-  let withBlocked = withDependencies;
-  while (withCandidates || withBlocked) {
+export async function readStageOne(request: LinearRequest, roots: StageOneRoots): Promise<StageOnePages> {
+  const read: StageOnePages = { candidates: [], changed: [], blocked: new Map(), latestUpdate: undefined };
+  const seen = (updatedAt: string) => {
+    const at = Date.parse(updatedAt);
+    if (read.latestUpdate === undefined || at > read.latestUpdate) read.latestUpdate = at;
+  };
+  const cursor = {
+    after: null as string | null,
+    changedAfter: null as string | null,
+    blockedAfter: null as string | null,
+  };
+  let withCandidates = roots.filter !== undefined;
+  let withChanged = roots.changedFilter !== undefined;
+  let withBlocked = roots.blockedFilter !== undefined;
+  while (withCandidates || withChanged || withBlocked) {
     const page: CandidatesPage = await request(
       CANDIDATES_QUERY,
       {
-        filter,
+        filter: roots.filter ?? {},
         first: CANDIDATE_PAGE_SIZE,
-        after,
         withCandidates,
+        changedFilter: roots.changedFilter ?? {},
+        withChanged,
+        blockedFilter: roots.blockedFilter ?? {},
         withBlocked,
-        blockedFilter: blockedFilter(filter),
-        blockedAfter,
+        ...cursor,
         ...lifecycleLabelVariables(),
       },
       CandidatesPageSchema,
     );
     if (withCandidates && page.issues) {
-      for (const node of page.issues.nodes) candidates.push(mapCandidate(node));
-      after = nextCursor(page.issues.pageInfo);
-      withCandidates = after !== null;
+      for (const node of page.issues.nodes) {
+        seen(node.updatedAt);
+        read.candidates.push(mapCandidate(node));
+      }
+      cursor.after = nextCursor(page.issues.pageInfo);
+      withCandidates = cursor.after !== null;
+    }
+    if (withChanged && page.changed) {
+      for (const node of page.changed.nodes) {
+        seen(node.updatedAt);
+        read.changed.push({ candidate: mapCandidate(node), archived: node.archivedAt !== null });
+      }
+      cursor.changedAfter = nextCursor(page.changed.pageInfo);
+      withChanged = cursor.changedAfter !== null;
     }
     if (withBlocked && page.blocked) {
-      for (const node of page.blocked.nodes) blocked.set(node.id, node.inverseRelations);
-      blockedAfter = nextCursor(page.blocked.pageInfo);
-      withBlocked = blockedAfter !== null;
+      for (const node of page.blocked.nodes) read.blocked.set(node.id, node.inverseRelations);
+      cursor.blockedAfter = nextCursor(page.blocked.pageInfo);
+      withBlocked = cursor.blockedAfter !== null;
     }
   }
-  if (!withDependencies) return candidates;
+  return read;
+}
+
+/**
+ * Sets every candidate's `dependencies` from the blocked root's relations (all of them: more
+ * than the first page are read with `ISSUE_RELATIONS_QUERY`); a candidate the blocked root did
+ * not list has none. Throws `IntegrationError` as the request does.
+ */
+export async function attachDependencies(
+  request: LinearRequest,
+  candidates: Iterable<TicketCandidate>,
+  blocked: ReadonlyMap<string, LinearRelations>,
+): Promise<void> {
   for (const candidate of candidates) {
     const relations = blocked.get(candidate.id);
     candidate.dependencies = relations
       ? mapDependencies(await allRelations(request, candidate.id, relations))
       : [];
   }
-  return candidates;
 }
 
 /**

@@ -24,6 +24,7 @@ const CandidateSchema = z.object({
   url: z.string(),
   priority: z.number(),
   createdAt: z.string(),
+  updatedAt: z.string(),
   team: z.object({ key: z.string() }),
   state: z.object({ name: z.string(), type: z.string() }),
   labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
@@ -50,8 +51,12 @@ const BlockedPageSchema = z.object({
   pageInfo: PageInfoSchema,
 });
 
+/** An issue of the `changed` root: a candidate's fields, and when it was archived (null if not). */
+const ChangedSchema = CandidateSchema.extend({ archivedAt: z.string().nullable() });
+
 export const CandidatesPageSchema = z.object({
   issues: z.object({ nodes: z.array(CandidateSchema), pageInfo: PageInfoSchema }).optional(),
+  changed: z.object({ nodes: z.array(ChangedSchema), pageInfo: PageInfoSchema }).optional(),
   blocked: BlockedPageSchema.optional(),
 });
 
@@ -88,6 +93,7 @@ export const IssueRelationsSchema = z.object({
 
 export type CandidatesPage = z.infer<typeof CandidatesPageSchema>;
 export type LinearCandidate = z.infer<typeof CandidateSchema>;
+export type LinearChanged = z.infer<typeof ChangedSchema>;
 export type LinearDetail = z.infer<typeof DetailSchema>;
 export type LinearSibling = z.infer<typeof SiblingSchema>;
 export type LinearRelations = z.infer<typeof RelationsSchema>;

@@ -22,13 +22,14 @@ const LIFECYCLE_LABELS = MARKERS.map((marker) => LINEAR_LABELS[marker]);
 
 /**
  * Stage one, per issue of a page:
- *   node 1 + id, identifier, title, url, priority, createdAt 6 × 0.1 = 1.6
+ *   node 1 + id, identifier, title, url, priority, createdAt,
+ *     updatedAt 7 × 0.1                                               = 1.7
  *   team { key } 1.1 + state { name type } 1.2                        = 2.3
  *   labels(filter: lifecycle names, first: 9) { nodes { name } }
  *     1 + 9 × (nodes 1 + name 0.1)                                     = 10.9
  *   pageInfo { hasNextPage endCursor }, counted per `first` as well   = 1.2
- *                                                                     ≈ 16.0 points
- * The cap allows ⌊(10,000 − 1) / 16.0⌋ = 624 issues a page. We ask for 250: 4,000 points, which
+ *                                                                     ≈ 16.1 points
+ * The cap allows ⌊(10,000 − 1) / 16.1⌋ = 621 issues a page. We ask for 250: 4,025 points, which
  * leaves room for Linear's own scoring to run above the published rules (it has been seen to run
  * a few hundred points over) and for a future label or field, and is the page size Linear's
  * clients commonly use. 10,000 waiting tickets take ⌈10,000 / 250⌉ = 40 requests.
@@ -74,6 +75,7 @@ const CANDIDATE_FRAGMENT = /* GraphQL */ `
     url
     priority
     createdAt
+    updatedAt
     team {
       key
     }
@@ -152,9 +154,20 @@ const BLOCKED_FRAGMENT = /* GraphQL */ `
 `;
 
 /**
- * Stage one: one page of candidates matching `$filter` (`candidateFilter`) and, in the same
- * request, one page of the blocked ones among them (`$blockedFilter`, `BLOCKED_PAGE_SIZE`); either
- * root is left out once its pages are done. Reconciling asks for the candidates root only.
+ * Issues changed since the last poll (`changedFilter`), read with the candidate pages: every issue
+ * of the workspace updated at or after a time, archived ones included, so the candidate mirror
+ * (candidate-mirror.ts) sees a label added or removed, a state or team change, an archive. Per
+ * issue: the candidate's 16.1 + archivedAt 0.1 = 16.2; 100 a page = 1,620 points, so a request
+ * with all three roots is 4,025 + 1,620 + 2,565 ≈ 8,210 points, under the cap. A poll's changes
+ * are usually a handful of issues: one page.
+ */
+export const CHANGED_PAGE_SIZE = 100;
+
+/**
+ * Stage one, up to three roots in one request, each paged on its own and left out once its pages
+ * are done: candidates matching `$filter` (`candidateFilter`), the issues changed since the last
+ * poll (`$changedFilter`, `CHANGED_PAGE_SIZE`), and the blocked candidates (`$blockedFilter`,
+ * `BLOCKED_PAGE_SIZE`). Reconciling asks for the candidates root only.
  */
 export const CANDIDATES_QUERY = /* GraphQL */ `
   query AiImplementCandidates(
@@ -163,6 +176,9 @@ export const CANDIDATES_QUERY = /* GraphQL */ `
     $after: String
     $lifecycleLabels: IssueLabelFilter!
     $withCandidates: Boolean!
+    $withChanged: Boolean!
+    $changedFilter: IssueFilter!
+    $changedAfter: String
     $withBlocked: Boolean!
     $blockedFilter: IssueFilter!
     $blockedAfter: String
@@ -170,6 +186,21 @@ export const CANDIDATES_QUERY = /* GraphQL */ `
     issues(filter: $filter, first: $first, after: $after) @include(if: $withCandidates) {
       nodes {
         ...AiImplementCandidate
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+    changed: issues(
+      filter: $changedFilter
+      first: ${CHANGED_PAGE_SIZE}
+      after: $changedAfter
+      includeArchived: true
+    ) @include(if: $withChanged) {
+      nodes {
+        ...AiImplementCandidate
+        archivedAt
       }
       pageInfo {
         hasNextPage
@@ -328,6 +359,11 @@ export function candidateFilter(teamKeys: string[], labelNames: string[]): Recor
     state: { type: { nin: ['completed', 'canceled', 'duplicate'] } },
     labels: { some: { or: labelNames.map((name) => ({ name: { eqIgnoreCase: name } })) } },
   };
+}
+
+/** Every issue updated at or after `since` (ISO 8601), in any team (https://linear.app/developers/filtering). */
+export function changedFilter(since: string): Record<string, unknown> {
+  return { updatedAt: { gte: since } };
 }
 
 export function idFilter(ids: string[]): Record<string, unknown> {

@@ -150,7 +150,8 @@ export function addIssue(workspace: Workspace, seed: IssueSeed): IssueRefs {
     description: seed.description ?? null,
     priority: seed.priority ?? 0,
     createdAt,
-    updatedAt: createdAt,
+    // Creating an issue is a change at "now", whatever creation date a test gives it.
+    updatedAt: seed.createdAt === undefined ? createdAt : tick(workspace),
     stateId: stateNamed(workspace, team.id, seed.state).id,
     labelIds: [],
     parentId: seed.parent === undefined ? null : requireIssue(workspace, seed.parent).id,

@@ -1,0 +1,116 @@
+import { markerForLinearLabel, type Marker } from '../../domain/markers.ts';
+import { isTerminal, type TicketCandidate } from '../../domain/ticket.ts';
+import type { LinearRequest } from './linear-request.ts';
+import { attachDependencies, readStageOne, type StageOnePages } from './linear-stages.ts';
+import { blockedFilter, candidateFilter, changedFilter } from './queries.ts';
+
+/** Options of `createCandidateMirror`. */
+export interface CandidateMirrorOptions {
+  /** Labels that make an open issue a candidate (`AI-Implement`, `Plan-Approved`), any case. */
+  requestLabels: string[];
+  /** Every mapped team is read in full once in this many polls (default 10). */
+  resyncPolls?: number;
+  /**
+   * How far before the latest `updatedAt` already seen the next poll asks for changes, in ms
+   * (default 60,000): a write Linear stamped before that time but committed after the last read
+   * is still seen.
+   */
+  overlapMs?: number;
+}
+
+/**
+ * The candidates of the mapped Linear teams, kept by delta polling (docs/decisions/tick-at-scale.md,
+ * "Delta polling").
+ */
+export interface CandidateMirror {
+  /**
+   * This poll's candidates of `teamKeys` (upper-case keys), every one with exact `dependencies`.
+   * Throws `IntegrationError` when Linear fails; the mirror is then left as it was.
+   */
+  poll(teamKeys: string[]): Promise<TicketCandidate[]>;
+}
+
+/**
+ * A mirror of the mapped teams' candidates, so a poll asks Linear for what changed rather than
+ * for every waiting ticket again. Each poll reads, in the requests of one stage-one read:
+ * - in full, the teams not read yet (a new mapping) and a rolling slice of the others
+ *   (`resyncPolls`: every team once in that many polls, which also drops what no change shows,
+ *   such as an issue deleted for good or a label renamed);
+ * - the issues of the workspace updated since the latest `updatedAt` seen (minus `overlapMs`),
+ *   archived ones included: a label added or removed, a state or team change, an archive;
+ * - the blocked candidates with their relations, every poll: a blocker's state changes without
+ *   touching the ticket it blocks, so dependencies are never taken from the mirror.
+ * Linear stamps `updatedAt` on every change of an issue (https://linear.app/developers/filtering,
+ * https://linear.app/developers/pagination); the watermark is Linear's own clock, never ours.
+ */
+export function createCandidateMirror(
+  request: LinearRequest,
+  options: CandidateMirrorOptions,
+): CandidateMirror {
+  const resyncPolls = options.resyncPolls ?? 10;
+  const overlapMs = options.overlapMs ?? 60_000;
+  const requestMarkers = new Set(options.requestLabels.map(markerForLinearLabel).filter(isMarker));
+  const candidates = new Map<string, TicketCandidate>();
+  const readTeams = new Set<string>();
+  let watermark: number | undefined;
+  let nextSlice = 0;
+
+  const isCandidate = (candidate: TicketCandidate, teams: ReadonlySet<string>, archived: boolean) =>
+    !archived &&
+    teams.has(candidate.teamKey.toUpperCase()) &&
+    !isTerminal(candidate.stateType) &&
+    candidate.markers.some((marker) => requestMarkers.has(marker));
+
+  return {
+    async poll(teamKeys) {
+      const teams = new Set(teamKeys.map((key) => key.toUpperCase()));
+      const known = [...readTeams].filter((key) => teams.has(key)).sort();
+      const fresh = watermark === undefined ? [...teams] : [...teams].filter((key) => !readTeams.has(key));
+      const slice = watermark === undefined ? [] : rollingSlice(known, resyncPolls, nextSlice);
+      const full = [...fresh, ...slice];
+      const read = await readStageOne(request, {
+        ...(full.length > 0 ? { filter: candidateFilter(full, options.requestLabels) } : {}),
+        ...(watermark !== undefined && known.length > 0
+          ? { changedFilter: changedFilter(new Date(watermark - overlapMs).toISOString()) }
+          : {}),
+        ...(teams.size > 0
+          ? { blockedFilter: blockedFilter(candidateFilter([...teams], options.requestLabels)) }
+          : {}),
+      });
+      // Applied only once every page was read: a failed poll leaves the mirror as it was.
+      apply(read, new Set(full), teams);
+      for (const key of full) readTeams.add(key);
+      for (const key of readTeams) if (!teams.has(key)) readTeams.delete(key);
+      if (read.latestUpdate !== undefined) watermark = Math.max(watermark ?? 0, read.latestUpdate);
+      nextSlice += slice.length;
+      const polled = [...candidates.values()].filter((candidate) =>
+        teams.has(candidate.teamKey.toUpperCase()),
+      );
+      await attachDependencies(request, polled, read.blocked);
+      return polled;
+    },
+  };
+
+  function apply(read: StageOnePages, fullyRead: ReadonlySet<string>, teams: ReadonlySet<string>): void {
+    for (const [id, candidate] of candidates) {
+      const team = candidate.teamKey.toUpperCase();
+      if (fullyRead.has(team) || !teams.has(team)) candidates.delete(id);
+    }
+    for (const candidate of read.candidates) candidates.set(candidate.id, candidate);
+    for (const { candidate, archived } of read.changed) {
+      if (isCandidate(candidate, teams, archived)) candidates.set(candidate.id, candidate);
+      else candidates.delete(candidate.id);
+    }
+  }
+}
+
+/** `size`-th of `keys` (at least one) starting at `start`, wrapping around. */
+function rollingSlice(keys: string[], polls: number, start: number): string[] {
+  if (keys.length === 0) return [];
+  const size = Math.ceil(keys.length / Math.max(1, polls));
+  return Array.from({ length: size }, (_, i) => keys[(start + i) % keys.length]!);
+}
+
+function isMarker(marker: Marker | undefined): marker is Marker {
+  return marker !== undefined;
+}
