@@ -1,18 +1,21 @@
 /**
  * The tick at scale (issue 11): the real product (`npm start`) against a fake Linear built from
  * Linear's schema (which scores every query and refuses one over Linear's complexity cap) with
- * N teams × M labelled tickets, and a fake GitHub with the App installed.
+ * N teams × M labelled tickets — or, with `--tracker=jira`, a fake Jira with N projects × M
+ * issues at "AI-Implement Status" Ready (bench/tick-scale-trackers.ts) — and a fake GitHub with
+ * the App installed.
  *
  * It creates one mapping per team (capacity 1) through the admin API, then measures:
  * - time from the last mapping to every team's slot dispatched, and in how many ticks;
- * - per steady tick (every slot taken): Linear requests by operation, tick wall time, product CPU
+ * - per steady tick (every slot taken): tracker requests by kind (Linear's operation, Jira's
+ *   method and path), tick wall time, product CPU
  *   (from `/proc/<pid>/stat` between two tick completions, and `lastTick.cpuMs` of `/healthz`
  *   when the product reports it);
  * - peak RSS of the product's node process (`VmHWM`) over the whole run.
  * A tenth of the teams have an urgent ticket blocked by an open issue: none may be dispatched.
  *
- * Run: `node bench/tick-scale.bench.ts [teams] [ticketsPerTeam] [steadyTicks]` (Node 24 from
- * node_modules/.bin). `BENCH_PRODUCT_DIR=/path/to/checkout` measures another checkout of the
+ * Run: `node bench/tick-scale.bench.ts [teams] [ticketsPerTeam] [steadyTicks] [--tracker=jira]`
+ * (Node 24 from node_modules/.bin). `BENCH_PRODUCT_DIR=/path/to/checkout` measures another checkout of the
  * product (e.g. an older commit) with this bench and these fakes; `BENCH_NODE_ARGS` runs
  * `node <args> scripts/start.mjs` instead of `npm start`, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  * Results: bench/README.md.
@@ -22,12 +25,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createFakeGitHub, generateTestAppKeyPair } from '../test/fakes/github/fake-github-server.ts';
-import { startFakeLinear } from '../test/fakes/linear/fake-linear-server.ts';
 import { startProduct } from './product-process.ts';
+import { startTrackerBed } from './tick-scale-trackers.ts';
 
-const TEAMS = Number(process.argv[2] ?? 500);
-const PER_TEAM = Number(process.argv[3] ?? 20);
-const STEADY_TICKS = Number(process.argv[4] ?? 4);
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
+const [TEAMS = 500, PER_TEAM = 20, STEADY_TICKS = 4] = process.argv
+  .slice(2)
+  .filter((arg) => !arg.startsWith('--'))
+  .map(Number);
+const TRACKER = flags.find((flag) => flag.startsWith('--tracker='))?.slice('--tracker='.length) ?? 'linear';
+const unknown = flags.filter((flag) => !flag.startsWith('--tracker='));
+if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(' ')} (only --tracker=linear|jira)`);
 const POLL_INTERVAL_MS = 10_000;
 const REPOS = 10;
 const APP_ID = 4242;
@@ -49,38 +57,8 @@ for (const repo of repos) {
 }
 github.addInstallation({ id: APP_ID + 1, account: 'acme', repos: repos.map((r) => `acme/${r}`) });
 
-// The request budget is the product's to spend; the fake counts, it does not refuse.
-const linear = await startFakeLinear({ apiKey: 'lin_api_bench', requestsLimit: 1e9 });
-linear.addLabel({ name: 'AI-Implement' });
-const teamKey = (i: number) => `T${String(i).padStart(3, '0')}`;
-const blocked = new Set<string>();
 const seedStart = performance.now();
-for (let t = 0; t < TEAMS; t += 1) {
-  const key = teamKey(t);
-  linear.addTeam({ key });
-  if (t % 10 === 0) {
-    const prerequisite = linear.addIssue({ team: key, title: 'Prerequisite', state: 'In Progress' });
-    blocked.add(
-      linear.addIssue({
-        team: key,
-        title: 'Urgent but blocked',
-        labels: ['AI-Implement'],
-        priority: 1,
-        blockedBy: [prerequisite.id],
-      }).identifier,
-    );
-  }
-  const marked = t % 10 === 0 ? PER_TEAM - 1 : PER_TEAM;
-  for (let i = 0; i < marked; i += 1) {
-    linear.addIssue({
-      team: key,
-      title: `Ticket ${i} of ${key}`,
-      description: `Do thing ${i}.`,
-      labels: ['AI-Implement'],
-      priority: 1 + ((i * 7 + t) % 4),
-    });
-  }
-}
+const bed = await startTrackerBed(TRACKER, { teams: TEAMS, perTeam: PER_TEAM, repos });
 const seeded = Math.round(performance.now() - seedStart);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-implement-tick-bench-'));
@@ -90,8 +68,7 @@ const product = await startProduct(
     GITHUB_APP_ID: String(APP_ID),
     GITHUB_APP_PRIVATE_KEY: keys.privateKey.trim().replace(/\n/g, '\\n'),
     GITHUB_API_URL: github.url,
-    LINEAR_API_KEY: linear.apiKey,
-    LINEAR_API_URL: linear.url,
+    ...bed.env,
     ADMIN_ACCESS_CODE: 'bench-access-code',
     POLL_INTERVAL_MS: String(POLL_INTERVAL_MS),
     DEDUP_DB_PATH: path.join(dir, 'dedup.sqlite'),
@@ -147,26 +124,24 @@ const idleRss = product.rssMb();
 
 // Mappings are created between two ticks, so the next tick is the first that sees them all.
 await nextTick((await health()).ticks);
-progress(`seeded ${TEAMS} teams × ${PER_TEAM} in ${seeded} ms; creating mappings`);
+progress(`seeded ${TEAMS} ${TRACKER} teams × ${PER_TEAM} in ${seeded} ms; creating mappings`);
+const ticksBeforeMapping = (await health()).ticks;
 const mapStart = performance.now();
-for (let t = 0; t < TEAMS; t += 1) {
-  const created = await api(
-    'POST',
-    '/api/mappings',
-    {
-      teamKey: teamKey(t),
-      owner: 'acme',
-      repo: repos[t % REPOS],
-      defaultBranch: 'main',
-      maxInProgressAiIssues: 1,
-    },
-    token,
-  );
-  if (created.status !== 201) throw new Error(`mapping ${teamKey(t)}: ${JSON.stringify(created.body)}`);
+// Four at a time: a Jira mapping is checked against Jira (its JQL, fields and repo option) before
+// it is saved, and all 500 must exist before the next poll.
+let nextTeam = 0;
+async function createMappings() {
+  for (let t = nextTeam++; t < TEAMS; t = nextTeam++) {
+    const key = bed.keys[t]!;
+    const created = await api('POST', '/api/mappings', bed.mapping(key, repos[t % REPOS]!), token);
+    if (created.status !== 201) throw new Error(`mapping ${key}: ${JSON.stringify(created.body)}`);
+  }
 }
+await Promise.all(Array.from({ length: 4 }, createMappings));
 const mapped = performance.now();
 const ticksAtMapped = (await health()).ticks;
-const requestsAtMapped = linear.requestCount;
+if (ticksAtMapped > ticksBeforeMapping) progress('a tick ended while the mappings were being created');
+const requestsAtMapped = bed.requestCount();
 
 progress('mappings created; waiting for every slot to fill');
 // Every team's slot: one dispatch per team.
@@ -179,7 +154,7 @@ progress(
   `slots filled ${Math.round(filled - mapped)} ms after the last mapping; waiting for that tick to end`,
 );
 let seen = await nextTick(ticksAtMapped, 3_600_000);
-const firstTick = { ...seen.health.lastTick, requests: operations(requestsAtMapped) };
+const firstTick = { ...seen.health.lastTick, requests: bed.requestsSince(requestsAtMapped) };
 const ticksToFill = seen.health.ticks - ticksAtMapped;
 
 progress(`first tick ended ${Math.round(seen.at - mapped)} ms after the last mapping; steady ticks`);
@@ -194,12 +169,12 @@ const steady: {
   peakRssMb: number;
 }[] = [];
 for (let k = 0; k < STEADY_TICKS; k += 1) {
-  const startCount = linear.requestCount;
+  const startCount = bed.requestCount();
   const cpuBefore = product.cpuMs();
   const next = await nextTick(seen.health.ticks, 3_600_000);
   const peakNow = product.peakRssMb();
   steady.push({
-    requests: operations(startCount),
+    requests: bed.requestsSince(startCount),
     // The next tick starts POLL_INTERVAL_MS after the previous one ended.
     wallMs: Math.round(next.at - seen.at - POLL_INTERVAL_MS),
     cpuMs: Math.round(product.cpuMs() - cpuBefore),
@@ -213,13 +188,14 @@ for (let k = 0; k < STEADY_TICKS; k += 1) {
 
 const dispatched = github.dispatches.map((d) => String(d.inputs.issue_identifier));
 const teamsFilled = new Set(dispatched.map((identifier) => identifier.split('-')[0])).size;
-const blockedDispatched = dispatched.filter((identifier) => blocked.has(identifier));
-const rejected = linear.rejectedDocuments.length;
+const blockedDispatched = dispatched.filter((identifier) => bed.blocked.has(identifier));
+const rejected = bed.rejections();
 
 console.log(
   JSON.stringify(
     {
       checkout,
+      tracker: bed.tracker,
       teams: TEAMS,
       perTeam: PER_TEAM,
       labelled: TEAMS * PER_TEAM,
@@ -231,7 +207,7 @@ console.log(
       teamsFilled,
       dispatches: dispatched.length,
       blockedDispatched: blockedDispatched.length,
-      rejectedDocuments: rejected,
+      rejected: rejected.length,
       firstTick,
       steady,
       idleRssMb: Math.round(idleRss),
@@ -241,18 +217,8 @@ console.log(
     2,
   ),
 );
-if (rejected > 0) console.error(linear.rejectedDocuments.slice(0, 3));
+if (rejected.length > 0) console.error(rejected.slice(0, 3));
 
 await product.stop();
-await Promise.all([github.close(), linear.close()]);
+await Promise.all([github.close(), bed.close()]);
 fs.rmSync(dir, { recursive: true, force: true });
-
-/** Linear requests since `from`, counted by operation name. */
-function operations(from: number): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const request of linear.lastRequests(linear.requestCount - from)) {
-    const name = request.operationName ?? '(anonymous)';
-    counts[name] = (counts[name] ?? 0) + 1;
-  }
-  return counts;
-}

@@ -170,7 +170,7 @@ function matches(data: FakeJiraData, node: JqlNode, issue: FakeIssue): boolean {
 function valuesOf(data: FakeJiraData, field: string, issue: FakeIssue): string[] {
   switch (field) {
     case 'project':
-      return [issue.projectKey, data.projects.find((p) => p.key === issue.projectKey)?.id ?? ''];
+      return [issue.projectKey, findProject(data, issue.projectKey)?.id ?? ''];
     case 'key':
     case 'issuekey':
     case 'id':
