@@ -4,6 +4,7 @@ import type { Mapping } from '../../domain/mapping.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
 import type { TicketCandidate } from '../../domain/ticket.ts';
 import type { FieldDirectory } from './field-discovery.ts';
+import { planSearches, searchBatch, type ResolvedMapping } from './jira-grouped-search.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
 import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
 import { candidateJql } from './jql.ts';
@@ -28,29 +29,32 @@ interface Found {
   statusFieldId: string;
 }
 
+/** What one mapping's search gave this poll: its issues, or why it has none. */
+type Outcome = { issues: JiraIssue[]; statusFieldId: string } | { failure: MappingFailure };
+
 /**
  * Stage one of the tick's fetch: the `Ready` issues of each Jira mapping with only the cheap
  * `CANDIDATE_FIELDS` (no description, links or parent: `getTickets` reads those for the tickets
- * that pass the cheap rules), one search per mapping (each has its own JQL and repo value, so
- * they cannot share a query), in pages of `CANDIDATE_SEARCH_PAGE_SIZE`.
+ * that pass the cheap rules), in pages of `CANDIDATE_SEARCH_PAGE_SIZE`. Mappings whose scope is
+ * exactly one project and that share their status and repo fields are searched together, up to
+ * 100 a search (jira-grouped-search.ts: 500 such mappings take 5 searches, not 500); any other
+ * mapping has a search of its own with its JQL.
  * A mapping-specific failure — its JQL is invalid, its fields are ambiguous, a project it names
  * is forbidden (403) or unknown — skips that mapping only: it is returned in `failures` and the
- * others go on. A failure that concerns the whole site (401 credentials, rate limit, Jira down)
- * stops at once and throws, as does a poll in which every mapping failed. An issue two mappings
- * match is reported once, for the first (a warning names the overlap).
+ * others go on (a grouped search that fails so is retried, this poll, as one search per mapping
+ * of its group, so the failure is pinned on the mapping that caused it). A failure that concerns
+ * the whole site (401 credentials, rate limit, Jira down) stops at once and throws, as does a
+ * poll in which every mapping failed. An issue two mappings match is reported once, for the first
+ * in mapping order (a warning names the overlap).
  */
 export async function fetchCandidatesByMapping(
   deps: CandidateDeps,
   mappings: Mapping[],
 ): Promise<{ tickets: TicketCandidate[]; failures: MappingFailure[] }> {
   const jiraMappings = mappings.filter((mapping) => mapping.ticketingProvider === 'jira');
-  const found = new Map<string, Found>();
-  const failures: MappingFailure[] = [];
-  for (const mapping of jiraMappings) {
-    let issues: JiraIssue[];
-    let statusFieldId: string;
-    // Names the mapping's JQL in a search error: Jira's positions count in the combined query.
-    let context = '';
+  const outcomes = new Map<number, Outcome>();
+  const resolved: ResolvedMapping[] = [];
+  for (const [index, mapping] of jiraMappings.entries()) {
     try {
       const config = mapping.ticketingConfig;
       if (config.kind !== 'jira') {
@@ -60,27 +64,45 @@ export async function fetchCandidatesByMapping(
           'ticketingConfig.kind must be "jira" for a Jira mapping',
         );
       }
-      const fields = await deps.fields.forConfig(config);
-      statusFieldId = fields.status.id;
-      const jql = candidateJql(config.jql, fields, JIRA_STATUS_VALUES.ready, config.repoFieldValue);
-      context = ` (searching with its JQL ${JSON.stringify(config.jql)})`;
-      issues = await searchAll(deps.request, jql, [...CANDIDATE_FIELDS, fields.status.id], {
-        pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
-      });
+      resolved.push({ index, mapping, config, fields: await deps.fields.forConfig(config) });
     } catch (caught) {
-      if (!(caught instanceof IntegrationError) || affectsEveryMapping(caught)) throw caught;
-      const error = new IntegrationError(
-        'jira',
-        caught.category,
-        `Jira mapping ${mapping.teamKey}${context}: ${caught.message}`,
-        {
-          cause: caught,
-        },
-      );
-      failures.push({ teamKey: mapping.teamKey, error });
+      outcomes.set(index, { failure: mappingFailure(mapping, caught, '') });
+    }
+  }
+  for (const batch of planSearches(resolved)) {
+    const [only] = batch;
+    if (batch.length === 1 && only) {
+      outcomes.set(only.index, await searchOne(deps, only));
       continue;
     }
-    for (const issue of issues) {
+    let issues: JiraIssue[][];
+    try {
+      issues = await searchBatch(deps.request, batch);
+    } catch (caught) {
+      if (!(caught instanceof IntegrationError) || affectsEveryMapping(caught)) throw caught;
+      // A project deleted or forbidden, an option removed: find out which mapping, this poll only.
+      deps.logger?.warn(
+        { mappings: batch.map((entry) => entry.mapping.teamKey), err: caught.message },
+        'Jira grouped search failed; searching these mappings one by one this poll',
+      );
+      for (const entry of batch) outcomes.set(entry.index, await searchOne(deps, entry));
+      continue;
+    }
+    batch.forEach((entry, position) =>
+      outcomes.set(entry.index, { issues: issues[position] ?? [], statusFieldId: entry.fields.status.id }),
+    );
+  }
+
+  const found = new Map<string, Found>();
+  const failures: MappingFailure[] = [];
+  for (const [index, mapping] of jiraMappings.entries()) {
+    const outcome = outcomes.get(index);
+    if (!outcome) continue;
+    if ('failure' in outcome) {
+      failures.push(outcome.failure);
+      continue;
+    }
+    for (const issue of outcome.issues) {
       const earlier = found.get(issue.id);
       if (earlier) {
         deps.logger?.warn(
@@ -89,7 +111,7 @@ export async function fetchCandidatesByMapping(
         );
         continue;
       }
-      found.set(issue.id, { issue, teamKey: mapping.teamKey, statusFieldId });
+      found.set(issue.id, { issue, teamKey: mapping.teamKey, statusFieldId: outcome.statusFieldId });
     }
   }
   if (jiraMappings.length > 0 && failures.length === jiraMappings.length) throw allFailed(failures);
@@ -104,6 +126,34 @@ export async function fetchCandidatesByMapping(
     mapCandidate(issue, { statusFieldId, teamKey, issueUrl: deps.issueUrl }),
   );
   return { tickets, failures };
+}
+
+/** One mapping's own search (its JQL, status and repo clauses), or its failure. Throws site-wide errors. */
+async function searchOne(deps: CandidateDeps, entry: ResolvedMapping): Promise<Outcome> {
+  const { config, fields } = entry;
+  const jql = candidateJql(config.jql, fields, JIRA_STATUS_VALUES.ready, config.repoFieldValue);
+  try {
+    const issues = await searchAll(deps.request, jql, [...CANDIDATE_FIELDS, fields.status.id], {
+      pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+    });
+    return { issues, statusFieldId: fields.status.id };
+  } catch (caught) {
+    // Names the mapping's JQL in a search error: Jira's positions count in the combined query.
+    const context = ` (searching with its JQL ${JSON.stringify(config.jql)})`;
+    return { failure: mappingFailure(entry.mapping, caught, context) };
+  }
+}
+
+/** `caught` as this mapping's failure; rethrows what is not an `IntegrationError` or is site-wide. */
+function mappingFailure(mapping: Mapping, caught: unknown, context: string): MappingFailure {
+  if (!(caught instanceof IntegrationError) || affectsEveryMapping(caught)) throw caught;
+  const error = new IntegrationError(
+    'jira',
+    caught.category,
+    `Jira mapping ${mapping.teamKey}${context}: ${caught.message}`,
+    { cause: caught },
+  );
+  return { teamKey: mapping.teamKey, error };
 }
 
 /** Credentials (401), rate limits and outages are the site's, not one mapping's: stop the poll. */

@@ -58,6 +58,57 @@ export function candidateJql(
     .concat(' ORDER BY created ASC, key ASC');
 }
 
+/** Words JQL reserves: unquoted, they are never a project key. */
+const RESERVED = new Set('and or not in is empty null order by asc desc was changed'.split(' '));
+
+/**
+ * The one project a mapping's scope names, when the scope (without `ORDER BY`) is exactly
+ * `project = KEY`, `project = "KEY"` or `project in (KEY)` — keyword and operator in any case,
+ * any whitespace; `KEY` key-shaped (a letter, then letters, digits or `_`, as Jira's project keys
+ * are). Anything else — another clause, `OR`, a function, a project id, a name with spaces —
+ * is `undefined`: that mapping keeps a search of its own.
+ * `project = KEY` → `'KEY'`; `project = KEY AND labels = ai` → `undefined`.
+ */
+export function singleProjectOf(scope: string): string | undefined {
+  const match =
+    /^project(?:\s*=\s*(?<eq>"[^"\\]*"|'[^'\\]*'|[^\s()"',=!]+)|\s+in\s*\(\s*(?<in>"[^"\\]*"|'[^'\\]*'|[^\s()"',=!]+)\s*\))$/i.exec(
+      withoutOrderBy(scope),
+    );
+  const raw = match?.groups?.eq ?? match?.groups?.in;
+  if (raw === undefined) return undefined;
+  const quoted = raw.startsWith('"') || raw.startsWith("'");
+  const key = quoted ? raw.slice(1, -1) : raw;
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || (!quoted && RESERVED.has(key.toLowerCase()))) return undefined;
+  return key;
+}
+
+/**
+ * The candidates of several single-project mappings that share their status and repo fields, in
+ * one search: `project in ("K1", …) AND <status> = "Ready" AND <repo> in ("r1", …) AND
+ * statusCategory != Done ORDER BY created ASC, key ASC`. The two lists form a cross product, so
+ * the caller assigns each issue by its (project, repo value) pair. Keys and values are quoted and
+ * de-duplicated (case-insensitively, as JQL compares them).
+ */
+export function groupedCandidateJql(
+  projectKeys: string[],
+  fields: { status: JiraFieldRef; repo: JiraFieldRef },
+  statusValue: string,
+  repoValues: string[],
+): string {
+  const list = (values: string[]) => {
+    const seen = new Map(values.map((value) => [value.toLowerCase(), value]));
+    return `(${[...seen.values()].map(quoteJql).join(', ')})`;
+  };
+  return [
+    `project in ${list(projectKeys)}`,
+    `${fields.status.clause} = ${quoteJql(statusValue)}`,
+    `${fields.repo.clause} in ${list(repoValues)}`,
+    'statusCategory != Done',
+  ]
+    .join(' AND ')
+    .concat(' ORDER BY created ASC, key ASC');
+}
+
 /** Children (sub-tasks, or issues under an epic) of the given parents, for siblings. */
 export function childrenJql(parentKeys: string[]): string {
   return `parent in (${parentKeys.map(quoteJql).join(', ')}) ORDER BY key ASC`;

@@ -178,11 +178,20 @@ export function mapSummary(
  * `planComplete`: Jira has one value for both, and the orchestrator sets it when planning succeeds.
  */
 export function markersFor(value: unknown): Marker[] {
-  const text = typeof value === 'string' ? value : (value as { value?: unknown } | null | undefined)?.value;
-  if (typeof text !== 'string') return [];
-  const wanted = text.trim().toLowerCase();
+  const text = optionValue(value);
+  if (text === undefined) return [];
+  const wanted = text.toLowerCase();
   const marker = MARKERS.find((candidate) => JIRA_STATUS_VALUES[candidate].toLowerCase() === wanted);
   return marker ? [marker] : [];
+}
+
+/**
+ * The value of a select-list field as the REST API returns it (`{ id, value }`, or a bare string
+ * from some apps), trimmed; `undefined` when empty or of another shape.
+ */
+export function optionValue(value: unknown): string | undefined {
+  const text = typeof value === 'string' ? value : (value as { value?: unknown } | null | undefined)?.value;
+  return typeof text === 'string' ? text.trim() : undefined;
 }
 
 function linkedSummary(linked: z.infer<typeof LinkedIssueSchema>, context: MapContext): TicketSummary {

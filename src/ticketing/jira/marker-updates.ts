@@ -4,6 +4,7 @@ import { JIRA_STATUS_VALUES, type Marker } from '../../domain/markers.ts';
 import type { TicketRef } from '../types.ts';
 import { STATUS_FIELD_NAME, type JiraFieldRef } from './field-discovery.ts';
 import type { JiraRequest } from './jira-request.ts';
+import { optionValue } from './map-issue.ts';
 
 export interface MarkerUpdates {
   setMarker(ticket: TicketRef, marker: Marker): Promise<void>;
@@ -60,12 +61,6 @@ export function createMarkerUpdates(
         await writeValue(ticket, field, null);
     },
   };
-}
-
-function optionValue(value: unknown): string | undefined {
-  if (typeof value === 'string') return value.trim();
-  const option = (value as { value?: unknown } | null | undefined)?.value;
-  return typeof option === 'string' ? option.trim() : undefined;
 }
 
 function allValues(): string {

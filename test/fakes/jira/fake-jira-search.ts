@@ -6,6 +6,7 @@ import {
   type FakeField,
   type FakeIssue,
   type FakeJiraData,
+  type FakeProject,
 } from './fake-jira-data.ts';
 import { JqlError, parseJql, type JqlNode } from './fake-jira-jql.ts';
 
@@ -86,15 +87,19 @@ function validate(data: FakeJiraData, node: JqlNode, denied: ReadonlyMap<string,
   const field = node.field.toLowerCase();
   const values = node.values;
   switch (field) {
-    case 'project':
+    case 'project': {
+      // Jira names every value it cannot resolve, not only the first (`project in (A, GONE, OLD)`).
+      const unknown: string[] = [];
       for (const value of values) {
-        const project = findProject(data, value);
+        const project = resolveProject(data, value);
         if (project && denied.get(project.key) === 403)
           throw new ForbiddenError(`You do not have permission to browse project '${value}'.`);
         if (!project || denied.has(project.key))
-          throw new JqlError([`The value '${value}' does not exist for the field 'project'.`]);
+          unknown.push(`The value '${value}' does not exist for the field 'project'.`);
       }
+      if (unknown.length > 0) throw new JqlError(unknown);
       return;
+    }
     case 'key':
     case 'issuekey':
     case 'id':
@@ -169,8 +174,10 @@ function matches(data: FakeJiraData, node: JqlNode, issue: FakeIssue): boolean {
 /** Every value an issue has for a JQL field, in the forms a query may name it. */
 function valuesOf(data: FakeJiraData, field: string, issue: FakeIssue): string[] {
   switch (field) {
-    case 'project':
-      return [issue.projectKey, findProject(data, issue.projectKey)?.id ?? ''];
+    case 'project': {
+      const project = findProject(data, issue.projectKey);
+      return [issue.projectKey, project?.id ?? '', project?.name ?? ''];
+    }
     case 'key':
     case 'issuekey':
     case 'id':
@@ -197,4 +204,17 @@ function valuesOf(data: FakeJiraData, field: string, issue: FakeIssue): string[]
       return value === null ? [] : [value];
     }
   }
+}
+
+/**
+ * The project a JQL value names: by key (case-insensitive), else by id, else by name, as Jira
+ * resolves `project = …` (https://support.atlassian.com/jira-software-cloud/docs/jql-fields/ (Project; `project in (JRA,CONF)` and `project = "New office"`: https://support.atlassian.com/jira-software-cloud/docs/jql-keywords/)).
+ */
+function resolveProject(data: FakeJiraData, value: string): FakeProject | undefined {
+  const wanted = value.toLowerCase();
+  return (
+    findProject(data, value) ??
+    data.projects.find((project) => project.id === value) ??
+    data.projects.find((project) => project.name.toLowerCase() === wanted)
+  );
 }
