@@ -38,7 +38,8 @@ type Outcome = { issues: JiraIssue[]; statusFieldId: string } | { failure: Mappi
  * that pass the cheap rules), in pages of `CANDIDATE_SEARCH_PAGE_SIZE`. Mappings whose scope is
  * exactly one project and that share their status and repo fields are searched together, up to
  * 100 a search (jira-grouped-search.ts: 500 such mappings take 5 searches, not 500); any other
- * mapping has a search of its own with its JQL.
+ * mapping has a search of its own with its JQL (enhanced search, `POST /rest/api/3/search/jql`:
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post).
  * A mapping-specific failure — its JQL is invalid, its fields are ambiguous, a project it names
  * is forbidden (403) or unknown — skips that mapping only: it is returned in `failures` and the
  * others go on (a grouped search that fails so is retried, this poll, as one search per mapping
