@@ -176,7 +176,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
     app.route('/', authRoutes(auth, guard));
     const catalog = () => loadCatalog(deps.customDir ?? customDirOf({}));
     const checkMapping: MappingCheck = async (mapping) => [
-      ...pipelineMappingProblems(mapping, await catalog()),
+      ...(await pipelineMappingProblems(mapping, catalog)),
       ...(deps.checkMapping ? await deps.checkMapping(mapping) : []),
     ];
     app.route('/', mappingRoutes(ctx, checkMapping, deps.platform?.secrets));

@@ -129,12 +129,22 @@ function classify(
 
 /**
  * A mapping's `pipelines` must name pipelines that exist (built-in or under custom/): one
- * error per unknown name, on the field `pipelines.<phase>`.
+ * error per unknown name, on the field `pipelines.<phase>`. `catalog` is called only when the
+ * mapping names a pipeline: loading it reads and parses every pipeline YAML (~4 MB of
+ * short-lived objects), which 500 mappings saved in a row turned into ~2 GB of garbage and the
+ * process's peak RSS (bench/README.md, "Re-measured 2026-12-06 (first-tick memory)").
  */
-export function pipelineMappingProblems(mapping: Mapping, catalog: Catalog): FieldError[] {
-  const known = catalog.pipelines.map((entry) => entry.name);
-  return Object.entries(mapping.pipelines ?? {}).flatMap(([phase, name]) =>
-    name && !known.includes(name)
+export async function pipelineMappingProblems(
+  mapping: Mapping,
+  catalog: () => Promise<Catalog>,
+): Promise<FieldError[]> {
+  const named = Object.entries(mapping.pipelines ?? {}).filter((entry): entry is [string, string] =>
+    Boolean(entry[1]),
+  );
+  if (named.length === 0) return [];
+  const known = (await catalog()).pipelines.map((entry) => entry.name);
+  return named.flatMap(([phase, name]) =>
+    !known.includes(name)
       ? [
           {
             field: `pipelines.${phase}`,

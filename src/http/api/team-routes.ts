@@ -47,13 +47,30 @@ export function teamRoutes(ctx: OrchestratorContext): Hono {
 }
 
 /**
+ * How long a team list read by `teamKeyProblems` answers for a key it contains. A script saving
+ * 500 mappings otherwise listed every team 500 times (~0.5 MB of short-lived response objects a
+ * save, which grew the heap before the first tick: bench/README.md, "Re-measured 2026-12-06
+ * (first-tick memory)"). A key missing from it is checked against a fresh list, so a team created
+ * a moment ago is never refused; only a team deleted within this window can still be accepted.
+ */
+export const TEAM_LIST_REUSE_MS = 60_000;
+
+/** The last team list each provider answered, with when (ctx.clock ms); one per provider object. */
+const teamLists = new WeakMap<object, { readAt: number; teams: { key: string; name: string }[] }>();
+
+/**
  * Refuses a Linear team key the API key cannot see, on the `teamKey` field, with the teams it
  * can see. A tracker that cannot be reached lets the mapping through (logged), so an outage
- * never blocks configuration; refused credentials are reported on `ticketingProvider`.
+ * never blocks configuration; refused credentials are reported on `ticketingProvider`. A team
+ * list read within `TEAM_LIST_REUSE_MS` accepts the keys it has without asking again.
  */
 export async function teamKeyProblems(ctx: OrchestratorContext, mapping: Mapping): Promise<FieldError[]> {
   const provider = ctx.ticketing.get(mapping.ticketingProvider);
   if (!provider?.listTeams) return [];
+  const wanted = mapping.teamKey.toUpperCase();
+  const has = (teams: { key: string }[]) => teams.some((team) => team.key.toUpperCase() === wanted);
+  const recent = teamLists.get(provider);
+  if (recent && ctx.clock().getTime() - recent.readAt < TEAM_LIST_REUSE_MS && has(recent.teams)) return [];
   let teams: { key: string; name: string }[];
   try {
     teams = await provider.listTeams();
@@ -67,8 +84,8 @@ export async function teamKeyProblems(ctx: OrchestratorContext, mapping: Mapping
     );
     return [];
   }
-  const wanted = mapping.teamKey.toUpperCase();
-  if (teams.some((team) => team.key.toUpperCase() === wanted)) return [];
+  teamLists.set(provider, { readAt: ctx.clock().getTime(), teams });
+  if (has(teams)) return [];
   const seen =
     teams.length === 0
       ? 'this API key sees no teams'
