@@ -31,5 +31,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # On SIGTERM (docker stop's default signal, Fly deploys) main.ts stops taking requests, finishes
 # the tick and the queued work, closes the store and exits 0; Node is PID 1 and handles it itself.
-CMD ["node", "--max-semi-space-size=8", "src/main.ts"]
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=20", "src/main.ts"]
 COPY --from=deps /app /app
