@@ -69,10 +69,9 @@ export async function createLocalRunner(
     return createLocalBackend({ ...credentials, logger: log.child({ runner: 'local' }) });
   }
   const dockerHost = env.DOCKER_HOST?.trim() || undefined;
-  const docker = dockerClient(dockerHost);
   if (config.runner.mode === 'local') {
     try {
-      await checkDockerEngine(docker, dockerHost);
+      await checkDockerEngine(dockerClient(dockerHost), dockerHost);
     } catch (error) {
       console.error(`AI-Implement cannot start:\n${(error as Error).message}`);
       process.exit(1);
@@ -80,7 +79,7 @@ export async function createLocalRunner(
   }
   return createDockerBackend({
     ...credentials,
-    docker,
+    docker: () => dockerClient(dockerHost),
     image: config.runner.localImage,
     orchestratorUrl: config.runner.localOrchestratorUrl,
     recordOutput,

@@ -1,4 +1,3 @@
-import sodium from 'libsodium-wrappers';
 import { RequestError } from 'octokit';
 import { IntegrationError } from '../domain/errors.ts';
 import { toGitHubError } from './errors.ts';
@@ -30,6 +29,8 @@ export async function writeRepoActionsSecret(
       owner: input.owner,
       repo: input.repo,
     });
+    // Loaded here, not at start: libsodium's WebAssembly takes ~19 MB resident.
+    const { default: sodium } = await import('libsodium-wrappers');
     await sodium.ready;
     const sealed = sodium.crypto_box_seal(
       sodium.from_string(input.value),

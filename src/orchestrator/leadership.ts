@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import pg from 'pg';
+import type pg from 'pg';
+import { requirePg } from '../store/pg-driver.ts';
 import { describeError } from '../domain/errors.ts';
 import { LOCK_SPACE } from '../store/replica-locks.ts';
 
@@ -83,7 +84,7 @@ export function startLeaderElection(options: LeaderElectionOptions): Leadership 
     void lost?.end().catch(() => undefined);
   };
   const connect = async (): Promise<pg.Client> => {
-    const next = new pg.Client({
+    const next = new (requirePg().Client)({
       connectionString: options.connectionString,
       keepAlive: true,
       // A confirm() that hangs on a dead network must not hold the tick longer than this.

@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { requirePg } from './pg-driver.ts';
 import { migrations } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -43,7 +43,7 @@ export async function openStore(location: StoreLocation, options: StoreOptions =
 
 function createDialect(location: StoreLocation, options: StoreOptions) {
   if (location.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: location.connectionString, max: 5 });
+    const pool = new (requirePg().Pool)({ connectionString: location.connectionString, max: 5 });
     // An idle client dropped by the server (restart, failover) emits 'error' on the pool; with no
     // listener that would crash the process. The pool replaces the client on the next query, but
     // the operator should see it happened.

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { requirePg } from './pg-driver.ts';
 
 /**
  * Advisory-lock key spaces (the first of PostgreSQL's two int4 keys): the leader lock and the
@@ -31,7 +31,7 @@ export interface ReplicaLocks {
  * `connectionString` must reach PostgreSQL in session mode (not PgBouncer transaction mode).
  */
 export function createReplicaLocks(connectionString: string, onError: (error: Error) => void): ReplicaLocks {
-  const pool = new pg.Pool({ connectionString, max: 4, keepAlive: true });
+  const pool = new (requirePg().Pool)({ connectionString, max: 4, keepAlive: true });
   pool.on('error', onError);
   return {
     async run(key, work) {

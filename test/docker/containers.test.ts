@@ -347,7 +347,7 @@ describe('the Docker backend', () => {
     } as unknown as Pick<GitHubAppClient, 'repoOctokit'>;
     const logs: string[] = [];
     const backend = createDockerBackend({
-      docker: engine.api,
+      docker: () => engine.api,
       image: sleeper,
       orchestratorUrl: 'http://127.0.0.1:9',
       github,

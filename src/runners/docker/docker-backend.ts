@@ -24,8 +24,11 @@ import { installationTokenFor } from '../local/local-backend.ts';
  * job's steps; the container is removed when the run ends.
  */
 export interface DockerBackendOptions extends RunCredentialOptions {
-  /** The Engine API client (DOCKER_HOST, or /var/run/docker.sock). */
-  docker: Docker;
+  /**
+   * Makes the Engine API client (DOCKER_HOST, or /var/run/docker.sock): called once, at the first
+   * use, so an orchestrator that never starts a local run never loads dockerode.
+   */
+  docker: () => Docker;
   /** LOCAL_RUNNER_IMAGE; a mapping's `runnerImage` wins. */
   image: string;
   /**
@@ -101,7 +104,9 @@ export function hostConfig(mapping: { machineCpus: number; machineMemoryMb: numb
 }
 
 export function createDockerBackend(options: DockerBackendOptions): DockerBackend {
-  const { docker, logger } = options;
+  const { logger } = options;
+  let client: Docker | undefined;
+  const docker = () => (client ??= options.docker());
   const running = new Set<Promise<void>>();
 
   async function dispatch(request: DispatchRequest): Promise<DispatchReceipt> {
@@ -113,7 +118,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     const log = { issue: payload.issue.identifier, dispatchId: payload.dispatchId, image };
     let container: Docker.Container;
     try {
-      container = await docker.createContainer({
+      container = await docker().createContainer({
         name: containerName(payload.issue.identifier, payload.dispatchId),
         Image: image,
         Env: Object.entries(env).map(([name, value]) => `${name}=${value}`),
@@ -168,7 +173,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
   ): Promise<void> {
     const tail: string[] = [];
     const output = new PassThrough();
-    docker.modem.demuxStream(stream, output, output);
+    docker().modem.demuxStream(stream, output, output);
     let partial = '';
     output.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');
@@ -204,7 +209,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
   /** Run containers (any state) labelled with this dispatch id. */
   async function containersOf(dispatchId: string) {
     try {
-      return await docker.listContainers({
+      return await docker().listContainers({
         all: true,
         filters: { label: [`${LABELS.dispatchId}=${dispatchId}`] },
       });
@@ -224,7 +229,7 @@ export function createDockerBackend(options: DockerBackendOptions): DockerBacken
     /** Stops (SIGTERM, then SIGKILL after 10 s) and removes the container; one already gone is fine. */
     async cancel(run) {
       if (!run.externalId.startsWith('docker:')) return;
-      const container = docker.getContainer(run.externalId.slice('docker:'.length));
+      const container = docker().getContainer(run.externalId.slice('docker:'.length));
       try {
         await container.stop({ t: 10 });
       } catch (error) {

@@ -1,4 +1,9 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { createRequire } from 'node:module';
+
+// Loaded on first use: dockerode and its dependencies (ssh2, gRPC, protobufjs) take ~35 MB
+// resident, and an orchestrator that never starts a local run never needs them.
+const requireDockerode = () => createRequire(import.meta.url)('dockerode') as typeof Docker;
 
 /**
  * An Engine API client for DOCKER_HOST as the docker CLI reads it: `unix:///path/docker.sock`,
@@ -6,6 +11,7 @@ import Docker from 'dockerode';
  * Throws an Error naming DOCKER_HOST for any other form.
  */
 export function dockerClient(dockerHost: string | undefined): Docker {
+  const Docker = requireDockerode();
   if (!dockerHost) return new Docker({ socketPath: '/var/run/docker.sock' });
   if (dockerHost.startsWith('unix://')) return new Docker({ socketPath: dockerHost.slice('unix://'.length) });
   const match = /^(tcp|http|https):\/\/([^/:]+):(\d+)\/?$/.exec(dockerHost);
