@@ -7,7 +7,7 @@ import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
 import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
 import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
-import { bulkFetch, childrenByParent } from './jira-search.ts';
+import { bulkFetch, childrenByParent, searchByIds } from './jira-search.ts';
 import { CANDIDATE_FIELDS, TICKET_FIELDS, mapCandidate, mapIssue, type JiraIssue } from './map-issue.ts';
 import { markJiraIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
@@ -141,13 +141,17 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       return tickets;
     },
 
-    /** The cheap fields of issues by id (bulk fetch of `CANDIDATE_FIELDS`, 100 a request). */
+    /**
+     * The cheap fields of issues by id: `CANDIDATE_FIELDS` through `searchByIds` (`id in (…)`,
+     * 1,000 ids a search, one page for 500 in-flight issues; bulk fetch took 100 a request).
+     * Ids Jira does not know are absent from the map.
+     */
     async getTicketStates(ids: string[]): Promise<Map<string, TicketCandidate>> {
       const unique = [...new Set(ids)];
       const tickets = new Map<string, TicketCandidate>();
       if (unique.length === 0) return tickets;
       const { byName, statusIds } = await statusFieldIds();
-      for (const issue of await bulkFetch(request, unique, [...CANDIDATE_FIELDS, ...statusIds])) {
+      for (const issue of await searchByIds(request, unique, [...CANDIDATE_FIELDS, ...statusIds])) {
         const ticket = mapCandidate(issue, await mapContext(issue, byName, statusIds));
         tickets.set(ticket.id, ticket);
       }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { TicketSummary } from '../../domain/ticket.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
-import { childrenJql } from './jql.ts';
+import { childrenJql, idsJql } from './jql.ts';
 import { JiraIssueSchema, SUMMARY_FIELDS, mapSummary, type JiraIssue } from './map-issue.ts';
 
 /**
@@ -19,6 +19,11 @@ export const SEARCH_PAGE_SIZE = 50;
 export const CANDIDATE_SEARCH_PAGE_SIZE = 5_000;
 /** Issues per bulk fetch: Jira's documented maximum for `POST /rest/api/3/issue/bulkfetch`. */
 export const BULK_FETCH_SIZE = 100;
+/**
+ * Ids per `id in (…)` search in `searchByIds`: ~8 KB of JQL at Jira Cloud's 5–6 digit ids, far
+ * below what the enhanced search accepts, while 1,000 in-flight issues still take one request.
+ */
+export const IDS_PER_SEARCH = 1_000;
 /** Parents per children search, keeping the `parent in (…)` clause short. */
 const PARENTS_PER_SEARCH = 50;
 
@@ -78,6 +83,33 @@ export async function bulkFetch(request: JiraRequest, ids: string[], fields: str
       throw new IntegrationError('jira', 'transient', `Jira could not return some issues (${detail})`);
     }
     issues.push(...parseIssues(result.issues ?? [], 'bulk fetch'));
+  }
+  return issues;
+}
+
+/**
+ * The issues with the given ids (or keys) through the enhanced search, `id in (…)`
+ * (`idsJql`), `IDS_PER_SEARCH` ids a search, each search paged by `CANDIDATE_SEARCH_PAGE_SIZE`
+ * (so 500 ids with small `fields` are one request; bulk fetch takes 100 a request). For cheap
+ * fields only: the page size assumes small issues. Ids Jira does not know or the account cannot
+ * see are absent, as with `bulkFetch`: JQL rejects a query naming an issue that does not exist
+ * (400 "An issue with key '…' does not exist for field 'id'"), so a chunk Jira rejects as
+ * `invalid` is read again through `bulkFetch`, which leaves such ids out. The enhanced search is
+ * eventually consistent (a write of the last seconds may not show yet, unlike bulk fetch); a
+ * caller comparing what it just wrote sees it on a later read.
+ * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post
+ * Throws `IntegrationError` for anything else (401, rate limit, outage).
+ */
+export async function searchByIds(request: JiraRequest, ids: string[], fields: string[]): Promise<JiraIssue[]> {
+  const issues: JiraIssue[] = [];
+  for (let start = 0; start < ids.length; start += IDS_PER_SEARCH) {
+    const chunk = ids.slice(start, start + IDS_PER_SEARCH);
+    try {
+      issues.push(...(await searchAll(request, idsJql(chunk), fields, { pageSize: CANDIDATE_SEARCH_PAGE_SIZE })));
+    } catch (error) {
+      if (!(error instanceof IntegrationError) || error.category !== 'invalid') throw error;
+      issues.push(...(await bulkFetch(request, chunk, fields)));
+    }
   }
   return issues;
 }

@@ -109,6 +109,15 @@ export function groupedCandidateJql(
     .concat(' ORDER BY created ASC, key ASC');
 }
 
+/**
+ * Issues by id: `id in (10001, 10002) ORDER BY key ASC`. Numeric ids are written bare (JQL reads
+ * a quoted number as a key); anything else (a key) is quoted.
+ */
+export function idsJql(ids: string[]): string {
+  const values = ids.map((id) => (/^\d+$/.test(id) ? id : quoteJql(id)));
+  return `id in (${values.join(', ')}) ORDER BY key ASC`;
+}
+
 /** Children (sub-tasks, or issues under an epic) of the given parents, for siblings. */
 export function childrenJql(parentKeys: string[]): string {
   return `parent in (${parentKeys.map(quoteJql).join(', ')}) ORDER BY key ASC`;

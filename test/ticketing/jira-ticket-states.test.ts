@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { jiraPerTest, readyIssue } from '../fakes/jira/jira-test-setup.ts';
+
+const start = jiraPerTest();
+
+describe('jira getTicketStates: the in-flight states by search', () => {
+  it('reads 500 ids in one search of the cheap fields', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ACME' });
+    const issues = Array.from({ length: 500 }, () => readyIssue(s.fake, 'ACME', 'Implementing'));
+    const before = s.fake.requests.length;
+
+    const states = await s.provider.getTicketStates(issues.map((issue) => issue.id));
+    const made = s.fake.requests.slice(before).filter((r) => r.path !== '/rest/api/3/field');
+    expect(made.map((r) => r.path)).toEqual(['/rest/api/3/search/jql']);
+    const body = made[0]?.body as { jql: string; fields: string[]; maxResults: number };
+    expect(body.jql).toMatch(/^id in \(\d+, \d+, .*\d+\) ORDER BY key ASC$/);
+    expect(body.fields).not.toContain('description');
+    expect(body.maxResults).toBe(5_000);
+    expect(states.size).toBe(500);
+    expect(states.get(issues[7]?.id ?? '')?.markers).toEqual(['working']);
+  });
+
+  it('leaves out a deleted id (Jira rejects the JQL; that chunk is bulk-fetched) and reads the rest', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ACME' });
+    const kept = readyIssue(s.fake, 'ACME');
+    const gone = readyIssue(s.fake, 'ACME');
+    s.fake.data.issues.splice(s.fake.data.issues.indexOf(gone), 1);
+    const before = s.fake.requests.length;
+
+    const states = await s.provider.getTicketStates([kept.id, gone.id]);
+    expect([...states.keys()]).toEqual([kept.id]);
+    const made = s.fake.requests.slice(before).filter((r) => r.path !== '/rest/api/3/field');
+    expect(made.map((r) => `${r.path} ${r.status}`)).toEqual([
+      '/rest/api/3/search/jql 400',
+      '/rest/api/3/issue/bulkfetch 200',
+    ]);
+  });
+
+  it('reads 1,001 ids in two searches', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ACME' });
+    const issues = Array.from({ length: 1_001 }, () => readyIssue(s.fake, 'ACME'));
+    const before = s.fake.requests.length;
+    const states = await s.provider.getTicketStates(issues.map((issue) => issue.id));
+    expect(states.size).toBe(1_001);
+    const made = s.fake.requests.slice(before).filter((r) => r.path === '/rest/api/3/search/jql');
+    expect(made).toHaveLength(2);
+  });
+});
