@@ -106,7 +106,8 @@ async function linearBed({ teams, perTeam }: BedSize): Promise<TrackerBed> {
  * Fake Jira Cloud (REST v3, Bearer through the `/ex/jira/{cloudId}` gateway): one project per
  * team, its M issues at "AI-Implement Status" Ready and "AI-Implement Repo" = the mapping's repo
  * (one select option per repo); the blocked one "is blocked by" an In Progress issue. Each
- * mapping's JQL is `project = <key>`, as an operator would write it.
+ * mapping's JQL is `project = <key>`, as an operator would write it. Issues are stamped `updated`
+ * an hour before the run.
  */
 async function jiraBed({ teams, perTeam, repos }: BedSize): Promise<TrackerBed> {
   const jira = await startFakeJira({ auth: 'bearer', repoOptions: repos });
@@ -141,6 +142,10 @@ async function jiraBed({ teams, perTeam, repos }: BedSize): Promise<TrackerBed> 
       });
     }
   });
+  // The waiting issues were last touched an hour ago, as in a steady day: delta polling's
+  // `updated >= "-Nm"` searches then see what the product and the test change, not the seeding.
+  const anHourAgo = new Date(Date.now() - 3_600_000).toISOString().replace('Z', '+0000');
+  for (const issue of jira.data.issues) issue.updated = anHourAgo;
   return {
     tracker: 'jira',
     env: { JIRA_TOKEN: jira.token, JIRA_API_URL: jira.apiUrl, JIRA_SITE_URL: jira.siteUrl },

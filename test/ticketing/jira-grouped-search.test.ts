@@ -191,9 +191,11 @@ describe('jira candidates: single-project mappings share a search', () => {
     ]);
     expect(s.warnings.some((w) => w.message.includes('grouped search failed'))).toBe(true);
 
-    // This poll only: the next one tries the grouped search first again.
+    // This poll only: the next one tries the grouped search first again (OLD, forgotten by the
+    // candidate mirror when its read failed, is read in full; the others by a delta search).
     await s.provider.fetchCandidates(mappings);
-    expect(searches(s).map(jqlOf)[4]).toMatch(/^project in \(/);
+    const next = searches(s).map(jqlOf).slice(4);
+    expect(next.filter((jql) => !jql.includes('updated >= '))[0]).toMatch(/^project in \(.*"OLD"/);
   });
 
   it('falls back for a mapping naming a project that never existed, and for every such mapping', async () => {

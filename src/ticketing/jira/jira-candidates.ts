@@ -4,10 +4,11 @@ import type { Mapping } from '../../domain/mapping.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
 import type { TicketCandidate } from '../../domain/ticket.ts';
 import type { FieldDirectory } from './field-discovery.ts';
+import type { JiraCandidateMirror, MirrorOutcome } from './jira-candidate-mirror.ts';
 import { planSearches, searchBatch, type ResolvedMapping } from './jira-grouped-search.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
 import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
-import { candidateJql } from './jql.ts';
+import { candidateJql, singleProjectOf } from './jql.ts';
 import { CANDIDATE_FIELDS, mapCandidate, type JiraIssue } from './map-issue.ts';
 
 /** A Jira mapping whose candidates could not be read this poll, and why. */
@@ -21,6 +22,8 @@ export interface CandidateDeps {
   fields: FieldDirectory;
   issueUrl(key: string): string;
   logger?: JiraLogger;
+  /** Keeps the single-project mappings' candidates between polls (delta polling); without it, every poll reads all. */
+  mirror?: JiraCandidateMirror;
 }
 
 interface Found {
@@ -30,7 +33,7 @@ interface Found {
 }
 
 /** What one mapping's search gave this poll: its issues, or why it has none. */
-type Outcome = { issues: JiraIssue[]; statusFieldId: string } | { failure: MappingFailure };
+type Outcome = MirrorOutcome<MappingFailure>;
 
 /**
  * Stage one of the tick's fetch: the `Ready` issues of each Jira mapping with only the cheap
@@ -46,7 +49,9 @@ type Outcome = { issues: JiraIssue[]; statusFieldId: string } | { failure: Mappi
  * of its group, so the failure is pinned on the mapping that caused it). A failure that concerns
  * the whole site (401 credentials, rate limit, Jira down) stops at once and throws, as does a
  * poll in which every mapping failed. An issue two mappings match is reported once, for the first
- * in mapping order (a warning names the overlap).
+ * in mapping order (a warning names the overlap). With `deps.mirror`, the single-project mappings
+ * are read through it (a delta search a poll, a rolling tenth in full: jira-candidate-mirror.ts);
+ * the others keep their own full search every poll, as arbitrary JQL cannot be evaluated here.
  */
 export async function fetchCandidatesByMapping(
   deps: CandidateDeps,
@@ -70,29 +75,18 @@ export async function fetchCandidatesByMapping(
       outcomes.set(index, { failure: mappingFailure(mapping, caught, '') });
     }
   }
-  for (const batch of planSearches(resolved)) {
-    const [only] = batch;
-    if (batch.length === 1 && only) {
-      outcomes.set(only.index, await searchOne(deps, only));
-      continue;
-    }
-    let issues: JiraIssue[][];
-    try {
-      issues = await searchBatch(deps.request, batch);
-    } catch (caught) {
-      if (!(caught instanceof IntegrationError) || affectsEveryMapping(caught)) throw caught;
-      // A project deleted or forbidden, an option removed: find out which mapping, this poll only.
-      deps.logger?.warn(
-        { mappings: batch.map((entry) => entry.mapping.teamKey), err: caught.message },
-        'Jira grouped search failed; searching these mappings one by one this poll',
-      );
-      for (const entry of batch) outcomes.set(entry.index, await searchOne(deps, entry));
-      continue;
-    }
-    batch.forEach((entry, position) =>
-      outcomes.set(entry.index, { issues: issues[position] ?? [], statusFieldId: entry.fields.status.id }),
-    );
+  const mirrored = deps.mirror
+    ? resolved.filter((entry) => singleProjectOf(entry.config.jql) !== undefined)
+    : [];
+  const own = mirrored.length > 0 ? resolved.filter((entry) => !mirrored.includes(entry)) : resolved;
+  if (deps.mirror && mirrored.length > 0) {
+    const reads = {
+      read: (entries: ResolvedMapping[]) => readInFull(deps, entries),
+      isSiteWide: affectsEveryMapping,
+    };
+    for (const [index, outcome] of await deps.mirror.poll(mirrored, reads)) outcomes.set(index, outcome);
   }
+  for (const [index, outcome] of await readInFull(deps, own)) outcomes.set(index, outcome);
 
   const found = new Map<string, Found>();
   const failures: MappingFailure[] = [];
@@ -127,6 +121,39 @@ export async function fetchCandidatesByMapping(
     mapCandidate(issue, { statusFieldId, teamKey, issueUrl: deps.issueUrl }),
   );
   return { tickets, failures };
+}
+
+/**
+ * The searches of `entries` (`planSearches`: grouped, or one per mapping), by mapping index. A
+ * grouped search a mapping-specific error fails is retried as one search per mapping of its
+ * group, this poll only. Throws site-wide errors.
+ */
+async function readInFull(deps: CandidateDeps, entries: ResolvedMapping[]): Promise<Map<number, Outcome>> {
+  const outcomes = new Map<number, Outcome>();
+  for (const batch of planSearches(entries)) {
+    const [only] = batch;
+    if (batch.length === 1 && only) {
+      outcomes.set(only.index, await searchOne(deps, only));
+      continue;
+    }
+    let issues: JiraIssue[][];
+    try {
+      issues = await searchBatch(deps.request, batch);
+    } catch (caught) {
+      if (!(caught instanceof IntegrationError) || affectsEveryMapping(caught)) throw caught;
+      // A project deleted or forbidden, an option removed: find out which mapping, this poll only.
+      deps.logger?.warn(
+        { mappings: batch.map((entry) => entry.mapping.teamKey), err: caught.message },
+        'Jira grouped search failed; searching these mappings one by one this poll',
+      );
+      for (const entry of batch) outcomes.set(entry.index, await searchOne(deps, entry));
+      continue;
+    }
+    batch.forEach((entry, position) =>
+      outcomes.set(entry.index, { issues: issues[position] ?? [], statusFieldId: entry.fields.status.id }),
+    );
+  }
+  return outcomes;
 }
 
 /** One mapping's own search (its JQL, status and repo clauses), or its failure. Throws site-wide errors. */

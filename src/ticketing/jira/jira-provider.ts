@@ -5,6 +5,7 @@ import type { Mapping } from '../../domain/mapping.ts';
 import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
 import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
+import { createJiraCandidateMirror, type JiraCandidateMirrorOptions } from './jira-candidate-mirror.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
 import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
 import { bulkFetch, childrenByParent, searchByIds } from './jira-search.ts';
@@ -20,6 +21,8 @@ export interface JiraProviderOptions extends JiraConnectionOptions {
    * Without it, the overrides of the mappings last polled are used, then discovery by name.
    */
   lookupMapping?: (teamKey: string) => Mapping | undefined | Promise<Mapping | undefined>;
+  /** Delta polling of the single-project mappings (jira-candidate-mirror.ts); tests set its clock. */
+  candidateMirror?: Omit<JiraCandidateMirrorOptions, 'logger'>;
 }
 
 /** The Jira provider, plus what the admin API and start-up checks need. */
@@ -36,7 +39,8 @@ const REMEMBERED_ISSUES = 10_000;
 
 /**
  * The `TicketingProvider` for Jira Cloud (src/ticketing/types.ts) over jira.js v6, REST v3:
- * candidates per mapping (jira-candidates.ts), tickets by id through bulk fetch, markers as the
+ * candidates per mapping (jira-candidates.ts; the single-project mappings by delta polling through
+ * a per-process mirror, jira-candidate-mirror.ts), tickets by id through bulk fetch, markers as the
  * AI-Implement Status select field (marker-updates.ts), comments as ADF, `markDone` as a
  * workflow transition to the Done category (mark-done.ts). Tickets found by
  * `fetchCandidates` carry the matching mapping's team key, as capacity is bucketed per Jira
@@ -47,11 +51,12 @@ const REMEMBERED_ISSUES = 10_000;
  * API: https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/
  */
 export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
-  const { lookupMapping, ...connectionOptions } = options;
+  const { lookupMapping, candidateMirror, ...connectionOptions } = options;
   const connection = createJiraConnection(connectionOptions);
   const { request, fields, issueUrl, logger } = connection;
   const polledConfigs = new Map<string, JiraTicketingConfig>();
   const issueTeamKeys = new Map<string, string>();
+  const mirror = createJiraCandidateMirror(request, { ...candidateMirror, logger });
   let failures: MappingFailure[] = [];
 
   async function configFor(teamKey: string): Promise<JiraTicketingConfig | undefined> {
@@ -106,7 +111,10 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       }
       if (jiraMappings.length === 0) return [];
       try {
-        const result = await fetchCandidatesByMapping({ request, fields, issueUrl, logger }, jiraMappings);
+        const result = await fetchCandidatesByMapping(
+          { request, fields, issueUrl, logger, mirror },
+          jiraMappings,
+        );
         failures = result.failures;
         if (issueTeamKeys.size > REMEMBERED_ISSUES) issueTeamKeys.clear();
         for (const ticket of result.tickets) issueTeamKeys.set(ticket.id, ticket.teamKey);

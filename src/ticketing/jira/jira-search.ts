@@ -100,12 +100,18 @@ export async function bulkFetch(request: JiraRequest, ids: string[], fields: str
  * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post
  * Throws `IntegrationError` for anything else (401, rate limit, outage).
  */
-export async function searchByIds(request: JiraRequest, ids: string[], fields: string[]): Promise<JiraIssue[]> {
+export async function searchByIds(
+  request: JiraRequest,
+  ids: string[],
+  fields: string[],
+): Promise<JiraIssue[]> {
   const issues: JiraIssue[] = [];
   for (let start = 0; start < ids.length; start += IDS_PER_SEARCH) {
     const chunk = ids.slice(start, start + IDS_PER_SEARCH);
     try {
-      issues.push(...(await searchAll(request, idsJql(chunk), fields, { pageSize: CANDIDATE_SEARCH_PAGE_SIZE })));
+      issues.push(
+        ...(await searchAll(request, idsJql(chunk), fields, { pageSize: CANDIDATE_SEARCH_PAGE_SIZE })),
+      );
     } catch (error) {
       if (!(error instanceof IntegrationError) || error.category !== 'invalid') throw error;
       issues.push(...(await bulkFetch(request, chunk, fields)));

@@ -110,6 +110,19 @@ export function groupedCandidateJql(
 }
 
 /**
+ * What changed lately in a group of single-project mappings, for the candidate mirror
+ * (jira-candidate-mirror.ts): `(project in ("K1", …) OR <status field> is not EMPTY) AND
+ * updated >= "-<minutes>m" ORDER BY key ASC`. No status, repo or status-category condition, so
+ * an issue that stopped being a candidate comes back too; the status clause also brings back an
+ * issue moved out of the projects (it keeps its AI-Implement Status value). The relative date is
+ * Jira's clock minus `minutes` (https://support.atlassian.com/jira-software-cloud/docs/jql-fields/ — Updated).
+ */
+export function deltaJql(projectKeys: string[], status: JiraFieldRef, minutes: number): string {
+  const keys = [...new Map(projectKeys.map((key) => [key.toLowerCase(), key])).values()];
+  return `(project in (${keys.map(quoteJql).join(', ')}) OR ${status.clause} is not EMPTY) AND updated >= ${quoteJql(`-${Math.ceil(minutes)}m`)} ORDER BY key ASC`;
+}
+
+/**
  * Issues by id: `id in (10001, 10002) ORDER BY key ASC`. Numeric ids are written bare (JQL reads
  * a quoted number as a key); anything else (a key) is quoted.
  */

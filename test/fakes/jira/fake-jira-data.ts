@@ -58,6 +58,11 @@ export interface FakeIssue {
   priority: string | null;
   /** Jira's timestamp format, e.g. `2026-03-01T10:00:00.000+0000`. */
   created: string;
+  /**
+   * When the issue last changed (Jira's format): stamped by creation, every field edit, every
+   * transition and every comment, as Jira does (`touch`).
+   */
+  updated: string;
   labels: string[];
   parentKey: string | null;
   /** Custom field values by field id: an option id for select fields, a string for text fields. */
@@ -79,6 +84,8 @@ export interface FakeJiraData {
   issues: FakeIssue[];
   links: FakeLink[];
   nextId: number;
+  /** Added to `Date.now()` for the fake's clock (`fakeNow`): `updated` stamps and JQL relative dates. */
+  clockOffsetMs: number;
 }
 
 export const LINK_TYPES = {
@@ -101,6 +108,7 @@ const SYSTEM_FIELDS = [
   'status',
   'priority',
   'created',
+  'updated',
   'project',
   'resolution',
   'issuelinks',
@@ -109,7 +117,14 @@ const SYSTEM_FIELDS = [
 ];
 
 export function createFakeJiraData(): FakeJiraData {
-  const data: FakeJiraData = { projects: [], fields: [], issues: [], links: [], nextId: 10_000 };
+  const data: FakeJiraData = {
+    projects: [],
+    fields: [],
+    issues: [],
+    links: [],
+    nextId: 10_000,
+    clockOffsetMs: 0,
+  };
   for (const id of SYSTEM_FIELDS) {
     data.fields.push({
       id,
@@ -181,6 +196,8 @@ export interface IssueSeed {
   priority?: string | null;
   /** ISO timestamp. */
   created?: string;
+  /** ISO timestamp of the last change (default: now, as creation stamps it). */
+  updated?: string;
   labels?: string[];
   parent?: string;
   /** Custom field values by field id or name: option values for select fields. */
@@ -205,6 +222,7 @@ export function addIssue(data: FakeJiraData, seed: IssueSeed): FakeIssue {
         ? new Date(Date.UTC(2026, 0, 1) + data.nextId * 1000)
         : new Date(seed.created),
     ),
+    updated: jiraTimestamp(fakeNow(data)),
     labels: seed.labels ?? [],
     parentKey: seed.parent === undefined ? null : requireIssue(data, seed.parent).key,
     custom: {},
@@ -212,7 +230,22 @@ export function addIssue(data: FakeJiraData, seed: IssueSeed): FakeIssue {
   };
   data.issues.push(issue);
   for (const [field, value] of Object.entries(seed.fields ?? {})) setFieldValue(data, issue, field, value);
+  if (seed.updated !== undefined) issue.updated = jiraTimestamp(new Date(seed.updated));
   return issue;
+}
+
+/** The fake's clock: now, plus what a test advanced it by. */
+export function fakeNow(data: FakeJiraData): Date {
+  return new Date(Date.now() + data.clockOffsetMs);
+}
+
+/**
+ * Stamps `updated` as Jira does on every change of an issue (field edit, transition, comment,
+ * creation): https://support.atlassian.com/jira-software-cloud/docs/jql-fields/ (Updated:
+ * "the date and time an issue was last updated").
+ */
+export function touch(data: FakeJiraData, issue: FakeIssue): void {
+  issue.updated = jiraTimestamp(fakeNow(data));
 }
 
 /** Sets a custom field the way the issue view does: by option value for select lists. */
@@ -224,6 +257,7 @@ export function setFieldValue(
 ): void {
   const field = data.fields.find((f) => f.custom && (f.id === fieldIdOrName || f.name === fieldIdOrName));
   if (!field) throw new Error(`No custom field ${fieldIdOrName}`);
+  touch(data, issue);
   if (value === null || field.kind === 'text') {
     issue.custom[field.id] = value;
     return;
@@ -240,6 +274,7 @@ export function setStatus(
   resolution?: string | null,
 ): void {
   const status = statusNamed(requireProject(data, issue.projectKey), statusName);
+  touch(data, issue);
   issue.statusId = status.id;
   issue.resolution = resolution !== undefined ? resolution : status.category === 'done' ? 'Done' : null;
 }

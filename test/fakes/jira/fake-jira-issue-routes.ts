@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { adfErrors } from './adf-validator.ts';
-import { findIssue, jiraTimestamp, nextId, type FakeIssue } from './fake-jira-data.ts';
+import { findIssue, jiraTimestamp, nextId, touch, type FakeIssue } from './fake-jira-data.ts';
 import { jiraError, type Reply, type RouteContext } from './fake-jira-reply.ts';
 import { commentJson, fieldSelection, issueJson, statusJson } from './fake-jira-views.ts';
 
@@ -70,6 +70,7 @@ export function issueRoute(
         properties: comment.properties ?? [],
       };
       issue.comments.push(stored);
+      touch(ctx.data, issue);
       return { status: 201, body: commentJson(issue, stored, ctx.baseUrl) };
     }
     if (method === 'GET' && issuePath[2] === '/comment') return listComments(ctx, issue, query, reject);
@@ -138,6 +139,7 @@ function editIssue(
   }
   if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
   for (const [id, optionId] of updates) issue.custom[id] = optionId;
+  if (updates.length > 0) touch(ctx.data, issue);
   return { status: 204 };
 }
 
@@ -185,6 +187,7 @@ function transitions(
     return jiraError(400, [`Transition id '${parsed.data.transition.id}' is not valid for this issue.`]);
   issue.statusId = target.id;
   issue.resolution = target.category === 'done' ? 'Done' : null;
+  touch(ctx.data, issue);
   return { status: 204 };
 }
 

@@ -1,6 +1,6 @@
 /**
  * A JQL subset parser for the fake Jira: `AND`, `OR`, `NOT`, parentheses, `=`, `!=`, `in`,
- * `not in`, `is [not] empty`, `ORDER BY`. Anything else is a syntax error, reported the way Jira
+ * `not in`, `is [not] empty`, `>`, `>=`, `<`, `<=` (on dates), `ORDER BY`. Anything else is a syntax error, reported the way Jira
  * words it ("Error in the JQL Query: … (line 1, character N)"). Evaluation lives in
  * fake-jira-search.ts. Grammar: https://support.atlassian.com/jira-software-cloud/docs/jql-operators/
  */
@@ -12,7 +12,7 @@ export type JqlNode =
   | {
       kind: 'clause';
       field: string;
-      operator: '=' | '!=' | 'in' | 'not in' | 'is' | 'is not';
+      operator: '=' | '!=' | 'in' | 'not in' | 'is' | 'is not' | '>' | '>=' | '<' | '<=';
       values: string[];
     };
 
@@ -82,7 +82,7 @@ export function parseJql(jql: string): JqlQuery {
       if (take().text !== ')') fail("')'");
       return inner;
     }
-    if (!token.quoted && (KEYWORDS.has(token.text.toLowerCase()) || /^[(),=!]/.test(token.text))) {
+    if (!token.quoted && (KEYWORDS.has(token.text.toLowerCase()) || /^[(),=!<>]/.test(token.text))) {
       position -= 1;
       fail('a field name');
     }
@@ -91,7 +91,8 @@ export function parseJql(jql: string): JqlQuery {
   function clause(field: string): JqlNode {
     const operator = take("one of the operators '=', '!=', 'in', 'not in', 'is', 'is not'");
     const op = operator.quoted ? '' : operator.text.toLowerCase();
-    if (op === '=' || op === '!=') return { kind: 'clause', field, operator: op, values: [value()] };
+    if (op === '=' || op === '!=' || op === '>' || op === '>=' || op === '<' || op === '<=')
+      return { kind: 'clause', field, operator: op, values: [value()] };
     if (op === 'in') return { kind: 'clause', field, operator: 'in', values: list() };
     if (op === 'not' && isWord(peek(), 'in')) {
       position += 1;
@@ -109,7 +110,7 @@ export function parseJql(jql: string): JqlQuery {
   }
   function value(): string {
     const token = take('either a value, list or function');
-    if (!token.quoted && (/^[(),=!]/.test(token.text) || KEYWORDS.has(token.text.toLowerCase()))) {
+    if (!token.quoted && (/^[(),=!<>]/.test(token.text) || KEYWORDS.has(token.text.toLowerCase()))) {
       position -= 1;
       fail('either a value, list or function');
     }
@@ -167,13 +168,13 @@ function tokenize(jql: string): Token[] {
       i = j + 1;
       continue;
     }
-    const symbol = /^(!=|[(),=])/.exec(jql.slice(i));
+    const symbol = /^(!=|>=|<=|[(),=<>])/.exec(jql.slice(i));
     if (symbol) {
       tokens.push({ text: symbol[0], quoted: false, at: i });
       i += symbol[0].length;
       continue;
     }
-    const word = /^[^\s(),=!"']+/.exec(jql.slice(i));
+    const word = /^[^\s(),=!<>"']+/.exec(jql.slice(i));
     if (!word)
       throw new JqlError([
         `Error in the JQL Query: The character '${char}' is a reserved JQL character. (line 1, character ${i + 1})`,

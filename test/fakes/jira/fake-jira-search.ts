@@ -1,4 +1,5 @@
 import {
+  fakeNow,
   fieldValue,
   findIssue,
   findProject,
@@ -86,6 +87,19 @@ function validate(data: FakeJiraData, node: JqlNode, denied: ReadonlyMap<string,
   }
   const field = node.field.toLowerCase();
   const values = node.values;
+  if (field === 'updated' || field === 'created') {
+    if (node.operator === 'in' || node.operator === 'not in')
+      throw new JqlError([`The operator '${node.operator}' is not supported by the '${node.field}' field.`]);
+    for (const value of values) {
+      if (dateValue(data, value) === undefined)
+        throw new JqlError([
+          `Date value '${value}' for field '${node.field}' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.`,
+        ]);
+    }
+    return;
+  }
+  if (['>', '>=', '<', '<='].includes(node.operator))
+    throw new JqlError([`The operator '${node.operator}' is not supported by the '${node.field}' field.`]);
   switch (field) {
     case 'project': {
       // Jira names every value it cannot resolve, not only the first (`project in (A, GONE, OLD)`).
@@ -151,7 +165,18 @@ function matches(data: FakeJiraData, node: JqlNode, issue: FakeIssue): boolean {
     case 'not':
       return !matches(data, node.operand, issue);
     default: {
-      const actual = valuesOf(data, node.field.toLowerCase(), issue).map((v) => v.toLowerCase());
+      const field = node.field.toLowerCase();
+      if (field === 'updated' || field === 'created') {
+        const at = Date.parse(issue[field].replace('+0000', 'Z'));
+        const wanted = dateValue(data, node.values[0] ?? '') ?? Number.NaN;
+        if (node.operator === '>') return at > wanted;
+        if (node.operator === '>=') return at >= wanted;
+        if (node.operator === '<') return at < wanted;
+        if (node.operator === '<=') return at <= wanted;
+        if (node.operator === '!=') return at !== wanted;
+        return node.operator === 'is not' || (node.operator === '=' && at === wanted);
+      }
+      const actual = valuesOf(data, field, issue).map((v) => v.toLowerCase());
       const wanted = node.values.map((v) => v.toLowerCase());
       const hit = actual.some((value) => wanted.includes(value));
       switch (node.operator) {
@@ -166,6 +191,8 @@ function matches(data: FakeJiraData, node: JqlNode, issue: FakeIssue): boolean {
           return actual.length === 0;
         case 'is not':
           return actual.length > 0;
+        default:
+          return false;
       }
     }
   }
@@ -204,6 +231,29 @@ function valuesOf(data: FakeJiraData, field: string, issue: FakeIssue): string[]
       return value === null ? [] : [value];
     }
   }
+}
+
+/**
+ * A JQL date value in ms since the epoch, as Jira reads it for `created` and `updated`: a period
+ * relative to now on the fake's clock (`"-5m"`, `-2h`, `"-1w 2d"`; units w, d, h, m, minutes when
+ * none), or `yyyy/MM/dd [HH:mm]` / `yyyy-MM-dd [HH:mm]` in the user's time zone (UTC here).
+ * https://support.atlassian.com/jira-software-cloud/docs/jql-fields/ (Created, Updated).
+ * `undefined` when it is neither.
+ */
+function dateValue(data: FakeJiraData, value: string): number | undefined {
+  const text = value.trim();
+  const absolute = /^(\d{4})[/-](\d{2})[/-](\d{2})(?: (\d{2}):(\d{2}))?$/.exec(text);
+  if (absolute) {
+    const [, y, mo, d, h = '0', mi = '0'] = absolute;
+    return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi));
+  }
+  const period = /^([-+]?)((?:\d+[wdhm]?\s*)+)$/.exec(text);
+  if (!period) return undefined;
+  const unitMs: Record<string, number> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000 };
+  let ms = 0;
+  for (const [, amount, unit] of (period[2] ?? '').matchAll(/(\d+)([wdhm]?)/g))
+    ms += Number(amount) * (unitMs[unit || 'm'] ?? 60_000);
+  return fakeNow(data).getTime() + (period[1] === '-' ? -ms : ms);
 }
 
 /**

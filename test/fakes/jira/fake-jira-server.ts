@@ -11,6 +11,7 @@ import {
   findIssue,
   jiraTimestamp,
   nextId,
+  touch,
   requireIssue,
   setFieldValue,
   setStatus,
@@ -91,6 +92,10 @@ export interface FakeJira {
   fieldValue(issue: string, fieldId: string): string | null;
   /** Requests naming or touching this project fail: 403, or Jira Cloud's usual 400 "does not exist". */
   forbidProject(key: string, status?: ProjectDenial): void;
+  /** Moves the fake's clock forward (`updated` stamps, JQL relative dates like `"-5m"`). */
+  advanceClock(ms: number): void;
+  /** Deletes an issue for good (no `updated` stamp is left anywhere: searches just stop finding it). */
+  deleteIssue(idOrKey: string): void;
   /** Writes to this field fail as "not on the appropriate screen". */
   hideFromEditScreen(fieldId: string): void;
   failNext(failure: InjectedFailure): void;
@@ -310,12 +315,17 @@ export async function startFakeJira(options: FakeJiraOptions = {}): Promise<Fake
         properties: [],
       };
       issue.comments.push(comment as (typeof issue.comments)[number]);
+      touch(data, issue);
       webhooks.sendComment(issue, { id: comment.id, text, author, created: comment.created });
       return comment.id;
     },
     webhooks,
     issue: (idOrKey) => findIssue(data, idOrKey),
     fieldValue: (issue, fieldId) => fieldValue(data, requireIssue(data, issue), fieldId),
+    advanceClock: (ms) => void (data.clockOffsetMs += ms),
+    deleteIssue(idOrKey) {
+      data.issues.splice(data.issues.indexOf(requireIssue(data, idOrKey)), 1);
+    },
     forbidProject: (key, status = 403) => void denied.set(key.toUpperCase(), status),
     hideFromEditScreen: (fieldId) => void hiddenFields.add(fieldId),
     failNext: (failure) => void injected.push({ ...failure }),

@@ -33,7 +33,7 @@ export function fieldJson(field: FakeField): Record<string, unknown> {
         custom: `com.atlassian.jira.plugin.system.customfieldtypes:${field.kind === 'select' ? 'select' : 'textfield'}`,
         customId: Number(number),
       }
-    : { type: field.id === 'created' ? 'datetime' : 'string', system: field.id };
+    : { type: field.id === 'created' || field.id === 'updated' ? 'datetime' : 'string', system: field.id };
   return {
     id: field.id,
     key: field.id,
@@ -81,6 +81,7 @@ export function issueJson(
   put('status', () => statusJson(statusOf(data, issue), baseUrl));
   put('priority', () => priorityJson(issue.priority, baseUrl));
   put('created', () => issue.created);
+  put('updated', () => issue.updated);
   put('labels', () => issue.labels);
   put('resolution', () =>
     issue.resolution

@@ -1,0 +1,259 @@
+import { performance } from 'node:perf_hooks';
+import { IntegrationError } from '../../domain/errors.ts';
+import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
+import type { ResolvedMapping } from './jira-grouped-search.ts';
+import type { JiraLogger, JiraRequest } from './jira-request.ts';
+import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
+import { deltaJql, singleProjectOf } from './jql.ts';
+import { CANDIDATE_FIELDS, optionValue, type JiraIssue } from './map-issue.ts';
+
+/**
+ * Mappings per delta search: `project in (…)` of 1,000 keys is ~10 KB of JQL, well within what
+ * the enhanced search accepts, so 500 mappings take one delta search a poll.
+ */
+export const MAPPINGS_PER_DELTA_SEARCH = 1_000;
+
+/** What one mapping's read gave this poll: its issues, or why it has none (`F`: the caller's failure). */
+export type MirrorOutcome<F> = { issues: JiraIssue[]; statusFieldId: string } | { failure: F };
+
+/** Options of `createJiraCandidateMirror`. */
+export interface JiraCandidateMirrorOptions {
+  /** Every mapping is read in full once in this many polls (default 10). */
+  resyncPolls?: number;
+  /** Whole minutes added to the delta window (default 2): a change stamped just before a read started. */
+  overlapMinutes?: number;
+  /** A monotonic clock in ms (default `performance.now`): only durations are taken from it. */
+  now?: () => number;
+  logger?: JiraLogger;
+}
+
+/** How the mirror reads mappings in full and tells a site-wide failure (jira-candidates.ts). */
+export interface FullReads<F> {
+  /** The grouped searches (with their per-mapping fallback) of these mappings, by mapping index. */
+  read(entries: ResolvedMapping[]): Promise<Map<number, MirrorOutcome<F>>>;
+  /** Whether an error concerns the whole site (401, rate limit, outage): the poll then fails. */
+  isSiteWide(error: IntegrationError): boolean;
+}
+
+/**
+ * The candidates of the single-project Jira mappings (`singleProjectOf`), kept by delta polling
+ * (docs/decisions/tick-at-scale.md, "Delta polling (Jira)").
+ */
+export interface JiraCandidateMirror {
+  /**
+   * This poll's outcome of each of `entries` (all single-project), by `ResolvedMapping.index`.
+   * Throws what `reads.read` throws or a delta search's site-wide `IntegrationError`; the mirror
+   * is then left as it was.
+   */
+  poll<F>(entries: ResolvedMapping[], reads: FullReads<F>): Promise<Map<number, MirrorOutcome<F>>>;
+}
+
+/**
+ * A per-process mirror of the single-project mappings' `Ready` issues, so a poll asks Jira what
+ * changed rather than for every waiting issue again. Each poll:
+ * - reads in full (`reads.read`: the grouped searches of today) the mappings not read yet (a new
+ *   or changed mapping, every mapping on the first poll) and a rolling slice of the others, every
+ *   mapping once in `resyncPolls` polls — which also drops what no `updated` stamp shows: an
+ *   issue deleted for good, a project or option renamed;
+ * - asks for the others, `MAPPINGS_PER_DELTA_SEARCH` a search, the issues changed lately:
+ *   `(project in (…) OR <status field> is not EMPTY) AND updated >= "-Nm"` (`deltaJql`), N the
+ *   whole minutes since the previous poll's reads started, rounded up, plus `overlapMinutes`.
+ *   The relative date is evaluated by Jira's clock and N is a duration of ours, so neither time
+ *   zones nor clock skew matter. No status, repo or status-category condition: an issue whose
+ *   AI-Implement Status left Ready, whose repo value changed, that was closed, or moved out of the
+ *   project (it keeps its status value) comes back and is classified here as the candidate JQL
+ *   would (`isCandidateOf`), then kept or dropped.
+ * Jira stamps `updated` on every field edit, transition and comment
+ * (https://support.atlassian.com/jira-software-cloud/docs/jql-fields/ — Updated; relative dates
+ * such as `"-5m"`: https://support.atlassian.com/jira-software-cloud/docs/jql-functions/ and
+ * https://confluence.atlassian.com/jiracoreserver/advanced-searching-fields-reference-939937719.html).
+ * A delta search a mapping-specific error fails (a project deleted, forbidden) sends its mappings
+ * to the full reads this poll, which pin the failure on the mapping. Results are applied only once
+ * every read of the poll succeeded; a mapping whose full read failed is forgotten (read in full
+ * again next poll).
+ */
+export function createJiraCandidateMirror(
+  request: JiraRequest,
+  options: JiraCandidateMirrorOptions = {},
+): JiraCandidateMirror {
+  const resyncPolls = Math.max(1, options.resyncPolls ?? 10);
+  const overlapMinutes = options.overlapMinutes ?? 2;
+  const now = options.now ?? (() => performance.now());
+  /** Mapping identity (`mirrorKey`) → its candidates by issue id, oldest first. */
+  const mirrored = new Map<string, Map<string, JiraIssue>>();
+  let lastReadStart: number | undefined;
+  let nextSlice = 0;
+
+  return {
+    async poll(entries, reads) {
+      const keys = new Map(entries.map((entry) => [entry, mirrorKey(entry)]));
+      const keyOf = (entry: ResolvedMapping) => keys.get(entry) ?? '';
+      const known = lastReadStart === undefined ? [] : entries.filter((entry) => mirrored.has(keyOf(entry)));
+      known.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+      const slice = new Set(rollingSlice(known, resyncPolls, nextSlice));
+      const delta = known.filter((entry) => !slice.has(entry));
+      const inDelta = new Set(delta);
+      const started = now();
+      const minutes = Math.ceil(Math.max(0, started - (lastReadStart ?? started)) / 60_000) + overlapMinutes;
+
+      const changes: { chunk: ResolvedMapping[]; issues: JiraIssue[] }[] = [];
+      for (const chunk of deltaChunks(delta)) {
+        try {
+          changes.push({ chunk, issues: await searchChanges(request, chunk, minutes) });
+        } catch (caught) {
+          if (!(caught instanceof IntegrationError) || reads.isSiteWide(caught)) throw caught;
+          options.logger?.warn(
+            { mappings: chunk.map((entry) => entry.mapping.teamKey), err: caught.message },
+            'Jira delta search failed; reading these mappings in full this poll',
+          );
+          for (const entry of chunk) inDelta.delete(entry);
+        }
+      }
+      const full = entries.filter((entry) => !inDelta.has(entry));
+      const outcomes = await reads.read(full);
+
+      // Every read succeeded: apply.
+      const current = new Set(keys.values());
+      for (const key of mirrored.keys()) if (!current.has(key)) mirrored.delete(key);
+      for (const entry of full) {
+        const outcome = outcomes.get(entry.index);
+        if (outcome && 'issues' in outcome)
+          mirrored.set(keyOf(entry), new Map(outcome.issues.map((issue) => [issue.id, issue])));
+        else mirrored.delete(keyOf(entry));
+      }
+      for (const { chunk, issues } of changes) applyChanges(chunk, issues, keyOf);
+      lastReadStart = started;
+      nextSlice += slice.size;
+
+      for (const entry of inDelta) {
+        const issues = [...(mirrored.get(keyOf(entry))?.values() ?? [])];
+        outcomes.set(entry.index, { issues, statusFieldId: entry.fields.status.id });
+      }
+      return outcomes;
+    },
+  };
+
+  /** Keeps or drops each changed issue in each mapping of `chunk`, as the candidate JQL would. */
+  function applyChanges(
+    chunk: ResolvedMapping[],
+    issues: JiraIssue[],
+    keyOf: (entry: ResolvedMapping) => string,
+  ): void {
+    const byProject = new Map<string, ResolvedMapping[]>();
+    for (const entry of chunk) {
+      const project = singleProjectOf(entry.config.jql)?.toLowerCase() ?? '';
+      byProject.set(project, [...(byProject.get(project) ?? []), entry]);
+    }
+    const held = chunk.map((entry) => mirrored.get(keyOf(entry)));
+    const grown = new Set<number>();
+    for (const issue of issues) {
+      const project = issue.fields.project as { key?: unknown; name?: unknown } | null | undefined;
+      const targets = new Set<ResolvedMapping>();
+      for (const name of [project?.key, project?.name]) {
+        if (typeof name !== 'string') continue;
+        for (const entry of byProject.get(name.toLowerCase()) ?? []) targets.add(entry);
+      }
+      chunk.forEach((entry, position) => {
+        const issues = held[position];
+        if (!issues) return;
+        if (!targets.has(entry) || !isCandidateOf(entry, issue)) {
+          issues.delete(issue.id);
+          return;
+        }
+        if (!issues.has(issue.id)) grown.add(position);
+        issues.set(issue.id, issue);
+      });
+    }
+    // New candidates go in JQL's order (created, then key), as a full read returns them.
+    for (const position of grown) {
+      const entry = chunk[position];
+      const issues = held[position];
+      if (entry && issues)
+        mirrored.set(keyOf(entry), new Map([...issues].sort(([, a], [, b]) => byCreatedThenKey(a, b))));
+    }
+  }
+}
+
+/**
+ * Whether `issue` (read with `CANDIDATE_FIELDS`, the status and the repo field) is a candidate of
+ * the single-project mapping `entry`, as `groupedCandidateJql` decides: its project is the
+ * mapping's (by key or name, any case), the status field's option is Ready and the repo field's
+ * option the mapping's repo value (any case, as JQL compares options), and its status is not in
+ * the Done category.
+ */
+export function isCandidateOf(entry: ResolvedMapping, issue: JiraIssue): boolean {
+  const project = issue.fields.project as { key?: unknown; name?: unknown } | null | undefined;
+  const wanted = singleProjectOf(entry.config.jql)?.toLowerCase();
+  const inProject = [project?.key, project?.name].some(
+    (name) => typeof name === 'string' && name.toLowerCase() === wanted,
+  );
+  const status = issue.fields.status as { statusCategory?: { key?: unknown } } | null | undefined;
+  return (
+    inProject &&
+    status?.statusCategory?.key !== 'done' &&
+    sameOption(issue.fields[entry.fields.status.id], JIRA_STATUS_VALUES.ready) &&
+    sameOption(issue.fields[entry.fields.repo.id], entry.config.repoFieldValue)
+  );
+}
+
+/** The issues of `chunk`'s projects (or with a status value) changed in the last `minutes`. */
+async function searchChanges(request: JiraRequest, chunk: ResolvedMapping[], minutes: number) {
+  const [first] = chunk;
+  if (!first) return [];
+  const projects = chunk.map((entry) => singleProjectOf(entry.config.jql) ?? '');
+  return searchAll(
+    request,
+    deltaJql(projects, first.fields.status, minutes),
+    [...CANDIDATE_FIELDS, first.fields.status.id, first.fields.repo.id],
+    { pageSize: CANDIDATE_SEARCH_PAGE_SIZE },
+  );
+}
+
+/** Delta searches: mappings with the same status and repo fields, `MAPPINGS_PER_DELTA_SEARCH` a search. */
+function deltaChunks(entries: ResolvedMapping[]): ResolvedMapping[][] {
+  const chunks: ResolvedMapping[][] = [];
+  const open = new Map<string, ResolvedMapping[]>();
+  for (const entry of entries) {
+    const shape = `${entry.fields.status.id}\u0000${entry.fields.repo.id}`;
+    let chunk = open.get(shape);
+    if (!chunk || chunk.length >= MAPPINGS_PER_DELTA_SEARCH) {
+      chunk = [];
+      open.set(shape, chunk);
+      chunks.push(chunk);
+    }
+    chunk.push(entry);
+  }
+  return chunks;
+}
+
+/** A mapping's identity in the mirror: a changed JQL, repo value or field is a new mapping. */
+function mirrorKey(entry: ResolvedMapping): string {
+  const { mapping, config, fields } = entry;
+  return [
+    mapping.teamKey.toUpperCase(),
+    config.jql,
+    config.repoFieldValue,
+    fields.status.id,
+    fields.repo.id,
+  ].join('\u0000');
+}
+
+function sameOption(value: unknown, wanted: string): boolean {
+  return optionValue(value)?.toLowerCase() === wanted.trim().toLowerCase();
+}
+
+/** `ORDER BY created ASC, key ASC`: Jira's timestamps compare as strings; keys by project, then number. */
+function byCreatedThenKey(a: JiraIssue, b: JiraIssue): number {
+  const created = String(a.fields.created ?? '').localeCompare(String(b.fields.created ?? ''));
+  if (created !== 0) return created;
+  const [pa = '', na = '0'] = a.key.split('-');
+  const [pb = '', nb = '0'] = b.key.split('-');
+  return pa.localeCompare(pb) || Number(na) - Number(nb);
+}
+
+/** The `polls`-th part of `items` (at least one) starting at `start`, wrapping around. */
+function rollingSlice<T>(items: T[], polls: number, start: number): T[] {
+  if (items.length === 0) return [];
+  const size = Math.ceil(items.length / polls);
+  return Array.from({ length: size }, (_, i) => items[(start + i) % items.length] as T);
+}
