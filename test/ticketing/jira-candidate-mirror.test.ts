@@ -60,6 +60,15 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
     expect(made[1]).toMatch(/^project in \("P00", "P01", "P02"\) AND cf\[10500\] = "Ready" AND /);
     expect(second).toEqual(first);
     expect(identifiers(second)).toEqual(await truth(s, mappings));
+
+    // Unchanged issues are mapped once; what a caller does to a returned candidate stays its own.
+    const snapshot = structuredClone(second);
+    for (const ticket of second) {
+      ticket.title = 'changed by the caller';
+      ticket.markers.push('failed');
+    }
+    clock.now += 10_000;
+    expect(await s.provider.fetchCandidates(mappings)).toEqual(snapshot);
   });
 
   it('sees a ticket set Ready, set to another value, closed, moved to another repo value, created', async () => {

@@ -117,11 +117,27 @@ export async function fetchCandidatesByMapping(
     );
   }
 
-  const tickets = [...found.values()].map(({ issue, teamKey, statusFieldId }) =>
-    mapCandidate(issue, { statusFieldId, teamKey, issueUrl: deps.issueUrl }),
-  );
+  const tickets = [...found.values()].map(({ issue, teamKey, statusFieldId }) => {
+    // The mirror hands back the same issue objects poll after poll: map (and validate) each once.
+    const earlier = mappedCandidates.get(issue);
+    if (earlier?.teamKey === teamKey && earlier.statusFieldId === statusFieldId)
+      return { ...earlier.ticket, markers: [...earlier.ticket.markers] };
+    const ticket = mapCandidate(issue, { statusFieldId, teamKey, issueUrl: deps.issueUrl });
+    mappedCandidates.set(issue, { teamKey, statusFieldId, ticket });
+    return { ...ticket, markers: [...ticket.markers] };
+  });
   return { tickets, failures };
 }
+
+/**
+ * Candidates mapped from an issue object, by that object: the mirror keeps unchanged issues'
+ * objects across polls (a read replaces them), so an unchanged issue is not validated again.
+ * Copies are returned, so a caller changing one cannot change the next poll's.
+ */
+const mappedCandidates = new WeakMap<
+  JiraIssue,
+  { teamKey: string; statusFieldId: string; ticket: TicketCandidate }
+>();
 
 /**
  * The searches of `entries` (`planSearches`: grouped, or one per mapping), by mapping index. A
