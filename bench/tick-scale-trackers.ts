@@ -83,13 +83,7 @@ async function linearBed({ teams, perTeam }: BedSize): Promise<TrackerBed> {
     env: { LINEAR_API_KEY: linear.apiKey, LINEAR_API_URL: linear.url },
     keys,
     blocked,
-    mapping: (key, repo) => ({
-      teamKey: key,
-      owner: 'acme',
-      repo,
-      defaultBranch: 'main',
-      maxInProgressAiIssues: 1,
-    }),
+    mapping: baseMapping,
     requestCount: () => linear.requestCount,
     requestsSince(from) {
       return countBy(
@@ -152,11 +146,7 @@ async function jiraBed({ teams, perTeam, repos }: BedSize): Promise<TrackerBed> 
     keys,
     blocked,
     mapping: (key, repo) => ({
-      teamKey: key,
-      owner: 'acme',
-      repo,
-      defaultBranch: 'main',
-      maxInProgressAiIssues: 1,
+      ...baseMapping(key, repo),
       ticketingProvider: 'jira',
       ticketingConfig: { kind: 'jira', jql: `project = ${key}`, repoFieldValue: repo },
     }),
@@ -186,4 +176,9 @@ function countBy<T>(items: readonly T[], kind: (item: T) => string): Record<stri
   const counts: Record<string, number> = {};
   for (const item of items) counts[kind(item)] = (counts[kind(item)] ?? 0) + 1;
   return counts;
+}
+
+/** A mapping of one team or project to one repo, capacity 1: what both trackers' mappings share. */
+function baseMapping(key: string, repo: string): Record<string, unknown> {
+  return { teamKey: key, owner: 'acme', repo, defaultBranch: 'main', maxInProgressAiIssues: 1 };
 }

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { IntegrationError } from '../../domain/errors.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
-import type { ResolvedMapping } from './jira-grouped-search.ts';
+import { batchByFields, type ResolvedMapping } from './jira-grouped-search.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
 import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
 import { deltaJql, singleProjectOf } from './jql.ts';
 import { CANDIDATE_FIELDS, optionValue, type JiraIssue } from './map-issue.ts';
+import { rollingSlice } from '../rolling-slice.ts';
 
 /**
  * Mappings per delta search: `project in (…)` of 1,000 keys is ~10 KB of JQL, well within what
@@ -97,7 +98,7 @@ export function createJiraCandidateMirror(
       const minutes = Math.ceil(Math.max(0, started - (lastReadStart ?? started)) / 60_000) + overlapMinutes;
 
       const changes: { chunk: ResolvedMapping[]; issues: JiraIssue[] }[] = [];
-      for (const chunk of deltaChunks(delta)) {
+      for (const chunk of batchByFields(delta, MAPPINGS_PER_DELTA_SEARCH)) {
         try {
           changes.push({ chunk, issues: await searchChanges(request, chunk, minutes) });
         } catch (caught) {
@@ -209,23 +210,6 @@ async function searchChanges(request: JiraRequest, chunk: ResolvedMapping[], min
   );
 }
 
-/** Delta searches: mappings with the same status and repo fields, `MAPPINGS_PER_DELTA_SEARCH` a search. */
-function deltaChunks(entries: ResolvedMapping[]): ResolvedMapping[][] {
-  const chunks: ResolvedMapping[][] = [];
-  const open = new Map<string, ResolvedMapping[]>();
-  for (const entry of entries) {
-    const shape = `${entry.fields.status.id}\u0000${entry.fields.repo.id}`;
-    let chunk = open.get(shape);
-    if (!chunk || chunk.length >= MAPPINGS_PER_DELTA_SEARCH) {
-      chunk = [];
-      open.set(shape, chunk);
-      chunks.push(chunk);
-    }
-    chunk.push(entry);
-  }
-  return chunks;
-}
-
 /** A mapping's identity in the mirror: a changed JQL, repo value or field is a new mapping. */
 function mirrorKey(entry: ResolvedMapping): string {
   const { mapping, config, fields } = entry;
@@ -249,11 +233,4 @@ function byCreatedThenKey(a: JiraIssue, b: JiraIssue): number {
   const [pa = '', na = '0'] = a.key.split('-');
   const [pb = '', nb = '0'] = b.key.split('-');
   return pa.localeCompare(pb) || Number(na) - Number(nb);
-}
-
-/** The `polls`-th part of `items` (at least one) starting at `start`, wrapping around. */
-function rollingSlice<T>(items: T[], polls: number, start: number): T[] {
-  if (items.length === 0) return [];
-  const size = Math.ceil(items.length / polls);
-  return Array.from({ length: size }, (_, i) => items[(start + i) % items.length] as T);
 }

@@ -27,16 +27,32 @@ export interface ResolvedMapping {
  * a batch of its own. A batch of one is searched with the mapping's own JQL, as before grouping.
  */
 export function planSearches(resolved: ResolvedMapping[]): ResolvedMapping[][] {
+  return batchByFields(
+    resolved,
+    MAPPINGS_PER_GROUPED_SEARCH,
+    (entry) => singleProjectOf(entry.config.jql) === undefined,
+  );
+}
+
+/**
+ * `entries` in batches of at most `size` sharing status and repo field ids, in order of each
+ * batch's first member; an entry `alone` says is alone in its batch.
+ */
+export function batchByFields(
+  entries: ResolvedMapping[],
+  size: number,
+  alone: (entry: ResolvedMapping) => boolean = () => false,
+): ResolvedMapping[][] {
   const batches: ResolvedMapping[][] = [];
   const open = new Map<string, ResolvedMapping[]>();
-  for (const entry of resolved) {
-    if (singleProjectOf(entry.config.jql) === undefined) {
+  for (const entry of entries) {
+    if (alone(entry)) {
       batches.push([entry]);
       continue;
     }
     const shape = `${entry.fields.status.id}\u0000${entry.fields.repo.id}`;
     let batch = open.get(shape);
-    if (!batch || batch.length >= MAPPINGS_PER_GROUPED_SEARCH) {
+    if (!batch || batch.length >= size) {
       batch = [];
       open.set(shape, batch);
       batches.push(batch);

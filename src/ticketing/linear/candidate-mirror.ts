@@ -3,6 +3,7 @@ import { isTerminal, type TicketCandidate } from '../../domain/ticket.ts';
 import type { LinearRequest } from './linear-request.ts';
 import { attachDependencies, readStageOne, type StageOnePages } from './linear-stages.ts';
 import { blockedFilter, candidateFilter, changedFilter } from './queries.ts';
+import { rollingSlice } from '../rolling-slice.ts';
 
 /** Options of `createCandidateMirror`. */
 export interface CandidateMirrorOptions {
@@ -102,13 +103,6 @@ export function createCandidateMirror(
       else candidates.delete(candidate.id);
     }
   }
-}
-
-/** `size`-th of `keys` (at least one) starting at `start`, wrapping around. */
-function rollingSlice(keys: string[], polls: number, start: number): string[] {
-  if (keys.length === 0) return [];
-  const size = Math.ceil(keys.length / Math.max(1, polls));
-  return Array.from({ length: size }, (_, i) => keys[(start + i) % keys.length]!);
 }
 
 function isMarker(marker: Marker | undefined): marker is Marker {
