@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, BlockersTable } from './schema.ts';
 import { chunks } from './chunks.ts';
 import { bumpTeamRowsVersion, replaceTeamRows, type TeamRowsTable } from './team-rows-diff.ts';
+import { afterTeamIssue } from './team-issue-order.ts';
 
 /** Named queries for blockers: why each eligible issue was not dispatched on the last tick. */
 
@@ -63,12 +64,12 @@ export async function listBlockers(
   if (page) query = query.limit(page.limit);
   const after = page?.after;
   if (after) {
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
-        '>',
-        eb.tuple(after.teamKey, after.identifier, after.issueId),
-      ),
+    query = query.where(
+      afterTeamIssue({
+        team_key: after.teamKey,
+        issue_identifier: after.identifier,
+        issue_id: after.issueId,
+      }),
     );
   }
   return query.execute();

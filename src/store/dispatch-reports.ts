@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { chunks } from './chunks.ts';
 import { IN_FLIGHT, type DispatchRow } from './dispatches.ts';
 import type { Database } from './schema.ts';
+import { afterTeamIssue } from './team-issue-order.ts';
 
 /**
  * The dispatch ledger as the panels read it (Overview, Pull requests, Issues): summaries,
@@ -175,13 +176,7 @@ export async function listLedgerIssues(
     .orderBy('issue_id')
     .limit(limit);
   if (after) {
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
-        '>',
-        eb.tuple(after.team_key, after.issue_identifier, after.issue_id),
-      ),
-    );
+    query = query.where(afterTeamIssue(after));
   }
   return query.execute();
 }

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, TrackedIssuesTable } from './schema.ts';
 import { chunks } from './chunks.ts';
 import { replaceTeamRows, type TeamRowsTable } from './team-rows-diff.ts';
+import { afterTeamIssue } from './team-issue-order.ts';
 
 /** Named queries for the issue inbox: what the last successful poll saw, per team. */
 
@@ -55,13 +56,7 @@ export async function listTrackedIssues(
   if (page) query = query.limit(page.limit);
   const after = page?.after;
   if (after) {
-    query = query.where((eb) =>
-      eb(
-        eb.refTuple('team_key', 'issue_identifier', 'issue_id'),
-        '>',
-        eb.tuple(after.team_key, after.issue_identifier, after.issue_id),
-      ),
-    );
+    query = query.where(afterTeamIssue(after));
   }
   return query.execute();
 }

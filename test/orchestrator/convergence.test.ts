@@ -12,6 +12,7 @@ import {
 } from '../../src/store/dispatches.ts';
 import { listPullRequests } from '../../src/store/pull-requests.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { pendingDispatch } from '../support/dispatch-fixtures.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -179,26 +180,18 @@ describe('a dispatch whose outcome is unknown', () => {
     const issue = label('Died');
     // A process wrote the intent and died before calling GitHub.
     const now = h.ctx.clock().toISOString();
-    await insertPendingDispatch(h.store.db, {
-      id: 'lost-1',
-      job_id: 'lost-1',
-      issue_id: issue.id,
-      issue_identifier: issue.identifier,
-      issue_title: 'Died',
-      issue_url: issue.url,
-      ticketing_provider: 'linear',
-      team_key: 'ENG',
-      bucket: 'ENG',
-      repo: 'acme/api',
-      phase: 'implementation',
-      runner_mode: 'github-actions',
-      image: null,
-      workflow_file: 'claude-implement.yml',
-      priority: 0,
-      created_at: now,
-      deadline_at: new Date(Date.parse(now) + 3 * 3_600_000).toISOString(),
-      pull_request_key: null,
-    });
+    await insertPendingDispatch(
+      h.store.db,
+      pendingDispatch({
+        id: 'lost-1',
+        issue_id: issue.id,
+        issue_identifier: issue.identifier,
+        issue_title: 'Died',
+        issue_url: issue.url,
+        created_at: now,
+        deadline_at: new Date(Date.parse(now) + 3 * 3_600_000).toISOString(),
+      }),
+    );
 
     // Tick 1, within the grace period: the run may still appear; nothing is sent, and the
     // ticket shows what the ledger says (in flight), so it is no candidate either.

@@ -9,6 +9,7 @@ import { listRecentReaperActions } from '../../src/store/reaper-actions.ts';
 import type { FakeWorkflowRun } from '../fakes/github/workflow-runs.ts';
 import { startGitHubTestBed, type GitHubTestBed } from '../github/github-test-setup.ts';
 import { createHarness, type Harness } from '../support/orchestrator-harness.ts';
+import { pendingDispatch } from '../support/dispatch-fixtures.ts';
 
 let h: Harness;
 let gh: GitHubTestBed;
@@ -63,26 +64,18 @@ function plantRun(title: string, ageMs: number, status: FakeWorkflowRun['status'
 async function finishedRun(endedAgoMs: number): Promise<string> {
   const id = randomUUID();
   const at = new Date(h.ctx.clock().getTime() - endedAgoMs - minutes(5));
-  await insertPendingDispatch(h.store.db, {
-    id,
-    job_id: id,
-    issue_id: `issue-${id}`,
-    issue_identifier: 'ENG-9',
-    issue_title: 'Done',
-    issue_url: 'https://linear.app/acme/issue/ENG-9',
-    ticketing_provider: 'linear',
-    team_key: 'ENG',
-    bucket: 'ENG',
-    repo: 'acme/api',
-    phase: 'implementation',
-    runner_mode: 'github-actions',
-    image: null,
-    workflow_file: 'claude-implement.yml',
-    priority: 0,
-    created_at: at.toISOString(),
-    deadline_at: new Date(at.getTime() + minutes(90)).toISOString(),
-    pull_request_key: null,
-  });
+  await insertPendingDispatch(
+    h.store.db,
+    pendingDispatch({
+      id,
+      issue_id: `issue-${id}`,
+      issue_identifier: 'ENG-9',
+      issue_title: 'Done',
+      issue_url: 'https://linear.app/acme/issue/ENG-9',
+      created_at: at.toISOString(),
+      deadline_at: new Date(at.getTime() + minutes(90)).toISOString(),
+    }),
+  );
   await markFailedWithoutResult(h.store.db, id, {
     error: 'stopped',
     finishedAt: new Date(h.ctx.clock().getTime() - endedAgoMs),

@@ -11,6 +11,7 @@ import {
   startTrackerWebhookBed,
   type TrackerWebhookBed,
 } from './tracker-webhook-bed.ts';
+import { pendingDispatch } from '../support/dispatch-fixtures.ts';
 
 /**
  * An agent's question asked in a ticket comment (no Linear agent session) is answered by the
@@ -54,26 +55,18 @@ async function inFlightRun(
   provider: 'linear' | 'jira' = 'linear',
 ) {
   const now = bed.h.ctx.clock().toISOString();
-  await insertPendingDispatch(bed.h.store.db, {
-    id: 'run-1',
-    job_id: 'run-1',
-    issue_id: issue.id,
-    issue_identifier: issue.identifier,
-    issue_title: 'Export',
-    issue_url: issue.url,
-    ticketing_provider: provider,
-    team_key: 'ENG',
-    bucket: 'ENG',
-    repo: 'acme/api',
-    phase: 'implementation',
-    runner_mode: 'github-actions',
-    image: null,
-    workflow_file: 'claude-implement.yml',
-    priority: 0,
-    created_at: now,
-    deadline_at: new Date(Date.parse(now) + 3_600_000).toISOString(),
-    pull_request_key: null,
-  });
+  await insertPendingDispatch(
+    bed.h.store.db,
+    pendingDispatch({
+      id: 'run-1',
+      issue_id: issue.id,
+      issue_identifier: issue.identifier,
+      issue_url: issue.url,
+      ticketing_provider: provider,
+      created_at: now,
+      deadline_at: new Date(Date.parse(now) + 3_600_000).toISOString(),
+    }),
+  );
 }
 
 describe('a reply comment delivered by the Linear webhook', () => {

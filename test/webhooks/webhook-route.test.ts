@@ -5,6 +5,7 @@ import { getQuestion, recordQuestion, setQuestionChannel } from '../../src/store
 import { getDelivery } from '../../src/store/webhook-deliveries.ts';
 import { startLoopTestBed, WEBHOOK_SECRET, type LoopTestBed } from './loop-test-bed.ts';
 import { issueCommentCreated, reviewSubmitted, type PullRequestFacts } from './webhook-payloads.ts';
+import { pendingDispatch } from '../support/dispatch-fixtures.ts';
 
 let bed: LoopTestBed;
 beforeEach(async () => {
@@ -123,26 +124,20 @@ describe('POST /api/github/webhook', () => {
       headSha: 'c'.repeat(40),
     };
     const now = bed.h.ctx.clock().toISOString();
-    await insertPendingDispatch(bed.h.store.db, {
-      id: 'run-gh',
-      job_id: 'run-gh',
-      issue_id: 'acme/api#42',
-      issue_identifier: 'acme/api#42',
-      issue_title: 'Export',
-      issue_url: 'https://github.com/acme/api/issues/42',
-      ticketing_provider: 'github',
-      team_key: 'acme/api',
-      bucket: 'acme/api',
-      repo: 'acme/api',
-      phase: 'implementation',
-      runner_mode: 'github-actions',
-      image: null,
-      workflow_file: 'claude-implement.yml',
-      priority: 0,
-      created_at: now,
-      deadline_at: new Date(Date.parse(now) + 3_600_000).toISOString(),
-      pull_request_key: null,
-    });
+    await insertPendingDispatch(
+      bed.h.store.db,
+      pendingDispatch({
+        id: 'run-gh',
+        issue_id: 'acme/api#42',
+        issue_identifier: 'acme/api#42',
+        issue_url: 'https://github.com/acme/api/issues/42',
+        ticketing_provider: 'github',
+        team_key: 'acme/api',
+        bucket: 'acme/api',
+        created_at: now,
+        deadline_at: new Date(Date.parse(now) + 3_600_000).toISOString(),
+      }),
+    );
     const { row } = await recordQuestion(bed.h.store.db, {
       dispatch_id: 'run-gh',
       question_key: 'implement-1',
