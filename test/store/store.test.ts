@@ -34,6 +34,19 @@ import { storeDialects } from '../support/store-dialects.ts';
 const t0 = new Date('2026-11-21T10:00:00.000Z');
 const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
 
+/** A blocker row of team ENG refused for `reason` since `at`. */
+const engBlocker = (id: string, reason: string, at: Date, detail = 'd') => ({
+  issue_id: id,
+  issue_identifier: id,
+  issue_title: 't',
+  issue_url: 'u',
+  team_key: 'ENG',
+  bucket: 'linear:ENG',
+  reason,
+  detail,
+  recorded_at: at.toISOString(),
+});
+
 function newDispatch(id: string, issueId = 'issue-1'): NewDispatch {
   return {
     id,
@@ -183,17 +196,7 @@ for (const dialect of storeDialects()) {
     });
 
     it('writes blockers as a diff: a kept reason keeps its time, a new reason starts one', async () => {
-      const blocker = (id: string, reason: string, at: Date, detail = 'd') => ({
-        issue_id: id,
-        issue_identifier: id,
-        issue_title: 't',
-        issue_url: 'u',
-        team_key: 'ENG',
-        bucket: 'linear:ENG',
-        reason,
-        detail,
-        recorded_at: at.toISOString(),
-      });
+      const blocker = engBlocker;
       await replaceBlockers(store.db, ['ENG'], [blocker('a', 'capacity', t0), blocker('b', 'capacity', t0)]);
       await replaceBlockers(
         store.db,
@@ -219,17 +222,7 @@ for (const dialect of storeDialects()) {
     });
 
     it('sees a write by another writer between two diffs of the same teams', async () => {
-      const blocker = (id: string, reason: string) => ({
-        issue_id: id,
-        issue_identifier: id,
-        issue_title: 't',
-        issue_url: 'u',
-        team_key: 'ENG',
-        bucket: 'linear:ENG',
-        reason,
-        detail: 'd',
-        recorded_at: t0.toISOString(),
-      });
+      const blocker = (id: string, reason: string) => engBlocker(id, reason, t0);
       const tick = [blocker('a', 'capacity'), blocker('b', 'capacity')];
       await replaceBlockers(store.db, ['ENG'], tick);
       // The second diff compares with what the first wrote (nothing else wrote in between).
