@@ -287,6 +287,7 @@ async function main(): Promise<void> {
     ],
     completedTicks: () => poller.completedTicks(),
     isLeader: () => leadership.isLeader(),
+    leaderChecks: () => leadership.checks(),
     lastTick: () => poller.lastTick(),
     trustProxyHeader: config.http.trustProxyHeader,
     platform,

@@ -83,6 +83,8 @@ export interface HttpDeps {
   completedTicks?: () => number;
   /** Whether this replica leads (runs the tick); `GET /healthz` says it. Default: true. */
   isLeader?: () => boolean;
+  /** How many times this replica has tried to take the leader lock (`GET /healthz`); unset → not shown. */
+  leaderChecks?: () => number;
   /** Wall and CPU time of the last completed tick in ms, shown by `GET /healthz`. */
   lastTick?: () => { durationMs: number; cpuMs: number } | undefined;
   /** The GitHub App's repositories, for the stepper's picker; unset → `GET /api/github/repositories` answers 503. */
@@ -125,6 +127,7 @@ export function createHttpApp(deps: HttpDeps): Hono {
       ok: true,
       ticks: deps.completedTicks?.() ?? 0,
       leader: deps.isLeader?.() ?? true,
+      ...(deps.leaderChecks ? { leaderChecks: deps.leaderChecks() } : {}),
       ...(lastTick ? { lastTick } : {}),
       ...(poll ? { poll: { mode: poll.mode, intervalMs: poll.intervalMs } } : {}),
     });

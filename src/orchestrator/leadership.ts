@@ -28,6 +28,11 @@ export interface Leadership {
   onChange(listener: (leader: boolean) => void): void;
   /** Releases the lock (the session ends), so a follower takes over within its check interval. */
   stop(): Promise<void>;
+  /**
+   * Tries to take the lock since start (0 for the sole leader): a follower makes one per check
+   * interval, so "took over at its next check" can be shown without a clock (test/replicas).
+   */
+  checks(): number;
 }
 
 /** SQLite: one replica, always the leader. */
@@ -38,6 +43,7 @@ export function soleLeader(tickNow: () => void): Leadership {
     requestTick: tickNow,
     onChange: () => {},
     stop: async () => {},
+    checks: () => 0,
   };
 }
 
@@ -68,6 +74,7 @@ export function startLeaderElection(options: LeaderElectionOptions): Leadership 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let attempt: Promise<void> | undefined;
+  let checks = 0;
 
   const setLeader = (value: boolean) => {
     if (leader === value) return;
@@ -104,6 +111,7 @@ export function startLeaderElection(options: LeaderElectionOptions): Leadership 
     return next;
   };
   const tryLead = async () => {
+    checks += 1;
     try {
       client ??= await connect();
       const own = client;
@@ -156,6 +164,7 @@ export function startLeaderElection(options: LeaderElectionOptions): Leadership 
       client?.query(`notify ${TICK_CHANNEL}`).catch(() => undefined);
     },
     onChange: (listener) => void listeners.push(listener),
+    checks: () => checks,
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -26,10 +26,12 @@ export interface FailoverRunOptions {
 
 /**
  * One kill: whether the leader was inside a tick (waiting for Linear); from SIGKILL to the
- * survivor saying it leads, and to its first completed tick; how long that tick took; ms.
+ * survivor saying it leads, and to its first completed tick; how long that tick took; ms. And
+ * how many tries at the leader lock the survivor made from just before the kill until it led.
  */
 export interface Takeover {
   midTick: boolean;
+  checksToLead: number;
   leaderAfterMs: number;
   tickAfterMs: number;
   tickMs: number;
@@ -58,6 +60,7 @@ const SECRET = 'failover-linear-webhook-secret';
 interface Health {
   leader: boolean;
   ticks: number;
+  leaderChecks?: number;
   lastTick?: { durationMs: number };
 }
 
@@ -248,7 +251,8 @@ export async function runFailoverScenario(options: FailoverRunOptions): Promise<
       // Mid-tick: the leader is waiting for Linear (only its tick reads Linear).
       const midTick =
         (await waitFor(async () => (stallProxy!.inFlight() > 0 ? true : undefined), 10_000)) ?? false;
-      const before = (await health(direct(survivor.port)))?.ticks ?? 0;
+      const standing = await health(direct(survivor.port));
+      const before = standing?.ticks ?? 0;
       if (followerTicks !== before)
         report.violations.push(
           `kill ${kill}: the follower ticked (${followerTicks} → ${before}) while another led`,
@@ -256,10 +260,16 @@ export async function runFailoverScenario(options: FailoverRunOptions): Promise<
       const killedAt = Date.now();
       await leader.process.kill();
       let leaderAfterMs = -1;
+      let checksToLead = -1;
       const tookOver = await waitFor(
         async () => {
           const h = await health(direct(survivor.port));
-          if (h?.leader && leaderAfterMs < 0) leaderAfterMs = Date.now() - killedAt;
+          if (h?.leader && leaderAfterMs < 0) {
+            leaderAfterMs = Date.now() - killedAt;
+            if (h.leaderChecks === undefined || standing?.leaderChecks === undefined)
+              report.violations.push(`kill ${kill}: /healthz says no leaderChecks`);
+            checksToLead = (h.leaderChecks ?? 0) - (standing?.leaderChecks ?? 0);
+          }
           return h && h.ticks > before ? h : undefined;
         },
         30_000,
@@ -267,7 +277,7 @@ export async function runFailoverScenario(options: FailoverRunOptions): Promise<
       );
       if (!tookOver) throw new Error(`kill ${kill}: the survivor did not tick within 30 s`);
       const tickMs = tookOver.lastTick?.durationMs ?? 0;
-      const takeover = { midTick, leaderAfterMs, tickAfterMs: Date.now() - killedAt, tickMs };
+      const takeover = { midTick, checksToLead, leaderAfterMs, tickAfterMs: Date.now() - killedAt, tickMs };
       report.takeovers.push(takeover);
       log(`kill ${kill}/${options.kills}: ${JSON.stringify(takeover)}`);
       leader.process = await startOrchestrator(w.env, leader.port);

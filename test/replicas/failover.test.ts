@@ -22,9 +22,10 @@ describe('more than one replica: leader failover on PostgreSQL', () => {
     expect(report.takeovers).toHaveLength(3);
     expect(report.takeovers.some((takeover) => takeover.midTick)).toBe(true);
     for (const takeover of report.takeovers) {
-      // The check interval, the new leader's first tick, and the healthz polling granularity and
-      // process scheduling of a loaded 2-core machine (1.5 s).
-      expect(takeover.tickAfterMs).toBeLessThanOrEqual(CHECK_MS + takeover.tickMs + 1500);
+      // Counted in checks, not ms, so a loaded CI machine cannot fail it (the times are in
+      // bench/failover.bench.ts): a try already under way at the kill may still find the lock
+      // held; the next one takes it. Leading starts a tick at once.
+      expect(takeover.checksToLead).toBeLessThanOrEqual(2);
     }
     expect(report.runs).toBe(16); // a planning and an implementation run each
     expect(report.results.duplicate).toBeGreaterThan(0);
