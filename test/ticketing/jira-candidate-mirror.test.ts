@@ -61,14 +61,30 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
     expect(second).toEqual(first);
     expect(identifiers(second)).toEqual(await truth(s, mappings));
 
-    // Unchanged issues are mapped once; what a caller does to a returned candidate stays its own.
-    const snapshot = structuredClone(second);
-    for (const ticket of second) {
-      ticket.title = 'changed by the caller';
-      ticket.markers.push('failed');
+  });
+
+  it('keeps an unchanged candidate as the same object poll after poll, and maps a changed one anew', async () => {
+    const { s, mappings, clock } = await thirty();
+    const byKey = (tickets: { identifier: string }[]) => new Map(tickets.map((t) => [t.identifier, t]));
+    const first = byKey(await s.provider.fetchCandidates(mappings));
+    // Renamed without an `updated` stamp (as a status or project rename leaves the issue's own):
+    // no delta shows it, the full read of its mapping (P03, the second slice) does.
+    const renamed = s.fake.data.issues.find((issue) => issue.projectKey === 'P03');
+    if (renamed) renamed.summary = 'Renamed quietly';
+    const polls = [];
+    for (let poll = 0; poll < 2; poll += 1) {
+      clock.now += 10_000;
+      polls.push(byKey(await s.provider.fetchCandidates(mappings)));
     }
-    clock.now += 10_000;
-    expect(await s.provider.fetchCandidates(mappings)).toEqual(snapshot);
+    const [second, third] = polls;
+    // P00–P02 were read in full in the second poll and came back unchanged: same objects.
+    for (const [key, ticket] of first) expect(second?.get(key)).toBe(ticket);
+    for (const [key, ticket] of first) {
+      if (key === renamed?.key) continue;
+      expect(third?.get(key)).toBe(ticket);
+    }
+    expect(third?.get(renamed?.key ?? '')?.title).toBe('Renamed quietly');
+    expect(third?.size).toBe(first.size);
   });
 
   it('sees a ticket set Ready, set to another value, closed, moved to another repo value, created', async () => {
@@ -86,6 +102,10 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
     s.fake.setField(other, 'AI-Implement Status', 'Planning');
     s.fake.setStatus(closed, 'Done');
     s.fake.setField(moved, 'AI-Implement Repo', 'other-repo');
+    // Moved to another project (Jira keeps the status value): leaves P15's mirror, joins P16's.
+    const movedProject = of('P15')[0];
+    if (movedProject) movedProject.projectKey = 'P16';
+    s.fake.setStatus(movedProject?.key ?? '', 'To Do');
     const created = s.fake.addIssue({
       project: 'P14',
       fields: { 'AI-Implement Status': 'Ready', 'AI-Implement Repo': 'jira-repo' },
@@ -97,12 +117,14 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
     const made = searches(s, before).map(jqlOf);
     expect(made).toHaveLength(2);
     expect(made[0]).toContain('updated >= "-4m"');
-    expect(made[1]).not.toMatch(/P1[0-4]/);
+    expect(made[1]).not.toMatch(/P1[0-6]/);
     expect(tickets).toContain(`${ready}@P10`);
     expect(tickets).not.toContain(`${other}@P11`);
     expect(tickets).not.toContain(`${closed}@P12`);
     expect(tickets).not.toContain(`${moved}@P13`);
     expect(tickets).toContain(`${created.key}@P14`);
+    expect(tickets).toContain(`${movedProject?.key}@P16`);
+    expect(tickets).not.toContain(`${movedProject?.key}@P15`);
     expect(tickets).toEqual(await truth(s, mappings));
   });
 

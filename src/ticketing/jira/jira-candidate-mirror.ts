@@ -5,7 +5,7 @@ import { batchByFields, type ResolvedMapping } from './jira-grouped-search.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
 import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
 import { deltaJql, singleProjectOf } from './jql.ts';
-import { CANDIDATE_FIELDS, optionValue, type JiraIssue } from './map-issue.ts';
+import { CANDIDATE_FIELDS, optionValue, sameIssue, type JiraIssue } from './map-issue.ts';
 import { rollingSlice } from '../rolling-slice.ts';
 
 /**
@@ -118,9 +118,14 @@ export function createJiraCandidateMirror(
       for (const key of mirrored.keys()) if (!current.has(key)) mirrored.delete(key);
       for (const entry of full) {
         const outcome = outcomes.get(entry.index);
-        if (outcome && 'issues' in outcome)
-          mirrored.set(keyOf(entry), new Map(outcome.issues.map((issue) => [issue.id, issue])));
-        else mirrored.delete(keyOf(entry));
+        if (!outcome || !('issues' in outcome)) {
+          mirrored.delete(keyOf(entry));
+          continue;
+        }
+        const before = mirrored.get(keyOf(entry));
+        const issues = outcome.issues.map((issue) => unchangedOrNew(before?.get(issue.id), issue));
+        mirrored.set(keyOf(entry), new Map(issues.map((issue) => [issue.id, issue])));
+        outcomes.set(entry.index, { ...outcome, issues });
       }
       for (const { chunk, issues } of changes) applyChanges(chunk, issues, keyOf);
       lastReadStart = started;
@@ -134,45 +139,64 @@ export function createJiraCandidateMirror(
     },
   };
 
-  /** Keeps or drops each changed issue in each mapping of `chunk`, as the candidate JQL would. */
+  /**
+   * Keeps or drops each changed issue in each mapping of `chunk`, as the candidate JQL would: an
+   * issue is looked at only by the mappings of its project and those holding it (not by every
+   * mapping of the chunk: 500 changes × 450 mappings was most of a steady poll's own CPU).
+   */
   function applyChanges(
     chunk: ResolvedMapping[],
     issues: JiraIssue[],
     keyOf: (entry: ResolvedMapping) => string,
   ): void {
-    const byProject = new Map<string, ResolvedMapping[]>();
-    for (const entry of chunk) {
+    const byProject = new Map<string, number[]>();
+    chunk.forEach((entry, position) => {
       const project = singleProjectOf(entry.config.jql)?.toLowerCase() ?? '';
-      byProject.set(project, [...(byProject.get(project) ?? []), entry]);
-    }
+      byProject.set(project, [...(byProject.get(project) ?? []), position]);
+    });
     const held = chunk.map((entry) => mirrored.get(keyOf(entry)));
+    const changed = new Set(issues.map((issue) => issue.id));
+    const holders = new Map<string, number[]>();
+    held.forEach((issues, position) => {
+      for (const id of issues?.keys() ?? [])
+        if (changed.has(id)) holders.set(id, [...(holders.get(id) ?? []), position]);
+    });
     const grown = new Set<number>();
     for (const issue of issues) {
       const project = issue.fields.project as { key?: unknown; name?: unknown } | null | undefined;
-      const targets = new Set<ResolvedMapping>();
+      const targets = new Set<number>();
       for (const name of [project?.key, project?.name]) {
         if (typeof name !== 'string') continue;
-        for (const entry of byProject.get(name.toLowerCase()) ?? []) targets.add(entry);
+        for (const position of byProject.get(name.toLowerCase()) ?? []) targets.add(position);
       }
-      chunk.forEach((entry, position) => {
-        const issues = held[position];
-        if (!issues) return;
-        if (!targets.has(entry) || !isCandidateOf(entry, issue)) {
-          issues.delete(issue.id);
-          return;
+      for (const position of holders.get(issue.id) ?? [])
+        if (!targets.has(position)) held[position]?.delete(issue.id);
+      for (const position of targets) {
+        const entry = chunk[position];
+        const kept = held[position];
+        if (!entry || !kept) continue;
+        if (!isCandidateOf(entry, issue)) {
+          kept.delete(issue.id);
+          continue;
         }
-        if (!issues.has(issue.id)) grown.add(position);
-        issues.set(issue.id, issue);
-      });
+        const before = kept.get(issue.id);
+        if (!before) grown.add(position);
+        kept.set(issue.id, unchangedOrNew(before, issue));
+      }
     }
     // New candidates go in JQL's order (created, then key), as a full read returns them.
     for (const position of grown) {
       const entry = chunk[position];
-      const issues = held[position];
-      if (entry && issues)
-        mirrored.set(keyOf(entry), new Map([...issues].sort(([, a], [, b]) => byCreatedThenKey(a, b))));
+      const kept = held[position];
+      if (entry && kept)
+        mirrored.set(keyOf(entry), new Map([...kept].sort(([, a], [, b]) => byCreatedThenKey(a, b))));
     }
   }
+}
+
+/** The earlier object of an issue a read returned unchanged (`sameIssue`), else the new one. */
+function unchangedOrNew(before: JiraIssue | undefined, issue: JiraIssue): JiraIssue {
+  return before !== undefined && sameIssue(before, issue) ? before : issue;
 }
 
 /**

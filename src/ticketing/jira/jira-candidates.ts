@@ -120,19 +120,19 @@ export async function fetchCandidatesByMapping(
   const tickets = [...found.values()].map(({ issue, teamKey, statusFieldId }) => {
     // The mirror hands back the same issue objects poll after poll: map (and validate) each once.
     const earlier = mappedCandidates.get(issue);
-    if (earlier?.teamKey === teamKey && earlier.statusFieldId === statusFieldId)
-      return { ...earlier.ticket, markers: [...earlier.ticket.markers] };
+    if (earlier?.teamKey === teamKey && earlier.statusFieldId === statusFieldId) return earlier.ticket;
     const ticket = mapCandidate(issue, { statusFieldId, teamKey, issueUrl: deps.issueUrl });
     mappedCandidates.set(issue, { teamKey, statusFieldId, ticket });
-    return { ...ticket, markers: [...ticket.markers] };
+    return ticket;
   });
   return { tickets, failures };
 }
 
 /**
  * Candidates mapped from an issue object, by that object: the mirror keeps unchanged issues'
- * objects across polls (a read replaces them), so an unchanged issue is not validated again.
- * Copies are returned, so a caller changing one cannot change the next poll's.
+ * objects across polls (a read that returns an issue unchanged keeps the earlier object), so an
+ * unchanged issue is not validated again and its candidate is the same object poll after poll,
+ * as the Linear mirror's are — callers must not change it.
  */
 const mappedCandidates = new WeakMap<
   JiraIssue,

@@ -149,12 +149,31 @@ export async function childrenByParent(
   return byParent;
 }
 
+/**
+ * `raw` as issues (`JiraIssueSchema`): checked in place when every item has the shape — a search
+ * page of 5,000 issues is not copied, as zod's parse would — else through zod for its message.
+ * The fields' own shapes are checked where they are read (map-issue.ts).
+ */
 function parseIssues(raw: unknown[], what: string): JiraIssue[] {
+  if (raw.every(isIssueShaped)) return raw;
   const parsed = IssuesSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new IntegrationError(
     'jira',
     'invalid',
     `Jira ${what} answered in an unexpected shape: ${z.prettifyError(parsed.error)}`,
+  );
+}
+
+function isIssueShaped(value: unknown): value is JiraIssue {
+  const issue = value as Partial<Record<keyof JiraIssue, unknown>> | null;
+  return (
+    typeof issue === 'object' &&
+    issue !== null &&
+    typeof issue.id === 'string' &&
+    typeof issue.key === 'string' &&
+    typeof issue.fields === 'object' &&
+    issue.fields !== null &&
+    !Array.isArray(issue.fields)
   );
 }

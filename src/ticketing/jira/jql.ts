@@ -70,6 +70,19 @@ const RESERVED = new Set('and or not in is empty null order by asc desc was chan
  * `project = KEY` → `'KEY'`; `project = KEY AND labels = ai` → `undefined`.
  */
 export function singleProjectOf(scope: string): string | undefined {
+  // Asked per mapping and per changed issue every poll; a mapping's scope rarely changes.
+  if (!singleProjects.has(scope)) {
+    if (singleProjects.size >= SINGLE_PROJECTS_KEPT) singleProjects.clear();
+    singleProjects.set(scope, parseSingleProject(scope));
+  }
+  return singleProjects.get(scope);
+}
+
+/** Scopes → `singleProjectOf`'s answer; beyond this many (mappings' JQL) it starts afresh. */
+const SINGLE_PROJECTS_KEPT = 10_000;
+const singleProjects = new Map<string, string | undefined>();
+
+function parseSingleProject(scope: string): string | undefined {
   const match =
     /^project(?:\s*=\s*(?<eq>"[^"\\]*"|'[^'\\]*'|[^\s()"',=!]+)|\s+in\s*\(\s*(?<in>"[^"\\]*"|'[^'\\]*'|[^\s()"',=!]+)\s*\))$/i.exec(
       withoutOrderBy(scope),
