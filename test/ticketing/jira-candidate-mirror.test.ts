@@ -65,7 +65,8 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
 
   it('keeps an unchanged candidate as the same object poll after poll, and maps a changed one anew', async () => {
     const { s, mappings, clock } = await thirty();
-    const byKey = (tickets: { identifier: string }[]) => new Map(tickets.map((t) => [t.identifier, t]));
+    const byKey = <T extends { identifier: string }>(tickets: T[]) =>
+      new Map(tickets.map((t) => [t.identifier, t]));
     const first = byKey(await s.provider.fetchCandidates(mappings));
     // Renamed without an `updated` stamp (as a status or project rename leaves the issue's own):
     // no delta shows it, the full read of its mapping (P03, the second slice) does.

@@ -5,7 +5,8 @@ import { batchByFields, type ResolvedMapping } from './jira-grouped-search.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
 import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
 import { deltaJql, singleProjectOf } from './jql.ts';
-import { CANDIDATE_FIELDS, optionValue, sameIssue, type JiraIssue } from './map-issue.ts';
+import { slimCandidateIssue, slimsTo } from './issue-projection.ts';
+import { CANDIDATE_FIELDS, optionValue, type JiraIssue } from './map-issue.ts';
 import { rollingSlice } from '../rolling-slice.ts';
 
 /**
@@ -123,7 +124,7 @@ export function createJiraCandidateMirror(
           continue;
         }
         const before = mirrored.get(keyOf(entry));
-        const issues = outcome.issues.map((issue) => unchangedOrNew(before?.get(issue.id), issue));
+        const issues = outcome.issues.map((issue) => keptOrSlim(entry, before?.get(issue.id), issue));
         mirrored.set(keyOf(entry), new Map(issues.map((issue) => [issue.id, issue])));
         outcomes.set(entry.index, { ...outcome, issues });
       }
@@ -181,7 +182,7 @@ export function createJiraCandidateMirror(
         }
         const before = kept.get(issue.id);
         if (!before) grown.add(position);
-        kept.set(issue.id, unchangedOrNew(before, issue));
+        kept.set(issue.id, keptOrSlim(entry, before, issue));
       }
     }
     // New candidates go in JQL's order (created, then key), as a full read returns them.
@@ -194,9 +195,16 @@ export function createJiraCandidateMirror(
   }
 }
 
-/** The earlier object of an issue a read returned unchanged (`sameIssue`), else the new one. */
-function unchangedOrNew(before: JiraIssue | undefined, issue: JiraIssue): JiraIssue {
-  return before !== undefined && sameIssue(before, issue) ? before : issue;
+/**
+ * What the mirror keeps of `issue` read for `entry`: the earlier object when the read shows it
+ * unchanged (compared as read, not by `updated`, which a status or project rename leaves as it
+ * was), so its candidate is mapped once and stays the same object; else the issue slimmed to
+ * what a candidate needs (issue-projection.ts).
+ */
+function keptOrSlim(entry: ResolvedMapping, before: JiraIssue | undefined, issue: JiraIssue): JiraIssue {
+  const { status, repo } = entry.fields;
+  if (before !== undefined && slimsTo(before, issue, status.id, repo.id)) return before;
+  return slimCandidateIssue(issue, status.id, repo.id);
 }
 
 /**

@@ -237,24 +237,3 @@ function parseFields<T>(issue: JiraIssue, schema: z.ZodType<T>): T {
   );
 }
 
-/**
- * Whether two reads of an issue carry the same id, key and `fields` (JSON values compared deeply,
- * key order ignored). The candidate mirror keeps the earlier object of an issue a read returns
- * unchanged, so its candidate is mapped once and keeps its identity across polls; comparing the
- * fields as read, not `updated`, also sees what changes no issue's `updated` (a status or project
- * renamed).
- */
-export function sameIssue(a: JiraIssue, b: JiraIssue): boolean {
-  return a.id === b.id && a.key === b.key && sameJson(a.fields, b.fields);
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = Object.keys(left);
-  if (keys.length !== Object.keys(right).length) return false;
-  return keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]));
-}
