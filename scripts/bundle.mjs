@@ -8,12 +8,17 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { INLINED_PACKAGES } from '../rolldown.config.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
 const DIST = path.join(ROOT, 'dist');
 const KEEP_OLD_BUNDLES_MS = 24 * 3600_000;
 
-/** sha256 over every file under src/ (path and content, sorted) and this script. */
+/**
+ * sha256 over every file under src/ (path and content, sorted), this script, the bundle's config
+ * and the package.json of each package the config joins into the bundle (INLINED_PACKAGES).
+ */
 function sourceHash() {
   const hash = createHash('sha256');
   const files = fs
@@ -21,7 +26,9 @@ function sourceHash() {
     .filter((entry) => entry.isFile())
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
-  for (const file of [...files, import.meta.filename]) {
+  const config = path.join(ROOT, 'rolldown.config.mjs');
+  const inlined = INLINED_PACKAGES.map((name) => require.resolve(`${name}/package.json`));
+  for (const file of [...files, import.meta.filename, config, ...inlined]) {
     hash.update(path.relative(ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -40,7 +47,7 @@ export function bundledEntry() {
   let cli;
   try {
     cli = path.join(
-      path.dirname(createRequire(import.meta.url).resolve('rolldown/package.json')),
+      path.dirname(require.resolve('rolldown/package.json')),
       'bin/cli.mjs',
     );
   } catch {
