@@ -31,7 +31,10 @@ export interface JiraCandidateMirrorOptions {
 
 /** How the mirror reads mappings in full and tells a site-wide failure (jira-candidates.ts). */
 export interface FullReads<F> {
-  /** The grouped searches (with their per-mapping fallback) of these mappings, by mapping index. */
+  /**
+   * The grouped searches (with their per-mapping fallback) of these mappings, by mapping index;
+   * the issues slimmed to what a candidate needs (`slimCandidateIssue`), as the mirror keeps them.
+   */
   read(entries: ResolvedMapping[]): Promise<Map<number, MirrorOutcome<F>>>;
   /** Whether an error concerns the whole site (401, rate limit, outage): the poll then fails. */
   isSiteWide(error: IntegrationError): boolean;
@@ -124,7 +127,7 @@ export function createJiraCandidateMirror(
           continue;
         }
         const before = mirrored.get(keyOf(entry));
-        const issues = outcome.issues.map((issue) => keptOrSlim(entry, before?.get(issue.id), issue));
+        const issues = outcome.issues.map((issue) => keptOrRead(entry, before?.get(issue.id), issue));
         mirrored.set(keyOf(entry), new Map(issues.map((issue) => [issue.id, issue])));
         outcomes.set(entry.index, { ...outcome, issues });
       }
@@ -182,7 +185,7 @@ export function createJiraCandidateMirror(
         }
         const before = kept.get(issue.id);
         if (!before) grown.add(position);
-        kept.set(issue.id, keptOrSlim(entry, before, issue));
+        kept.set(issue.id, keptOrRead(entry, before, issue));
       }
     }
     // New candidates go in JQL's order (created, then key), as a full read returns them.
@@ -196,15 +199,14 @@ export function createJiraCandidateMirror(
 }
 
 /**
- * What the mirror keeps of `issue` read for `entry`: the earlier object when the read shows it
- * unchanged (compared as read, not by `updated`, which a status or project rename leaves as it
- * was), so its candidate is mapped once and stays the same object; else the issue slimmed to
- * what a candidate needs (issue-projection.ts).
+ * What the mirror keeps of `issue` (slimmed by its read, issue-projection.ts) read for `entry`:
+ * the earlier object when the read shows it unchanged (compared as read, not by `updated`, which
+ * a status or project rename leaves as it was), so its candidate is mapped once and stays the
+ * same object poll after poll; else the issue read.
  */
-function keptOrSlim(entry: ResolvedMapping, before: JiraIssue | undefined, issue: JiraIssue): JiraIssue {
+function keptOrRead(entry: ResolvedMapping, before: JiraIssue | undefined, issue: JiraIssue): JiraIssue {
   const { status, repo } = entry.fields;
-  if (before !== undefined && slimsTo(before, issue, status.id, repo.id)) return before;
-  return slimCandidateIssue(issue, status.id, repo.id);
+  return before !== undefined && slimsTo(before, issue, status.id, repo.id) ? before : issue;
 }
 
 /**
@@ -238,7 +240,10 @@ async function searchChanges(request: JiraRequest, chunk: ResolvedMapping[], min
     request,
     deltaJql(projects, first.fields.status, minutes),
     [...CANDIDATE_FIELDS, first.fields.status.id, first.fields.repo.id],
-    { pageSize: CANDIDATE_SEARCH_PAGE_SIZE },
+    {
+      pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+      keep: (issue) => slimCandidateIssue(issue, first.fields.status.id, first.fields.repo.id),
+    },
   );
 }
 

@@ -6,6 +6,7 @@ import type { TicketCandidate } from '../../domain/ticket.ts';
 import type { FieldDirectory } from './field-discovery.ts';
 import type { JiraCandidateMirror, MirrorOutcome } from './jira-candidate-mirror.ts';
 import { planSearches, searchBatch, type ResolvedMapping } from './jira-grouped-search.ts';
+import { slimCandidateIssue } from './issue-projection.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
 import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
 import { candidateJql, singleProjectOf } from './jql.ts';
@@ -179,6 +180,7 @@ async function searchOne(deps: CandidateDeps, entry: ResolvedMapping): Promise<O
   try {
     const issues = await searchAll(deps.request, jql, [...CANDIDATE_FIELDS, fields.status.id], {
       pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+      keep: (issue) => slimCandidateIssue(issue, fields.status.id, fields.repo.id),
     });
     return { issues, statusFieldId: fields.status.id };
   } catch (caught) {

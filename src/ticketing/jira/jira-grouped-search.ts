@@ -1,6 +1,7 @@
 import type { Mapping } from '../../domain/mapping.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
 import type { JiraTicketingConfig, MappingFields } from './field-discovery.ts';
+import { slimCandidateIssue } from './issue-projection.ts';
 import type { JiraRequest } from './jira-request.ts';
 import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
 import { groupedCandidateJql, singleProjectOf } from './jql.ts';
@@ -72,7 +73,8 @@ export function batchByFields(
  * name: JQL resolves `project = Website` by name when no key matches) and repo value (the select
  * option's value, case-insensitively as JQL compares) it has, and issues matching none are
  * dropped: each mapping gets exactly what its own search returns, in the same order (created,
- * then key). Returns one issue list per batch member, in batch order.
+ * then key). Returns one issue list per batch member, in batch order, each issue slimmed to what
+ * a candidate needs (`slimCandidateIssue`).
  * Throws the search's `IntegrationError` as is: the whole batch failed, whatever its cause (a
  * project deleted or forbidden, an option removed — 400/403/404 — or a site-wide failure); the
  * caller decides whether to fall back to one search per mapping.
@@ -96,6 +98,7 @@ export async function searchBatch(request: JiraRequest, batch: ResolvedMapping[]
   );
   const issues = await searchAll(request, jql, [...CANDIDATE_FIELDS, fields.status.id, fields.repo.id], {
     pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+    keep: (issue) => slimCandidateIssue(issue, fields.status.id, fields.repo.id),
   });
   const byMember: JiraIssue[][] = batch.map(() => []);
   for (const issue of issues) {

@@ -32,13 +32,15 @@ const IssuesSchema = z.array(JiraIssueSchema);
 /**
  * Every issue matching `jql`, through the enhanced search (`POST /rest/api/3/search/jql`,
  * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post),
- * following `nextPageToken` until Jira says the page is the last. Throws `IntegrationError`.
+ * following `nextPageToken` until Jira says the page is the last. `options.keep` is what is kept
+ * of each issue (default: the issue as read), applied as each page arrives, so a page's full
+ * objects are not held until the last page. Throws `IntegrationError`.
  */
 export async function searchAll(
   request: JiraRequest,
   jql: string,
   fields: string[],
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; keep?: (issue: JiraIssue) => JiraIssue } = {},
 ): Promise<JiraIssue[]> {
   const issues: JiraIssue[] = [];
   const seenTokens = new Set<string>();
@@ -52,7 +54,8 @@ export async function searchAll(
         ...(nextPageToken === undefined ? {} : { nextPageToken }),
       }),
     );
-    issues.push(...parseIssues(page.issues ?? [], 'search'));
+    const parsed = parseIssues(page.issues ?? [], 'search');
+    issues.push(...(options.keep ? parsed.map(options.keep) : parsed));
     nextPageToken = page.isLast === true ? undefined : (page.nextPageToken ?? undefined);
     if (nextPageToken !== undefined && seenTokens.has(nextPageToken)) {
       // A token handed out twice would page forever; stop and let the next poll try again.
