@@ -155,6 +155,26 @@ describe('checkJiraMapping (start-up and the mapping API)', () => {
     ]);
   });
 
+  it('reads the options once for mappings saved in a row, and again for a value it does not have', async () => {
+    const s = await start({ repoOptions: ['jira-repo', 'acme/api'] });
+    for (const key of ['ENG', 'OPS', 'WEB']) s.fake.addProject({ key });
+    const optionReads = () =>
+      s.fake.requests.filter((r) => /\/field\/customfield_\d+\/context/.test(r.path)).length;
+    for (const key of ['ENG', 'OPS'])
+      expect((await checkJiraMapping(s.provider.connection, configOf(jiraMappingWith(key)))).ok).toBe(true);
+    const afterTwo = optionReads();
+    const config = configOf(jiraMappingWith('WEB', { repoFieldValue: 'acme/api' }));
+    expect((await checkJiraMapping(s.provider.connection, config)).ok).toBe(true);
+    expect(optionReads()).toBe(afterTwo);
+
+    // An option added in Jira a moment ago: the kept read lacks it, so it is read again.
+    const repo = s.fake.data.fields.find((field) => field.name === 'AI-Implement Repo');
+    repo?.options.push({ id: '99999', value: 'acme/new', disabled: false });
+    const added = configOf(jiraMappingWith('WEB', { repoFieldValue: 'acme/new' }));
+    expect((await checkJiraMapping(s.provider.connection, added)).ok).toBe(true);
+    expect(optionReads()).toBeGreaterThan(afterTwo);
+  });
+
   it('flags an override naming no field, and a field of the wrong type', async () => {
     const s = await start({ aiFields: false });
     s.fake.addProject({ key: 'ENG' });

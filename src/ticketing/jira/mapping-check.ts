@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { FieldDetails } from 'jira.js/cloud';
 import { IntegrationError } from '../../domain/errors.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
@@ -45,10 +46,13 @@ export async function checkJiraMapping(
   const repo = await checkField(connection, all, REPO_ROLE, config.repoFieldOverride, problems);
 
   if (status) {
-    const options = await readableOptions(connection, status);
-    const missing = [...new Set(Object.values(JIRA_STATUS_VALUES))].filter(
-      (value) => options && !options.some((option) => option.toLowerCase() === value.toLowerCase()),
+    const wanted = [...new Set(Object.values(JIRA_STATUS_VALUES))];
+    const lacks = (options: string[], value: string) =>
+      !options.some((option) => option.toLowerCase() === value.toLowerCase());
+    const options = await readableOptions(connection, status, (found) =>
+      wanted.every((value) => !lacks(found, value)),
     );
+    const missing = wanted.filter((value) => options && lacks(options, value));
     if (missing.length > 0) {
       problems.push(
         `${STATUS_ROLE.name} (${status}) lacks the option(s) ${missing.map((v) => `"${v}"`).join(', ')}: add them in Jira.`,
@@ -56,7 +60,7 @@ export async function checkJiraMapping(
     }
   }
   if (repo) {
-    const options = await readableOptions(connection, repo);
+    const options = await readableOptions(connection, repo, (found) => found.includes(config.repoFieldValue));
     if (options && !options.some((option) => option === config.repoFieldValue)) {
       problems.push(
         `repoFieldValue "${config.repoFieldValue}" is not an option of ${REPO_ROLE.name} (${repo}): ` +
@@ -115,12 +119,37 @@ async function checkField(
   return field.id;
 }
 
-/** The field's enabled option values, or undefined when the account may not read them (403). */
-async function readableOptions(connection: JiraConnection, fieldId: string): Promise<string[] | undefined> {
+/**
+ * The field's enabled option values, or undefined when the account may not read them (403). A
+ * read of the last `OPTIONS_KEPT_MS` answers when `enough` says it has what the check needs, so
+ * 500 mappings saved in a row read each field's options about once, not 500 times (each read is
+ * 2+ requests, and every response Node's `fetch` leaves is garbage the heap grows for —
+ * docs/decisions/tick-at-scale.md, "Memory"); an option added in Jira a moment ago is not in
+ * it, so the options are read again.
+ */
+async function readableOptions(
+  connection: JiraConnection,
+  fieldId: string,
+  enough: (values: string[]) => boolean,
+): Promise<string[] | undefined> {
+  const kept = keptOptions.get(connection)?.get(fieldId);
+  if (kept && performance.now() - kept.readAt < OPTIONS_KEPT_MS && enough(kept.values)) return kept.values;
   try {
-    return (await listJiraFieldOptions(connection, fieldId)).values;
+    const { values } = await listJiraFieldOptions(connection, fieldId);
+    const byField = keptOptions.get(connection) ?? new Map<string, { readAt: number; values: string[] }>();
+    byField.set(fieldId, { readAt: performance.now(), values });
+    keptOptions.set(connection, byField);
+    return values;
   } catch (error) {
     if (error instanceof IntegrationError && error.category === 'auth') return undefined;
     throw error;
   }
 }
+
+/**
+ * How long a read of a field's options answers the checks that find what they need in it. An
+ * option removed in Jira within this time may still let a mapping be saved; its poll then fails
+ * for that mapping alone and says why (jira-candidates.ts).
+ */
+const OPTIONS_KEPT_MS = 60_000;
+const keptOptions = new WeakMap<JiraConnection, Map<string, { readAt: number; values: string[] }>>();
