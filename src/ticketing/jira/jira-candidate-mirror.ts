@@ -15,12 +15,20 @@ import { rollingSlice } from '../rolling-slice.ts';
  */
 export const MAPPINGS_PER_DELTA_SEARCH = 1_000;
 
+/**
+ * Polls in which every mapping is read in full once (200 s at the default 10 s poll): the bound
+ * on how long an issue deleted for good, or a project or option renamed, can go unseen. A
+ * twentieth of the mappings a poll — 500 issues of 10,000 at 500 × 20 — keeps what a steady poll
+ * reads, validates and throws away to about what the delta and the in-flight states bring.
+ */
+export const RESYNC_POLLS = 20;
+
 /** What one mapping's read gave this poll: its issues, or why it has none (`F`: the caller's failure). */
 export type MirrorOutcome<F> = { issues: JiraIssue[]; statusFieldId: string } | { failure: F };
 
 /** Options of `createJiraCandidateMirror`. */
 export interface JiraCandidateMirrorOptions {
-  /** Every mapping is read in full once in this many polls (default 10). */
+  /** Every mapping is read in full once in this many polls (default `RESYNC_POLLS`). */
   resyncPolls?: number;
   /** Whole minutes added to the delta window (default 2): a change stamped just before a read started. */
   overlapMinutes?: number;
@@ -81,7 +89,7 @@ export function createJiraCandidateMirror(
   request: JiraRequest,
   options: JiraCandidateMirrorOptions = {},
 ): JiraCandidateMirror {
-  const resyncPolls = Math.max(1, options.resyncPolls ?? 10);
+  const resyncPolls = Math.max(1, options.resyncPolls ?? RESYNC_POLLS);
   const overlapMinutes = options.overlapMinutes ?? 2;
   const now = options.now ?? (() => performance.now());
   /** Mapping identity (`mirrorKey`) → its candidates by issue id, oldest first. */

@@ -51,7 +51,7 @@ type Outcome = MirrorOutcome<MappingFailure>;
  * the whole site (401 credentials, rate limit, Jira down) stops at once and throws, as does a
  * poll in which every mapping failed. An issue two mappings match is reported once, for the first
  * in mapping order (a warning names the overlap). With `deps.mirror`, the single-project mappings
- * are read through it (a delta search a poll, a rolling tenth in full: jira-candidate-mirror.ts);
+ * are read through it (a delta search a poll, a rolling twentieth in full: jira-candidate-mirror.ts);
  * the others keep their own full search every poll, as arbitrary JQL cannot be evaluated here.
  */
 export async function fetchCandidatesByMapping(
