@@ -46,10 +46,7 @@ export function bundledEntry() {
   if (fs.existsSync(entry)) return entry;
   let cli;
   try {
-    cli = path.join(
-      path.dirname(require.resolve('rolldown/package.json')),
-      'bin/cli.mjs',
-    );
+    cli = path.join(path.dirname(require.resolve('rolldown/package.json')), 'bin/cli.mjs');
   } catch {
     return null;
   }

@@ -60,7 +60,6 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
     expect(made[1]).toMatch(/^project in \("P00", "P01"\) AND cf\[10500\] = "Ready" AND /);
     expect(second).toEqual(first);
     expect(identifiers(second)).toEqual(await truth(s, mappings));
-
   });
 
   it('keeps an unchanged candidate as the same object poll after poll, and maps a changed one anew', async () => {

@@ -19,7 +19,13 @@ function read(overrides: Record<string, unknown> = {}): JiraIssue {
         statusCategory: { self: `${base}/statuscategory/2`, id: 2, key: 'new', colorName: 'blue-gray' },
       },
       priority: { self: `${base}/priority/2`, iconUrl: 'x.svg', name: 'High', id: '2' },
-      project: { self: `${base}/project/1`, id: '1', key: 'ACME', name: 'Acme', avatarUrls: { '48x48': 'a' } },
+      project: {
+        self: `${base}/project/1`,
+        id: '1',
+        key: 'ACME',
+        name: 'Acme',
+        avatarUrls: { '48x48': 'a' },
+      },
       resolution: null,
       customfield_10500: { self: `${base}/customFieldOption/1`, value: 'Ready', id: '1' },
       customfield_10501: { self: `${base}/customFieldOption/7`, value: 'acme/web', id: '7' },
@@ -28,7 +34,8 @@ function read(overrides: Record<string, unknown> = {}): JiraIssue {
   };
 }
 const slim = (issue: JiraIssue) => slimCandidateIssue(issue, 'customfield_10500', 'customfield_10501');
-const same = (kept: JiraIssue, issue: JiraIssue) => slimsTo(kept, issue, 'customfield_10500', 'customfield_10501');
+const same = (kept: JiraIssue, issue: JiraIssue) =>
+  slimsTo(kept, issue, 'customfield_10500', 'customfield_10501');
 const context = { statusFieldId: 'customfield_10500', teamKey: 'ACME', issueUrl: (key: string) => key };
 
 describe('jira issue projection: what the candidate mirror keeps of an issue', () => {
@@ -50,7 +57,9 @@ describe('jira issue projection: what the candidate mirror keeps of an issue', (
   it('sees a change in any kept value, not in what it drops', () => {
     const kept = slim(read());
     expect(same(kept, read())).toBe(true);
-    expect(same(kept, read({ priority: { self: 'elsewhere', iconUrl: 'y.svg', name: 'High', id: '2' } }))).toBe(true);
+    expect(
+      same(kept, read({ priority: { self: 'elsewhere', iconUrl: 'y.svg', name: 'High', id: '2' } })),
+    ).toBe(true);
     for (const changed of [
       { summary: 'Add two buttons' },
       { status: { name: 'Backlog', statusCategory: { key: 'new' } } },

@@ -38,6 +38,23 @@ describe('jira getTicketStates: the in-flight states by search', () => {
     ]);
   });
 
+  it('gives an unchanged issue the same state object read after read, and a changed one anew', async () => {
+    const s = await start();
+    s.fake.addProject({ key: 'ACME' });
+    const [same, moved] = [
+      readyIssue(s.fake, 'ACME', 'Implementing'),
+      readyIssue(s.fake, 'ACME', 'Implementing'),
+    ];
+    const ids = [same.id, moved.id];
+    const first = await s.provider.getTicketStates(ids);
+    s.fake.setField(moved.key, 'AI-Implement Status', 'PR Ready');
+
+    const second = await s.provider.getTicketStates(ids);
+    expect(second.get(same.id)).toBe(first.get(same.id));
+    expect(second.get(moved.id)).not.toBe(first.get(moved.id));
+    expect(second.get(moved.id)?.markers).toEqual(['readyForReview']);
+  });
+
   it('reads 1,001 ids in two searches', async () => {
     const s = await start();
     s.fake.addProject({ key: 'ACME' });

@@ -49,7 +49,12 @@ export function slimCandidateIssue(issue: JiraIssue, statusFieldId: string, repo
  * Whether `read` (an issue as a search returned it) slims to `kept` (`slimCandidateIssue` with
  * the same fields): compared in place, so an unchanged issue costs no allocation.
  */
-export function slimsTo(kept: JiraIssue, read: JiraIssue, statusFieldId: string, repoFieldId: string): boolean {
+export function slimsTo(
+  kept: JiraIssue,
+  read: JiraIssue,
+  statusFieldId: string,
+  repoFieldId: string,
+): boolean {
   return (
     kept.id === read.id &&
     kept.key === read.key &&
@@ -74,6 +79,11 @@ function sameUnder(projection: Projection, kept: unknown, read: unknown): boolea
     if (has && !sameUnder(inner, kept[key], read[key])) return false;
   }
   return true;
+}
+
+/** Whether two reads of an issue carry the same id, key and `fields` (JSON values, compared deeply). */
+export function sameIssue(a: JiraIssue, b: JiraIssue): boolean {
+  return a.id === b.id && a.key === b.key && sameJson(a.fields, b.fields);
 }
 
 /** Deep equality of JSON values (key order ignored). */

@@ -7,6 +7,7 @@ import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
 import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
 import { createJiraCandidateMirror, type JiraCandidateMirrorOptions } from './jira-candidate-mirror.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
+import { sameIssue } from './issue-projection.ts';
 import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
 import { bulkFetch, childrenByParent, searchByIds } from './jira-search.ts';
 import { CANDIDATE_FIELDS, TICKET_FIELDS, mapCandidate, mapIssue, type JiraIssue } from './map-issue.ts';
@@ -57,6 +58,16 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
   const polledConfigs = new Map<string, JiraTicketingConfig>();
   const issueTeamKeys = new Map<string, string>();
   const mirror = createJiraCandidateMirror(request, { ...candidateMirror, logger });
+  /** `getTicketStates`' last read of each issue and its candidate (shared with callers: not to be changed). */
+  const statesRead = new Map<
+    string,
+    {
+      issue: JiraIssue;
+      statusFieldId: string | undefined;
+      teamKey: string | undefined;
+      ticket: TicketCandidate;
+    }
+  >();
   let failures: MappingFailure[] = [];
 
   async function configFor(teamKey: string): Promise<JiraTicketingConfig | undefined> {
@@ -159,8 +170,24 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       const tickets = new Map<string, TicketCandidate>();
       if (unique.length === 0) return tickets;
       const { byName, statusIds } = await statusFieldIds();
+      if (statesRead.size > REMEMBERED_ISSUES) statesRead.clear();
       for (const issue of await searchByIds(request, unique, [...CANDIDATE_FIELDS, ...statusIds])) {
-        const ticket = mapCandidate(issue, await mapContext(issue, byName, statusIds));
+        const context = await mapContext(issue, byName, statusIds);
+        // Reconcile asks for the same in-flight issues every poll: map only what changed.
+        const before = statesRead.get(issue.id);
+        const ticket =
+          before !== undefined &&
+          before.statusFieldId === context.statusFieldId &&
+          before.teamKey === context.teamKey &&
+          sameIssue(before.issue, issue)
+            ? before.ticket
+            : mapCandidate(issue, context);
+        statesRead.set(issue.id, {
+          issue,
+          statusFieldId: context.statusFieldId,
+          teamKey: context.teamKey,
+          ticket,
+        });
         tickets.set(ticket.id, ticket);
       }
       return tickets;

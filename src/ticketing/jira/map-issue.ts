@@ -236,4 +236,3 @@ function parseFields<T>(issue: JiraIssue, schema: z.ZodType<T>): T {
     `Jira answered issue ${issue.key} in an unexpected shape: ${z.prettifyError(parsed.error)}`,
   );
 }
-
