@@ -88,7 +88,10 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
       detail: 'parked after repeated failed runs; an operator must clear it before it runs again',
     };
   }
-  const open = request.dependencies.filter((dependency) => !dependency.resolved);
+  // `some` first: most tickets have no dependency, and the gate runs for every waiting ticket.
+  const open = request.dependencies.some((dependency) => !dependency.resolved)
+    ? request.dependencies.filter((dependency) => !dependency.resolved)
+    : [];
   if (open.length > 0) {
     return {
       reason: 'dependency',
@@ -139,11 +142,29 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
     }
   }
   const running = state.inFlightByBucket.get(request.bucket) ?? 0;
-  if (running >= request.capacity) {
-    return {
-      reason: 'capacity',
-      detail: `${running} of ${request.capacity} runs in progress for ${request.bucket}`,
-    };
-  }
+  if (running >= request.capacity) return capacityRefusal(state, request.bucket, running, request.capacity);
   return undefined;
+}
+
+/** Per tick state, per bucket: the last capacity refusal, with the figures it states. */
+const capacityRefusals = new WeakMap<
+  AdmissionState,
+  Map<string, { running: number; capacity: number; refusal: Refusal }>
+>();
+
+/**
+ * One refusal object per full bucket and tick, not one per waiting ticket (a full team with
+ * thousands waiting asks the same question thousands of times). Refusals are never mutated.
+ */
+function capacityRefusal(state: AdmissionState, bucket: string, running: number, capacity: number): Refusal {
+  let byBucket = capacityRefusals.get(state);
+  if (!byBucket) capacityRefusals.set(state, (byBucket = new Map()));
+  const known = byBucket.get(bucket);
+  if (known?.running === running && known.capacity === capacity) return known.refusal;
+  const refusal: Refusal = {
+    reason: 'capacity',
+    detail: `${running} of ${capacity} runs in progress for ${bucket}`,
+  };
+  byBucket.set(bucket, { running, capacity, refusal });
+  return refusal;
 }

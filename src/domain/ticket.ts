@@ -60,11 +60,37 @@ export function isTerminal(stateType: TicketStateType): boolean {
 
 /** Dispatch order: priority (urgent first, "no priority" last), then oldest first. */
 export function compareForDispatch(a: TicketCandidate, b: TicketCandidate): number {
-  const rank = (priority: number) => (priority === 0 ? 5 : priority);
   // ISO timestamps order as plain strings; localeCompare would ask ICU, ~10× slower over the
   // thousands of candidates a tick sorts.
   return (
-    rank(a.priority) - rank(b.priority) ||
+    priorityRank(a.priority) - priorityRank(b.priority) ||
     (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0)
+  );
+}
+
+/** Linear's 0 ("no priority") sorts after 4 ("low"). */
+function priorityRank(priority: number): number {
+  return priority === 0 ? 5 : priority;
+}
+
+/**
+ * Whether two reads of a candidate say the same, dependencies aside (they are read each poll).
+ * A mirror keeps the object it has when a full re-read finds it unchanged, so the tick can tell
+ * an unchanged ticket by identity and reuse what it built for it last time.
+ */
+export function sameCandidate(a: TicketCandidate, b: TicketCandidate): boolean {
+  return (
+    a.id === b.id &&
+    a.identifier === b.identifier &&
+    a.title === b.title &&
+    a.url === b.url &&
+    a.stateType === b.stateType &&
+    a.provider === b.provider &&
+    a.teamKey === b.teamKey &&
+    a.stateName === b.stateName &&
+    a.priority === b.priority &&
+    a.createdAt === b.createdAt &&
+    a.markers.length === b.markers.length &&
+    a.markers.every((marker, i) => b.markers[i] === marker)
   );
 }

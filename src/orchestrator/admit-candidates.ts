@@ -1,4 +1,4 @@
-import { checkAdmission, type Refusal } from '../domain/admission.ts';
+import { checkAdmission, type AdmissionRequest, type Refusal } from '../domain/admission.ts';
 import { describeError } from '../domain/errors.ts';
 import { capacityBucket } from '../domain/mapping.ts';
 import {
@@ -48,7 +48,7 @@ export async function admitCandidates(
     const held: RequestDraft[] = [];
     const full: { request: RequestDraft; refusal: Refusal }[] = [];
     for (const draft of waiting) {
-      const refusal = checkAdmission(admissionRequestFor(draft, knownDependencies(draft)), state);
+      const refusal = checkAdmission(firstAsk(draft), state);
       if (!refusal) {
         hold(state, draft, 1);
         held.push(draft);
@@ -93,12 +93,28 @@ export async function admitCandidates(
   return admission;
 }
 
+/** Never mutated: shared by every draft whose dependencies are not known yet. */
+const NO_DEPENDENCIES: Ticket['dependencies'] = [];
+
+/** Per draft object: what the gate was first asked for it, and with which dependencies. */
+const asked = new WeakMap<
+  RequestDraft,
+  { dependencies: Ticket['dependencies']; request: AdmissionRequest }
+>();
+
 /**
- * The dependencies the gate can check before details: a pickup's, when stage one read them
- * (Linear); none otherwise — they are checked once the details are read.
+ * The gate's first question for a draft, with the dependencies it can check before details: a
+ * pickup's, when stage one read them (Linear); none otherwise — they are checked once the details
+ * are read. A steady tick meets the same draft objects again (tick-rows.ts) and asks the same.
  */
-function knownDependencies(draft: RequestDraft): Ticket['dependencies'] {
-  return draft.kind === 'pickup' ? (draft.ticket.dependencies ?? []) : [];
+function firstAsk(draft: RequestDraft): AdmissionRequest {
+  const dependencies =
+    draft.kind === 'pickup' ? (draft.ticket.dependencies ?? NO_DEPENDENCIES) : NO_DEPENDENCIES;
+  const last = asked.get(draft);
+  if (last?.dependencies === dependencies) return last.request;
+  const request = admissionRequestFor(draft, dependencies);
+  asked.set(draft, { dependencies, request });
+  return request;
 }
 
 /** Takes (`1`) or gives back (`-1`) a slot of the draft's bucket in the tick's state. */
@@ -126,8 +142,13 @@ async function readDetails(
   const tickets = new Map<string, Ticket>();
   const wanted = new Map<TicketingProviderName, TicketCandidate[]>();
   for (const draft of held) {
-    if (hasDetails(draft.ticket)) tickets.set(draft.ticket.id, draft.ticket);
-    else wanted.set(draft.ticket.provider, [...(wanted.get(draft.ticket.provider) ?? []), draft.ticket]);
+    if (hasDetails(draft.ticket)) {
+      tickets.set(draft.ticket.id, draft.ticket);
+      continue;
+    }
+    const batch = wanted.get(draft.ticket.provider);
+    if (batch) batch.push(draft.ticket);
+    else wanted.set(draft.ticket.provider, [draft.ticket]);
   }
   for (const [name, candidates] of wanted) {
     const provider = ctx.ticketing.get(name);

@@ -65,10 +65,8 @@ export function admissionRequestFor(
     fromMarker: request.fromMarker ?? request.kind === 'pickup',
     ticketClosed: request.ticket.stateType !== undefined && isTerminal(request.ticket.stateType),
     teamKey: request.mapping.teamKey,
-    budgets: {
-      dailyBudgetUsd: request.mapping.dailyBudgetUsd,
-      monthlyBudgetUsd: request.mapping.monthlyBudgetUsd,
-    },
+    // The mapping carries `dailyBudgetUsd` and `monthlyBudgetUsd` (no copy per waiting ticket).
+    budgets: request.mapping,
     maxPullRequestsAwaitingReview: request.mapping.maxPullRequestsAwaitingReview,
   };
 }

@@ -1,6 +1,6 @@
-import type { Refusal, RefusalReason } from '../domain/admission.ts';
+import type { RefusalReason } from '../domain/admission.ts';
 import { describeError } from '../domain/errors.ts';
-import { capacityBucket, type Mapping } from '../domain/mapping.ts';
+import type { Mapping } from '../domain/mapping.ts';
 import {
   isTerminal,
   type Ticket,
@@ -24,6 +24,7 @@ import type { OrchestratorContext } from './context.ts';
 import { convergeLedger } from './convergence/sweep.ts';
 import { reconcileInFlight } from './reconcile.ts';
 import { requestRun } from './request-run.ts';
+import { blockerRow, pickupFor, trackedRow } from './tick-rows.ts';
 
 /** What one tick did, for logs and tests. */
 export interface TickReport {
@@ -207,12 +208,6 @@ async function requestFor(
   return pickupFor(ticket, mapping);
 }
 
-/** A `ready` ticket with no open PR: a pickup of its mapping's first phase. */
-function pickupFor(ticket: TicketCandidate, mapping: Mapping): RequestDraft | undefined {
-  if (!ticket.markers.includes('ready')) return undefined;
-  return { kind: 'pickup', phase: mapping.planningEnabled ? 'planning' : 'implementation', ticket, mapping };
-}
-
 /**
  * Approved plans with no implementation run yet; tickets the poll did not see are read with one
  * `getTickets` per provider.
@@ -223,10 +218,10 @@ async function approvedPlanRequests(
   found: { ticket: TicketCandidate }[],
   already: RequestDraft[],
 ): Promise<RequestDraft[]> {
+  const awaiting = await listApprovedPlansAwaitingImplementation(ctx.db);
+  if (awaiting.length === 0) return [];
   const requested = new Set(already.map((request) => request.ticket.id));
-  const pending = (await listApprovedPlansAwaitingImplementation(ctx.db)).filter(
-    (row) => !requested.has(row.issue_id),
-  );
+  const pending = awaiting.filter((row) => !requested.has(row.issue_id));
   if (pending.length === 0) return [];
   const byTeam = new Map(mappings.map((mapping) => [mapping.teamKey, mapping]));
   const seen = new Map<string, TicketCandidate | Ticket>(found.map(({ ticket }) => [ticket.id, ticket]));
@@ -234,7 +229,9 @@ async function approvedPlanRequests(
   for (const row of pending) {
     if (seen.has(row.issue_id) || !byTeam.has(row.team_key)) continue;
     const name = row.ticketing_provider as TicketingProviderName;
-    unseen.set(name, [...(unseen.get(name) ?? []), row.issue_id]);
+    const ids = unseen.get(name);
+    if (ids) ids.push(row.issue_id);
+    else unseen.set(name, [row.issue_id]);
   }
   for (const [name, ids] of unseen) {
     const provider = ctx.ticketing.get(name);
@@ -258,46 +255,12 @@ async function approvedPlanRequests(
   return requests;
 }
 
-function blockerRow(at: string, request: RequestDraft, refusal: Refusal): NewBlockerRow {
-  return {
-    issue_id: request.ticket.id,
-    issue_identifier: request.ticket.identifier,
-    issue_title: request.ticket.title,
-    issue_url: request.ticket.url,
-    team_key: request.mapping.teamKey,
-    bucket: capacityBucket(request.mapping, request.ticket.teamKey),
-    reason: refusal.reason,
-    detail: refusal.detail,
-    recorded_at: at,
-    ...(refusal.blocking ? { blocking_json: JSON.stringify(refusal.blocking) } : {}),
-  };
-}
-
 function groupByProvider(mappings: Mapping[]): Map<TicketingProviderName, Mapping[]> {
   const groups = new Map<TicketingProviderName, Mapping[]>();
   for (const mapping of mappings) {
-    groups.set(mapping.ticketingProvider, [...(groups.get(mapping.ticketingProvider) ?? []), mapping]);
+    const group = groups.get(mapping.ticketingProvider);
+    if (group) group.push(mapping);
+    else groups.set(mapping.ticketingProvider, [mapping]);
   }
   return groups;
-}
-
-function trackedRow(ticket: TicketCandidate, mapping: Mapping, seenAt: string): TrackedIssueRow {
-  const stage = ticket.markers.includes('planApproved')
-    ? 'plan_approved'
-    : mapping.planningEnabled
-      ? 'planning_pending'
-      : 'ready';
-  return {
-    issue_id: ticket.id,
-    issue_identifier: ticket.identifier,
-    issue_title: ticket.title,
-    issue_url: ticket.url,
-    team_key: mapping.teamKey,
-    ticketing_provider: ticket.provider,
-    state_name: ticket.stateName,
-    state_type: ticket.stateType,
-    stage,
-    priority: ticket.priority,
-    seen_at: seenAt,
-  };
 }

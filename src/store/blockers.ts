@@ -43,7 +43,8 @@ export async function replaceBlockers(
     db,
     BLOCKERS,
     teamKeys,
-    rows.map((row) => ({ ...row, blocking_json: row.blocking_json ?? '[]' })),
+    // A row that has its list is passed as it is: the diff tells last tick's row by identity.
+    rows.map((row) => (row.blocking_json === undefined ? { ...row, blocking_json: '[]' } : row)),
   );
 }
 

@@ -6,8 +6,21 @@ import type { Database } from './schema.ts';
 
 export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
   const rows = await db.selectFrom('mappings').select('data').orderBy('team_key').execute();
-  return rows.map((row) => JSON.parse(row.data) as Mapping);
+  // Each tick lists every mapping: a stored mapping unchanged since the last call is the same
+  // (frozen) object, not another JSON parse — and the tick can tell it by identity (tick-rows.ts).
+  const last = parsedMappings.get(db);
+  const next = new Map<string, Mapping>();
+  const mappings = rows.map((row) => {
+    const mapping = last?.get(row.data) ?? (Object.freeze(JSON.parse(row.data)) as Mapping);
+    next.set(row.data, mapping);
+    return mapping;
+  });
+  parsedMappings.set(db, next);
+  return mappings;
 }
+
+/** Per database: the stored JSON of each mapping the last `listMappings` returned, parsed. */
+const parsedMappings = new WeakMap<Kysely<Database>, Map<string, Mapping>>();
 
 /**
  * The team key of every mapping, in order, without parsing the mappings: what a dispatch's

@@ -19,7 +19,9 @@ export interface TicketingProvider {
    * what the gate's cheap rules need is read: no description, relations, parent or siblings.
    * Tickets of other teams and closed tickets (completed, canceled) never come back. Each
    * ticket's `markers` lists every lifecycle marker it carries. For Jira, `teamKey` is the key of
-   * the mapping that matched.
+   * the mapping that matched. A provider may return the same object again for an unchanged
+   * ticket (the tick then reuses the rows it built for it, tick-rows.ts), but never an object
+   * changed in place: a changed ticket is a new object (`dependencies` aside, re-read each poll).
    */
   fetchCandidates(mappings: Mapping[]): Promise<TicketCandidate[]>;
 

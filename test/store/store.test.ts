@@ -103,7 +103,14 @@ for (const dialect of storeDialects()) {
       expect(await upsertMapping(store.db, mapping, t0)).toBe(true);
       expect(await upsertMapping(store.db, { ...mapping, paused: true }, minutes(1))).toBe(false);
       expect((await getMapping(store.db, 'ENG'))?.paused).toBe(true);
-      expect(await listMappings(store.db)).toHaveLength(1);
+      const [listed] = await listMappings(store.db);
+      // Unchanged since the last call: the same frozen object, not another parse; edited: a new one.
+      expect((await listMappings(store.db))[0]).toBe(listed);
+      expect(Object.isFrozen(listed)).toBe(true);
+      await upsertMapping(store.db, { ...mapping, paused: false }, minutes(2));
+      const [edited] = await listMappings(store.db);
+      expect(edited).not.toBe(listed);
+      expect([listed?.paused, edited?.paused]).toEqual([true, false]);
       expect(await listTicketingProvidersInUse(store.db)).toEqual(['linear']);
       const github = MappingInputSchema.parse({
         ...mapping,

@@ -57,6 +57,21 @@ describe('the Linear candidate mirror', () => {
     expect(await identifiers(mirror)).toEqual(first);
   });
 
+  it('hands back the same object for a ticket a full re-read or a change finds unchanged, a new one when it changed', async () => {
+    const mirror = mirrorOf(1);
+    const before = new Map((await mirror.poll(teams)).map((candidate) => [candidate.id, candidate]));
+    const [kept, relabelled] = [...before.values()].filter((candidate) => candidate.teamKey === 'T03');
+    fake.updateIssue(relabelled!.id, { labels: ['AI-Implement', 'Plan-Approved'] });
+    // resyncPolls 1: every team is read in full again, and the relabelled issue also comes as a change.
+    const after = new Map((await mirror.poll(teams)).map((candidate) => [candidate.id, candidate]));
+    expect(after.size).toBe(before.size);
+    expect(after.get(kept!.id)).toBe(kept);
+    expect(after.get(relabelled!.id)).not.toBe(relabelled);
+    expect(after.get(relabelled!.id)?.markers).toEqual(['ready', 'planApproved']);
+    const unchanged = [...after].filter(([id, candidate]) => before.get(id) === candidate);
+    expect(unchanged).toHaveLength(before.size - 1);
+  });
+
   it('sees on the next poll a ticket marked, unmarked, closed, moved to an unmapped team, or reprioritised', async () => {
     const mirror = mirrorOf();
     const before = await mirror.poll(teams);

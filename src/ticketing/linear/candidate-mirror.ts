@@ -1,5 +1,5 @@
 import { markerForLinearLabel, type Marker } from '../../domain/markers.ts';
-import { isTerminal, type TicketCandidate } from '../../domain/ticket.ts';
+import { isTerminal, sameCandidate, type TicketCandidate } from '../../domain/ticket.ts';
 import type { LinearRequest } from './linear-request.ts';
 import { attachDependencies, readStageOne, type StageOnePages } from './linear-stages.ts';
 import { blockedFilter, candidateFilter, changedFilter } from './queries.ts';
@@ -84,22 +84,31 @@ export function createCandidateMirror(
       for (const key of readTeams) if (!teams.has(key)) readTeams.delete(key);
       if (read.latestUpdate !== undefined) watermark = Math.max(watermark ?? 0, read.latestUpdate);
       nextSlice += slice.length;
-      const polled = [...candidates.values()].filter((candidate) =>
-        teams.has(candidate.teamKey.toUpperCase()),
-      );
+      const polled: TicketCandidate[] = [];
+      for (const candidate of candidates.values()) {
+        if (teams.has(candidate.teamKey.toUpperCase())) polled.push(candidate);
+      }
       await attachDependencies(request, polled, read.blocked);
       return polled;
     },
   };
 
   function apply(read: StageOnePages, fullyRead: ReadonlySet<string>, teams: ReadonlySet<string>): void {
-    for (const [id, candidate] of candidates) {
+    const before = new Map<string, TicketCandidate>();
+    candidates.forEach((candidate, id) => {
       const team = candidate.teamKey.toUpperCase();
-      if (fullyRead.has(team) || !teams.has(team)) candidates.delete(id);
-    }
-    for (const candidate of read.candidates) candidates.set(candidate.id, candidate);
+      if (!fullyRead.has(team) && teams.has(team)) return;
+      before.set(id, candidate);
+      candidates.delete(id);
+    });
+    // An unchanged ticket keeps its object (the tick reuses what it built for it by identity).
+    const keep = (candidate: TicketCandidate) => {
+      const old = before.get(candidate.id) ?? candidates.get(candidate.id);
+      candidates.set(candidate.id, old && sameCandidate(old, candidate) ? old : candidate);
+    };
+    for (const candidate of read.candidates) keep(candidate);
     for (const { candidate, archived } of read.changed) {
-      if (isCandidate(candidate, teams, archived)) candidates.set(candidate.id, candidate);
+      if (isCandidate(candidate, teams, archived)) keep(candidate);
       else candidates.delete(candidate.id);
     }
   }

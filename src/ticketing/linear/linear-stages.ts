@@ -127,9 +127,10 @@ export async function attachDependencies(
 ): Promise<void> {
   for (const candidate of candidates) {
     const relations = blocked.get(candidate.id);
-    candidate.dependencies = relations
-      ? mapDependencies(await allRelations(request, candidate.id, relations))
-      : [];
+    if (relations)
+      candidate.dependencies = mapDependencies(await allRelations(request, candidate.id, relations));
+    // Most candidates block on nothing, poll after poll: keep their empty list, no new one.
+    else if (candidate.dependencies?.length !== 0) candidate.dependencies = [];
   }
 }
 
