@@ -19,6 +19,7 @@ import {
   listFailedSince,
   sumCostOfIssues,
 } from '../../src/store/dispatch-reports.ts';
+import { listTicketingProvidersInUse } from '../../src/store/mappings.ts';
 import { listPullRequests } from '../../src/store/pull-requests.ts';
 import { sumSpendByTeam } from '../../src/store/spend.ts';
 import type { Database } from '../../src/store/schema.ts';
@@ -93,6 +94,7 @@ const HOT_QUERIES: [string, (db: Kysely<Database>) => Promise<unknown>][] = [
     'dedup window page',
     (db) => listDedupWindow(db, new Date(at), { limit: 101, after: { dispatchedAt: at, issueId: 'i' } }),
   ],
+  ['poll mode: the trackers the mappings use', (db) => listTicketingProvidersInUse(db)],
 ];
 
 for (const dialect of storeDialects()) {

@@ -13,6 +13,7 @@ import * as shadowRuns from './0014-shadow-runs.ts';
 import * as runQuestions from './0015-run-questions.ts';
 import * as tableVersions from './0016-table-versions.ts';
 import * as blockingTickets from './0021-blocking-tickets.ts';
+import * as mappingProviderIndex from './0022-mapping-provider-index.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0015-run-questions': runQuestions,
   '0016-table-versions': tableVersions,
   '0021-blocking-tickets': blockingTickets,
+  '0022-mapping-provider-index': mappingProviderIndex,
 };
