@@ -19,6 +19,8 @@ const built = new WeakMap<object, Built>();
 interface Built {
   tracked?: TrackedIssueRow;
   blocker?: NewBlockerRow;
+  /** The request `blocker` was built for. */
+  blockerOf?: RequestDraft;
   pickup?: RequestDraft;
 }
 
@@ -54,10 +56,15 @@ export function trackedRow(ticket: TicketCandidate, mapping: Mapping, seenAt: st
 
 /** The blocker row of a refused request, recorded at `at` (ISO 8601). */
 export function blockerRow(at: string, request: RequestDraft, refusal: Refusal): NewBlockerRow {
-  const bucket = capacityBucket(request.mapping, request.ticket.teamKey);
-  const blocking = refusal.blocking ? JSON.stringify(refusal.blocking) : '[]';
   const rows = memo(request.ticket);
   const last = rows.blocker;
+  // The same draft object has the same mapping and ticket, so the same team and bucket.
+  const bucket =
+    rows.blockerOf === request && last
+      ? last.bucket
+      : capacityBucket(request.mapping, request.ticket.teamKey);
+  rows.blockerOf = request;
+  const blocking = refusal.blocking ? JSON.stringify(refusal.blocking) : '[]';
   if (
     last?.reason === refusal.reason &&
     last.detail === refusal.detail &&

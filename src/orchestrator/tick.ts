@@ -151,9 +151,10 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   const polledTeams = new Set(
     polled.filter((team) => !unread.has(team.provider)).map((team) => team.teamKey),
   );
-  const inPolledTeams = (row: { team_key: string }) => polledTeams.has(row.team_key);
-  await replaceBlockers(ctx.db, [...polledTeams], blockers.filter(inPolledTeams));
-  await replaceTrackedIssues(ctx.db, [...polledTeams], tracked.filter(inPolledTeams));
+  const inPolledTeams = <Row extends { team_key: string }>(rows: Row[]) =>
+    polledTeams.size === mappings.length ? rows : rows.filter((row) => polledTeams.has(row.team_key));
+  await replaceBlockers(ctx.db, [...polledTeams], inPolledTeams(blockers));
+  await replaceTrackedIssues(ctx.db, [...polledTeams], inPolledTeams(tracked));
   return report;
 }
 
