@@ -229,10 +229,14 @@ for (const dialect of storeDialects()) {
     });
 
     it('sees a write by another writer between two diffs of the same teams', async () => {
-      const blocker = (id: string, reason: string) => engBlocker(id, reason, t0);
+      // With their blocking list, the rows reach the diff as these objects (tick-rows.ts reuses them).
+      const blocker = (id: string, reason: string) => ({
+        ...engBlocker(id, reason, t0),
+        blocking_json: '[]',
+      });
       const tick = [blocker('a', 'capacity'), blocker('b', 'capacity')];
       await replaceBlockers(store.db, ['ENG'], tick);
-      // The second diff compares with what the first wrote (nothing else wrote in between).
+      // The second diff is handed the same objects (nothing else wrote in between): nothing to do.
       await replaceBlockers(store.db, ['ENG'], tick);
       // A dispatch by another path drops a row, a refused follow-up rewrites one…
       await deleteBlocker(store.db, 'a');
@@ -243,6 +247,11 @@ for (const dialect of storeDialects()) {
         ['a', 'capacity'],
         ['b', 'capacity'],
       ]);
+      // The same objects for other teams are another diff: OPS's row goes.
+      await upsertBlocker(store.db, { ...blocker('o', 'capacity'), team_key: 'OPS' });
+      await replaceBlockers(store.db, ['ENG', 'OPS'], tick);
+      await replaceBlockers(store.db, ['ENG', 'OPS'], tick);
+      expect((await listBlockers(store.db)).map((row) => row.issue_id)).toEqual(['a', 'b']);
     });
 
     it('writes the inbox as a diff computed in the database', async () => {
