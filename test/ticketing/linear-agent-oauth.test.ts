@@ -33,7 +33,9 @@ describe('token cipher', () => {
     expect(sealed).not.toContain('lin_oauth_abc');
     expect(cipher.decrypt(sealed)).toBe('lin_oauth_abc');
     const [v, iv, tag, data] = sealed.split('.');
-    const flipped = `${v}.${iv}.${tag}.${data!.slice(0, -2)}${data!.endsWith('A') ? 'B' : 'A'}${data!.slice(-1)}`;
+    // Another character in place of the second-to-last (the one replaced, not the last, decides).
+    const flipped = `${v}.${iv}.${tag}.${data!.slice(0, -2)}${data!.at(-2) === 'A' ? 'B' : 'A'}${data!.slice(-1)}`;
+    expect(flipped).not.toBe(sealed);
     expect(() => cipher.decrypt(flipped)).toThrow();
     expect(() => createTokenCipher('client-secret-two').decrypt(sealed)).toThrow();
   });

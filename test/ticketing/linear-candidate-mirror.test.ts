@@ -1,8 +1,7 @@
-import { LinearClient } from '@linear/sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IntegrationError } from '../../src/domain/errors.ts';
 import { createCandidateMirror, type CandidateMirror } from '../../src/ticketing/linear/candidate-mirror.ts';
-import { createLinearRequest } from '../../src/ticketing/linear/linear-request.ts';
+import { createLinearRequest, linearGraphQLClient } from '../../src/ticketing/linear/linear-request.ts';
 import { startFakeLinear, type FakeLinear } from '../fakes/linear/fake-linear-server.ts';
 
 /**
@@ -31,7 +30,7 @@ describe('the Linear candidate mirror', () => {
 
   const mirrorOf = (resyncPolls = 1_000): CandidateMirror =>
     createCandidateMirror(
-      createLinearRequest(new LinearClient({ apiKey: fake.apiKey, apiUrl: fake.url }), {
+      createLinearRequest(linearGraphQLClient({ apiKey: fake.apiKey, apiUrl: fake.url }), {
         retry: { retries: 0, minDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 10 },
       }),
       { requestLabels: ['AI-Implement', 'Plan-Approved'], resyncPolls },

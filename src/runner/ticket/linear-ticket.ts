@@ -1,8 +1,7 @@
-import { LinearClient } from '@linear/sdk';
 import { z } from 'zod';
 import type { DispatchPayload } from '../../runners/types.ts';
 import { createLinearProvider } from '../../ticketing/linear/linear-provider.ts';
-import { createLinearRequest } from '../../ticketing/linear/linear-request.ts';
+import { createLinearRequest, linearGraphQLClient } from '../../ticketing/linear/linear-request.ts';
 import type { TicketRef } from '../../ticketing/types.ts';
 import type { RunnerSettings } from '../settings.ts';
 import type { TicketClient } from './ticket-client.ts';
@@ -40,7 +39,7 @@ export function linearTicketClient(
 ): TicketClient {
   const { apiKey, apiUrl } = linear;
   const provider = createLinearProvider(apiUrl ? { apiKey, apiUrl } : { apiKey });
-  const request = createLinearRequest(new LinearClient(apiUrl ? { apiKey, apiUrl } : { apiKey }));
+  const request = createLinearRequest(linearGraphQLClient({ apiKey, apiUrl }));
   // Linear identifiers are `<team key>-<number>`; the provider finds labels by team key.
   const ref: TicketRef = {
     id: issue.id,

@@ -1,11 +1,10 @@
-import { LinearClient } from '@linear/sdk';
 import { z } from 'zod';
 import { IntegrationError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
 import { LINEAR_LABELS } from '../../domain/markers.ts';
 import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
-import { createLinearRequest, type LinearRequestOptions } from './linear-request.ts';
+import { createLinearRequest, linearGraphQLClient, type LinearRequestOptions } from './linear-request.ts';
 import { IssuesPageSchema, mapIssue, type IssuesPage } from './map-issue.ts';
 import { createCandidateMirror } from './candidate-mirror.ts';
 import { allRelations, fetchDetails, readStageOne } from './linear-stages.ts';
@@ -69,8 +68,7 @@ const TeamsPageSchema = z.object({
  */
 export function createLinearProvider(options: LinearProviderOptions): TicketingProvider {
   const { apiKey, apiUrl, ...requestOptions } = options;
-  const client = new LinearClient(apiUrl ? { apiKey, apiUrl } : { apiKey });
-  const request = createLinearRequest(client, requestOptions);
+  const request = createLinearRequest(linearGraphQLClient({ apiKey, apiUrl }), requestOptions);
   const markers = createMarkerUpdates(request);
   const mirror = createCandidateMirror(request, { requestLabels: REQUEST_LABELS });
 

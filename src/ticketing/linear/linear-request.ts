@@ -1,4 +1,4 @@
-import type { LinearClient } from '@linear/sdk';
+import { LinearGraphQLClient } from '@linear/sdk';
 import { z } from 'zod';
 import { IntegrationError } from '../../domain/errors.ts';
 import { observeRequest, type RequestObserver } from '../../domain/outbound-requests.ts';
@@ -30,13 +30,39 @@ export type LinearRequest = <T>(
   schema: z.ZodType<T>,
 ) => Promise<T>;
 
+/** Hosts an API key may be sent to over plain HTTP (a local server), as `LinearClient` allows. */
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /**
- * A request function over `client.client.rawRequest` (the SDK's raw GraphQL client, which keeps
+ * The SDK's GraphQL client, set up as `LinearClient` sets up its own (the API key in
+ * `Authorization`, `https://api.linear.app/graphql` by default, HTTPS unless the host is local),
+ * without `LinearClient` itself: the product sends hand-written documents, and `LinearClient`
+ * brings ~1,300 generated documents and model classes that the bundle can then leave out
+ * (rolldown.config.mjs; ~3 MB of code held and marked by every garbage collection). Throws on a
+ * plain-HTTP URL to another host. https://linear.app/developers/graphql
+ */
+export function linearGraphQLClient(options: {
+  apiKey: string;
+  apiUrl?: string | undefined;
+}): LinearGraphQLClient {
+  const url = options.apiUrl ?? 'https://api.linear.app/graphql';
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== 'https:' && !(protocol === 'http:' && LOCAL_HOSTS.has(hostname))) {
+    throw new Error(`Linear API URL ${url} must use HTTPS unless it points to a local server`);
+  }
+  return new LinearGraphQLClient(url, { headers: { Authorization: options.apiKey } });
+}
+
+/**
+ * A request function over `client.rawRequest` (the SDK's raw GraphQL client, which keeps
  * response headers), with Linear's failures turned into `IntegrationError`s and rate-limited or
  * transient ones retried a bounded number of times. Throws `IntegrationError`; a response whose
  * `data` does not match `schema` is `invalid`. Rate limits: https://linear.app/developers/rate-limiting.
  */
-export function createLinearRequest(client: LinearClient, options: LinearRequestOptions = {}): LinearRequest {
+export function createLinearRequest(
+  client: Pick<LinearGraphQLClient, 'rawRequest'>,
+  options: LinearRequestOptions = {},
+): LinearRequest {
   const now = options.now ?? Date.now;
   const warnBudget = budgetWarner(options.logger);
   const withRetries = createRetrier({ service: 'Linear', provider: 'linear', ...options });
@@ -52,7 +78,7 @@ export function createLinearRequest(client: LinearClient, options: LinearRequest
         { provider: 'linear', operation: operationName(document) },
         async () => {
           try {
-            return await client.client.rawRequest<unknown, Record<string, unknown>>(document, variables);
+            return await client.rawRequest<unknown, Record<string, unknown>>(document, variables);
           } catch (error) {
             throw toIntegrationError(error, now());
           }
