@@ -17,7 +17,6 @@ import type { ExecutionBackend } from './runners/types.ts';
 import type { Store } from './store/database.ts';
 import { getMapping, listMappings } from './store/mappings.ts';
 import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
-import { createLinearProvider } from './ticketing/linear/linear-provider.ts';
 import type { TicketingProvider } from './ticketing/types.ts';
 
 /**
@@ -102,6 +101,8 @@ export async function createTicketing(
   // GitHub Issues needs nothing beyond the GitHub App every orchestrator has.
   providers.set('github', createGitHubIssuesProvider({ github, listMappings: () => listMappings(db) }));
   if (config.linear) {
+    // Loaded only when Linear is configured: @linear/sdk is ~30 MB of memory once imported.
+    const { createLinearProvider } = await import('./ticketing/linear/linear-provider.ts');
     const linearLog = logger.child({ provider: 'linear' });
     providers.set(
       'linear',

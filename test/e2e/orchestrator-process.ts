@@ -27,12 +27,19 @@ export async function completedTicks(url: string): Promise<number> {
   return body.ticks;
 }
 
+/**
+ * Starts the orchestrator with `npm start` (the bundle), or with `from: 'src'` as the image runs
+ * it: `node src/main.ts` (type stripping, one module per source file).
+ */
 export async function startOrchestrator(
   env: Record<string, string>,
   port?: number,
+  from: 'npm start' | 'src' = 'npm start',
 ): Promise<OrchestratorProcess> {
   const listenPort = port ?? (await freePort());
-  const child: ChildProcess = spawn('npm', ['start', '--silent'], {
+  const [command, args] =
+    from === 'src' ? [process.execPath, ['src/main.ts']] : ['npm', ['start', '--silent']];
+  const child: ChildProcess = spawn(command, args, {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',

@@ -4,6 +4,7 @@ import { IntegrationError } from '../../domain/errors.ts';
 import { observeRequest, type RequestObserver } from '../../domain/outbound-requests.ts';
 import { createRetrier, type RetryLogger, type RetryOptions } from '../retry-policy.ts';
 import { toIntegrationError } from './linear-errors.ts';
+import { operationName } from './operation-name.ts';
 import { requestBudget, type HeaderSource } from './rate-limit.ts';
 
 /** Retry policy: see src/ticketing/retry-policy.ts. */
@@ -112,9 +113,4 @@ function budgetWarner(logger: LinearLogger | undefined): (headers: HeaderSource 
       'Linear request budget nearly used up: raise POLL_INTERVAL_MS or map fewer teams to stay under the limit',
     );
   };
-}
-
-/** The GraphQL operation's name (`query IssuesToDispatch(…)` → `IssuesToDispatch`), for metrics. */
-export function operationName(document: string): string {
-  return /^\s*(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/.exec(document)?.[1] ?? 'anonymous';
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { IntegrationError } from '../../../domain/errors.ts';
 import { observeRequest, type RequestObserver } from '../../../domain/outbound-requests.ts';
-import { operationName } from '../linear-request.ts';
+import { operationName } from '../operation-name.ts';
 
 /**
  * Linear's Agent API, called as the app (OAuth token, `Authorization: Bearer`): activities in an
