@@ -22,7 +22,7 @@ export default {
   // is dead code: without this every one of them would be kept.
   treeshake: {
     manualPureFunctions: ['TypedDocumentString'],
-    moduleSideEffects: (id) => !LINEAR_SDK.test(id),
+    moduleSideEffects: (id) => (LINEAR_SDK.test(id) ? false : undefined),
   },
   output: { format: 'esm', entryFileNames: 'main.mjs' },
 };
