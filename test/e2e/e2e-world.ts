@@ -16,6 +16,17 @@ import { startOrchestrator, type OrchestratorProcess } from './orchestrator-proc
 /** The workflow inputs of CONTRACTS.md §3, as the synced workflow files declare them. */
 export const WORKFLOW_INPUTS = ['issue_id', 'issue_identifier', 'payload'];
 
+/** A Jira mapping of the fake Jira's project OPS to acme/jira-repo, implementation only. */
+export const JIRA_OPS_MAPPING = {
+  teamKey: 'OPS',
+  owner: 'acme',
+  repo: 'jira-repo',
+  defaultBranch: 'main',
+  planningEnabled: false,
+  ticketingProvider: 'jira',
+  ticketingConfig: { kind: 'jira', jql: 'project = OPS', repoFieldValue: 'jira-repo' },
+};
+
 export interface E2eWorldOptions {
   appId: number;
   /** Repositories of `acme` with the App installed; workflows default to implement + plan. */

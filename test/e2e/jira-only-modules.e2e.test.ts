@@ -9,6 +9,7 @@ import {
   type FakeGitHub,
 } from '../fakes/github/fake-github-server.ts';
 import { startFakeJira, type FakeJira } from '../fakes/jira/fake-jira-server.ts';
+import { JIRA_OPS_MAPPING } from './e2e-world.ts';
 import { startOrchestrator, type OrchestratorProcess } from './orchestrator-process.ts';
 
 /**
@@ -82,15 +83,7 @@ async function exercise(from: 'src' | 'npm start'): Promise<string[]> {
   const saved = await fetch(`${orchestrator.url}/api/mappings`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      teamKey: 'OPS',
-      owner: 'acme',
-      repo: 'jira-repo',
-      defaultBranch: 'main',
-      planningEnabled: false,
-      ticketingProvider: 'jira',
-      ticketingConfig: { kind: 'jira', jql: 'project = OPS', repoFieldValue: 'jira-repo' },
-    }),
+    body: JSON.stringify(JIRA_OPS_MAPPING),
   });
   expect(saved.status).toBe(201);
   await orchestrator.afterTicks(2);

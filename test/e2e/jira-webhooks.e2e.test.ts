@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeJira, type FakeJira } from '../fakes/jira/fake-jira-server.ts';
-import { startE2eWorld, type E2eWorld } from './e2e-world.ts';
+import { JIRA_OPS_MAPPING, startE2eWorld, type E2eWorld } from './e2e-world.ts';
 import { eventually } from './orchestrator-process.ts';
 
 const SECRET = 'jira-webhook-e2e-secret-0123456789';
@@ -32,16 +32,7 @@ afterAll(async () => {
 
 describe('Jira webhooks end to end (npm start, fake Jira sending signed webhooks)', () => {
   it('dispatches a ticket as soon as a person sets AI-Implement Status to Ready', async () => {
-    const mapping = {
-      teamKey: 'OPS',
-      owner: 'acme',
-      repo: 'jira-repo',
-      defaultBranch: 'main',
-      planningEnabled: false,
-      ticketingProvider: 'jira',
-      ticketingConfig: { kind: 'jira', jql: 'project = OPS', repoFieldValue: 'jira-repo' },
-    };
-    expect((await w.api('POST', '/api/mappings', mapping)).status).toBe(201);
+    expect((await w.api('POST', '/api/mappings', JIRA_OPS_MAPPING)).status).toBe(201);
     const issue = jira.addIssue({
       project: 'OPS',
       summary: 'Rotate keys',
