@@ -140,23 +140,18 @@ async function readDetails(
   admission: Admission,
 ): Promise<Map<string, Ticket>> {
   const tickets = new Map<string, Ticket>();
-  const wanted = new Map<TicketingProviderName, TicketCandidate[]>();
-  for (const draft of held) {
-    if (hasDetails(draft.ticket)) {
-      tickets.set(draft.ticket.id, draft.ticket);
-      continue;
-    }
-    const batch = wanted.get(draft.ticket.provider);
-    if (batch) batch.push(draft.ticket);
-    else wanted.set(draft.ticket.provider, [draft.ticket]);
+  const candidates: TicketCandidate[] = [];
+  for (const { ticket } of held) {
+    if (hasDetails(ticket)) tickets.set(ticket.id, ticket);
+    else candidates.push(ticket);
   }
-  for (const [name, candidates] of wanted) {
+  for (const [name, batch] of Map.groupBy(candidates, (candidate) => candidate.provider)) {
     const provider = ctx.ticketing.get(name);
     try {
       if (!provider) throw new Error(`${name} is not configured`);
       const read = provider.getTicketDetails
-        ? await provider.getTicketDetails(candidates)
-        : await provider.getTickets(candidates.map((candidate) => candidate.id));
+        ? await provider.getTicketDetails(batch)
+        : await provider.getTickets(batch.map((candidate) => candidate.id));
       for (const [id, ticket] of read) tickets.set(id, ticket);
     } catch (error) {
       admission.detailFailures.push({ provider: name, error: describeError(error) });

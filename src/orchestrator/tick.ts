@@ -71,7 +71,7 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   const found: { ticket: TicketCandidate; mapping: Mapping }[] = [];
   const tracked: TrackedIssueRow[] = [];
 
-  for (const [name, group] of groupByProvider(mappings)) {
+  for (const [name, group] of Map.groupBy(mappings, (mapping) => mapping.ticketingProvider)) {
     const provider = ctx.ticketing.get(name);
     if (!provider) {
       report.fetchErrors.push({ provider: name, error: `${name} is not configured` });
@@ -226,15 +226,12 @@ async function approvedPlanRequests(
   if (pending.length === 0) return [];
   const byTeam = new Map(mappings.map((mapping) => [mapping.teamKey, mapping]));
   const seen = new Map<string, TicketCandidate | Ticket>(found.map(({ ticket }) => [ticket.id, ticket]));
-  const unseen = new Map<TicketingProviderName, string[]>();
-  for (const row of pending) {
-    if (seen.has(row.issue_id) || !byTeam.has(row.team_key)) continue;
-    const name = row.ticketing_provider as TicketingProviderName;
-    const ids = unseen.get(name);
-    if (ids) ids.push(row.issue_id);
-    else unseen.set(name, [row.issue_id]);
-  }
-  for (const [name, ids] of unseen) {
+  const unseen = Map.groupBy(
+    pending.filter((row) => !seen.has(row.issue_id) && byTeam.has(row.team_key)),
+    (row) => row.ticketing_provider as TicketingProviderName,
+  );
+  for (const [name, rows] of unseen) {
+    const ids = rows.map((row) => row.issue_id);
     const provider = ctx.ticketing.get(name);
     if (!provider) continue;
     try {
@@ -254,14 +251,4 @@ async function approvedPlanRequests(
     requests.push({ kind: 'plan-approval', phase: 'implementation', ticket, mapping, jobId: row.job_id });
   }
   return requests;
-}
-
-function groupByProvider(mappings: Mapping[]): Map<TicketingProviderName, Mapping[]> {
-  const groups = new Map<TicketingProviderName, Mapping[]>();
-  for (const mapping of mappings) {
-    const group = groups.get(mapping.ticketingProvider);
-    if (group) group.push(mapping);
-    else groups.set(mapping.ticketingProvider, [mapping]);
-  }
-  return groups;
 }

@@ -161,25 +161,26 @@ export function createJiraCandidateMirror(
     issues: JiraIssue[],
     keyOf: (entry: ResolvedMapping) => string,
   ): void {
-    const byProject = new Map<string, number[]>();
-    chunk.forEach((entry, position) => {
-      const project = singleProjectOf(entry.config.jql)?.toLowerCase() ?? '';
-      byProject.set(project, [...(byProject.get(project) ?? []), position]);
-    });
+    const byProject = Map.groupBy(
+      chunk.keys(),
+      (position) => singleProjectOf(chunk[position]?.config.jql ?? '')?.toLowerCase() ?? '',
+    );
     const held = chunk.map((entry) => mirrored.get(keyOf(entry)));
     const changed = new Set(issues.map((issue) => issue.id));
     const holders = new Map<string, number[]>();
-    held.forEach((issues, position) => {
-      for (const id of issues?.keys() ?? [])
-        if (changed.has(id)) holders.set(id, [...(holders.get(id) ?? []), position]);
+    held.forEach((kept, position) => {
+      for (const id of kept?.keys() ?? []) {
+        if (!changed.has(id)) continue;
+        const positions = holders.get(id);
+        if (positions) positions.push(position);
+        else holders.set(id, [position]);
+      }
     });
     const grown = new Set<number>();
     for (const issue of issues) {
-      const project = issue.fields.project as { key?: unknown; name?: unknown } | null | undefined;
       const targets = new Set<number>();
-      for (const name of [project?.key, project?.name]) {
-        if (typeof name !== 'string') continue;
-        for (const position of byProject.get(name.toLowerCase()) ?? []) targets.add(position);
+      for (const name of projectNames(issue)) {
+        for (const position of byProject.get(name) ?? []) targets.add(position);
       }
       for (const position of holders.get(issue.id) ?? [])
         if (!targets.has(position)) held[position]?.delete(issue.id);
@@ -225,11 +226,8 @@ function keptOrRead(entry: ResolvedMapping, before: JiraIssue | undefined, issue
  * the Done category.
  */
 export function isCandidateOf(entry: ResolvedMapping, issue: JiraIssue): boolean {
-  const project = issue.fields.project as { key?: unknown; name?: unknown } | null | undefined;
   const wanted = singleProjectOf(entry.config.jql)?.toLowerCase();
-  const inProject = [project?.key, project?.name].some(
-    (name) => typeof name === 'string' && name.toLowerCase() === wanted,
-  );
+  const inProject = projectNames(issue).some((name) => name === wanted);
   const status = issue.fields.status as { statusCategory?: { key?: unknown } } | null | undefined;
   return (
     inProject &&
@@ -265,6 +263,14 @@ function mirrorKey(entry: ResolvedMapping): string {
     fields.status.id,
     fields.repo.id,
   ].join('\u0000');
+}
+
+/** The issue's project key and name, lower-cased (JQL's `project =` accepts either, any case). */
+function projectNames(issue: JiraIssue): string[] {
+  const project = issue.fields.project as { key?: unknown; name?: unknown } | null | undefined;
+  return [project?.key, project?.name]
+    .filter((name): name is string => typeof name === 'string')
+    .map((name) => name.toLowerCase());
 }
 
 function sameOption(value: unknown, wanted: string): boolean {

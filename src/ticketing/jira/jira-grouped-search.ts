@@ -85,11 +85,11 @@ export async function searchBatch(request: JiraRequest, batch: ResolvedMapping[]
   const { fields } = first;
   const projects = batch.map((entry) => singleProjectOf(entry.config.jql) ?? '');
   // (project, repo value) → positions in the batch; lower-cased, as JQL compares both.
-  const members = new Map<string, number[]>();
-  batch.forEach((entry, position) => {
-    const pair = `${projects[position]?.toLowerCase()}\u0000${entry.config.repoFieldValue.trim().toLowerCase()}`;
-    members.set(pair, [...(members.get(pair) ?? []), position]);
-  });
+  const members = Map.groupBy(
+    batch.keys(),
+    (position) =>
+      `${projects[position]?.toLowerCase()}\u0000${batch[position]?.config.repoFieldValue.trim().toLowerCase()}`,
+  );
   const jql = groupedCandidateJql(
     projects,
     fields,
