@@ -34,6 +34,8 @@ const MARKERS: Record<string, string> = {
   'AI-Failed': 'failed',
 };
 const FAILURE_MARKERS = ['AI-Planning-Failed', 'AI-Failed'];
+/** Two of the demo's polls (`POLL_INTERVAL_MS` 2,000 in scripts/demo.ts): the follow-up sweep runs each poll. */
+const SETTLED_MS = 4_000;
 
 export async function watchTicket(input: {
   world: DemoWorld;
@@ -49,6 +51,7 @@ export async function watchTicket(input: {
   const dispatchSeen = new Map<string, string>();
   let stepsSeen = 0;
   let jobId: string | undefined;
+  let readySince: number | undefined;
 
   for (;;) {
     const issue = world.linear.getIssue(world.issue.id)!;
@@ -84,11 +87,14 @@ export async function watchTicket(input: {
 
     const dispatches = job?.dispatches ?? [];
     const newest = dispatches.at(-1);
-    if (
-      jobId &&
+    const ready =
       issue.labels.includes('Ready for Review') &&
-      dispatches.some((d) => d.phase === 'implementation' && d.status === 'succeeded')
-    ) {
+      dispatches.some((d) => d.phase === 'implementation' && d.status === 'succeeded');
+    readySince = ready ? (readySince ?? Date.now()) : undefined;
+    // The runner sets Ready for Review as it ends; the orchestrator may put AI-Working back until
+    // the PR's checks are settled (docs/decisions/ci-fix.md), which its next sweep decides. Done
+    // is Ready for Review that outlasts a sweep.
+    if (jobId && readySince !== undefined && Date.now() - readySince >= SETTLED_MS) {
       return { kind: 'ready', jobId };
     }
     if (newest?.status === 'failed' || markers.some((label) => FAILURE_MARKERS.includes(label))) {
