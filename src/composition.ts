@@ -15,7 +15,7 @@ import { dockerClient } from './runners/docker/docker-client.ts';
 import { createLocalBackend, passThroughEnv } from './runners/local/local-backend.ts';
 import type { ExecutionBackend } from './runners/types.ts';
 import type { Store } from './store/database.ts';
-import { getMapping, listMappings } from './store/mappings.ts';
+import { getMappings, listMappings } from './store/mappings.ts';
 import { createGitHubIssuesProvider } from './ticketing/github/github-issues-provider.ts';
 import type { TicketingProvider } from './ticketing/types.ts';
 
@@ -124,7 +124,7 @@ export async function createTicketing(
         config: config.jira,
         logger: { warn: (fields, message) => jiraLog.warn(fields, message) },
         observer,
-        lookupMapping: (teamKey) => getMapping(db, teamKey),
+        lookupMappings: (teamKeys) => getMappings(db, teamKeys),
       }),
     );
   }

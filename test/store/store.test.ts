@@ -14,6 +14,7 @@ import {
 import {
   deleteMapping,
   getMapping,
+  getMappings,
   listMappings,
   listTicketingProvidersInUse,
   upsertMapping,
@@ -111,6 +112,10 @@ for (const dialect of storeDialects()) {
       const [edited] = await listMappings(store.db);
       expect(edited).not.toBe(listed);
       expect([listed?.paused, edited?.paused]).toEqual([true, false]);
+      // By team keys in one query: the parsed objects `listMappings` gave, none for unknown keys.
+      expect(await getMappings(store.db, ['ENG', 'NOPE', 'ENG'])).toEqual([edited]);
+      expect((await getMappings(store.db, ['ENG']))[0]).toBe(edited);
+      expect(await getMappings(store.db, [])).toEqual([]);
       expect(await listTicketingProvidersInUse(store.db)).toEqual(['linear']);
       const github = MappingInputSchema.parse({
         ...mapping,

@@ -62,10 +62,10 @@ describe('jira provider: markers, comments, tickets', () => {
     const s = await start(
       {},
       {
-        lookupMapping: (teamKey) =>
-          teamKey === 'ENG'
-            ? jiraMappingWith('ENG', { statusFieldOverride: 'customfield_10500' })
-            : undefined,
+        lookupMappings: (teamKeys) =>
+          teamKeys.includes('ENG')
+            ? [jiraMappingWith('ENG', { statusFieldOverride: 'customfield_10500' })]
+            : [],
       },
     );
     s.fake.addProject({ key: 'ENG' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jiraPerTest, readyIssue } from '../fakes/jira/jira-test-setup.ts';
+import type { Mapping } from '../../src/domain/mapping.ts';
+import { jiraMappingWith, jiraPerTest, readyIssue } from '../fakes/jira/jira-test-setup.ts';
 
 const start = jiraPerTest();
 
@@ -64,5 +65,35 @@ describe('jira getTicketStates: the in-flight states by search', () => {
     expect(states.size).toBe(1_001);
     const made = s.fake.requests.slice(before).filter((r) => r.path === '/rest/api/3/search/jql');
     expect(made).toHaveLength(2);
+  });
+
+  it("reads each issue's marker from its mapping's status field, the mappings looked up once a batch", async () => {
+    const mappings = ['ENG', 'OPS'].map((key) =>
+      jiraMappingWith(key, { statusFieldOverride: 'customfield_10502' }),
+    );
+    const lookups: string[][] = [];
+    const lookupMappings = (teamKeys: string[]): Mapping[] => {
+      lookups.push([...teamKeys].sort());
+      return mappings.filter((mapping) => teamKeys.includes(mapping.teamKey));
+    };
+    const s = await start({}, { lookupMappings });
+    s.fake.addProject({ key: 'ENG' });
+    s.fake.addProject({ key: 'OPS' });
+    // A second field of the same name: only the mappings' override tells which one is the marker.
+    s.fake.addField({ name: 'AI-Implement Status', options: ['Ready', 'Implementing'] });
+    const issues = ['ENG', 'OPS'].map((project) => {
+      const issue = readyIssue(s.fake, project);
+      s.fake.setField(issue.key, 'customfield_10502', 'Ready');
+      return issue;
+    });
+    expect((await s.provider.fetchCandidates(mappings)).map((ticket) => ticket.identifier).sort()).toEqual(
+      issues.map((issue) => issue.key),
+    );
+    for (const issue of issues) s.fake.setField(issue.key, 'customfield_10502', 'Implementing');
+    lookups.length = 0;
+
+    const states = await s.provider.getTicketStates(issues.map((issue) => issue.id));
+    expect(issues.map((issue) => states.get(issue.id)?.markers)).toEqual([['working'], ['working']]);
+    expect(lookups).toEqual([['ENG', 'OPS']]);
   });
 });

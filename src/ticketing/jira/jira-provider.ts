@@ -17,11 +17,12 @@ import { markdownToAdf } from './markdown-to-adf.ts';
 
 export interface JiraProviderOptions extends JiraConnectionOptions {
   /**
-   * The mapping with a team key, so marker updates on its tickets use its `statusFieldOverride`
-   * even before the first poll (after a restart, results arrive before candidates are fetched).
+   * The stored mappings with these team keys (absent when none), so marker updates and reads by
+   * id use each ticket's mapping's `statusFieldOverride` even before the first poll (after a
+   * restart, results arrive before candidates are fetched). Asked once per batch of issues.
    * Without it, the overrides of the mappings last polled are used, then discovery by name.
    */
-  lookupMapping?: (teamKey: string) => Mapping | undefined | Promise<Mapping | undefined>;
+  lookupMappings?: (teamKeys: string[]) => Mapping[] | Promise<Mapping[]>;
   /** Delta polling of the single-project mappings (jira-candidate-mirror.ts); tests set its clock. */
   candidateMirror?: Omit<JiraCandidateMirrorOptions, 'logger'>;
 }
@@ -52,7 +53,7 @@ const REMEMBERED_ISSUES = 10_000;
  * API: https://developer.atlassian.com/cloud/jira/platform/rest/v3/intro/
  */
 export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
-  const { lookupMapping, candidateMirror, ...connectionOptions } = options;
+  const { lookupMappings, candidateMirror, ...connectionOptions } = options;
   const connection = createJiraConnection(connectionOptions);
   const { request, fields, issueUrl, logger } = connection;
   const polledConfigs = new Map<string, JiraTicketingConfig>();
@@ -70,16 +71,27 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
   >();
   let failures: MappingFailure[] = [];
 
-  async function configFor(teamKey: string): Promise<JiraTicketingConfig | undefined> {
-    const mapping = await lookupMapping?.(teamKey);
-    if (mapping?.ticketingConfig.kind === 'jira') return mapping.ticketingConfig;
-    return polledConfigs.get(teamKey.toUpperCase());
+  /** The Jira configuration of each of `teamKeys` (stored, else last polled), by team key as given. */
+  async function configsFor(teamKeys: string[]): Promise<Map<string, JiraTicketingConfig>> {
+    const unique = [...new Set(teamKeys)];
+    const stored = new Map<string, JiraTicketingConfig>();
+    for (const mapping of (await lookupMappings?.(unique)) ?? [])
+      if (mapping.ticketingConfig.kind === 'jira') stored.set(mapping.teamKey, mapping.ticketingConfig);
+    const configs = new Map<string, JiraTicketingConfig>();
+    for (const teamKey of unique) {
+      const config = stored.get(teamKey) ?? polledConfigs.get(teamKey.toUpperCase());
+      if (config) configs.set(teamKey, config);
+    }
+    return configs;
   }
 
   async function statusField(ticket: TicketRef): Promise<JiraFieldRef> {
     const seenUnder = issueTeamKeys.get(ticket.id);
+    const configs = await configsFor(
+      seenUnder === undefined ? [ticket.teamKey] : [ticket.teamKey, seenUnder],
+    );
     const config =
-      (await configFor(ticket.teamKey)) ?? (seenUnder === undefined ? undefined : await configFor(seenUnder));
+      configs.get(ticket.teamKey) ?? (seenUnder === undefined ? undefined : configs.get(seenUnder));
     return fields.field(STATUS_ROLE, config?.statusFieldOverride);
   }
 
@@ -94,18 +106,21 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
     return { byName, statusIds };
   }
 
-  /** Which mapping's key and status field an issue read by id is mapped with. */
-  async function mapContext(
-    issue: JiraIssue,
-    byName: Awaited<ReturnType<typeof statusFieldIds>>['byName'],
-    statusIds: Set<string>,
-  ) {
-    const teamKey = issueTeamKeys.get(issue.id);
-    const override = teamKey === undefined ? undefined : (await configFor(teamKey))?.statusFieldOverride;
-    const statusFieldId =
-      override ??
-      ('field' in byName ? byName.field.id : [...statusIds].find((id) => issue.fields[id] != null));
-    return { statusFieldId, teamKey, issueUrl };
+  /**
+   * How each issue read by id is mapped: its mapping's key (when seen as a candidate) and status
+   * field. One lookup of the mappings for the batch.
+   */
+  async function mapContexts(issues: JiraIssue[]) {
+    const { byName, statusIds } = await statusFieldIds();
+    const configs = await configsFor(issues.flatMap((issue) => issueTeamKeys.get(issue.id) ?? []));
+    return (issue: JiraIssue) => {
+      const teamKey = issueTeamKeys.get(issue.id);
+      const override = teamKey === undefined ? undefined : configs.get(teamKey)?.statusFieldOverride;
+      const statusFieldId =
+        override ??
+        ('field' in byName ? byName.field.id : [...statusIds].find((id) => issue.fields[id] != null));
+      return { statusFieldId, teamKey, issueUrl };
+    };
   }
 
   return {
@@ -144,15 +159,15 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       const unique = [...new Set(ids)];
       const tickets = new Map<string, Ticket>();
       if (unique.length === 0) return tickets;
-      const { byName, statusIds } = await statusFieldIds();
+      const { statusIds } = await statusFieldIds();
       const issues = await bulkFetch(request, unique, [...TICKET_FIELDS, ...statusIds]);
       const parents = [...new Set(issues.flatMap((issue) => parentKey(issue.fields.parent)))];
       const siblings =
         parents.length > 0 ? await childrenByParent(request, parents, issueUrl, logger) : new Map();
+      const contextOf = await mapContexts(issues);
       for (const issue of issues) {
-        const context = await mapContext(issue, byName, statusIds);
         const ticket = mapIssue(issue, {
-          ...context,
+          ...contextOf(issue),
           siblings: siblings.get(parentKey(issue.fields.parent)[0] ?? '') ?? [],
         });
         tickets.set(ticket.id, ticket);
@@ -169,10 +184,12 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       const unique = [...new Set(ids)];
       const tickets = new Map<string, TicketCandidate>();
       if (unique.length === 0) return tickets;
-      const { byName, statusIds } = await statusFieldIds();
+      const { statusIds } = await statusFieldIds();
       if (statesRead.size > REMEMBERED_ISSUES) statesRead.clear();
-      for (const issue of await searchByIds(request, unique, [...CANDIDATE_FIELDS, ...statusIds])) {
-        const context = await mapContext(issue, byName, statusIds);
+      const issues = await searchByIds(request, unique, [...CANDIDATE_FIELDS, ...statusIds]);
+      const contextOf = await mapContexts(issues);
+      for (const issue of issues) {
+        const context = contextOf(issue);
         // Reconcile asks for the same in-flight issues every poll: map only what changed.
         const before = statesRead.get(issue.id);
         const ticket =
