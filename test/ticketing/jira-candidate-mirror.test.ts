@@ -114,10 +114,13 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
 
     const before = s.fake.requests.length;
     const tickets = identifiers(await s.provider.fetchCandidates(mappings));
-    const made = searches(s, before).map(jqlOf);
-    expect(made).toHaveLength(2);
-    expect(made[0]).toContain('updated >= "-4m"');
-    expect(made[1]).not.toMatch(/P1[0-6]/);
+    const made = searches(s, before);
+    // The changes' stamps, the candidate fields of the six changed, the rolling slice in full.
+    expect(made.map(jqlOf)).toHaveLength(3);
+    expect(jqlOf(made[0] ?? { body: {} })).toContain('updated >= "-4m"');
+    expect((made[0]?.body as { fields: string[] }).fields).toEqual(['updated']);
+    expect(jqlOf(made[1] ?? { body: {} })).toMatch(/^id in \((\d+, ){5}\d+\) ORDER BY key ASC$/);
+    expect(jqlOf(made[2] ?? { body: {} })).not.toMatch(/P1[0-6]/);
     expect(tickets).toContain(`${ready}@P10`);
     expect(tickets).not.toContain(`${other}@P11`);
     expect(tickets).not.toContain(`${closed}@P12`);
@@ -126,6 +129,31 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
     expect(tickets).toContain(`${movedProject?.key}@P16`);
     expect(tickets).not.toContain(`${movedProject?.key}@P15`);
     expect(tickets).toEqual(await truth(s, mappings));
+  });
+
+  it('reads a changed issue once while its change stays in the delta window, and again when it changes', async () => {
+    const { s, mappings, clock } = await thirty({ resyncPolls: 1_000 });
+    await s.provider.fetchCandidates(mappings);
+    const issue = s.fake.data.issues.find((candidate) => candidate.projectKey === 'P07');
+    s.fake.setField(issue?.key ?? '', 'AI-Implement Status', 'Implementing');
+    const idReads: string[][] = [];
+    for (let poll = 0; poll < 4; poll += 1) {
+      clock.now += 10_000;
+      if (poll === 2) s.fake.setField(issue?.key ?? '', 'AI-Implement Status', 'Ready');
+      const before = s.fake.requests.length;
+      const tickets = identifiers(await s.provider.fetchCandidates(mappings));
+      idReads.push(
+        searches(s, before)
+          .map(jqlOf)
+          .filter((jql) => jql.startsWith('id in (')),
+      );
+      expect(tickets.includes(`${issue?.key ?? ''}@P07`)).toBe(poll >= 2);
+      expect(tickets).toEqual(await truth(s, mappings));
+    }
+    // Every delta of the four polls returns its stamp (changed within the window); its fields
+    // are read after each change only.
+    expect(idReads.map((jqls) => jqls.length)).toEqual([1, 0, 1, 0]);
+    expect(idReads[0]?.[0]).toBe(`id in (${issue?.id ?? ''}) ORDER BY key ASC`);
   });
 
   it('drops a deleted issue within one round of full reads (no updated stamp shows a deletion)', async () => {
@@ -195,7 +223,9 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
       expect(tickets).toContain('OWN-1@OWN');
       const made = searches(s, before).map(jqlOf);
       expect(made.filter((jql) => jql.startsWith('(project = OWN AND labels = ai) AND'))).toHaveLength(1);
-      expect(made).toHaveLength(poll === 0 ? 2 : 3);
+      // The first delta also returns OWN-1 (created a moment ago, with a status value): its
+      // candidate fields are read once (`id in`); the next poll's stamp shows it applied already.
+      expect(made).toHaveLength([2, 4, 3][poll] ?? 0);
     }
   });
 });

@@ -3,7 +3,7 @@ import { IntegrationError } from '../../domain/errors.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
 import { batchByFields, type ResolvedMapping } from './jira-grouped-search.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
-import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll } from './jira-search.ts';
+import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll, searchByIds } from './jira-search.ts';
 import { deltaJql, singleProjectOf } from './jql.ts';
 import { slimCandidateIssue, slimsTo } from './issue-projection.ts';
 import { CANDIDATE_FIELDS, optionValue, type JiraIssue } from './map-issue.ts';
@@ -94,6 +94,8 @@ export function createJiraCandidateMirror(
   const now = options.now ?? (() => performance.now());
   /** Mapping identity (`mirrorKey`) → its candidates by issue id, oldest first. */
   const mirrored = new Map<string, Map<string, JiraIssue>>();
+  /** Issue id → the `updated` stamp the last poll's delta searches returned and applied. */
+  let applied = new Map<string, string>();
   let lastReadStart: number | undefined;
   let nextSlice = 0;
 
@@ -109,17 +111,31 @@ export function createJiraCandidateMirror(
       const started = now();
       const minutes = Math.ceil(Math.max(0, started - (lastReadStart ?? started)) / 60_000) + overlapMinutes;
 
-      const changes: { chunk: ResolvedMapping[]; issues: JiraIssue[] }[] = [];
+      /** A delta search a mapping-specific error failed: its mappings are read in full instead. */
+      const readInFull = (chunk: ResolvedMapping[], caught: unknown) => {
+        if (!(caught instanceof IntegrationError) || reads.isSiteWide(caught)) throw caught;
+        options.logger?.warn(
+          { mappings: chunk.map((entry) => entry.mapping.teamKey), err: caught.message },
+          'Jira delta search failed; reading these mappings in full this poll',
+        );
+        for (const entry of chunk) inDelta.delete(entry);
+      };
+      const stamped: { chunk: ResolvedMapping[]; stamps: JiraIssue[] }[] = [];
       for (const chunk of batchByFields(delta, MAPPINGS_PER_DELTA_SEARCH)) {
         try {
-          changes.push({ chunk, issues: await searchChanges(request, chunk, minutes) });
+          stamped.push({ chunk, stamps: await searchChanges(request, chunk, minutes) });
         } catch (caught) {
-          if (!(caught instanceof IntegrationError) || reads.isSiteWide(caught)) throw caught;
-          options.logger?.warn(
-            { mappings: chunk.map((entry) => entry.mapping.teamKey), err: caught.message },
-            'Jira delta search failed; reading these mappings in full this poll',
-          );
-          for (const entry of chunk) inDelta.delete(entry);
+          readInFull(chunk, caught);
+        }
+      }
+      const versions = stampVersions(stamped.flatMap(({ stamps }) => stamps));
+      const changes: { chunk: ResolvedMapping[]; issues: JiraIssue[]; unread: JiraIssue[] }[] = [];
+      for (const { chunk, stamps } of stamped) {
+        const unread = stamps.filter((stamp) => !isApplied(stamp.id, versions, applied));
+        try {
+          changes.push({ chunk, unread, issues: await readChanged(request, chunk, unread) });
+        } catch (caught) {
+          readInFull(chunk, caught);
         }
       }
       const full = entries.filter((entry) => !inDelta.has(entry));
@@ -140,6 +156,7 @@ export function createJiraCandidateMirror(
         outcomes.set(entry.index, { ...outcome, issues });
       }
       for (const { chunk, issues } of changes) applyChanges(chunk, issues, keyOf);
+      applied = appliedVersions(versions, changes);
       lastReadStart = started;
       nextSlice += slice.size;
 
@@ -237,20 +254,77 @@ export function isCandidateOf(entry: ResolvedMapping, issue: JiraIssue): boolean
   );
 }
 
-/** The issues of `chunk`'s projects (or with a status value) changed in the last `minutes`. */
+/**
+ * The issues of `chunk`'s projects (or with a status value) changed in the last `minutes`, as
+ * stamps: id, key and `updated` only. An issue changed once is in the window for a few polls
+ * (the overlap); its stamp (~150 bytes) tells it was applied already, where its candidate fields
+ * (~2.5 KB, with every object's URLs) were read, checked and compared again each time.
+ */
 async function searchChanges(request: JiraRequest, chunk: ResolvedMapping[], minutes: number) {
   const [first] = chunk;
   if (!first) return [];
   const projects = chunk.map((entry) => singleProjectOf(entry.config.jql) ?? '');
-  return searchAll(
+  return searchAll(request, deltaJql(projects, first.fields.status, minutes), ['updated'], {
+    pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+  });
+}
+
+/** The candidate fields of the `unread` stamps of `chunk`'s delta search, slimmed (`id in (…)`). */
+async function readChanged(request: JiraRequest, chunk: ResolvedMapping[], unread: JiraIssue[]) {
+  const [first] = chunk;
+  if (!first || unread.length === 0) return [];
+  const { status, repo } = first.fields;
+  return searchByIds(
     request,
-    deltaJql(projects, first.fields.status, minutes),
-    [...CANDIDATE_FIELDS, first.fields.status.id, first.fields.repo.id],
-    {
-      pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
-      keep: (issue) => slimCandidateIssue(issue, first.fields.status.id, first.fields.repo.id),
-    },
+    unread.map((stamp) => stamp.id),
+    [...CANDIDATE_FIELDS, status.id, repo.id],
+    { keep: (issue) => slimCandidateIssue(issue, status.id, repo.id) },
   );
+}
+
+/**
+ * Issue id → the one `updated` stamp the delta searches of a poll returned for it, or `null`
+ * when two searches saw different ones (it changed between them).
+ */
+function stampVersions(stamps: JiraIssue[]): Map<string, string | null> {
+  const versions = new Map<string, string | null>();
+  for (const stamp of stamps) {
+    const version = String(stamp.fields.updated ?? '');
+    const had = versions.get(stamp.id);
+    versions.set(stamp.id, had === undefined || had === version ? version : null);
+  }
+  return versions;
+}
+
+/**
+ * Whether the last poll applied the version of the issue this poll's searches returned. Sound
+ * because the delta window reaches back before the last poll's reads: a mapping in this poll's
+ * delta was mirrored last poll, by a full read made after the delta searches (so at least that
+ * version) or by a delta search that returned this same version, which was then applied.
+ */
+function isApplied(id: string, versions: Map<string, string | null>, applied: Map<string, string>) {
+  const version = versions.get(id);
+  return typeof version === 'string' && version !== '' && applied.get(id) === version;
+}
+
+/**
+ * What the next poll may skip: each stamp's version, when every search that returned it either
+ * skipped it (applied already) or read it.
+ */
+function appliedVersions(
+  versions: Map<string, string | null>,
+  changes: { unread: JiraIssue[]; issues: JiraIssue[] }[],
+): Map<string, string> {
+  const missed = new Set<string>();
+  for (const { unread, issues } of changes) {
+    const read = new Set(issues.map((issue) => issue.id));
+    for (const stamp of unread) if (!read.has(stamp.id)) missed.add(stamp.id);
+  }
+  const next = new Map<string, string>();
+  for (const [id, version] of versions) {
+    if (version !== null && version !== '' && !missed.has(id)) next.set(id, version);
+  }
+  return next;
 }
 
 /** A mapping's identity in the mirror: a changed JQL, repo value or field is a new mapping. */

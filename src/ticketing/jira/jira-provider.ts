@@ -5,7 +5,11 @@ import type { Mapping } from '../../domain/mapping.ts';
 import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
 import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
-import { createJiraCandidateMirror, type JiraCandidateMirrorOptions } from './jira-candidate-mirror.ts';
+import {
+  createJiraCandidateMirror,
+  RESYNC_POLLS,
+  type JiraCandidateMirrorOptions,
+} from './jira-candidate-mirror.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
 import { sameIssue } from './issue-projection.ts';
 import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
@@ -14,6 +18,7 @@ import { CANDIDATE_FIELDS, TICKET_FIELDS, mapCandidate, mapIssue, type JiraIssue
 import { markJiraIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import { markdownToAdf } from './markdown-to-adf.ts';
+import { rollingSlice } from '../rolling-slice.ts';
 
 export interface JiraProviderOptions extends JiraConnectionOptions {
   /**
@@ -34,6 +39,15 @@ export interface JiraProvider extends TicketingProvider {
   readonly connection: JiraConnection;
   /** The mappings skipped by the last `fetchCandidates` (others succeeded), for the admin UI. */
   lastFetchFailures(): MappingFailure[];
+}
+
+/** `getTicketStates`' last full read of an issue: its `updated` stamp, what else mapped it, its candidate. */
+interface StateRead {
+  issue: JiraIssue;
+  updated: unknown;
+  /** `inputsOf`: the mapping's key, status field override, the fields read. */
+  inputs: string;
+  ticket: TicketCandidate;
 }
 
 /** Remembered issue → mapping pairs; beyond this many the memory starts afresh. */
@@ -60,15 +74,8 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
   const issueTeamKeys = new Map<string, string>();
   const mirror = createJiraCandidateMirror(request, { ...candidateMirror, logger });
   /** `getTicketStates`' last read of each issue and its candidate (shared with callers: not to be changed). */
-  const statesRead = new Map<
-    string,
-    {
-      issue: JiraIssue;
-      statusFieldId: string | undefined;
-      teamKey: string | undefined;
-      ticket: TicketCandidate;
-    }
-  >();
+  const statesRead = new Map<string, StateRead>();
+  let nextStatesSlice = 0;
   let failures: MappingFailure[] = [];
 
   /** The Jira configuration of each of `teamKeys` (stored, else last polled), by team key as given. */
@@ -107,19 +114,33 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
   }
 
   /**
-   * How each issue read by id is mapped: its mapping's key (when seen as a candidate) and status
-   * field. One lookup of the mappings for the batch.
+   * How each of `ids` read by id is mapped: its mapping's key (when seen as a candidate) and
+   * status field, and the fields to read. One lookup of the mappings for the batch.
+   * `inputsOf`: what the mapping of an issue depends on besides the issue, as one string.
    */
-  async function mapContexts(issues: JiraIssue[]) {
+  async function mapContexts(ids: string[]) {
     const { byName, statusIds } = await statusFieldIds();
-    const configs = await configsFor(issues.flatMap((issue) => issueTeamKeys.get(issue.id) ?? []));
-    return (issue: JiraIssue) => {
-      const teamKey = issueTeamKeys.get(issue.id);
-      const override = teamKey === undefined ? undefined : configs.get(teamKey)?.statusFieldOverride;
-      const statusFieldId =
-        override ??
-        ('field' in byName ? byName.field.id : [...statusIds].find((id) => issue.fields[id] != null));
-      return { statusFieldId, teamKey, issueUrl };
+    const configs = await configsFor(ids.flatMap((id) => issueTeamKeys.get(id) ?? []));
+    const overrideOf = (id: string) => {
+      const teamKey = issueTeamKeys.get(id);
+      return {
+        teamKey,
+        override: teamKey === undefined ? undefined : configs.get(teamKey)?.statusFieldOverride,
+      };
+    };
+    const fieldIds = [...statusIds];
+    const byNameId = 'field' in byName ? byName.field.id : undefined;
+    return {
+      fieldIds,
+      contextOf(issue: JiraIssue) {
+        const { teamKey, override } = overrideOf(issue.id);
+        const statusFieldId = override ?? byNameId ?? fieldIds.find((id) => issue.fields[id] != null);
+        return { statusFieldId, teamKey, issueUrl };
+      },
+      inputsOf(id: string) {
+        const { teamKey, override } = overrideOf(id);
+        return [teamKey, override, byNameId, ...fieldIds].join('\u0000');
+      },
     };
   }
 
@@ -164,7 +185,7 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       const parents = [...new Set(issues.flatMap((issue) => parentKey(issue.fields.parent)))];
       const siblings =
         parents.length > 0 ? await childrenByParent(request, parents, issueUrl, logger) : new Map();
-      const contextOf = await mapContexts(issues);
+      const { contextOf } = await mapContexts(issues.map((issue) => issue.id));
       for (const issue of issues) {
         const ticket = mapIssue(issue, {
           ...contextOf(issue),
@@ -176,36 +197,56 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
     },
 
     /**
-     * The cheap fields of issues by id: `CANDIDATE_FIELDS` through `searchByIds` (`id in (…)`,
-     * 1,000 ids a search, one page for 500 in-flight issues; bulk fetch took 100 a request).
-     * Ids Jira does not know are absent from the map.
+     * The cheap fields of issues by id, for reconcile's in-flight issues every tick: first their
+     * stamps (`updated` only, `id in (…)` through `searchByIds`, 1,000 ids a search), then
+     * `CANDIDATE_FIELDS` of those changed since the last read, never read, or in this call's
+     * rolling slice (each known issue re-read once in about `RESYNC_POLLS` calls: a status or
+     * priority renamed stamps no issue). An unchanged issue keeps its candidate object. Ids Jira
+     * does not know are absent from the map.
      */
     async getTicketStates(ids: string[]): Promise<Map<string, TicketCandidate>> {
       const unique = [...new Set(ids)];
       const tickets = new Map<string, TicketCandidate>();
       if (unique.length === 0) return tickets;
-      const { statusIds } = await statusFieldIds();
       if (statesRead.size > REMEMBERED_ISSUES) statesRead.clear();
-      const issues = await searchByIds(request, unique, [...CANDIDATE_FIELDS, ...statusIds]);
-      const contextOf = await mapContexts(issues);
-      for (const issue of issues) {
-        const context = contextOf(issue);
-        // Reconcile asks for the same in-flight issues every poll: map only what changed.
+      const stamps = await searchByIds(request, unique, ['updated']);
+      const { fieldIds, contextOf, inputsOf } = await mapContexts(stamps.map((stamp) => stamp.id));
+      const known = stamps.filter((stamp) => statesRead.has(stamp.id)).map((stamp) => stamp.id);
+      const slice = new Set(rollingSlice(known.sort(), RESYNC_POLLS, nextStatesSlice));
+      nextStatesSlice += slice.size;
+      const stale = stamps.filter((stamp) => {
+        const before = statesRead.get(stamp.id);
+        return (
+          before === undefined ||
+          slice.has(stamp.id) ||
+          before.updated !== stamp.fields.updated ||
+          before.inputs !== inputsOf(stamp.id)
+        );
+      });
+      const fresh =
+        stale.length === 0
+          ? []
+          : await searchByIds(
+              request,
+              stale.map((stamp) => stamp.id),
+              [...CANDIDATE_FIELDS, 'updated', ...fieldIds],
+            );
+      for (const issue of fresh) {
         const before = statesRead.get(issue.id);
+        const inputs = inputsOf(issue.id);
         const ticket =
-          before !== undefined &&
-          before.statusFieldId === context.statusFieldId &&
-          before.teamKey === context.teamKey &&
-          sameIssue(before.issue, issue)
+          before !== undefined && before.inputs === inputs && sameIssue(before.issue, issue)
             ? before.ticket
-            : mapCandidate(issue, context);
-        statesRead.set(issue.id, {
-          issue,
-          statusFieldId: context.statusFieldId,
-          teamKey: context.teamKey,
-          ticket,
-        });
-        tickets.set(ticket.id, ticket);
+            : mapCandidate(issue, contextOf(issue));
+        statesRead.set(issue.id, { issue, updated: issue.fields.updated, inputs, ticket });
+      }
+      const read = new Set(fresh.map((issue) => issue.id));
+      const staleIds = new Set(stale.map((stamp) => stamp.id));
+      for (const stamp of stamps) {
+        // Stale but not read again: deleted (or hidden) since its stamp.
+        if (staleIds.has(stamp.id) && !read.has(stamp.id)) continue;
+        const state = statesRead.get(stamp.id);
+        if (state) tickets.set(stamp.id, state.ticket);
       }
       return tickets;
     },

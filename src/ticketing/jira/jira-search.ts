@@ -101,23 +101,29 @@ export async function bulkFetch(request: JiraRequest, ids: string[], fields: str
  * eventually consistent (a write of the last seconds may not show yet, unlike bulk fetch); a
  * caller comparing what it just wrote sees it on a later read.
  * https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post
- * Throws `IntegrationError` for anything else (401, rate limit, outage).
+ * `options.keep` as for `searchAll`. Throws `IntegrationError` for anything else (401, rate
+ * limit, outage).
  */
 export async function searchByIds(
   request: JiraRequest,
   ids: string[],
   fields: string[],
+  options: { keep?: (issue: JiraIssue) => JiraIssue } = {},
 ): Promise<JiraIssue[]> {
   const issues: JiraIssue[] = [];
   for (let start = 0; start < ids.length; start += IDS_PER_SEARCH) {
     const chunk = ids.slice(start, start + IDS_PER_SEARCH);
     try {
       issues.push(
-        ...(await searchAll(request, idsJql(chunk), fields, { pageSize: CANDIDATE_SEARCH_PAGE_SIZE })),
+        ...(await searchAll(request, idsJql(chunk), fields, {
+          pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+          keep: options.keep,
+        })),
       );
     } catch (error) {
       if (!(error instanceof IntegrationError) || error.category !== 'invalid') throw error;
-      issues.push(...(await bulkFetch(request, chunk, fields)));
+      const fetched = await bulkFetch(request, chunk, fields);
+      issues.push(...(options.keep ? fetched.map(options.keep) : fetched));
     }
   }
   return issues;
