@@ -25,7 +25,7 @@ describe('jira getTicketStates: the in-flight states by search', () => {
     expect(first.bodies[1]?.jql).toMatch(/^id in \(\d+, \d+, .*\d+\) ORDER BY key ASC$/);
     expect(first.bodies[1]?.fields).toContain('status');
     expect(first.bodies[1]?.fields).not.toContain('description');
-    expect(first.bodies.map((body) => body.maxResults)).toEqual([5_000, 5_000]);
+    expect(first.bodies.map((body) => body.maxResults)).toEqual([1_000, 1_000]);
     expect(first.states.size).toBe(500);
     expect(first.states.get(issues[7]?.id ?? '')?.markers).toEqual(['working']);
 

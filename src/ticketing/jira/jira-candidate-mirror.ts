@@ -3,7 +3,7 @@ import { IntegrationError } from '../../domain/errors.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
 import { batchByFields, type ResolvedMapping } from './jira-grouped-search.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
-import { CANDIDATE_SEARCH_PAGE_SIZE, searchAll, searchByIds } from './jira-search.ts';
+import { STAMP_PAGE_SIZE, searchAll, searchByIds } from './jira-search.ts';
 import { deltaJql, singleProjectOf } from './jql.ts';
 import { slimCandidateIssue, slimsTo } from './issue-projection.ts';
 import { CANDIDATE_FIELDS, optionValue, type JiraIssue } from './map-issue.ts';
@@ -265,7 +265,7 @@ async function searchChanges(request: JiraRequest, chunk: ResolvedMapping[], min
   if (!first) return [];
   const projects = chunk.map((entry) => singleProjectOf(entry.config.jql) ?? '');
   return searchAll(request, deltaJql(projects, first.fields.status, minutes), ['updated'], {
-    pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+    pageSize: STAMP_PAGE_SIZE,
   });
 }
 

@@ -12,11 +12,19 @@ import { JiraIssueSchema, SUMMARY_FIELDS, mapSummary, type JiraIssue } from './m
  */
 export const SEARCH_PAGE_SIZE = 50;
 /**
- * Issues per page of the candidate search, which asks for a few small fields only: the enhanced
- * search's documented maximum is 5,000 (it returns fewer when the fields are large, and says so
- * with `nextPageToken`), so 10,000 waiting issues take two or three requests, not 200.
+ * Issues per page of the candidate search, which asks for a few small fields only (Jira returns
+ * fewer when the fields are large, and says so with `nextPageToken`): 10,000 waiting issues take
+ * 10 requests, not 200. Not the documented maximum of 5,000: each issue comes back with ~2.5 KB
+ * of objects (every status, priority, project and option with its URLs), so a page of 5,000 was
+ * a 12 MB body, its parsed objects and jira.js's validated copy held at once — the first poll's
+ * pages raised the process's peak memory by ~40 MiB, which it kept. A page of 1,000 is ~2.5 MB.
  */
-export const CANDIDATE_SEARCH_PAGE_SIZE = 5_000;
+export const CANDIDATE_SEARCH_PAGE_SIZE = 1_000;
+/**
+ * Issues per page of a search for stamps (`fields: ['updated']`, ~150 bytes an issue): the
+ * enhanced search's documented maximum.
+ */
+export const STAMP_PAGE_SIZE = 5_000;
 /** Issues per bulk fetch: Jira's documented maximum for `POST /rest/api/3/issue/bulkfetch`. */
 export const BULK_FETCH_SIZE = 100;
 /**
@@ -92,7 +100,7 @@ export async function bulkFetch(request: JiraRequest, ids: string[], fields: str
 
 /**
  * The issues with the given ids (or keys) through the enhanced search, `id in (…)`
- * (`idsJql`), `IDS_PER_SEARCH` ids a search, each search paged by `CANDIDATE_SEARCH_PAGE_SIZE`
+ * (`idsJql`), `IDS_PER_SEARCH` ids a search, each in one page unless Jira returns fewer
  * (so 500 ids with small `fields` are one request; bulk fetch takes 100 a request). For cheap
  * fields only: the page size assumes small issues. Ids Jira does not know or the account cannot
  * see are absent, as with `bulkFetch`: JQL rejects a query naming an issue that does not exist
@@ -116,7 +124,7 @@ export async function searchByIds(
     try {
       issues.push(
         ...(await searchAll(request, idsJql(chunk), fields, {
-          pageSize: CANDIDATE_SEARCH_PAGE_SIZE,
+          pageSize: IDS_PER_SEARCH,
           keep: options.keep,
         })),
       );
