@@ -156,6 +156,27 @@ describe('jira candidate mirror: delta polling of the single-project mappings', 
     expect(idReads[0]?.[0]).toBe(`id in (${issue?.id ?? ''}) ORDER BY key ASC`);
   });
 
+  it('takes a changed issue from the in-flight states read at the same stamp, not from another read', async () => {
+    const { s, mappings, clock } = await thirty({ resyncPolls: 1_000 });
+    await s.provider.fetchCandidates(mappings);
+    const [inFlight, other] = s.fake.data.issues.filter((issue) => issue.projectKey === 'P08');
+    for (const issue of [inFlight, other])
+      s.fake.setField(issue?.key ?? '', 'AI-Implement Status', 'Implementing');
+    // Reconcile reads the in-flight issue (as it does before each poll); the other it does not know.
+    expect((await s.provider.getTicketStates([inFlight?.id ?? ''])).get(inFlight?.id ?? '')?.markers).toEqual(
+      ['working'],
+    );
+    clock.now += 10_000;
+    const before = s.fake.requests.length;
+    const tickets = identifiers(await s.provider.fetchCandidates(mappings));
+    const idReads = searches(s, before)
+      .map(jqlOf)
+      .filter((jql) => jql.startsWith('id in ('));
+    expect(idReads).toEqual([`id in (${other?.id ?? ''}) ORDER BY key ASC`]);
+    expect(tickets.some((ticket) => ticket.endsWith('@P08'))).toBe(false);
+    expect(tickets).toEqual(await truth(s, mappings));
+  });
+
   it('drops a deleted issue within one round of full reads (no updated stamp shows a deletion)', async () => {
     const { s, mappings, clock } = await thirty();
     await s.provider.fetchCandidates(mappings);

@@ -46,6 +46,12 @@ export interface FullReads<F> {
   read(entries: ResolvedMapping[]): Promise<Map<number, MirrorOutcome<F>>>;
   /** Whether an error concerns the whole site (401, rate limit, outage): the poll then fails. */
   isSiteWide(error: IntegrationError): boolean;
+  /**
+   * An issue read by id moments ago, when that read is of stamp `updated` (reconcile reads the
+   * in-flight issues just before the poll: a marker written on one is in both). Used instead of
+   * reading the issue again when it has the fields the mapping needs.
+   */
+  readById?: ((id: string, updated: unknown) => JiraIssue | undefined) | undefined;
 }
 
 /**
@@ -133,7 +139,8 @@ export function createJiraCandidateMirror(
       for (const { chunk, stamps } of stamped) {
         const unread = stamps.filter((stamp) => !isApplied(stamp.id, versions, applied));
         try {
-          changes.push({ chunk, unread, issues: await readChanged(request, chunk, unread) });
+          const issues = await readChanged(request, chunk, unread, reads.readById);
+          changes.push({ chunk, unread, issues });
         } catch (caught) {
           readInFull(chunk, caught);
         }
@@ -269,17 +276,30 @@ async function searchChanges(request: JiraRequest, chunk: ResolvedMapping[], min
   });
 }
 
-/** The candidate fields of the `unread` stamps of `chunk`'s delta search, slimmed (`id in (…)`). */
-async function readChanged(request: JiraRequest, chunk: ResolvedMapping[], unread: JiraIssue[]) {
+/**
+ * The candidate fields of the `unread` stamps of `chunk`'s delta search, slimmed: from
+ * `readById` when it read the issue at that stamp with those fields, else by `id in (…)`.
+ */
+async function readChanged(
+  request: JiraRequest,
+  chunk: ResolvedMapping[],
+  unread: JiraIssue[],
+  readById: FullReads<unknown>['readById'],
+) {
   const [first] = chunk;
   if (!first || unread.length === 0) return [];
   const { status, repo } = first.fields;
-  return searchByIds(
-    request,
-    unread.map((stamp) => stamp.id),
-    [...CANDIDATE_FIELDS, status.id, repo.id],
-    { keep: (issue) => slimCandidateIssue(issue, status.id, repo.id) },
-  );
+  const fields = [...CANDIDATE_FIELDS, status.id, repo.id];
+  const slim = (issue: JiraIssue) => slimCandidateIssue(issue, status.id, repo.id);
+  const known: JiraIssue[] = [];
+  const ids: string[] = [];
+  for (const stamp of unread) {
+    const read = readById?.(stamp.id, stamp.fields.updated);
+    if (read && fields.every((field) => Object.hasOwn(read.fields, field))) known.push(slim(read));
+    else ids.push(stamp.id);
+  }
+  const fetched = ids.length === 0 ? [] : await searchByIds(request, ids, fields, { keep: slim });
+  return [...known, ...fetched];
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Mapping } from '../../domain/mapping.ts';
 import { JIRA_STATUS_VALUES } from '../../domain/markers.ts';
 import type { TicketCandidate } from '../../domain/ticket.ts';
 import type { FieldDirectory } from './field-discovery.ts';
-import type { JiraCandidateMirror, MirrorOutcome } from './jira-candidate-mirror.ts';
+import type { FullReads, JiraCandidateMirror, MirrorOutcome } from './jira-candidate-mirror.ts';
 import { planSearches, searchBatch, type ResolvedMapping } from './jira-grouped-search.ts';
 import { slimCandidateIssue } from './issue-projection.ts';
 import type { JiraLogger, JiraRequest } from './jira-request.ts';
@@ -25,6 +25,8 @@ export interface CandidateDeps {
   logger?: JiraLogger;
   /** Keeps the single-project mappings' candidates between polls (delta polling); without it, every poll reads all. */
   mirror?: JiraCandidateMirror;
+  /** An issue read by id earlier (reconcile's states), when it is still at stamp `updated`. */
+  readById?: FullReads<MappingFailure>['readById'];
 }
 
 interface Found {
@@ -81,9 +83,10 @@ export async function fetchCandidatesByMapping(
     : [];
   const own = mirrored.length > 0 ? resolved.filter((entry) => !mirrored.includes(entry)) : resolved;
   if (deps.mirror && mirrored.length > 0) {
-    const reads = {
+    const reads: FullReads<MappingFailure> = {
       read: (entries: ResolvedMapping[]) => readInFull(deps, entries),
       isSiteWide: affectsEveryMapping,
+      readById: deps.readById,
     };
     for (const [index, outcome] of await deps.mirror.poll(mirrored, reads)) outcomes.set(index, outcome);
   }

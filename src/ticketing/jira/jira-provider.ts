@@ -4,7 +4,13 @@ import { IntegrationError } from '../../domain/errors.ts';
 import type { Mapping } from '../../domain/mapping.ts';
 import type { Ticket, TicketCandidate } from '../../domain/ticket.ts';
 import type { TicketComment, TicketingProvider, TicketRef } from '../types.ts';
-import { STATUS_ROLE, type JiraFieldRef, type JiraTicketingConfig } from './field-discovery.ts';
+import {
+  REPO_ROLE,
+  STATUS_ROLE,
+  type FieldRole,
+  type JiraFieldRef,
+  type JiraTicketingConfig,
+} from './field-discovery.ts';
 import {
   createJiraCandidateMirror,
   RESYNC_POLLS,
@@ -77,6 +83,11 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
   const statesRead = new Map<string, StateRead>();
   let nextStatesSlice = 0;
   let failures: MappingFailure[] = [];
+  /** `getTicketStates`' read of an issue, when it is still at `updated` (every field it asked for). */
+  const readById = (id: string, updated: unknown) => {
+    const state = statesRead.get(id);
+    return state !== undefined && state.updated === updated ? state.issue : undefined;
+  };
 
   /** The Jira configuration of each of `teamKeys` (stored, else last polled), by team key as given. */
   async function configsFor(teamKeys: string[]): Promise<Map<string, JiraTicketingConfig>> {
@@ -106,11 +117,19 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
 
   /** The AI-Implement Status field ids that may hold an issue's marker: by name, and the overrides. */
   async function statusFieldIds() {
-    const byName = await fields.lookup(STATUS_ROLE, undefined);
-    const statusIds = new Set<string>('field' in byName ? [byName.field.id] : []);
-    for (const config of polledConfigs.values())
-      if (config.statusFieldOverride) statusIds.add(config.statusFieldOverride);
-    return { byName, statusIds };
+    const { byName, ids } = await roleFieldIds(STATUS_ROLE);
+    return { byName, statusIds: ids };
+  }
+
+  /** The field ids that may hold `role`'s field: by name, and the overrides of the mappings polled. */
+  async function roleFieldIds(role: FieldRole) {
+    const byName = await fields.lookup(role, undefined);
+    const ids = new Set<string>('field' in byName ? [byName.field.id] : []);
+    for (const config of polledConfigs.values()) {
+      const override = config[role.override];
+      if (override) ids.add(override);
+    }
+    return { byName, ids };
   }
 
   /**
@@ -128,13 +147,15 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
         override: teamKey === undefined ? undefined : configs.get(teamKey)?.statusFieldOverride,
       };
     };
-    const fieldIds = [...statusIds];
+    // The repo fields too: the candidate mirror takes an issue read here moments ago (`readById`)
+    // instead of reading it again when its delta shows it at the same stamp.
+    const fieldIds = [...statusIds, ...(await roleFieldIds(REPO_ROLE)).ids];
     const byNameId = 'field' in byName ? byName.field.id : undefined;
     return {
       fieldIds,
       contextOf(issue: JiraIssue) {
         const { teamKey, override } = overrideOf(issue.id);
-        const statusFieldId = override ?? byNameId ?? fieldIds.find((id) => issue.fields[id] != null);
+        const statusFieldId = override ?? byNameId ?? [...statusIds].find((id) => issue.fields[id] != null);
         return { statusFieldId, teamKey, issueUrl };
       },
       inputsOf(id: string) {
@@ -159,7 +180,7 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       if (jiraMappings.length === 0) return [];
       try {
         const result = await fetchCandidatesByMapping(
-          { request, fields, issueUrl, logger, mirror },
+          { request, fields, issueUrl, logger, mirror, readById },
           jiraMappings,
         );
         failures = result.failures;
