@@ -22,7 +22,8 @@ RUN cd /app \
 FROM ${BASE_IMAGE}
 RUN useradd --system --user-group --create-home --home-dir /home/app --shell /usr/sbin/nologin app \
  && mkdir -p /data && chown app:app /data
-ENV NODE_ENV=production PORT=8080
+# Two glibc malloc arenas, not up to 8 a core: freed memory is kept per arena (docs/decisions/tick-at-scale.md, "Jira by stamps").
+ENV NODE_ENV=production PORT=8080 MALLOC_ARENA_MAX=2
 VOLUME /data
 WORKDIR /app
 USER app
