@@ -115,12 +115,6 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
 
   const markers = createMarkerUpdates(request, statusField);
 
-  /** The AI-Implement Status field ids that may hold an issue's marker: by name, and the overrides. */
-  async function statusFieldIds() {
-    const { byName, ids } = await roleFieldIds(STATUS_ROLE);
-    return { byName, statusIds: ids };
-  }
-
   /** The field ids that may hold `role`'s field: by name, and the overrides of the mappings polled. */
   async function roleFieldIds(role: FieldRole) {
     const byName = await fields.lookup(role, undefined);
@@ -134,11 +128,12 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
 
   /**
    * How each of `ids` read by id is mapped: its mapping's key (when seen as a candidate) and
-   * status field, and the fields to read. One lookup of the mappings for the batch.
-   * `inputsOf`: what the mapping of an issue depends on besides the issue, as one string.
+   * status field; `statusIds`, the AI-Implement Status fields to read (by name, and the
+   * overrides). One lookup of the mappings for the batch. `inputsOf`: what the mapping of an
+   * issue depends on besides the issue, as one string.
    */
   async function mapContexts(ids: string[]) {
-    const { byName, statusIds } = await statusFieldIds();
+    const { byName, ids: statusIds } = await roleFieldIds(STATUS_ROLE);
     const configs = await configsFor(ids.flatMap((id) => issueTeamKeys.get(id) ?? []));
     const overrideOf = (id: string) => {
       const teamKey = issueTeamKeys.get(id);
@@ -147,12 +142,9 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
         override: teamKey === undefined ? undefined : configs.get(teamKey)?.statusFieldOverride,
       };
     };
-    // The repo fields too: the candidate mirror takes an issue read here moments ago (`readById`)
-    // instead of reading it again when its delta shows it at the same stamp.
-    const fieldIds = [...statusIds, ...(await roleFieldIds(REPO_ROLE)).ids];
     const byNameId = 'field' in byName ? byName.field.id : undefined;
     return {
-      fieldIds,
+      statusIds: [...statusIds],
       contextOf(issue: JiraIssue) {
         const { teamKey, override } = overrideOf(issue.id);
         const statusFieldId = override ?? byNameId ?? [...statusIds].find((id) => issue.fields[id] != null);
@@ -160,7 +152,7 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       },
       inputsOf(id: string) {
         const { teamKey, override } = overrideOf(id);
-        return [teamKey, override, byNameId, ...fieldIds].join('\u0000');
+        return [teamKey, override, byNameId].join('\u0000');
       },
     };
   }
@@ -201,12 +193,11 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       const unique = [...new Set(ids)];
       const tickets = new Map<string, Ticket>();
       if (unique.length === 0) return tickets;
-      const { statusIds } = await statusFieldIds();
+      const { statusIds, contextOf } = await mapContexts(unique);
       const issues = await bulkFetch(request, unique, [...TICKET_FIELDS, ...statusIds]);
       const parents = [...new Set(issues.flatMap((issue) => parentKey(issue.fields.parent)))];
       const siblings =
         parents.length > 0 ? await childrenByParent(request, parents, issueUrl, logger) : new Map();
-      const { contextOf } = await mapContexts(issues.map((issue) => issue.id));
       for (const issue of issues) {
         const ticket = mapIssue(issue, {
           ...contextOf(issue),
@@ -231,7 +222,16 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
       if (unique.length === 0) return tickets;
       if (statesRead.size > REMEMBERED_ISSUES) statesRead.clear();
       const stamps = await searchByIds(request, unique, ['updated']);
-      const { fieldIds, contextOf, inputsOf } = await mapContexts(stamps.map((stamp) => stamp.id));
+      const context = await mapContexts(stamps.map((stamp) => stamp.id));
+      // The repo fields too: the candidate mirror takes an issue read here (`readById`) instead of
+      // reading it again when its delta shows it at the same stamp.
+      const fieldIds = [
+        ...CANDIDATE_FIELDS,
+        'updated',
+        ...context.statusIds,
+        ...(await roleFieldIds(REPO_ROLE)).ids,
+      ];
+      const inputsOf = (id: string) => `${context.inputsOf(id)}\u0000${fieldIds.join(',')}`;
       const known = stamps.filter((stamp) => statesRead.has(stamp.id)).map((stamp) => stamp.id);
       const slice = new Set(rollingSlice(known.sort(), RESYNC_POLLS, nextStatesSlice));
       nextStatesSlice += slice.size;
@@ -250,7 +250,7 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
           : await searchByIds(
               request,
               stale.map((stamp) => stamp.id),
-              [...CANDIDATE_FIELDS, 'updated', ...fieldIds],
+              fieldIds,
             );
       for (const issue of fresh) {
         const before = statesRead.get(issue.id);
@@ -258,7 +258,7 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
         const ticket =
           before !== undefined && before.inputs === inputs && sameIssue(before.issue, issue)
             ? before.ticket
-            : mapCandidate(issue, contextOf(issue));
+            : mapCandidate(issue, context.contextOf(issue));
         statesRead.set(issue.id, { issue, updated: issue.fields.updated, inputs, ticket });
       }
       const read = new Set(fresh.map((issue) => issue.id));
