@@ -41,8 +41,9 @@ export async function replaceTeamRows<Row extends { issue_id: string; team_key: 
   lastWritten(db).delete(spec.table);
   await db.transaction().execute(async (trx) => {
     const version = await tableVersion(trx, spec.table);
-    // A steady tick hands over last tick's row objects in the same order: nothing to compare.
-    if (cached?.version === version && cached.teams === teams && sameObjects(cached.given, rows)) {
+    // A steady tick hands over last tick's rows in the same order (mostly the same objects):
+    // nothing to write, and nothing allocated to find that out.
+    if (cached?.version === version && cached.teams === teams && sameRows(cached.given, rows, compared)) {
       lastWritten(db).set(spec.table, cached);
       return;
     }
@@ -96,10 +97,21 @@ interface LastWritten<Row> {
   given: readonly Row[];
 }
 
-/** The same row objects in the same order. */
-function sameObjects<Row>(before: readonly Row[], rows: readonly Row[]): boolean {
+/**
+ * The same rows in the same order: each the same object or, for the same issue, equal in every
+ * compared column (the tick rebuilds a few rows each poll, e.g. blockers read back from the table).
+ */
+function sameRows<Row extends { issue_id: string }>(
+  before: readonly Row[],
+  rows: readonly Row[],
+  compared: (keyof Row & string)[],
+): boolean {
   if (before.length !== rows.length) return false;
-  for (let i = 0; i < rows.length; i += 1) if (before[i] !== rows[i]) return false;
+  for (let i = 0; i < rows.length; i += 1) {
+    const was = before[i]!;
+    const row = rows[i]!;
+    if (was !== row && (was.issue_id !== row.issue_id || !sameRow(was, row, compared))) return false;
+  }
   return true;
 }
 

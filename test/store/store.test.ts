@@ -259,6 +259,26 @@ for (const dialect of storeDialects()) {
       expect((await listBlockers(store.db)).map((row) => row.issue_id)).toEqual(['a', 'b']);
     });
 
+    it('reads one row and writes nothing for rows rebuilt equal to the last diff, in its order', async () => {
+      // The tick rebuilds some rows each poll (a dependency blocker read back from the table).
+      const kinds: string[] = [];
+      const db = store.db.withPlugin({
+        transformQuery: ({ node }) => (kinds.push(node.kind), node),
+        transformResult: async ({ result }) => result,
+      });
+      const tick = () => ['a', 'b'].map((id) => ({ ...engBlocker(id, 'capacity', t0), blocking_json: '[]' }));
+      await replaceBlockers(db, ['ENG'], tick());
+      kinds.length = 0;
+      await replaceBlockers(db, ['ENG'], tick());
+      expect(kinds).toEqual(['SelectQueryNode']);
+
+      // A rebuilt row that differs is written.
+      const changed = tick();
+      changed[1] = { ...changed[1]!, detail: '2 of 2' };
+      await replaceBlockers(db, ['ENG'], changed);
+      expect((await listBlockers(store.db)).map((row) => row.detail)).toEqual(['d', '2 of 2']);
+    });
+
     it('writes the inbox as a diff computed in the database', async () => {
       const row = (i: number, stage = 'ready') => ({
         issue_id: `issue-${i}`,

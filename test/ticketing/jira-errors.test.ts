@@ -149,4 +149,40 @@ describe('responses jira.js does not expect', () => {
     expect(reports).toHaveLength(1);
     expect(reports[0]?.fields.endpoint).toBe('GET /rest/api/3/myself');
   });
+
+  // `names` maps field ids to names in Jira's description of the search; jira.js's model rejects a number.
+  const oddSearch = { issues: [], isLast: true, names: 5 };
+
+  it('in the enhanced search fail as invalid when throwing (jira.js checks the page)', async () => {
+    setup = await setupJira();
+    setup.fake.addProject({ key: 'ENG' });
+    setup.fake.failNext({ status: 200, path: '/rest/api/3/search/jql', body: oddSearch });
+
+    const error = await failure(setup.provider.fetchCandidates([jiraMappingWith('ENG')]));
+
+    expect(error.category).toBe('invalid');
+    expect(error.message).toContain('POST /rest/api/3/search/jql');
+  });
+
+  it("in the enhanced search are left to the product's own checks when not throwing", async () => {
+    setup = await setupJira({}, { onSchemaMismatch: undefined });
+    setup.fake.addProject({ key: 'ENG' });
+    setup.fake.failNext({ status: 200, path: '/rest/api/3/search/jql', body: oddSearch });
+
+    expect(await setup.provider.fetchCandidates([jiraMappingWith('ENG')])).toEqual([]);
+    expect(setup.warnings.filter((w) => w.message.includes('jira.js does not describe'))).toEqual([]);
+
+    // What the product reads is still checked: an issue without `fields` is refused.
+    const fresh = await setupJira({}, { onSchemaMismatch: undefined });
+    fresh.fake.addProject({ key: 'ENG' });
+    fresh.fake.failNext({
+      status: 200,
+      path: '/rest/api/3/search/jql',
+      body: { issues: [{ id: '10001', key: 'ENG-1' }], isLast: true },
+    });
+    const error = await failure(fresh.provider.fetchCandidates([jiraMappingWith('ENG')]));
+    await fresh.fake.close();
+    expect(error.category).toBe('invalid');
+    expect(error.message).toContain('Jira search answered in an unexpected shape');
+  });
 });

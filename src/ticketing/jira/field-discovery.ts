@@ -76,9 +76,15 @@ export function createFieldDirectory(
     return fields;
   }
 
+  // Each role picked once per field list: every poll asks for each of hundreds of mappings.
+  let picked: { fields: FieldDetails[]; byRole: Map<string, FieldLookup> } | undefined;
+
   async function lookup(role: FieldRole, override: string | undefined): Promise<FieldLookup> {
     if (override) return { field: fieldRef(override) };
-    const found = pickField(await list(), role);
+    const fields = await list();
+    if (picked?.fields !== fields) picked = { fields, byRole: new Map() };
+    let found = picked.byRole.get(role.name);
+    if (!found) picked.byRole.set(role.name, (found = pickField(fields, role)));
     // A missing or ambiguous field is soon fixed in Jira: look again after a short while, not cacheMs.
     if ('problem' in found && cached)
       cached.expiresAt = Math.min(cached.expiresAt, now() + PROBLEM_RECHECK_MS);

@@ -62,10 +62,19 @@ export function slimsTo(
   );
 }
 
+/** Each projection's entries, listed once: the mirror compares hundreds of issues a poll. */
+const entryLists = new WeakMap<object, [string, Projection][]>();
+
+function entriesOf(projection: { readonly [key: string]: Projection }): [string, Projection][] {
+  let entries = entryLists.get(projection);
+  if (!entries) entryLists.set(projection, (entries = Object.entries(projection)));
+  return entries;
+}
+
 function project(projection: Projection, value: unknown): unknown {
   if (projection === true || !isRecord(value)) return value;
   const kept: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(projection))
+  for (const [key, inner] of entriesOf(projection))
     if (Object.hasOwn(value, key)) kept[key] = project(inner, value[key]);
   return kept;
 }
@@ -73,7 +82,7 @@ function project(projection: Projection, value: unknown): unknown {
 /** Whether `read` projects to `kept`. */
 function sameUnder(projection: Projection, kept: unknown, read: unknown): boolean {
   if (projection === true || !isRecord(kept) || !isRecord(read)) return sameJson(kept, read);
-  for (const [key, inner] of Object.entries(projection)) {
+  for (const [key, inner] of entriesOf(projection)) {
     const has = Object.hasOwn(kept, key);
     if (has !== Object.hasOwn(read, key)) return false;
     if (has && !sameUnder(inner, kept[key], read[key])) return false;
