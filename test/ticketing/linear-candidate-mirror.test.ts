@@ -71,6 +71,19 @@ describe('the Linear candidate mirror', () => {
     expect(unchanged).toHaveLength(before.size - 1);
   });
 
+  it('lists the candidates in the same order poll after poll through the rolling full reads', async () => {
+    const mirror = mirrorOf(4);
+    const ids = async () => (await mirror.poll(teams)).map((candidate) => candidate.id);
+    const first = await ids();
+    for (let poll = 0; poll < 5; poll += 1) expect(await ids()).toEqual(first);
+    // A changed ticket keeps its place; a new one comes last; an unmarked one leaves its gap.
+    const [changed, unmarked] = first;
+    fake.updateIssue(changed!, { title: 'retitled' });
+    fake.updateIssue(unmarked!, { labels: [] });
+    const marked = fake.updateIssue(fake.getIssue('T05-4')!.id, { labels: ['AI-Implement'] });
+    expect(await ids()).toEqual([changed, ...first.slice(2), marked.id]);
+  });
+
   it('sees on the next poll a ticket marked, unmarked, closed, moved to an unmapped team, or reprioritised', async () => {
     const mirror = mirrorOf();
     const before = await mirror.poll(teams);

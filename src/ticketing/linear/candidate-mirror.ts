@@ -94,16 +94,21 @@ export function createCandidateMirror(
   };
 
   function apply(read: StageOnePages, fullyRead: ReadonlySet<string>, teams: ReadonlySet<string>): void {
-    const before = new Map<string, TicketCandidate>();
+    // What a full read of its team (or the team's unmapping) no longer shows goes; the rest keep
+    // their place, so each poll lists the tickets in the same order and the tick's row diffs
+    // (team-rows-diff.ts) see last poll's rows in last poll's order.
+    const returned = new Set(read.candidates.map((candidate) => candidate.id));
+    const dropped = new Map<string, TicketCandidate>();
     candidates.forEach((candidate, id) => {
       const team = candidate.teamKey.toUpperCase();
-      if (!fullyRead.has(team) && teams.has(team)) return;
-      before.set(id, candidate);
-      candidates.delete(id);
+      if ((fullyRead.has(team) || !teams.has(team)) && !returned.has(id)) {
+        dropped.set(id, candidate);
+        candidates.delete(id);
+      }
     });
     // An unchanged ticket keeps its object (the tick reuses what it built for it by identity).
     const keep = (candidate: TicketCandidate) => {
-      const old = before.get(candidate.id) ?? candidates.get(candidate.id);
+      const old = candidates.get(candidate.id) ?? dropped.get(candidate.id);
       candidates.set(candidate.id, old && sameCandidate(old, candidate) ? old : candidate);
     };
     for (const candidate of read.candidates) keep(candidate);
