@@ -8,8 +8,16 @@ import type { Database } from './schema.ts';
  * or, with `sinceKeptWhile`, while that one column is unchanged (a blocker's `recorded_at` is
  * when its current reason began, whatever its detail does).
  */
-export interface TeamRowsTable<Row> {
+export interface TeamRowsTable<Row> extends UpsertedTable<Row> {
   table: 'blockers' | 'tracked_issues';
+}
+
+/**
+ * A table keyed by `issue_id` whose rows `upsertChangedRows` writes: `compared` columns decide
+ * whether a row changed, `since` keeps its old value while it did not (see `TeamRowsTable`).
+ */
+export interface UpsertedTable<Row> {
+  table: 'blockers' | 'tracked_issues' | 'ticket_states';
   /** Every column but `issue_id` and `since`, with its SQL type for PostgreSQL's casts. */
   compared: { [K in keyof Row]?: 'text' | 'integer' };
   since: keyof Row & string;
@@ -66,7 +74,7 @@ export async function replaceTeamRows<Row extends { issue_id: string; team_key: 
         DELETE FROM ${sql.table(spec.table)} WHERE issue_id IN (${dialect.texts(JSON.stringify(gone))})
       `.execute(trx);
     }
-    if (changed.length > 0) await upsertRows(trx, spec, dialect, changed);
+    if (changed.length > 0) await upsertChangedRows(trx, spec, changed);
     // Another writer between the two reads: what was written is not all that is there.
     if ((await tableVersion(trx, spec.table)) === version)
       lastWritten(db).set(spec.table, { version, teams, rows: unique, given: rows });
@@ -182,16 +190,19 @@ function dialectOf(db: Kysely<Database>): Dialect {
 }
 
 /**
- * Inserts or updates `rows` (one JSON parameter); `since` keeps its old value while
- * `sinceKeptWhile` is unchanged, and a row equal to the stored one is not written.
+ * Inserts or updates `rows` in one statement with one JSON parameter (SQLite `json_each`,
+ * PostgreSQL `jsonb_array_elements`), however many there are: no query built row by row. A row
+ * equal to the stored one in every `compared` column is not written; `since` keeps its old value
+ * while `sinceKeptWhile` is unchanged. `rows` must not hold an `issue_id` twice (PostgreSQL
+ * refuses to update a row twice in one statement). Throws what the database throws.
  */
-async function upsertRows<Row>(
+export async function upsertChangedRows<Row>(
   db: Kysely<Database>,
-  spec: TeamRowsTable<Row>,
-  dialect: Dialect,
+  spec: UpsertedTable<Row>,
   rows: readonly Row[],
 ): Promise<void> {
-  const { postgres } = dialect;
+  if (rows.length === 0) return;
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const types: Record<string, string> = { ...(spec.compared as Record<string, string>) };
   const compared = Object.keys(spec.compared);
   const columns = ['issue_id', ...compared, spec.since];

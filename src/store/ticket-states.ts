@@ -1,48 +1,39 @@
 import type { Kysely, Selectable } from 'kysely';
 import { chunks } from './chunks.ts';
 import type { Database, TicketStatesTable } from './schema.ts';
+import { upsertChangedRows, type UpsertedTable } from './team-rows-diff.ts';
 
 /** Named queries for the tracker state of picked-up tickets (migration 0013). */
 
 export type TicketStateRow = Selectable<TicketStatesTable>;
 
+const TICKET_STATES: UpsertedTable<TicketStateRow> = {
+  table: 'ticket_states',
+  compared: { state_name: 'text', state_type: 'text' },
+  since: 'read_at',
+};
+
 /**
  * Keeps the tracker state of each ticket read back by the reconcile step. A row is written only
- * when the state changed, so a tick over unchanged in-flight tickets writes nothing.
+ * when the state changed, so a tick over unchanged in-flight tickets writes nothing; the tickets
+ * go to the database as one statement (`upsertChangedRows`), not a query built per ticket. A
+ * ticket given twice counts once (the last).
  */
 export async function recordTicketStates(
   db: Kysely<Database>,
   tickets: { id: string; stateName: string; stateType: string }[],
   readAt: string,
 ): Promise<void> {
-  for (const batch of chunks(tickets, 200)) {
-    await db
-      .insertInto('ticket_states')
-      .values(
-        batch.map((ticket) => ({
-          issue_id: ticket.id,
-          state_name: ticket.stateName,
-          state_type: ticket.stateType,
-          read_at: readAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc
-          .column('issue_id')
-          .doUpdateSet((eb) => ({
-            state_name: eb.ref('excluded.state_name'),
-            state_type: eb.ref('excluded.state_type'),
-            read_at: eb.ref('excluded.read_at'),
-          }))
-          .where((eb) =>
-            eb.or([
-              eb('ticket_states.state_name', '<>', eb.ref('excluded.state_name')),
-              eb('ticket_states.state_type', '<>', eb.ref('excluded.state_type')),
-            ]),
-          ),
-      )
-      .execute();
+  const rows = new Map<string, TicketStateRow>();
+  for (const ticket of tickets) {
+    rows.set(ticket.id, {
+      issue_id: ticket.id,
+      state_name: ticket.stateName,
+      state_type: ticket.stateType,
+      read_at: readAt,
+    });
   }
+  await upsertChangedRows(db, TICKET_STATES, [...rows.values()]);
 }
 
 /** The kept states of the given tickets, by issue id, 500 ids a query. */

@@ -28,6 +28,7 @@ import {
   recordRunSuccess,
 } from '../../src/store/failure-breakers.ts';
 import { listTrackedIssues, replaceTrackedIssues } from '../../src/store/tracked-issues.ts';
+import { listTicketStatesByIds, recordTicketStates } from '../../src/store/ticket-states.ts';
 import { isAdminSessionValid, insertAdminSession } from '../../src/store/admin-sessions.ts';
 import { getSetting, setSetting } from '../../src/store/settings.ts';
 import { storeDialects } from '../support/store-dialects.ts';
@@ -277,6 +278,31 @@ for (const dialect of storeDialects()) {
       changed[1] = { ...changed[1]!, detail: '2 of 2' };
       await replaceBlockers(db, ['ENG'], changed);
       expect((await listBlockers(store.db)).map((row) => row.detail)).toEqual(['d', '2 of 2']);
+    });
+
+    it('records ticket states in one statement, keeping read_at while a state stays the same', async () => {
+      const state = (id: string, stateName: string) => ({ id, stateName, stateType: 'started' });
+      await recordTicketStates(store.db, [state('a', 'In Progress'), state('b', 'In Progress')], 't1');
+      const kinds: string[] = [];
+      const db = store.db.withPlugin({
+        transformQuery: ({ node }) => (kinds.push(node.kind), node),
+        transformResult: async ({ result }) => result,
+      });
+      // b given twice: the last counts.
+      const later = [
+        state('a', 'In Progress'),
+        state('b', 'In Review'),
+        state('b', 'In QA'),
+        state('c', 'Todo'),
+      ];
+      await recordTicketStates(db, later, 't2');
+      expect(kinds).toEqual(['RawNode']);
+      const rows = await listTicketStatesByIds(store.db, ['a', 'b', 'c']);
+      expect([...rows.values()].map((r) => [r.issue_id, r.state_name, r.read_at]).sort()).toEqual([
+        ['a', 'In Progress', 't1'],
+        ['b', 'In QA', 't2'],
+        ['c', 'Todo', 't2'],
+      ]);
     });
 
     it('writes the inbox as a diff computed in the database', async () => {

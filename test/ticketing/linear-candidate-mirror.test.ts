@@ -78,7 +78,7 @@ describe('the Linear candidate mirror', () => {
     for (let poll = 0; poll < 5; poll += 1) expect(await ids()).toEqual(first);
     // A changed ticket keeps its place; a new one comes last; an unmarked one leaves its gap.
     const [changed, unmarked] = first;
-    fake.updateIssue(changed!, { title: 'retitled' });
+    fake.updateIssue(changed!, { labels: ['AI-Implement', 'Plan-Approved'] });
     fake.updateIssue(unmarked!, { labels: [] });
     const marked = fake.updateIssue(fake.getIssue('T05-4')!.id, { labels: ['AI-Implement'] });
     expect(await ids()).toEqual([changed, ...first.slice(2), marked.id]);
