@@ -7,21 +7,13 @@ import { STAMP_PAGE_SIZE, searchAll, searchByIds } from './jira-search.ts';
 import { deltaJql, singleProjectOf } from './jql.ts';
 import { slimCandidateIssue, slimsTo } from './issue-projection.ts';
 import { CANDIDATE_FIELDS, optionValue, type JiraIssue } from './map-issue.ts';
-import { rollingSlice } from '../rolling-slice.ts';
+import { RESYNC_POLLS, rollingSlice } from '../rolling-slice.ts';
 
 /**
  * Mappings per delta search: `project in (…)` of 1,000 keys is ~10 KB of JQL, well within what
  * the enhanced search accepts, so 500 mappings take one delta search a poll.
  */
 export const MAPPINGS_PER_DELTA_SEARCH = 1_000;
-
-/**
- * Polls in which every mapping is read in full once (200 s at the default 10 s poll): the bound
- * on how long an issue deleted for good, or a project or option renamed, can go unseen. A
- * twentieth of the mappings a poll — 500 issues of 10,000 at 500 × 20 — keeps what a steady poll
- * reads, validates and throws away to about what the delta and the in-flight states bring.
- */
-export const RESYNC_POLLS = 20;
 
 /** What one mapping's read gave this poll: its issues, or why it has none (`F`: the caller's failure). */
 export type MirrorOutcome<F> = { issues: JiraIssue[]; statusFieldId: string } | { failure: F };

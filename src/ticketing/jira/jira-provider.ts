@@ -13,7 +13,6 @@ import {
 } from './field-discovery.ts';
 import {
   createJiraCandidateMirror,
-  RESYNC_POLLS,
   type JiraCandidateMirrorOptions,
 } from './jira-candidate-mirror.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
@@ -24,7 +23,7 @@ import { CANDIDATE_FIELDS, TICKET_FIELDS, mapCandidate, mapIssue, type JiraIssue
 import { markJiraIssueDone } from './mark-done.ts';
 import { createMarkerUpdates } from './marker-updates.ts';
 import { markdownToAdf } from './markdown-to-adf.ts';
-import { rollingSlice } from '../rolling-slice.ts';
+import { RESYNC_POLLS, rollingSlice } from '../rolling-slice.ts';
 
 export interface JiraProviderOptions extends JiraConnectionOptions {
   /**

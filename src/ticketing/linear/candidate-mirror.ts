@@ -3,13 +3,13 @@ import { isTerminal, sameCandidate, type TicketCandidate } from '../../domain/ti
 import type { LinearRequest } from './linear-request.ts';
 import { attachDependencies, readStageOne, type StageOnePages } from './linear-stages.ts';
 import { blockedFilter, candidateFilter, changedFilter } from './queries.ts';
-import { rollingSlice } from '../rolling-slice.ts';
+import { RESYNC_POLLS, rollingSlice } from '../rolling-slice.ts';
 
 /** Options of `createCandidateMirror`. */
 export interface CandidateMirrorOptions {
   /** Labels that make an open issue a candidate (`AI-Implement`, `Plan-Approved`), any case. */
   requestLabels: string[];
-  /** Every mapped team is read in full once in this many polls (default 10). */
+  /** Every mapped team is read in full once in this many polls (default `RESYNC_POLLS`, 20). */
   resyncPolls?: number;
   /**
    * How far before the latest `updatedAt` already seen the next poll asks for changes, in ms
@@ -48,7 +48,7 @@ export function createCandidateMirror(
   request: LinearRequest,
   options: CandidateMirrorOptions,
 ): CandidateMirror {
-  const resyncPolls = options.resyncPolls ?? 10;
+  const resyncPolls = options.resyncPolls ?? RESYNC_POLLS;
   const overlapMs = options.overlapMs ?? 60_000;
   const requestMarkers = new Set(options.requestLabels.map(markerForLinearLabel).filter(isMarker));
   const candidates = new Map<string, TicketCandidate>();
