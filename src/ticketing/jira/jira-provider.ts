@@ -11,10 +11,7 @@ import {
   type JiraFieldRef,
   type JiraTicketingConfig,
 } from './field-discovery.ts';
-import {
-  createJiraCandidateMirror,
-  type JiraCandidateMirrorOptions,
-} from './jira-candidate-mirror.ts';
+import { createJiraCandidateMirror, type JiraCandidateMirrorOptions } from './jira-candidate-mirror.ts';
 import { fetchCandidatesByMapping, type MappingFailure } from './jira-candidates.ts';
 import { sameIssue } from './issue-projection.ts';
 import { createJiraConnection, type JiraConnection, type JiraConnectionOptions } from './jira-connection.ts';
