@@ -170,17 +170,19 @@ async function readFingerprints<Row extends { issue_id: string }>(
 const SEPARATOR = '\u001f';
 
 interface Dialect {
-  postgres: boolean;
   /** SQL for the separator character in `concat_ws`. */
   separator: RawBuilder<unknown>;
   /** A subquery of the strings of a JSON array. */
   texts(json: string): RawBuilder<unknown>;
 }
 
+function isPostgres(db: Kysely<Database>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
 function dialectOf(db: Kysely<Database>): Dialect {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   return {
-    postgres,
     separator: postgres ? sql`chr(31)` : sql`char(31)`,
     texts: (json) =>
       postgres
@@ -202,7 +204,7 @@ export async function upsertChangedRows<Row>(
   rows: readonly Row[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const types: Record<string, string> = { ...(spec.compared as Record<string, string>) };
   const compared = Object.keys(spec.compared);
   const columns = ['issue_id', ...compared, spec.since];
