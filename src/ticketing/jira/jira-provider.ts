@@ -227,7 +227,8 @@ export function createJiraProvider(options: JiraProviderOptions): JiraProvider {
         ...context.statusIds,
         ...(await roleFieldIds(REPO_ROLE)).ids,
       ];
-      const inputsOf = (id: string) => `${context.inputsOf(id)}\u0000${fieldIds.join(',')}`;
+      const fieldsAsked = fieldIds.join(',');
+      const inputsOf = (id: string) => `${context.inputsOf(id)}\u0000${fieldsAsked}`;
       const known = stamps.filter((stamp) => statesRead.has(stamp.id)).map((stamp) => stamp.id);
       const slice = new Set(rollingSlice(known.sort(), RESYNC_POLLS, nextStatesSlice));
       nextStatesSlice += slice.size;

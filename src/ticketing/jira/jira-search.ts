@@ -16,8 +16,9 @@ export const SEARCH_PAGE_SIZE = 50;
  * fewer when the fields are large, and says so with `nextPageToken`): 10,000 waiting issues take
  * 10 requests, not 200. Not the documented maximum of 5,000: each issue comes back with ~2.5 KB
  * of objects (every status, priority, project and option with its URLs), so a page of 5,000 is a
- * ~12 MB body held with its parsed objects and jira.js's validated copy at once; a page of 1,000
- * bounds that to ~2.5 MB whatever the number of waiting issues. (At 500 × 20 the bench's peak did
+ * ~12 MB body held with its parsed objects at once (and jira.js's validated copy in tests, which
+ * run with `onSchemaMismatch: 'throw'`; jira-request.ts); a page of 1,000 bounds that to ~2.5 MB
+ * whatever the number of waiting issues. (At 500 × 20 the bench's peak did
  * not move measurably either way: the first tick's other work dominates it.)
  */
 export const CANDIDATE_SEARCH_PAGE_SIZE = 1_000;
