@@ -11,7 +11,7 @@ import { MappingInputSchema } from '../../src/domain/mapping.ts';
 import type { GitHubAppClient } from '../../src/github/github-app.ts';
 import { startOrchestrator, type OrchestratorProcess } from '../e2e/orchestrator-process.ts';
 import { generateTestAppKeyPair } from '../fakes/github/test-keys.ts';
-import { startDockerEngine, type DockerEngine } from '../support/docker-engine.ts';
+import { findProgram, run, startDockerEngine, type DockerEngine } from '../support/docker-engine.ts';
 import { buildImage, ensureBaseImage, imageSizeMb } from '../support/docker-images.ts';
 import { freePort } from '../support/free-port.ts';
 
@@ -321,21 +321,28 @@ describe('RUNNER_MODE=local with the runner image', () => {
   }, 900_000);
 });
 
+/**
+ * Imports `tag`: an image whose command waits — the host's `sleep` and the libraries `ldd` names,
+ * a few MB. On vfs each container copies its image whole, so one from the 265 MB base costs
+ * seconds of copying per container and per commit.
+ */
+async function importSleeperImage(tag: string): Promise<void> {
+  const sleep = fs.realpathSync(findProgram('sleep') ?? '/usr/bin/sleep');
+  const libraries = [...(await run('ldd', [sleep])).matchAll(/(\/\S+) \(0x/g)].map((match) => match[1]!);
+  const tarball = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'aii-sleeper-')), 'rootfs.tar');
+  try {
+    // -h stores what the usrmerge symlinks (/lib, /lib64) point to under the names ldd gives.
+    await run('tar', ['-chf', tarball, '-C', '/', ...[sleep, ...libraries].map((file) => file.slice(1))]);
+    await engine.docker(['import', '--change', `CMD ["${sleep}","infinity"]`, tarball, tag]);
+  } finally {
+    fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+  }
+}
+
 describe('the Docker backend', () => {
   it('finds a run by its dispatch-id label, and cancels it: stopped and removed', async () => {
-    // A container that just waits: the test base with `sleep infinity` as its command.
     const sleeper = 'ai-implement-test-sleeper:1';
-    await engine.docker(['tag', baseImage, 'ai-implement-test-sleeper:base']);
-    const container = await engine.api.createContainer({
-      Image: 'ai-implement-test-sleeper:base',
-      Cmd: ['true'],
-      HostConfig: { NetworkMode: 'host' },
-    });
-    await container.commit({
-      repo: 'ai-implement-test-sleeper',
-      tag: '1',
-      changes: 'CMD ["sleep","infinity"]',
-    });
+    await importSleeperImage(sleeper);
     const mapping = MappingInputSchema.parse({
       teamKey: 'ENG',
       owner: 'acme',
