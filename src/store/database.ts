@@ -2,6 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { requirePg } from './pg-driver.ts';
 import { migrations } from './migrations/index.ts';
+import { withStatementCache } from './statement-cache.ts';
 import type { Database } from './schema.ts';
 
 /** Where the ledger lives: the embedded SQLite file (default), or a PostgreSQL server. */
@@ -59,7 +60,7 @@ function createDialect(location: StoreLocation, options: StoreOptions) {
       sqlite.pragma('journal_mode = WAL');
       // Another process (a second orchestrator by mistake, a backup) may hold the lock briefly.
       sqlite.pragma('busy_timeout = 5000');
-      return sqlite;
+      return withStatementCache(sqlite);
     },
   });
 }
