@@ -1,13 +1,18 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Mapping } from '../domain/mapping.ts';
 import type { Database } from './schema.ts';
+import { readTableVersion, writeVersioned } from './table-versions.ts';
 
 /** Named queries for project mappings, stored as validated JSON keyed by `teamKey`. */
 
 export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
+  // Every tick lists every mapping; while no writer has moved the counter, the last list stands.
+  const version = await readTableVersion(db, 'mappings');
+  const cached = listed.get(db);
+  if (cached?.version === version) return [...cached.mappings];
   const rows = await db.selectFrom('mappings').select('data').orderBy('team_key').execute();
-  // Each tick lists every mapping: a stored mapping unchanged since the last call is the same
-  // (frozen) object, not another JSON parse — and the tick can tell it by identity (tick-rows.ts).
+  // A stored mapping unchanged since the last read is the same (frozen) object, not another JSON
+  // parse — and the tick can tell it by identity (tick-rows.ts).
   const last = parsedMappings.get(db);
   const next = new Map<string, Mapping>();
   const mappings = rows.map((row) => {
@@ -16,8 +21,22 @@ export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
     return mapping;
   });
   parsedMappings.set(db, next);
-  return mappings;
+  listed.set(db, {
+    version,
+    mappings,
+    byKey: new Map(mappings.map((mapping) => [mapping.teamKey, mapping])),
+  });
+  return [...mappings];
 }
+
+/**
+ * Per database: what `listMappings` read last, under the `mappings` counter it read first
+ * (table-versions.ts): one small read a call while no mapping changed, instead of 500 rows of JSON.
+ */
+const listed = new WeakMap<
+  Kysely<Database>,
+  { version: number; mappings: readonly Mapping[]; byKey: ReadonlyMap<string, Mapping> }
+>();
 
 /** Per database: the stored JSON of each mapping the last `listMappings` returned, parsed. */
 const parsedMappings = new WeakMap<Kysely<Database>, Map<string, Mapping>>();
@@ -63,6 +82,10 @@ export async function getMapping(db: Kysely<Database>, teamKey: string): Promise
 export async function getMappings(db: Kysely<Database>, teamKeys: readonly string[]): Promise<Mapping[]> {
   const unique = [...new Set(teamKeys)];
   if (unique.length === 0) return [];
+  const cached = listed.get(db);
+  if (cached && cached.version === (await readTableVersion(db, 'mappings'))) {
+    return unique.flatMap((teamKey) => cached.byKey.get(teamKey) ?? []);
+  }
   const parsed = parsedMappings.get(db);
   const mappings: Mapping[] = [];
   // Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters a statement.
@@ -83,16 +106,22 @@ const KEYS_PER_QUERY = 5_000;
 export async function upsertMapping(db: Kysely<Database>, mapping: Mapping, now: Date): Promise<boolean> {
   const existed = (await getMapping(db, mapping.teamKey)) !== undefined;
   const at = now.toISOString();
-  await db
-    .insertInto('mappings')
-    .values({ team_key: mapping.teamKey, data: JSON.stringify(mapping), created_at: at, updated_at: at })
-    .onConflict((oc) => oc.column('team_key').doUpdateSet({ data: JSON.stringify(mapping), updated_at: at }))
-    .execute();
+  await writeVersioned(db, 'mappings', (trx) =>
+    trx
+      .insertInto('mappings')
+      .values({ team_key: mapping.teamKey, data: JSON.stringify(mapping), created_at: at, updated_at: at })
+      .onConflict((oc) =>
+        oc.column('team_key').doUpdateSet({ data: JSON.stringify(mapping), updated_at: at }),
+      )
+      .execute(),
+  );
   return !existed;
 }
 
 /** Deletes a mapping; returns false when there was none. */
 export async function deleteMapping(db: Kysely<Database>, teamKey: string): Promise<boolean> {
-  const result = await db.deleteFrom('mappings').where('team_key', '=', teamKey).executeTakeFirst();
+  const result = await writeVersioned(db, 'mappings', (trx) =>
+    trx.deleteFrom('mappings').where('team_key', '=', teamKey).executeTakeFirst(),
+  );
   return Number(result.numDeletedRows) > 0;
 }

@@ -1,5 +1,6 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
+import { bumpTableVersion, readTableVersion } from './table-versions.ts';
 
 /**
  * A per-team table the tick rewrites each poll (blockers, the issue inbox), and how to diff it:
@@ -48,7 +49,7 @@ export async function replaceTeamRows<Row extends { issue_id: string; team_key: 
   const cached = lastWritten(db).get(spec.table) as LastWritten<Row> | undefined;
   lastWritten(db).delete(spec.table);
   await db.transaction().execute(async (trx) => {
-    const version = await tableVersion(trx, spec.table);
+    const version = await readTableVersion(trx, spec.table);
     // A steady tick hands over last tick's rows in the same order (mostly the same objects):
     // nothing to write, and nothing allocated to find that out.
     if (cached?.version === version && cached.teams === teams && sameRows(cached.given, rows, compared)) {
@@ -76,7 +77,7 @@ export async function replaceTeamRows<Row extends { issue_id: string; team_key: 
     }
     if (changed.length > 0) await upsertChangedRows(trx, spec, changed);
     // Another writer between the two reads: what was written is not all that is there.
-    if ((await tableVersion(trx, spec.table)) === version)
+    if ((await readTableVersion(trx, spec.table)) === version)
       lastWritten(db).set(spec.table, { version, teams, rows: unique, given: rows });
   });
 }
@@ -89,11 +90,7 @@ export async function bumpTeamRowsVersion(
   db: Kysely<Database>,
   table: TeamRowsTable<unknown>['table'],
 ): Promise<void> {
-  await db
-    .updateTable('table_versions')
-    .set((eb) => ({ version: eb('version', '+', 1) }))
-    .where('table_name', '=', table)
-    .execute();
+  await bumpTableVersion(db, table);
 }
 
 /** What this process's last diff of a table wrote, while the table's version says it is all there. */
@@ -129,15 +126,6 @@ function lastWritten(db: Kysely<Database>): Map<string, LastWritten<unknown>> {
   let tables = written.get(db);
   if (!tables) written.set(db, (tables = new Map()));
   return tables;
-}
-
-async function tableVersion(db: Kysely<Database>, table: string): Promise<number> {
-  const row = await db
-    .selectFrom('table_versions')
-    .select('version')
-    .where('table_name', '=', table)
-    .executeTakeFirst();
-  return Number(row?.version ?? 0);
 }
 
 function sameRow<Row>(before: Row | undefined, row: Row, compared: (keyof Row & string)[]): boolean {

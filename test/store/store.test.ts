@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MappingInputSchema } from '../../src/domain/mapping.ts';
 import type { Store } from '../../src/store/database.ts';
@@ -31,6 +32,7 @@ import { listTrackedIssues, replaceTrackedIssues } from '../../src/store/tracked
 import { listTicketStatesByIds, recordTicketStates } from '../../src/store/ticket-states.ts';
 import { isAdminSessionValid, insertAdminSession } from '../../src/store/admin-sessions.ts';
 import { getSetting, setSetting } from '../../src/store/settings.ts';
+import { bumpTableVersion } from '../../src/store/table-versions.ts';
 import { storeDialects } from '../support/store-dialects.ts';
 
 const t0 = new Date('2026-11-21T10:00:00.000Z');
@@ -129,6 +131,28 @@ for (const dialect of storeDialects()) {
       await deleteMapping(store.db, 'GH');
       expect(await deleteMapping(store.db, 'ENG')).toBe(true);
       expect(await deleteMapping(store.db, 'ENG')).toBe(false);
+    });
+
+    it('lists mappings from memory while their counter stands, and reads them again once a writer moves it', async () => {
+      const mapping = MappingInputSchema.parse({
+        teamKey: 'ENG',
+        owner: 'acme',
+        repo: 'api',
+        defaultBranch: 'main',
+      });
+      await upsertMapping(store.db, mapping, t0);
+      const [listed] = await listMappings(store.db);
+      // A change that does not move the counter is not seen: the list comes from memory.
+      await sql`UPDATE mappings SET data = ${JSON.stringify({ ...mapping, paused: true })}`.execute(store.db);
+      expect((await listMappings(store.db))[0]).toBe(listed);
+      expect((await getMappings(store.db, ['ENG']))[0]).toBe(listed);
+      // Another process's writer moves it with its write (as upsertMapping and deleteMapping do).
+      await bumpTableVersion(store.db, 'mappings');
+      expect((await listMappings(store.db))[0]?.paused).toBe(true);
+      expect((await getMappings(store.db, ['ENG']))[0]?.paused).toBe(true);
+      await deleteMapping(store.db, 'ENG');
+      expect(await listMappings(store.db)).toEqual([]);
+      expect(await getMappings(store.db, ['ENG'])).toEqual([]);
     });
 
     it('numbers dispatches per issue and tracks them in flight', async () => {

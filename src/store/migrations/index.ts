@@ -14,6 +14,7 @@ import * as runQuestions from './0015-run-questions.ts';
 import * as tableVersions from './0016-table-versions.ts';
 import * as blockingTickets from './0021-blocking-tickets.ts';
 import * as mappingProviderIndex from './0022-mapping-provider-index.ts';
+import * as mappingsVersion from './0023-mappings-version.ts';
 
 /**
  * Numbered migrations, applied in key order at start-up. Listed statically (not read from the
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0016-table-versions': tableVersions,
   '0021-blocking-tickets': blockingTickets,
   '0022-mapping-provider-index': mappingProviderIndex,
+  '0023-mappings-version': mappingsVersion,
 };
