@@ -76,18 +76,33 @@ export interface AdmissionState {
   awaitingReviewByTeam?: ReadonlyMap<string, number>;
 }
 
+/**
+ * The refusals that state no figures: one frozen object each, so the tick can keep what it built
+ * for a refused ticket by the refusal's identity (tick-rows.ts).
+ */
+const FIXED_REFUSALS = {
+  ticketClosed: { reason: 'ticket_closed', detail: 'the ticket is done or cancelled; it gets no more runs' },
+  paused: { reason: 'paused', detail: 'the project mapping is paused' },
+  breaker: {
+    reason: 'breaker',
+    detail: 'parked after repeated failed runs; an operator must clear it before it runs again',
+  },
+  inFlight: { reason: 'in_flight', detail: 'a run for this issue is already in flight' },
+  prOpen: {
+    reason: 'pr_open',
+    detail:
+      'its pull request is still open; comment /ai-implement on it for another pass, or close it for a fresh run',
+  },
+} as const satisfies Record<string, Refusal>;
+for (const refusal of Object.values(FIXED_REFUSALS)) Object.freeze(refusal);
+
 /** `undefined` admits; otherwise the first rule that refuses, in a fixed order. */
 export function checkAdmission(request: AdmissionRequest, state: AdmissionState): Refusal | undefined {
   if (request.ticketClosed) {
-    return { reason: 'ticket_closed', detail: 'the ticket is done or cancelled; it gets no more runs' };
+    return FIXED_REFUSALS.ticketClosed;
   }
-  if (request.paused) return { reason: 'paused', detail: 'the project mapping is paused' };
-  if (state.parkedIssueIds.has(request.issueId)) {
-    return {
-      reason: 'breaker',
-      detail: 'parked after repeated failed runs; an operator must clear it before it runs again',
-    };
-  }
+  if (request.paused) return FIXED_REFUSALS.paused;
+  if (state.parkedIssueIds.has(request.issueId)) return FIXED_REFUSALS.breaker;
   // `some` first: most tickets have no dependency, and the gate runs for every waiting ticket.
   const open = request.dependencies.some((dependency) => !dependency.resolved)
     ? request.dependencies.filter((dependency) => !dependency.resolved)
@@ -99,9 +114,7 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
       blocking: open.map((dependency) => ({ identifier: dependency.identifier, url: dependency.url })),
     };
   }
-  if (state.inFlightIssueIds.has(request.issueId)) {
-    return { reason: 'in_flight', detail: 'a run for this issue is already in flight' };
-  }
+  if (state.inFlightIssueIds.has(request.issueId)) return FIXED_REFUSALS.inFlight;
   if (request.kind === 'pickup' || request.fromMarker) {
     const last = state.dedupDispatchedAt.get(request.issueId);
     if (last && state.now.getTime() - last.getTime() < state.dedupWindowMs) {
@@ -115,11 +128,7 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
     }
   }
   if (request.kind === 'pickup' && state.openPullRequestIssueIds?.has(request.issueId)) {
-    return {
-      reason: 'pr_open',
-      detail:
-        'its pull request is still open; comment /ai-implement on it for another pass, or close it for a fresh run',
-    };
+    return FIXED_REFUSALS.prOpen;
   }
   if (request.pullRequestRuns && request.pullRequestRuns.used >= request.pullRequestRuns.budget) {
     return {
@@ -142,29 +151,29 @@ export function checkAdmission(request: AdmissionRequest, state: AdmissionState)
     }
   }
   const running = state.inFlightByBucket.get(request.bucket) ?? 0;
-  if (running >= request.capacity) return capacityRefusal(state, request.bucket, running, request.capacity);
+  if (running >= request.capacity) return capacityRefusal(request.bucket, running, request.capacity);
   return undefined;
 }
 
-/** Per tick state, per bucket: the last capacity refusal, with the figures it states. */
-const capacityRefusals = new WeakMap<
-  AdmissionState,
-  Map<string, { running: number; capacity: number; refusal: Refusal }>
->();
+/** Per bucket: the last capacity refusal, with the figures it states. */
+const capacityRefusals = new Map<string, { running: number; capacity: number; refusal: Refusal }>();
+
+/** Buckets remembered; beyond this many (mappings come and go) the memory starts afresh. */
+const REMEMBERED_BUCKETS = 10_000;
 
 /**
- * One refusal object per full bucket and tick, not one per waiting ticket (a full team with
- * thousands waiting asks the same question thousands of times). Refusals are never mutated.
+ * One refusal object per full bucket while its figures stay, not one per waiting ticket (a full
+ * team with thousands waiting asks the same question thousands of times) nor one per tick (the
+ * tick's blocker rows and report keep refusals by identity: tick-rows.ts). Never mutated.
  */
-function capacityRefusal(state: AdmissionState, bucket: string, running: number, capacity: number): Refusal {
-  let byBucket = capacityRefusals.get(state);
-  if (!byBucket) capacityRefusals.set(state, (byBucket = new Map()));
-  const known = byBucket.get(bucket);
+function capacityRefusal(bucket: string, running: number, capacity: number): Refusal {
+  const known = capacityRefusals.get(bucket);
   if (known?.running === running && known.capacity === capacity) return known.refusal;
   const refusal: Refusal = {
     reason: 'capacity',
     detail: `${running} of ${capacity} runs in progress for ${bucket}`,
   };
-  byBucket.set(bucket, { running, capacity, refusal });
+  if (capacityRefusals.size >= REMEMBERED_BUCKETS) capacityRefusals.clear();
+  capacityRefusals.set(bucket, { running, capacity, refusal });
   return refusal;
 }

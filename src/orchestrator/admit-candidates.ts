@@ -52,8 +52,8 @@ export async function admitCandidates(
       if (!refusal) {
         hold(state, draft, 1);
         held.push(draft);
-      } else if (refusal.reason === 'capacity') full.push({ request: draft, refusal });
-      else admission.refused.push({ request: draft, refusal });
+      } else if (refusal.reason === 'capacity') full.push(refusedAs(draft, refusal));
+      else admission.refused.push(refusedAs(draft, refusal));
     }
     if (held.length === 0) {
       admission.refused.push(...full);
@@ -115,6 +115,22 @@ function firstAsk(draft: RequestDraft): AdmissionRequest {
   const request = admissionRequestFor(draft, dependencies);
   asked.set(draft, { dependencies, request });
   return request;
+}
+
+/** Per draft object: its last refusal, as `Admission.refused` lists it. */
+const refusals = new WeakMap<RequestDraft, { request: RequestDraft; refusal: Refusal }>();
+
+/**
+ * The refused entry of `draft`: last tick's object when the gate gave the same refusal object
+ * (refusals are kept while their figures stay: admission.ts), so a steady tick over thousands of
+ * waiting tickets builds none.
+ */
+function refusedAs(draft: RequestDraft, refusal: Refusal): { request: RequestDraft; refusal: Refusal } {
+  const last = refusals.get(draft);
+  if (last?.refusal === refusal) return last;
+  const entry = { request: draft, refusal };
+  refusals.set(draft, entry);
+  return entry;
 }
 
 /** Takes (`1`) or gives back (`-1`) a slot of the draft's bucket in the tick's state. */

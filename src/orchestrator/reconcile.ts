@@ -2,8 +2,14 @@ import { LATE_MARKER_WATCH_MS } from '../domain/convergence.ts';
 import { describeError } from '../domain/errors.ts';
 import { isTerminal, type TicketCandidate, type TicketingProviderName } from '../domain/ticket.ts';
 import type { ExecutionMode } from '../runners/types.ts';
-import { listInFlight, listOverdue, markFailedWithoutResult, type DispatchRow } from '../store/dispatches.ts';
-import { listMarkersToConverge, listMarkersToWatch } from '../store/dispatch-convergence.ts';
+import {
+  getDispatch,
+  listInFlightIssues,
+  listOverdue,
+  markFailedWithoutResult,
+  type DispatchRow,
+} from '../store/dispatches.ts';
+import { listIssuesToReadBack } from '../store/dispatch-convergence.ts';
 import { getMapping } from '../store/mappings.ts';
 import type { OrchestratorContext } from './context.ts';
 import { applyRunOutcome } from './run-results.ts';
@@ -39,13 +45,19 @@ export async function reconcileInFlight(ctx: OrchestratorContext): Promise<Recon
   }
 
   let closed = 0;
-  const inFlight = await listInFlight(ctx.db);
-  const unsynced = await listMarkersToConverge(ctx.db, new Date(now.getTime() - ctx.policy.dedupWindowMs));
-  const watched = await listMarkersToWatch(ctx.db, new Date(now.getTime() - LATE_MARKER_WATCH_MS));
+  // Two columns of each row, not the full rows: 500 in flight at 500 teams, read every tick.
+  const inFlight = await listInFlightIssues(ctx.db);
+  const readBack = await listIssuesToReadBack(
+    ctx.db,
+    new Date(now.getTime() - ctx.policy.dedupWindowMs),
+    new Date(now.getTime() - LATE_MARKER_WATCH_MS),
+  );
   const byProvider = new Map<TicketingProviderName, Set<string>>();
-  for (const row of [...inFlight, ...unsynced, ...watched]) {
-    const name = row.ticketing_provider as TicketingProviderName;
-    byProvider.set(name, (byProvider.get(name) ?? new Set()).add(row.issue_id));
+  for (const rows of [inFlight, readBack]) {
+    for (const row of rows) {
+      const name = row.ticketing_provider as TicketingProviderName;
+      byProvider.set(name, (byProvider.get(name) ?? new Set()).add(row.issue_id));
+    }
   }
   const tickets = new Map<string, TicketCandidate>();
   for (const [name, ids] of byProvider) {
@@ -60,13 +72,14 @@ export async function reconcileInFlight(ctx: OrchestratorContext): Promise<Recon
       );
     }
   }
-  for (const row of inFlight) {
-    const ticket = tickets.get(row.issue_id);
+  for (const { id, issue_id } of inFlight) {
+    const ticket = tickets.get(issue_id);
     if (!ticket || !isTerminal(ticket.stateType)) continue;
     const error = `ticket moved to ${ticket.stateName} while the run was in flight`;
-    if (await markFailedWithoutResult(ctx.db, row.id, { error, finishedAt: now, reason: 'ticket_closed' })) {
+    if (await markFailedWithoutResult(ctx.db, id, { error, finishedAt: now, reason: 'ticket_closed' })) {
       closed += 1;
-      await cancelRun(ctx, row);
+      const row = await getDispatch(ctx.db, id);
+      if (row) await cancelRun(ctx, row);
     }
   }
   return { timedOut, closed, tickets };

@@ -1,4 +1,4 @@
-import type { Refusal } from '../domain/admission.ts';
+import type { Refusal, RefusalReason } from '../domain/admission.ts';
 import { capacityBucket, type Mapping } from '../domain/mapping.ts';
 import type { TicketCandidate } from '../domain/ticket.ts';
 import type { NewBlockerRow } from '../store/blockers.ts';
@@ -22,6 +22,7 @@ interface Built {
   /** The request `blocker` was built for. */
   blockerOf?: RequestDraft;
   pickup?: RequestDraft;
+  refused?: { identifier: string; reason: RefusalReason };
 }
 
 function memo(ticket: object): Built {
@@ -102,4 +103,14 @@ export function pickupFor(ticket: TicketCandidate, mapping: Mapping): RequestDra
     ticket,
     mapping,
   });
+}
+
+/** The tick report's entry for a ticket refused for `reason`: the same object while both stay. */
+export function refusedEntry(
+  ticket: TicketCandidate,
+  reason: RefusalReason,
+): { identifier: string; reason: RefusalReason } {
+  const rows = memo(ticket);
+  if (rows.refused?.reason === reason && rows.refused.identifier === ticket.identifier) return rows.refused;
+  return (rows.refused = { identifier: ticket.identifier, reason });
 }

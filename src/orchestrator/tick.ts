@@ -24,7 +24,7 @@ import type { OrchestratorContext } from './context.ts';
 import { convergeLedger } from './convergence/sweep.ts';
 import { reconcileInFlight } from './reconcile.ts';
 import { requestRun } from './request-run.ts';
-import { blockerRow, pickupFor, trackedRow } from './tick-rows.ts';
+import { blockerRow, pickupFor, refusedEntry, trackedRow } from './tick-rows.ts';
 
 /** What one tick did, for logs and tests. */
 export interface TickReport {
@@ -68,7 +68,11 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   const state = await loadAdmissionState(ctx);
   if (state.spend) await sendBudgetAlerts(ctx, mappings, state.spend, state.now);
   const polled: { provider: TicketingProviderName; teamKey: string }[] = [];
-  const found: { ticket: TicketCandidate; mapping: Mapping }[] = [];
+  // Each found ticket and its mapping, at the same index: two arrays of pointers, not an object
+  // per waiting ticket and tick (ten thousand of them at 500 teams, each promoted to the old
+  // generation: docs/decisions/tick-at-scale.md, "What a steady tick keeps").
+  const found: TicketCandidate[] = [];
+  const foundMappings: Mapping[] = [];
   const tracked: TrackedIssueRow[] = [];
 
   for (const [name, group] of Map.groupBy(mappings, (mapping) => mapping.ticketingProvider)) {
@@ -99,14 +103,18 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
     for (const ticket of tickets) {
       const mapping = byTeam.get(ticket.teamKey.toUpperCase());
       if (!mapping || isTerminal(ticket.stateType)) continue;
-      found.push({ ticket, mapping });
+      found.push(ticket);
+      foundMappings.push(mapping);
       tracked.push(trackedRow(ticket, mapping, seenAt));
     }
   }
 
   const ledger = await loadTickLedger(ctx, found, state);
   const drafts: RequestDraft[] = [];
-  for (const { ticket, mapping } of found) {
+  // Indexed, not `entries()`: that builds an [index, ticket] pair per waiting ticket.
+  for (let index = 0; index < found.length; index += 1) {
+    const ticket = found[index]!;
+    const mapping = foundMappings[index]!;
     // Most candidates are plain pickups; only approvals and open PRs need the ledger's awaits
     // (10,000 awaited calls a tick otherwise, each a promise and a microtask turn).
     const draft =
@@ -125,10 +133,7 @@ export async function runTick(ctx: OrchestratorContext): Promise<TickReport> {
   const knownDependencies = new Map((await listDependencyBlockers(ctx.db)).map((row) => [row.issue_id, row]));
   const blockers: NewBlockerRow[] = admission.refused.map(({ request, refusal }) => {
     const known = refusal.reason === 'capacity' ? knownDependencies.get(request.ticket.id) : undefined;
-    report.refused.push({
-      identifier: request.ticket.identifier,
-      reason: known ? 'dependency' : refusal.reason,
-    });
+    report.refused.push(refusedEntry(request.ticket, known ? 'dependency' : refusal.reason));
     return known ?? blockerRow(seenAt, request, refusal);
   });
   // The state a ticket had when picked up, kept once the run takes the marker off.
@@ -167,12 +172,12 @@ interface TickLedger {
 
 async function loadTickLedger(
   ctx: OrchestratorContext,
-  found: { ticket: TicketCandidate }[],
+  found: TicketCandidate[],
   state: TickAdmissionState,
 ): Promise<TickLedger> {
   const approving = found
-    .filter(({ ticket }) => ticket.markers.includes('planApproved'))
-    .map(({ ticket }) => ticket.id);
+    .filter((ticket) => ticket.markers.includes('planApproved'))
+    .map((ticket) => ticket.id);
   return {
     latestDispatch: await latestDispatchesOfIssues(ctx.db, approving),
     openPullRequestIssueIds: state.openPullRequestIssueIds ?? new Set(),
@@ -216,7 +221,7 @@ async function requestFor(
 async function approvedPlanRequests(
   ctx: OrchestratorContext,
   mappings: Mapping[],
-  found: { ticket: TicketCandidate }[],
+  found: TicketCandidate[],
   already: RequestDraft[],
 ): Promise<RequestDraft[]> {
   const awaiting = await listApprovedPlansAwaitingImplementation(ctx.db);
@@ -225,7 +230,7 @@ async function approvedPlanRequests(
   const pending = awaiting.filter((row) => !requested.has(row.issue_id));
   if (pending.length === 0) return [];
   const byTeam = new Map(mappings.map((mapping) => [mapping.teamKey, mapping]));
-  const seen = new Map<string, TicketCandidate | Ticket>(found.map(({ ticket }) => [ticket.id, ticket]));
+  const seen = new Map<string, TicketCandidate | Ticket>(found.map((ticket) => [ticket.id, ticket]));
   const unseen = Map.groupBy(
     pending.filter((row) => !seen.has(row.issue_id) && byTeam.has(row.team_key)),
     (row) => row.ticketing_provider as TicketingProviderName,

@@ -62,9 +62,57 @@ export async function listMarkersToConverge(db: Kysely<Database>, since: Date): 
  * finished since `since`: the ones whose tickets are still read back for a write that lands late
  * (src/domain/convergence.ts, staleInFlightMarker).
  */
-export async function listMarkersToWatch(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
+export async function listMarkersToWatch(db: Kysely<Database>, since: Date): Promise<WatchedDispatch[]> {
   return latestDispatchesSince(db, since)
+    .clearSelect()
+    .select(WATCHED_COLUMNS.map((column) => `d.${column}` as const))
     .where((eb) => eb('d.marker_synced_status', '=', eb.ref('d.status')))
+    .execute();
+}
+
+/**
+ * What the late-write watch reads of a dispatch: the marker it calls for (`runForMarker`) and
+ * its PR's checks (`checksStateOfRun`). Every dispatch of the last ten minutes is watched each
+ * tick — 500 after a burst at 500 teams — so not the full rows.
+ */
+const WATCHED_COLUMNS = [
+  'id',
+  'issue_id',
+  'issue_identifier',
+  'phase',
+  'status',
+  'close_reason',
+  'pr_url',
+  'job_id',
+  'pull_request_key',
+  'repo',
+  'pr_number',
+] as const satisfies readonly (keyof DispatchRow)[];
+
+/** A watched dispatch: the columns of `WATCHED_COLUMNS`. */
+export type WatchedDispatch = Pick<DispatchRow, (typeof WATCHED_COLUMNS)[number]>;
+
+/**
+ * Issue and tracker of each issue's latest dispatch that reconcile reads back for the sweep:
+ * those `listMarkersToConverge(since)` lists and those `listMarkersToWatch(watchSince)` lists
+ * (`watchSince` later than `since`), in one query of two columns — every tick, where the full
+ * rows of both lists were 1,000 rows a tick at 500 teams.
+ */
+export async function listIssuesToReadBack(
+  db: Kysely<Database>,
+  since: Date,
+  watchSince: Date,
+): Promise<Pick<DispatchRow, 'issue_id' | 'ticketing_provider'>[]> {
+  return latestDispatchesSince(db, since)
+    .clearSelect()
+    .select(['d.issue_id', 'd.ticketing_provider'])
+    .where((eb) =>
+      eb.or([
+        eb('d.marker_synced_status', 'is', null),
+        eb('d.marker_synced_status', '!=', eb.ref('d.status')),
+        eb(eb.fn.coalesce('d.finished_at', 'd.created_at'), '>=', watchSince.toISOString()),
+      ]),
+    )
     .execute();
 }
 

@@ -192,6 +192,17 @@ export async function listInFlight(db: Kysely<Database>): Promise<DispatchRow[]>
   return db.selectFrom('dispatches').selectAll().where('status', 'in', IN_FLIGHT).execute();
 }
 
+/** Id, issue and tracker of every in-flight dispatch: what reconcile reads back each tick. */
+export async function listInFlightIssues(
+  db: Kysely<Database>,
+): Promise<Pick<DispatchRow, 'id' | 'issue_id' | 'ticketing_provider'>[]> {
+  return db
+    .selectFrom('dispatches')
+    .select(['id', 'issue_id', 'ticketing_provider'])
+    .where('status', 'in', IN_FLIGHT)
+    .execute();
+}
+
 /**
  * Whether anything waits on the trackers: a dispatch in flight, or a ticket held by a blocker.
  * Two `LIMIT 1` reads; the poll period is asked after every tick (webhook-health.ts).

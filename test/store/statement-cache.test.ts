@@ -36,7 +36,10 @@ describe('withStatementCache', () => {
     opened = db;
     await sql`create table item (id integer primary key, name text not null)`.execute(db);
     for (let id = 1; id <= 3; id += 1) {
-      await db.insertInto('item').values({ id, name: `n${id}` }).execute();
+      await db
+        .insertInto('item')
+        .values({ id, name: `n${id}` })
+        .execute();
     }
     const names = [];
     for (let id = 1; id <= 3; id += 1) {

@@ -16,7 +16,10 @@ import { checksStateOfRun } from '../../store/pull-request-checks.ts';
 import type { OrchestratorContext } from '../context.ts';
 
 /** The marker rule's view of a ledger row (and of its PR's checks, when known). */
-export function runForMarker(row: DispatchRow, checks?: ChecksState | null): RunForMarker {
+export function runForMarker(
+  row: Pick<DispatchRow, 'id' | 'phase' | 'status' | 'close_reason' | 'pr_url' | 'job_id'>,
+  checks?: ChecksState | null,
+): RunForMarker {
   return {
     checks,
     phase: row.phase as Phase,
