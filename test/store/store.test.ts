@@ -51,6 +51,10 @@ const engBlocker = (id: string, reason: string, at: Date, detail = 'd') => ({
   recorded_at: at.toISOString(),
 });
 
+/** The mapping of team ENG to acme/api, with the schema's defaults. */
+const engMapping = () =>
+  MappingInputSchema.parse({ teamKey: 'ENG', owner: 'acme', repo: 'api', defaultBranch: 'main' });
+
 function newDispatch(id: string, issueId = 'issue-1'): NewDispatch {
   return {
     id,
@@ -98,12 +102,7 @@ for (const dialect of storeDialects()) {
     afterAll(() => dialect.shutdown());
 
     it('creates, replaces, lists and deletes mappings', async () => {
-      const mapping = MappingInputSchema.parse({
-        teamKey: 'ENG',
-        owner: 'acme',
-        repo: 'api',
-        defaultBranch: 'main',
-      });
+      const mapping = engMapping();
       expect(await upsertMapping(store.db, mapping, t0)).toBe(true);
       expect(await upsertMapping(store.db, { ...mapping, paused: true }, minutes(1))).toBe(false);
       expect((await getMapping(store.db, 'ENG'))?.paused).toBe(true);
@@ -134,12 +133,7 @@ for (const dialect of storeDialects()) {
     });
 
     it('lists mappings from memory while their counter stands, and reads them again once a writer moves it', async () => {
-      const mapping = MappingInputSchema.parse({
-        teamKey: 'ENG',
-        owner: 'acme',
-        repo: 'api',
-        defaultBranch: 'main',
-      });
+      const mapping = engMapping();
       await upsertMapping(store.db, mapping, t0);
       const [listed] = await listMappings(store.db);
       // A change that does not move the counter is not seen: the list comes from memory.
