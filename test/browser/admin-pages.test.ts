@@ -291,6 +291,31 @@ describe('panels', () => {
     expect((await rows('?cursor=abc')).count).toBe(100);
   });
 
+  it('pages Projects 100 at a time by team key, each project once', async () => {
+    const keys = Array.from({ length: 150 }, (_, i) => `T${String(i).padStart(3, '0')}`);
+    for (const teamKey of [...keys].reverse()) {
+      const mapping = MappingInputSchema.parse({
+        teamKey,
+        owner: 'acme',
+        repo: 'api',
+        defaultBranch: 'main',
+      });
+      await upsertMapping(h.store.db, mapping, h.ctx.clock());
+    }
+    const { cookie } = await signIn();
+    const shown = async (path: string) => {
+      const page = await (await app.request(path, { headers: { cookie } })).text();
+      return { keys: [...page.matchAll(/data-team-key="([^"]+)"/g)].map((match) => match[1]), page };
+    };
+    const first = await shown('/admin/projects');
+    expect(first.keys).toEqual(keys.slice(0, 100));
+    const next = /href="(\/admin\/projects\?cursor=[^"]+)" rel="next"/.exec(first.page)?.[1];
+    const second = await shown(next!.replace(/&amp;/g, '&'));
+    expect(second.keys).toEqual(keys.slice(100));
+    expect(second.page).toContain('href="/admin/projects" rel="first"');
+    expect(second.page).not.toContain('rel="next"');
+  });
+
   it('serves its assets with a content hash, and is absent without ADMIN_ACCESS_CODE', async () => {
     const page = await (await app.request('/admin/sign-in')).text();
     const href = /href="(\/admin\/assets\/admin\.css\?v=[0-9a-f]{12})"/.exec(page)![1]!;

@@ -38,7 +38,7 @@ function panels(
     pulls: (query) => pullsPanel(ctx, query),
     blockers: (query) => blockersPanel(ctx, query),
     analytics: (query) => analyticsPanel(ctx, query),
-    projects: (query) => projectsPanel(ctx, query.get('saved') ?? undefined),
+    projects: (query) => projectsPanel(ctx, query),
     'pipelines-steps': async () => pipelinesStepsPanel(await catalog()),
     models: () => modelsPanel(ctx),
     runners: (query, csrf) => runnersPanel(ctx, query, csrf, platform),
