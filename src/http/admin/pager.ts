@@ -3,8 +3,8 @@ import { readPageRequest, type PageRequest } from '../api/cursor.ts';
 import type { Html } from './render-helpers.ts';
 
 /**
- * Rows per page on the long panels (Issues, Pull requests, Blockers, Audit log, Projects): a page of 100
- * keeps a panel readable and its render well under 100 ms (bench/README.md).
+ * Rows per page on the long panels (Issues, Pull requests, Blockers, Audit log, Projects): a page
+ * of 100 keeps a panel readable and its render well under 100 ms (bench/README.md).
  */
 export const PAGE_SIZE = 100;
 

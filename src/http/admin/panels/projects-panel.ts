@@ -15,9 +15,9 @@ import { ticketingScope } from './ticketing-scope.ts';
  * Projects (seed 002, Configure): the mappings with pause/resume, edit, delete and Sync
  * workflows per row, and the way into the New project stepper. Every action is a call to the
  * mappings JSON API (`PATCH`/`DELETE /api/mappings/:teamKey`, `POST …/sync-workflows`).
- * `?saved=` names a mapping just created or saved by the stepper, for a confirmation line; `?cursor=`
- * is the keyset page (`PAGE_SIZE` projects, by team key: 500 projects in one page were 1.1 MB of
- * HTML and a p99 around 50 ms).
+ * `?saved=` names a mapping just created or saved by the stepper, for a confirmation line;
+ * `?cursor=` is the keyset page (`PAGE_SIZE` projects by team key: 500 projects in one page were
+ * 1.1 MB of HTML and a p99 around 50 ms).
  */
 export async function projectsPanel(ctx: OrchestratorContext, query: URLSearchParams): Promise<PanelContent> {
   const saved = query.get('saved') ?? undefined;
