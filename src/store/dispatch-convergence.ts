@@ -1,6 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { IN_FLIGHT, type DispatchRow } from './dispatches.ts';
 import type { Database } from './schema.ts';
+
+/** The dispatches table under the alias `d`, as the latest-dispatch queries read it. */
+type DispatchesAsD = Omit<Database, 'dispatches'> & { d: Database['dispatches'] };
 
 /**
  * The convergence side of the dispatch ledger (docs/decisions/convergence.md): the result outbox,
@@ -47,14 +50,15 @@ export async function markMarkerSynced(db: Kysely<Database>, id: string, status:
  * created or finished since `since` (older ones are left alone: a person owns the ticket again).
  */
 export async function listMarkersToConverge(db: Kysely<Database>, since: Date): Promise<DispatchRow[]> {
-  return latestDispatchesSince(db, since)
-    .where((eb) =>
-      eb.or([
-        eb('d.marker_synced_status', 'is', null),
-        eb('d.marker_synced_status', '!=', eb.ref('d.status')),
-      ]),
-    )
-    .execute();
+  return latestDispatchesSince(db, since).where(markerUnsynced).execute();
+}
+
+/** The dispatch's marker is not known to show on the tracker: never seen, or seen for another status. */
+function markerUnsynced(eb: ExpressionBuilder<DispatchesAsD, 'd'>) {
+  return eb.or([
+    eb('d.marker_synced_status', 'is', null),
+    eb('d.marker_synced_status', '!=', eb.ref('d.status')),
+  ]);
 }
 
 /**
@@ -108,8 +112,7 @@ export async function listIssuesToReadBack(
     .select(['d.issue_id', 'd.ticketing_provider'])
     .where((eb) =>
       eb.or([
-        eb('d.marker_synced_status', 'is', null),
-        eb('d.marker_synced_status', '!=', eb.ref('d.status')),
+        markerUnsynced(eb),
         eb(eb.fn.coalesce('d.finished_at', 'd.created_at'), '>=', watchSince.toISOString()),
       ]),
     )

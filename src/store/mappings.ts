@@ -13,33 +13,36 @@ export async function listMappings(db: Kysely<Database>): Promise<Mapping[]> {
   const rows = await db.selectFrom('mappings').select('data').orderBy('team_key').execute();
   // A stored mapping unchanged since the last read is the same (frozen) object, not another JSON
   // parse — and the tick can tell it by identity (tick-rows.ts).
-  const last = parsedMappings.get(db);
-  const next = new Map<string, Mapping>();
+  const byData = new Map<string, Mapping>();
   const mappings = rows.map((row) => {
-    const mapping = last?.get(row.data) ?? (Object.freeze(JSON.parse(row.data)) as Mapping);
-    next.set(row.data, mapping);
+    const mapping = cached?.byData.get(row.data) ?? (Object.freeze(JSON.parse(row.data)) as Mapping);
+    byData.set(row.data, mapping);
     return mapping;
   });
-  parsedMappings.set(db, next);
   listed.set(db, {
     version,
     mappings,
     byKey: new Map(mappings.map((mapping) => [mapping.teamKey, mapping])),
+    byData,
   });
   return [...mappings];
 }
 
 /**
  * Per database: what `listMappings` read last, under the `mappings` counter it read first
- * (table-versions.ts): one small read a call while no mapping changed, instead of 500 rows of JSON.
+ * (table-versions.ts) — one small read a call while no mapping changed, instead of 500 rows of
+ * JSON — by team key, and by stored JSON (so a mapping left as it was keeps its parsed object
+ * when another one changes).
  */
 const listed = new WeakMap<
   Kysely<Database>,
-  { version: number; mappings: readonly Mapping[]; byKey: ReadonlyMap<string, Mapping> }
+  {
+    version: number;
+    mappings: readonly Mapping[];
+    byKey: ReadonlyMap<string, Mapping>;
+    byData: ReadonlyMap<string, Mapping>;
+  }
 >();
-
-/** Per database: the stored JSON of each mapping the last `listMappings` returned, parsed. */
-const parsedMappings = new WeakMap<Kysely<Database>, Map<string, Mapping>>();
 
 /**
  * The team key of every mapping, in order, without parsing the mappings: what a dispatch's
@@ -86,7 +89,6 @@ export async function getMappings(db: Kysely<Database>, teamKeys: readonly strin
   if (cached && cached.version === (await readTableVersion(db, 'mappings'))) {
     return unique.flatMap((teamKey) => cached.byKey.get(teamKey) ?? []);
   }
-  const parsed = parsedMappings.get(db);
   const mappings: Mapping[] = [];
   // Well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters a statement.
   for (let start = 0; start < unique.length; start += KEYS_PER_QUERY) {
@@ -95,7 +97,7 @@ export async function getMappings(db: Kysely<Database>, teamKeys: readonly strin
       .select('data')
       .where('team_key', 'in', unique.slice(start, start + KEYS_PER_QUERY))
       .execute();
-    for (const row of rows) mappings.push(parsed?.get(row.data) ?? (JSON.parse(row.data) as Mapping));
+    for (const row of rows) mappings.push(cached?.byData.get(row.data) ?? (JSON.parse(row.data) as Mapping));
   }
   return mappings;
 }
